@@ -1,0 +1,1 @@
+"""SafePassage: evacuation funds paid with donated air miles, points and cash."""

@@ -1,0 +1,42 @@
+"""Staff roles and the Django permissions each one grants within its organisation.
+
+A user's permissions come only from memberships: a role held in organisation A
+grants nothing in organisation B. Later capabilities add their permissions here;
+``tests/accounts/test_roles.py`` checks that every name refers to a real permission.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Organisation admin")
+    CASEWORKER = "caseworker", _("Caseworker")
+    TRAVEL_COORDINATOR = "travel_coordinator", _("Travel coordinator")
+    FUNDRAISER = "fundraiser", _("Fundraiser")
+    VIEWER = "viewer", _("Viewer")
+
+
+EVERY_ROLE = frozenset({"organisations.view_organisation"})
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.ADMIN: EVERY_ROLE
+    | {
+        "accounts.view_membership",
+        "accounts.add_invitation",
+        "accounts.change_membership",
+        "audit.view_auditevent",
+    },
+    Role.CASEWORKER: EVERY_ROLE,
+    Role.TRAVEL_COORDINATOR: EVERY_ROLE,
+    Role.FUNDRAISER: EVERY_ROLE,
+    Role.VIEWER: EVERY_ROLE,
+}
+
+
+def permissions_for_roles(roles: set[str]) -> frozenset[str]:
+    """Union of the permissions granted by ``roles``."""
+    granted: set[str] = set()
+    for role in roles:
+        granted |= ROLE_PERMISSIONS.get(role, frozenset())
+    return frozenset(granted)

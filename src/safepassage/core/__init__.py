@@ -1,0 +1,1 @@
+"""Framework-free domain logic. Nothing under this package may import Django (tested)."""

@@ -1,0 +1,72 @@
+"""Security headers and the deny-by-default access policy."""
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from safepassage.site.access_policy import Audience, rule_of
+
+logger = logging.getLogger(__name__)
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django does not set by itself (SR-34): CORP, Permissions-Policy,
+    no-store and noindex on every dynamic page, Onion-Location when configured."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if not request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")
+        if settings.ONION_LOCATION:
+            response.headers.setdefault(
+                "Onion-Location", settings.ONION_LOCATION.rstrip("/") + request.path
+            )
+        return response
+
+
+class AccessPolicyMiddleware:
+    """Enforce each view's declared :class:`AccessRule`; refuse undeclared views."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        rule = rule_of(view_func)
+        if rule is None:
+            logger.error("view without an access rule refused: %s", view_func.__qualname__)
+            raise PermissionDenied
+        if rule.audience is Audience.PUBLIC:
+            return None
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if rule.audience is Audience.PASSWORD_VERIFIED:
+            return None
+        if not user.is_verified():  # type: ignore[union-attr]  # django-otp adds is_verified
+            return redirect("accounts:two_factor")
+        if rule.audience is Audience.STAFF:
+            return None
+        if rule.permission is not None and user.has_perm(rule.permission):
+            return None
+        raise PermissionDenied
