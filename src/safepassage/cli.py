@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) > 1 and args[1] in FRAMEWORK_FREE_COMMANDS:
         from safepassage.allocation_command import main as allocate
 
-        return allocate(args[2:])
+        return int(allocate(args[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safepassage.config.settings")
     from django.core.management import execute_from_command_line
 

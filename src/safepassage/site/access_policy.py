@@ -21,7 +21,7 @@ class Audience(StrEnum):
 
     PUBLIC = "public"
     """Anyone, signed in or not (public pages, login, invitation links)."""
-    PASSWORD_VERIFIED = "password_verified"
+    PASSWORD_VERIFIED = "password_verified"  # noqa: S105  # an audience name, not a secret
     """Signed in with a password, second factor still to come (2FA enrolment and check)."""
     STAFF = "staff"
     """Signed in with password and second factor; any role in any organisation."""
@@ -45,17 +45,17 @@ def _declare(rule: AccessRule) -> Callable[[ViewFunction], ViewFunction]:
     return decorate
 
 
-def public(view: ViewFunction) -> ViewFunction:
+def public[ViewFunction: Callable[..., Any]](view: ViewFunction) -> ViewFunction:
     """Declare a view open to everyone."""
     return _declare(AccessRule(Audience.PUBLIC))(view)
 
 
-def password_verified(view: ViewFunction) -> ViewFunction:
+def password_verified[ViewFunction: Callable[..., Any]](view: ViewFunction) -> ViewFunction:
     """Declare a view of the second login step (needs the password, not yet the code)."""
     return _declare(AccessRule(Audience.PASSWORD_VERIFIED))(view)
 
 
-def staff(view: ViewFunction) -> ViewFunction:
+def staff[ViewFunction: Callable[..., Any]](view: ViewFunction) -> ViewFunction:
     """Declare a view for any fully signed-in staff member."""
     return _declare(AccessRule(Audience.STAFF))(view)
 

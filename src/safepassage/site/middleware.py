@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from safepassage.accounts.selectors import is_two_factor_verified
 from safepassage.site.access_policy import Audience, rule_of
 
 logger = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ class AccessPolicyMiddleware:
             return redirect_to_login(request.get_full_path())
         if rule.audience is Audience.PASSWORD_VERIFIED:
             return None
-        if not user.is_verified():  # type: ignore[union-attr]  # django-otp adds is_verified
+        if not is_two_factor_verified(request):
             return redirect("accounts:two_factor")
         if rule.audience is Audience.STAFF:
             return None

@@ -1,0 +1,238 @@
+"""Every write of the accounts app. Views, commands and tasks call these."""
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import get_language
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from safepassage.accounts.errors import (
+    AlreadyMember,
+    InvitationForExistingAccount,
+    InvitationInvalid,
+    InvitationWrongAccount,
+)
+from safepassage.accounts.models import Invitation, Membership, User, new_session_epoch
+from safepassage.accounts.tasks import send_invitation_email
+from safepassage.audit.actions import Outcome, record_audit_event
+from safepassage.organisations.models import Organisation
+
+RECOVERY_CODE_COUNT = 10
+TOTP_DEVICE_NAME = "authenticator"
+RECOVERY_DEVICE_NAME = "recovery codes"
+
+
+def _actor(user: User | None) -> str:
+    return str(user.public_id) if user is not None else "anonymous"
+
+
+def do_record_login_step(*, user: User, step: str, outcome: Outcome) -> None:
+    """Audit a sign-in step (password or second factor) for ``user``."""
+    record_audit_event(
+        actor_ref=_actor(user),
+        action=f"login.{step}",
+        object_type="user",
+        object_ref=str(user.public_id),
+        outcome=outcome,
+    )
+
+
+def do_start_totp_enrolment(*, user: User) -> TOTPDevice:
+    """Return the user's unconfirmed authenticator, creating one if needed."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+    return device
+
+
+@dataclass(frozen=True)
+class EnrolmentResult:
+    device: TOTPDevice
+    recovery_codes: list[str]
+
+
+def check_confirm_totp_enrolment(*, user: User, device: TOTPDevice, token: str) -> bool:
+    """Verify the first code from a new authenticator (counts against throttling)."""
+    return bool(device.user_id == user.pk and not device.confirmed and device.verify_token(token))
+
+
+def do_confirm_totp_enrolment(
+    *, request: HttpRequest, user: User, device: TOTPDevice
+) -> EnrolmentResult:
+    """Confirm the authenticator, issue fresh recovery codes, complete the sign-in."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _replace_recovery_codes(user=user)
+        user.session_epoch = new_session_epoch()
+        user.save(update_fields=["session_epoch"])
+        record_audit_event(
+            actor_ref=_actor(user),
+            action="two_factor.enrolled",
+            object_type="user",
+            object_ref=str(user.public_id),
+        )
+    otp_login(request, device)
+    request.session.cycle_key()
+    update_session_auth_hash(request, user)
+    return EnrolmentResult(device=device, recovery_codes=codes)
+
+
+def _replace_recovery_codes(*, user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def do_regenerate_recovery_codes(*, user: User) -> list[str]:
+    """Replace every recovery code with a new set (old ones stop working)."""
+    with transaction.atomic():
+        codes = _replace_recovery_codes(user=user)
+        record_audit_event(
+            actor_ref=_actor(user),
+            action="two_factor.recovery_codes_replaced",
+            object_type="user",
+            object_ref=str(user.public_id),
+        )
+    return codes
+
+
+def check_second_factor(*, user: User, token: str) -> TOTPDevice | StaticDevice | None:
+    """Return the device that accepts ``token`` (authenticator code or recovery code)."""
+    token = token.strip().replace(" ", "")
+    totp = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if totp is not None and token.isdigit() and totp.verify_token(token):
+        return totp
+    recovery = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    if recovery is not None and recovery.verify_token(token.lower()):
+        return recovery
+    return None
+
+
+def do_complete_second_factor(
+    *, request: HttpRequest, user: User, device: TOTPDevice | StaticDevice
+) -> None:
+    """Mark the session verified with ``device`` and rotate the session key."""
+    otp_login(request, device)
+    request.session.cycle_key()
+    method = "recovery_code" if isinstance(device, StaticDevice) else "totp"
+    with transaction.atomic():
+        do_record_login_step(user=user, step=method, outcome=Outcome.SUCCESS)
+
+
+def do_log_out_everywhere(*, user: User) -> None:
+    """Invalidate every session of ``user`` (the session hash includes the epoch)."""
+    with transaction.atomic():
+        user.session_epoch = new_session_epoch()
+        user.save(update_fields=["session_epoch"])
+        record_audit_event(
+            actor_ref=_actor(user),
+            action="sessions.revoked_all",
+            object_type="user",
+            object_ref=str(user.public_id),
+        )
+
+
+def check_invite_member(*, organisation: Organisation, email: str) -> None:
+    """Refuse to invite someone who is already a member."""
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+        raise AlreadyMember
+
+
+def do_invite_member(
+    *, inviter: User, organisation: Organisation, email: str, role: str
+) -> Invitation:
+    """Create an invitation and e-mail its link once the transaction commits."""
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            organisation=organisation,
+            email=email.lower(),
+            role=role,
+            invited_by=inviter,
+            expires_at=timezone.now() + timedelta(seconds=settings.INVITATION_MAX_AGE_SECONDS),
+        )
+        record_audit_event(
+            actor_ref=_actor(inviter),
+            action="invitation.created",
+            object_type="invitation",
+            object_ref=str(invitation.public_id),
+            organisation_ref=str(organisation.public_id),
+        )
+        language = get_language() or settings.LANGUAGE_CODE
+        transaction.on_commit(
+            lambda: send_invitation_email.enqueue(
+                invitation_id=str(invitation.public_id), language=language
+            )
+        )
+    return invitation
+
+
+def get_open_invitation(*, invitation_id: uuid.UUID) -> Invitation:
+    """The unexpired, unused invitation with this id, else :class:`InvitationInvalid`."""
+    invitation = (
+        Invitation.objects.select_related("organisation")
+        .filter(public_id=invitation_id, accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if invitation is None:
+        raise InvitationInvalid
+    return invitation
+
+
+def check_accept_invitation_as_new_user(*, invitation: Invitation) -> None:
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise InvitationForExistingAccount
+
+
+def do_accept_invitation_as_new_user(
+    *, invitation: Invitation, display_name: str, password: str
+) -> User:
+    """Create the account and its membership; the invitation is used up."""
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.accepted_at is not None:
+            raise InvitationInvalid
+        user = User.objects.create_user(
+            email=locked.email, password=password, display_name=display_name
+        )
+        _join(invitation=locked, user=user)
+    return user
+
+
+def do_accept_invitation_as_member(*, invitation: Invitation, user: User) -> None:
+    """Add an existing, signed-in user to the inviting organisation."""
+    if user.email.lower() != invitation.email.lower():
+        raise InvitationWrongAccount
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.accepted_at is not None:
+            raise InvitationInvalid
+        if Membership.objects.filter(user=user, organisation=locked.organisation).exists():
+            raise AlreadyMember
+        _join(invitation=locked, user=user)
+
+
+def _join(*, invitation: Invitation, user: User) -> None:
+    Membership.objects.create(user=user, organisation=invitation.organisation, role=invitation.role)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    record_audit_event(
+        actor_ref=_actor(user),
+        action="invitation.accepted",
+        object_type="invitation",
+        object_ref=str(invitation.public_id),
+        organisation_ref=str(invitation.organisation.public_id),
+    )

@@ -1,0 +1,37 @@
+"""Typed errors of the accounts app, each with a translatable message."""
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsError(Exception):
+    """Base of every accounts error; ``message`` is shown to the user."""
+
+    code = "accounts_error"
+    message: str | Promise = _("Something went wrong with your account.")
+
+
+class InvitationInvalid(AccountsError):
+    code = "invitation_invalid"
+    message = _(
+        "This invitation link is not valid: it may have expired, been used already, or been "
+        "copied incompletely. Ask your organisation's admin for a new one."
+    )
+
+
+class InvitationForExistingAccount(AccountsError):
+    code = "invitation_existing_account"
+    message = _(
+        "An account with this e-mail address exists. Sign in with it, then open the "
+        "invitation link again to join the organisation."
+    )
+
+
+class InvitationWrongAccount(AccountsError):
+    code = "invitation_wrong_account"
+    message = _("This invitation was sent to a different e-mail address than your account's.")
+
+
+class AlreadyMember(AccountsError):
+    code = "already_member"
+    message = _("This person is already a member of the organisation.")

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from safepassage.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("login/code/", views.two_factor_view, name="two_factor"),
+    path("two-factor/set-up/", views.enrol_view, name="enrol"),
+    path("two-factor/recovery-codes/", views.recovery_codes_view, name="recovery_codes"),
+    path("security/", views.security_view, name="security"),
+    path("logout/", views.logout_view, name="logout"),
+    path("logout/everywhere/", views.logout_everywhere_view, name="logout_everywhere"),
+    path("invitation/<str:token>/", views.accept_invitation_view, name="accept_invitation"),
+]

@@ -1,0 +1,214 @@
+"""Staff sign-in (password, then authenticator code), enrolment, sessions, invitations."""
+
+from typing import Any
+
+import segno
+from django.contrib.auth import authenticate, login, logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from safepassage.accounts import actions
+from safepassage.accounts.errors import (
+    AccountsError,
+    InvitationForExistingAccount,
+    InvitationInvalid,
+)
+from safepassage.accounts.forms import EnrolmentForm, LoginForm, NewAccountForm, SecondFactorForm
+from safepassage.accounts.middleware import mark_signed_in
+from safepassage.accounts.models import User
+from safepassage.accounts.selectors import (
+    current_user,
+    has_confirmed_authenticator,
+    is_two_factor_verified,
+)
+from safepassage.accounts.tokens import read_invitation_token
+from safepassage.audit.actions import Outcome
+from safepassage.site.access_policy import password_verified, public, staff
+
+RECOVERY_CODES_SESSION_KEY = "safepassage_new_recovery_codes"
+CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("site:dashboard")
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    """First step: e-mail and password."""
+    if is_two_factor_verified(request):
+        return redirect(_next_url(request))
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].lower()
+        user = authenticate(request, username=email, password=form.cleaned_data["password"])
+        if getattr(request, "axes_locked_out", False):
+            return locked_out(request)
+        if isinstance(user, User):
+            login(request, user, backend="safepassage.accounts.backends.MembershipBackend")
+            mark_signed_in(request)
+            actions.do_record_login_step(user=user, step="password", outcome=Outcome.SUCCESS)
+            return redirect(reverse("accounts:two_factor") + "?next=" + _next_url(request))
+        form.add_error(None, _("The e-mail address or the password is wrong."))
+    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+
+
+def locked_out(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """django-axes calls this when an account is locked after repeated failures."""
+    return render(request, "accounts/locked_out.html", status=429)
+
+
+@password_verified
+@require_http_methods(["GET", "POST"])
+def two_factor_view(request: HttpRequest) -> HttpResponse:
+    """Second step: a code from the authenticator app or a single-use recovery code."""
+    user = current_user(request)
+    if is_two_factor_verified(request):
+        return redirect(_next_url(request))
+    if not has_confirmed_authenticator(user=user):
+        return redirect("accounts:enrol")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = actions.check_second_factor(user=user, token=form.cleaned_data["code"])
+        if device is not None:
+            actions.do_complete_second_factor(request=request, user=user, device=device)
+            return redirect(_next_url(request))
+        actions.do_record_login_step(user=user, step="second_factor", outcome=Outcome.FAILURE)
+        form.add_error("code", _("That code is not valid. Codes change every 30 seconds."))
+    return render(request, "accounts/two_factor.html", {"form": form, "next": _next_url(request)})
+
+
+@password_verified
+@require_http_methods(["GET", "POST"])
+def enrol_view(request: HttpRequest) -> HttpResponse:
+    """Set up the authenticator app: QR code drawn here, then one code to confirm."""
+    user = current_user(request)
+    if has_confirmed_authenticator(user=user):
+        return redirect("accounts:two_factor")
+    device = actions.do_start_totp_enrolment(user=user)
+    form = EnrolmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["code"].strip()
+        if actions.check_confirm_totp_enrolment(user=user, device=device, token=token):
+            result = actions.do_confirm_totp_enrolment(request=request, user=user, device=device)
+            request.session[RECOVERY_CODES_SESSION_KEY] = result.recovery_codes
+            return redirect("accounts:recovery_codes")
+        form.add_error("code", _("That code is not valid. Check the time on your phone."))
+    return render(
+        request,
+        "accounts/enrol.html",
+        {"form": form, "qr_svg": _qr_svg(device), "secret": _base32_secret(device)},
+    )
+
+
+def _qr_svg(device: TOTPDevice) -> str:
+    return str(
+        segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#000", light="#fff")
+    )
+
+
+def _base32_secret(device: TOTPDevice) -> str:
+    import base64
+
+    secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return " ".join(secret[index : index + 4] for index in range(0, len(secret), 4))
+
+
+@staff
+@require_http_methods(["GET", "POST"])
+def recovery_codes_view(request: HttpRequest) -> HttpResponse:
+    """Show freshly issued recovery codes once; POST issues a new set."""
+    user = current_user(request)
+    if request.method == "POST":
+        codes = actions.do_regenerate_recovery_codes(user=user)
+    else:
+        codes = request.session.pop(RECOVERY_CODES_SESSION_KEY, [])
+    return render(request, "accounts/recovery_codes.html", {"codes": codes})
+
+
+@staff
+@require_http_methods(["GET"])
+def security_view(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's two-factor status and session controls."""
+    return render(request, "accounts/security.html")
+
+
+@password_verified
+@require_http_methods(["GET", "POST"])
+def logout_view(request: HttpRequest) -> HttpResponse:
+    """Sign out of this browser (POST); GET asks for confirmation."""
+    if request.method == "GET":
+        return render(request, "accounts/logout.html")
+    logout(request)
+    response = redirect("site:home")
+    response["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
+
+
+@staff
+@require_POST
+def logout_everywhere_view(request: HttpRequest) -> HttpResponse:
+    """Sign out of every browser and device at once."""
+    actions.do_log_out_everywhere(user=current_user(request))
+    logout(request)
+    response = redirect("site:home")
+    response["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
+    """Join an organisation from an invitation link: new account, or existing member."""
+    invitation_id = read_invitation_token(token)
+    try:
+        if invitation_id is None:
+            raise InvitationInvalid
+        invitation = actions.get_open_invitation(invitation_id=invitation_id)
+        if is_two_factor_verified(request):
+            if request.method == "POST":
+                actions.do_accept_invitation_as_member(
+                    invitation=invitation, user=current_user(request)
+                )
+                return redirect("site:dashboard")
+            return render(request, "accounts/invitation_join.html", {"invitation": invitation})
+        actions.check_accept_invitation_as_new_user(invitation=invitation)
+    except InvitationForExistingAccount as error:
+        return render(
+            request,
+            "accounts/invitation_problem.html",
+            {"message": error.message, "sign_in": request.get_full_path()},
+        )
+    except AccountsError as error:
+        return render(
+            request, "accounts/invitation_problem.html", {"message": error.message}, status=404
+        )
+    form = NewAccountForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = actions.do_accept_invitation_as_new_user(
+                invitation=invitation,
+                display_name=form.cleaned_data["display_name"],
+                password=form.cleaned_data["password"],
+            )
+        except AccountsError as error:
+            return render(
+                request, "accounts/invitation_problem.html", {"message": error.message}, status=404
+            )
+        login(request, user, backend="safepassage.accounts.backends.MembershipBackend")
+        mark_signed_in(request)
+        return HttpResponseRedirect(reverse("accounts:enrol"))
+    return render(
+        request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}
+    )

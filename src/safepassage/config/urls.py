@@ -1,0 +1,14 @@
+"""Root URLconf. Every view declares its access rule (see site.access_policy)."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("safepassage.site.urls")),
+    path("accounts/", include("safepassage.accounts.urls")),
+    path("organisations/", include("safepassage.organisations.urls")),
+]
+
+handler400 = "safepassage.site.views.bad_request_view"
+handler403 = "safepassage.site.views.permission_denied_view"
+handler404 = "safepassage.site.views.not_found_view"
+handler500 = "safepassage.site.views.server_error_view"

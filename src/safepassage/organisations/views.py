@@ -1,0 +1,65 @@
+"""Staff pages of one organisation: overview, members, invitations."""
+
+import uuid
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from safepassage.accounts import actions as account_actions
+from safepassage.accounts.errors import AccountsError
+from safepassage.accounts.forms import InvitationForm
+from safepassage.accounts.selectors import current_user, list_members
+from safepassage.organisations.access import access_organisation
+from safepassage.site.access_policy import requires_permission
+
+
+@requires_permission("organisations.view_organisation")
+@require_http_methods(["GET"])
+def organisation_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
+    user = current_user(request)
+    organisation = access_organisation(
+        user=user, organisation_id=organisation_id, permission="organisations.view_organisation"
+    )
+    members = (
+        list_members(organisation=organisation)
+        if user.has_perm("accounts.view_membership", organisation)
+        else None
+    )
+    can_invite = user.has_perm("accounts.add_invitation", organisation)
+    return render(
+        request,
+        "organisations/organisation.html",
+        {"organisation": organisation, "members": members, "can_invite": can_invite},
+    )
+
+
+@requires_permission("accounts.add_invitation")
+@require_http_methods(["GET", "POST"])
+def invite_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
+    user = current_user(request)
+    organisation = access_organisation(
+        user=user, organisation_id=organisation_id, permission="accounts.add_invitation"
+    )
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_actions.check_invite_member(
+                organisation=organisation, email=form.cleaned_data["email"]
+            )
+            account_actions.do_invite_member(
+                inviter=user,
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+            )
+        except AccountsError as error:
+            form.add_error("email", str(error.message))
+        else:
+            messages.success(request, _("Invitation sent. The link works once, for 7 days."))
+            return redirect("organisations:detail", organisation_id=organisation.public_id)
+    return render(
+        request, "organisations/invite.html", {"organisation": organisation, "form": form}
+    )

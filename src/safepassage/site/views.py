@@ -1,0 +1,51 @@
+"""Home page, staff dashboard, language switch and error pages."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
+
+from safepassage.accounts.selectors import current_user, list_memberships
+from safepassage.site.access_policy import public, staff
+
+
+@public
+@require_http_methods(["GET"])
+def home_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "site/home.html")
+
+
+@staff
+@require_http_methods(["GET"])
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    memberships = list_memberships(user=current_user(request))
+    return render(request, "site/dashboard.html", {"memberships": memberships})
+
+
+@public
+@require_POST
+def set_language_view(request: HttpRequest) -> HttpResponse:
+    """Django's language switch (a plain form POST: works without JavaScript)."""
+    return set_language(request)
+
+
+def bad_request_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
+def permission_denied_view(
+    request: HttpRequest, exception: Exception | None = None
+) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def not_found_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)
+
+
+def csrf_failure_view(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)
