@@ -1,0 +1,146 @@
+"""Price one award ticket for one program, and let a coordinator's quote replace the estimate.
+
+A program's pricing is data (:class:`ProgramPricing`): one award chart, how to tell
+domestic/short-haul/long-haul segments apart, and the cash due per segment by route type
+(taxes and carrier-imposed surcharges). Cash rules apply per flown segment, which is how
+fixed fees such as British Airways' Reward Flight Saver are charged ("priced per flight").
+A price made from a chart is an estimate (:attr:`PriceBasis.CHART` when the chart is
+published, :attr:`PriceBasis.ESTIMATE` for a fixed estimate); :func:`apply_quoted_price`
+turns it into :attr:`PriceBasis.QUOTED` and keeps the estimate it replaced.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from safepassage.core.pricing.charts import AwardChart, DistanceBandChart, FixedEstimate
+from safepassage.core.pricing.errors import NoSegmentsError
+from safepassage.core.pricing.money import Cash
+from safepassage.core.pricing.segments import PricingSegment, RouteType, classify_segment
+from safepassage.core.pricing.sources import SourceNote
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CashRule:
+    """Cash due per flown segment of ``route_type``: taxes plus carrier surcharge."""
+
+    route_type: RouteType
+    taxes: Cash
+    carrier_surcharge: Cash
+    source: SourceNote
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProgramPricing:
+    """How one program prices an award ticket.
+
+    ``currency`` is the currency of all cash rules. A segment whose route type has no cash
+    rule costs no cash in the estimate (the price lists it in ``uncharged_route_types`` so
+    staff can see the cash part is incomplete).
+    """
+
+    program: str
+    chart: AwardChart
+    short_haul_max_miles: int
+    currency: str
+    cash_rules: tuple[CashRule, ...] = ()
+    route_type_source: SourceNote | None = None
+
+    def __post_init__(self) -> None:
+        for rule in self.cash_rules:
+            for amount in (rule.taxes, rule.carrier_surcharge):
+                if amount.currency != self.currency:
+                    raise ValueError(
+                        f"{self.program}: cash rule in {amount.currency}, program in "
+                        f"{self.currency}"
+                    )
+
+
+class PriceBasis(StrEnum):
+    """Where the figures of a price come from."""
+
+    CHART = "chart"
+    ESTIMATE = "estimate"
+    QUOTED = "quoted"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuotedPrice:
+    """A price a coordinator saw when checking availability; it overrides the estimate."""
+
+    miles: int
+    cash: Cash
+    quoted_on: date
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AwardPrice:
+    """Miles and cash for one ticket of one program, with where the figures came from."""
+
+    program: str
+    miles: int
+    cash: Cash
+    basis: PriceBasis
+    route_types: tuple[RouteType, ...]
+    sources: tuple[SourceNote, ...]
+    uncharged_route_types: tuple[RouteType, ...] = ()
+    quote: QuotedPrice | None = None
+    replaced_estimate: "AwardPrice | None" = None
+
+
+def price_ticket(*, pricing: ProgramPricing, segments: Sequence[PricingSegment]) -> AwardPrice:
+    """Estimate one one-way award ticket made of ``segments`` (flown in order).
+
+    Raises :class:`~safepassage.core.pricing.errors.OutsideChartError` when the chart has no
+    price for the journey and :class:`NoSegmentsError` for an empty ticket.
+    """
+    if not segments:
+        raise NoSegmentsError("nothing to price")
+    miles = pricing.chart.miles_for(segments=segments)
+    route_types = tuple(
+        classify_segment(segment=segment, short_haul_max_miles=pricing.short_haul_max_miles)
+        for segment in segments
+    )
+    cash = Cash.zero(pricing.currency)
+    sources: list[SourceNote] = [pricing.chart.source]
+    if isinstance(pricing.chart, DistanceBandChart) and pricing.chart.multi_segment_source:
+        sources.append(pricing.chart.multi_segment_source)
+    if pricing.route_type_source is not None:
+        sources.append(pricing.route_type_source)
+    uncharged: list[RouteType] = []
+    for route_type in route_types:
+        rule = next((rule for rule in pricing.cash_rules if rule.route_type is route_type), None)
+        if rule is None:
+            if route_type not in uncharged:
+                uncharged.append(route_type)
+            continue
+        cash = cash + rule.taxes + rule.carrier_surcharge
+        if rule.source not in sources:
+            sources.append(rule.source)
+    basis = PriceBasis.ESTIMATE if isinstance(pricing.chart, FixedEstimate) else PriceBasis.CHART
+    return AwardPrice(
+        program=pricing.program,
+        miles=miles,
+        cash=cash,
+        basis=basis,
+        route_types=route_types,
+        sources=tuple(sources),
+        uncharged_route_types=tuple(uncharged),
+    )
+
+
+def apply_quoted_price(*, estimate: AwardPrice, quote: QuotedPrice) -> AwardPrice:
+    """The price a coordinator quoted, keeping the estimate it replaces for comparison."""
+    original = estimate.replaced_estimate if estimate.replaced_estimate is not None else estimate
+    return AwardPrice(
+        program=estimate.program,
+        miles=quote.miles,
+        cash=quote.cash,
+        basis=PriceBasis.QUOTED,
+        route_types=estimate.route_types,
+        sources=estimate.sources,
+        quote=quote,
+        replaced_estimate=original,
+    )
