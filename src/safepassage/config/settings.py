@@ -240,22 +240,32 @@ TASKS = {
 }
 
 # --- E-mail ------------------------------------------------------------------------
-EMAIL_MODE = os.environ.get("SAFEPASSAGE_EMAIL", "console").strip().lower()
+EMAIL_MODE = (
+    os.environ.get("SAFEPASSAGE_EMAIL", "smtp" if PRODUCTION else "console").strip().lower()
+)
 if EMAIL_MODE == "smtp":
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
-    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", default=True)
-    EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL", default=False)
+    _mailer: dict[str, object] = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", "587")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": _env_bool("EMAIL_USE_TLS", default=True),
+            "use_ssl": _env_bool("EMAIL_USE_SSL", default=False),
+            "timeout": 20,
+        },
+    }
 elif EMAIL_MODE == "file":
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+    _mailer = {
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {"file_path": str(DATA_DIR / "mail")},
+    }
 elif EMAIL_MODE == "console":
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    _mailer = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
 else:
     raise ImproperlyConfigured("SAFEPASSAGE_EMAIL must be 'console', 'file' or 'smtp'.")
+MAILERS = {"default": _mailer}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SafePassage <noreply@localhost>")
 SITE_BASE_URL = os.environ.get("SAFEPASSAGE_BASE_URL", "http://127.0.0.1:8000")
 

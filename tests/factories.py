@@ -1,0 +1,89 @@
+"""factory_boy factories and helpers for staff, organisations and sign-in."""
+
+import time
+from dataclasses import dataclass
+
+import factory
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from safepassage.accounts.middleware import SIGNED_IN_AT
+from safepassage.accounts.models import Membership, User
+from safepassage.accounts.roles import Role
+from safepassage.organisations.models import Organisation, OrganisationKind
+
+STAFF_PASSWORD = "correct horse battery staple 42"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda number: f"Organisation {number}")
+    kind = OrganisationKind.CASE_ORGANISATION
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda number: f"staff{number}@example.org")
+    display_name = factory.Sequence(lambda number: f"Staff {number}")
+    password = factory.PostGenerationMethodCall("set_password", STAFF_PASSWORD)
+
+    @factory.post_generation
+    def saved(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            self.save()
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.VIEWER
+
+
+@dataclass
+class StaffMember:
+    user: User
+    organisation: Organisation
+    role: str
+    device: TOTPDevice
+
+    def current_code(self) -> str:
+        """The authenticator code for now (resetting replay protection first)."""
+        self.device.refresh_from_db()
+        self.device.last_t = -1
+        self.device.throttling_failure_count = 0
+        self.device.throttling_failure_timestamp = None
+        self.device.save()
+        return f"{totp(self.device.bin_key, step=self.device.step, digits=self.device.digits):06d}"
+
+
+def make_staff(role: str, organisation: Organisation | None = None) -> StaffMember:
+    """A user holding ``role`` in ``organisation`` (a new one by default), with a
+    confirmed authenticator."""
+    membership = MembershipFactory(
+        role=role, organisation=organisation or OrganisationFactory()
+    )
+    device = TOTPDevice.objects.create(user=membership.user, name="test", confirmed=True)
+    return StaffMember(
+        user=membership.user, organisation=membership.organisation, role=role, device=device
+    )
+
+
+def sign_in(client: Client, staff: StaffMember, *, second_factor: bool = True) -> Client:
+    """Put ``client`` in the state the real sign-in leaves (tested in test_sign_in)."""
+    client.force_login(staff.user, backend="safepassage.accounts.backends.MembershipBackend")
+    session = client.session
+    session[SIGNED_IN_AT] = time.time()
+    if second_factor:
+        session[DEVICE_ID_SESSION_KEY] = staff.device.persistent_id
+    session.save()
+    return client

@@ -1,0 +1,173 @@
+"""Every URL pattern × every role, against an explicit table (SR-25, SR-34).
+
+A new URL pattern without a row here fails ``test_every_url_has_a_row``. Each cell is
+the status a GET answers; 302 cells also name where they send the user. Every
+response, allowed or not, must carry the exact security headers.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from safepassage.accounts.models import Invitation
+from safepassage.accounts.roles import Role
+from safepassage.accounts.tokens import make_invitation_token
+from tests.factories import OrganisationFactory, StaffMember, make_staff, sign_in
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "login"
+TWO_FACTOR = "two_factor"
+DASHBOARD = "dashboard"
+
+ROLES = (
+    "anonymous",
+    "password_only",
+    Role.ADMIN,
+    Role.CASEWORKER,
+    Role.TRAVEL_COORDINATOR,
+    Role.FUNDRAISER,
+    Role.VIEWER,
+    "other_organisation_admin",
+)
+
+# url name -> expected GET answer per role: a status code, or (302, where-to).
+A = 200
+L = (302, LOGIN)
+T = (302, TWO_FACTOR)
+D = (302, DASHBOARD)
+MATRIX: dict[str, dict[str, int | tuple[int, str]]] = {
+    "site:home": dict.fromkeys(ROLES, A),
+    "site:dashboard": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
+    "site:set_language": dict.fromkeys(ROLES, 405),
+    "accounts:login": {"anonymous": A, "password_only": A} | dict.fromkeys(ROLES[2:], D),
+    "accounts:two_factor": {"anonymous": L, "password_only": A} | dict.fromkeys(ROLES[2:], D),
+    "accounts:enrol": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], T),
+    "accounts:recovery_codes": {"anonymous": L, "password_only": T}
+    | dict.fromkeys(ROLES[2:], A),
+    "accounts:security": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
+    "accounts:logout": {"anonymous": L, "password_only": A} | dict.fromkeys(ROLES[2:], A),
+    "accounts:logout_everywhere": {"anonymous": L, "password_only": T}
+    | dict.fromkeys(ROLES[2:], 405),
+    "accounts:accept_invitation": dict.fromkeys(ROLES, A),
+    "organisations:detail": {"anonymous": L, "password_only": T}
+    | dict.fromkeys(ROLES[2:7], A)
+    | {"other_organisation_admin": 404},
+    "organisations:invite": {"anonymous": L, "password_only": T, Role.ADMIN: A}
+    | dict.fromkeys(ROLES[3:7], 403)
+    | {"other_organisation_admin": 404},
+}
+
+EXPECTED_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "font-src 'self'; form-action 'self'; object-src 'none'; base-uri 'none'; "
+        "frame-ancestors 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Cache-Control": "no-store",
+    "X-Robots-Tag": "noindex, nofollow",
+}
+
+
+def _walk(patterns: list[URLPattern | URLResolver], namespace: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern.url_patterns, inner)
+        elif pattern.name:
+            yield f"{namespace}{pattern.name}"
+        else:
+            yield f"{namespace}<unnamed {pattern.pattern}>"
+
+
+def all_url_names() -> list[str]:
+    return sorted(set(_walk(get_resolver().url_patterns)))
+
+
+def test_every_url_has_a_row_and_every_row_a_url() -> None:
+    assert sorted(MATRIX) == all_url_names()
+    for name, row in MATRIX.items():
+        assert set(row) == set(ROLES), name
+
+
+@dataclass
+class World:
+    members: dict[str, StaffMember]
+    outsider: StaffMember
+    invitation_token: str
+
+
+@pytest.fixture
+def world() -> World:
+    organisation = OrganisationFactory()
+    members = {
+        role: make_staff(role, organisation)
+        for role in (Role.ADMIN, Role.CASEWORKER, Role.TRAVEL_COORDINATOR, Role.FUNDRAISER,
+                     Role.VIEWER)
+    }
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email="invitee@example.org",
+        role=Role.VIEWER,
+        invited_by=members[Role.ADMIN].user,
+        expires_at="2999-01-01T00:00:00Z",
+    )
+    return World(
+        members=members,
+        outsider=make_staff(Role.ADMIN, OrganisationFactory()),
+        invitation_token=make_invitation_token(invitation.public_id),
+    )
+
+
+def _client_for(role: str, world: World) -> Client:
+    if role == "anonymous":
+        return Client()
+    if role == "password_only":
+        return sign_in(Client(), world.members[Role.CASEWORKER], second_factor=False)
+    if role == "other_organisation_admin":
+        return sign_in(Client(), world.outsider)
+    return sign_in(Client(), world.members[role])
+
+
+URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
+    "accounts:accept_invitation": lambda world: {"token": world.invitation_token},
+    "organisations:detail": lambda world: {
+        "organisation_id": world.members[Role.ADMIN].organisation.public_id
+    },
+    "organisations:invite": lambda world: {
+        "organisation_id": world.members[Role.ADMIN].organisation.public_id
+    },
+}
+
+REDIRECT_TARGETS = {
+    LOGIN: reverse("accounts:login"),
+    TWO_FACTOR: reverse("accounts:two_factor"),
+    DASHBOARD: reverse("site:dashboard"),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_what_the_matrix_says(role: str, world: World) -> None:
+    client = _client_for(role, world)
+    mismatches = []
+    for name, row in MATRIX.items():
+        url = reverse(name, kwargs=URL_KWARGS.get(name, lambda _world: {})(world))
+        response = client.get(url)
+        expected = row[role]
+        status, target = expected if isinstance(expected, tuple) else (expected, None)
+        if response.status_code != status:
+            mismatches.append(f"{name}: expected {status}, got {response.status_code}")
+        elif target is not None and not response["Location"].startswith(REDIRECT_TARGETS[target]):
+            mismatches.append(f"{name}: redirected to {response['Location']}, not {target}")
+        for header, value in EXPECTED_HEADERS.items():
+            if response.headers.get(header) != value:
+                mismatches.append(f"{name}: header {header} is {response.headers.get(header)!r}")
+    assert mismatches == []
