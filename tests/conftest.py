@@ -70,9 +70,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
 
-    if not chromium_available():
-        if browser_required() and any(item.get_closest_marker("browser") for item in items):
-            raise pytest.UsageError(f"SAFEPASSAGE_REQUIRE_BROWSER is set but {CHROMIUM_MISSING}")
+    # Where the browser is required (CI), the browser fixture fails these tests instead.
+    if not chromium_available() and not browser_required():
         skip_browser = pytest.mark.skip(reason=CHROMIUM_MISSING)
         for item in items:
             if item.get_closest_marker("browser"):
