@@ -23,12 +23,10 @@ from safepassage.core.pricing.charts import (
     ZonePrice,
 )
 from safepassage.core.pricing.errors import (
-    CurrencyMismatchError,
     NoSegmentsError,
     OutsideChartError,
     PricingError,
 )
-from safepassage.core.pricing.money import Cash
 from safepassage.core.pricing.segments import (
     PricingSegment,
     RouteType,
@@ -40,9 +38,7 @@ from safepassage.core.pricing.sources import SourceNote
 __all__ = [
     "AwardChart",
     "AwardPrice",
-    "Cash",
     "CashRule",
-    "CurrencyMismatchError",
     "DistanceBand",
     "DistanceBandChart",
     "FixedEstimate",

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from safepassage.core.money import Miles, Money
 from safepassage.core.pricing.charts import AwardChart, DistanceBandChart, FixedEstimate
 from safepassage.core.pricing.errors import NoSegmentsError
-from safepassage.core.pricing.money import Cash
 from safepassage.core.pricing.segments import PricingSegment, RouteType, classify_segment
 from safepassage.core.pricing.sources import SourceNote
 
@@ -26,8 +26,8 @@ class CashRule:
     """Cash due per flown segment of ``route_type``: taxes plus carrier surcharge."""
 
     route_type: RouteType
-    taxes: Cash
-    carrier_surcharge: Cash
+    taxes: Money
+    carrier_surcharge: Money
     source: SourceNote
 
 
@@ -69,8 +69,8 @@ class PriceBasis(StrEnum):
 class QuotedPrice:
     """A price a coordinator saw when checking availability; it overrides the estimate."""
 
-    miles: int
-    cash: Cash
+    miles: Miles
+    cash: Money
     quoted_on: date
     note: str = ""
 
@@ -80,8 +80,8 @@ class AwardPrice:
     """Miles and cash for one ticket of one program, with where the figures came from."""
 
     program: str
-    miles: int
-    cash: Cash
+    miles: Miles
+    cash: Money
     basis: PriceBasis
     route_types: tuple[RouteType, ...]
     sources: tuple[SourceNote, ...]
@@ -103,7 +103,7 @@ def price_ticket(*, pricing: ProgramPricing, segments: Sequence[PricingSegment])
         classify_segment(segment=segment, short_haul_max_miles=pricing.short_haul_max_miles)
         for segment in segments
     )
-    cash = Cash.zero(pricing.currency)
+    cash = Money.zero(currency=pricing.currency)
     sources: list[SourceNote] = [pricing.chart.source]
     if isinstance(pricing.chart, DistanceBandChart) and pricing.chart.multi_segment_source:
         sources.append(pricing.chart.multi_segment_source)
@@ -122,7 +122,7 @@ def price_ticket(*, pricing: ProgramPricing, segments: Sequence[PricingSegment])
     basis = PriceBasis.ESTIMATE if isinstance(pricing.chart, FixedEstimate) else PriceBasis.CHART
     return AwardPrice(
         program=pricing.program,
-        miles=miles,
+        miles=Miles(amount=miles, program=pricing.program),
         cash=cash,
         basis=basis,
         route_types=route_types,

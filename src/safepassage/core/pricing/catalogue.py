@@ -8,6 +8,7 @@ it is replaced by a coordinator's quote before a booking.
 from datetime import date
 from decimal import Decimal
 
+from safepassage.core.money import Money
 from safepassage.core.pricing.awards import CashRule, ProgramPricing
 from safepassage.core.pricing.charts import (
     DistanceBand,
@@ -18,7 +19,6 @@ from safepassage.core.pricing.charts import (
     ZoneChart,
     ZonePrice,
 )
-from safepassage.core.pricing.money import Cash
 from safepassage.core.pricing.segments import RouteType
 from safepassage.core.pricing.sources import SourceNote
 
@@ -75,7 +75,7 @@ BRITISH_AIRWAYS_ECONOMY_PEAK = _ba_economy_chart(
     name="British Airways economy peak (BA-operated)", miles=(4500, 7500, 10000, 12500)
 )
 
-_BA_RFS = Cash(Decimal("17.50"), "GBP")
+_BA_RFS = Money(amount=Decimal("17.50"), currency="GBP")
 
 
 def british_airways_pricing(*, peak: bool) -> ProgramPricing:
@@ -87,7 +87,7 @@ def british_airways_pricing(*, peak: bool) -> ProgramPricing:
     rfs = CashRule(
         route_type=RouteType.SHORT_HAUL,
         taxes=_BA_RFS,
-        carrier_surcharge=Cash.zero("GBP"),
+        carrier_surcharge=Money.zero(currency="GBP"),
         source=_BA_RFS_SOURCE,
     )
     return ProgramPricing(
@@ -100,7 +100,7 @@ def british_airways_pricing(*, peak: bool) -> ProgramPricing:
             CashRule(
                 route_type=RouteType.DOMESTIC,
                 taxes=_BA_RFS,
-                carrier_surcharge=Cash.zero("GBP"),
+                carrier_surcharge=Money.zero(currency="GBP"),
                 source=_BA_RFS_SOURCE,
             ),
         ),

@@ -7,17 +7,6 @@ class PricingError(Exception):
     code = "pricing_error"
 
 
-class CurrencyMismatchError(PricingError):
-    """Two cash amounts in different currencies were combined."""
-
-    code = "currency_mismatch"
-
-    def __init__(self, *, left: str, right: str) -> None:
-        super().__init__(f"cannot combine {left} with {right}")
-        self.left = left
-        self.right = right
-
-
 class OutsideChartError(PricingError):
     """The chart has no price for this journey (distance beyond its bands, unknown zone)."""
 
