@@ -154,7 +154,7 @@ class Account:
 
     Construction checks the key against the chart of accounts and raises
     ``InvalidAccountError`` for a bucket or unit the owner kind cannot have. Accounts
-    order by their key, which is also the order in which to lock their rows.
+    sort by their key (for stable output); row locks are taken on owners, by primary key.
     """
 
     owner_kind: OwnerKind
@@ -217,7 +217,7 @@ class PledgeRef:
         )
 
     def accounts(self) -> tuple[Account, ...]:
-        """Return all six accounts of the pledge, in lock (key) order."""
+        """Return all six accounts of the pledge, sorted by key."""
         return tuple(
             sorted(self.account(bucket=bucket) for bucket in BUCKETS_BY_OWNER[OwnerKind.PLEDGE])
         )

@@ -15,8 +15,13 @@ overdraw the pledge.
 - ``build_transfer``: lock both owners' rows, in primary-key order;
 - ``build_correction`` / ``build_reversal``: lock every owner the postings touch, in
   primary-key order;
-- ``build_pledge`` and ``build_gift`` only add, so they need no lock for the overdraft
-  check; the idempotency key's unique constraint still guards against doubles.
+- ``build_pledge`` and ``build_gift`` only add, so they read no balances; take the
+  same owner lock anyway, so that the idempotency-key lookup and the balance-row update
+  are serialised with everything else on that pledge or fund.
+
+In short: lock every pledge, fund and campaign the transaction touches, in primary-key
+order, then read balances, build, insert, update the balance cache, commit. The
+``external`` owner is never locked: only ``F()`` updates touch its balance rows.
 """
 
 from __future__ import annotations

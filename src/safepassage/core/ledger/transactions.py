@@ -104,7 +104,7 @@ class Transaction:
 
     @property
     def accounts(self) -> tuple[Account, ...]:
-        """The distinct accounts this transaction touches, in key (lock) order."""
+        """The distinct accounts this transaction touches, sorted by key."""
         return tuple(sorted({posting.account for posting in self.postings}))
 
 
