@@ -39,12 +39,16 @@ _STRETCHED_LENGTH = 64
 
 def normalise_word(word: str) -> str:
     """NFKC and case-folded: the form stored in lists and compared when typed back."""
-    return unicodedata.normalize("NFKC", word).casefold()
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", word).casefold())
 
 
 def normalise_codename(text: str) -> str:
-    """Normalise a typed codename: NFKC, case-folded, words separated by single spaces."""
-    return " ".join(normalise_word(word) for word in text.split())
+    """Normalise a typed codename: NFKC, case-folded, words separated by single spaces.
+
+    The whole text is normalised before splitting, because NFKC can itself produce spaces
+    (U+00A8 becomes a space and a combining diaeresis).
+    """
+    return " ".join(normalise_word(text).split())
 
 
 @dataclass(frozen=True, kw_only=True)

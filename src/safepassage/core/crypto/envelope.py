@@ -141,7 +141,7 @@ def envelope_from_text(text: str) -> bytes:
     body = text[len(TEXT_PREFIX) :]
     try:
         raw = body.encode("ascii")
-        return base64.urlsafe_b64decode(raw + b"=" * (-len(raw) % 4))
+        return base64.b64decode(raw + b"=" * (-len(raw) % 4), altchars=b"-_", validate=True)
     except (UnicodeEncodeError, binascii.Error, ValueError):
         raise DecryptionError from None
 
