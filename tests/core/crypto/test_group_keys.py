@@ -1,6 +1,8 @@
 """SR-04, SR-12: group keys wrapped per user and to the recovery key; removal; shredding."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from safepassage.core.crypto import (
     DecryptionError,
@@ -15,27 +17,61 @@ from safepassage.core.crypto import (
     seal_field,
     unwrap_group_key,
     wrap_group_key,
-    wrap_group_key_for_all,
+    wrap_group_keys,
     wrapped_key_version,
 )
 
 CONTEXT = FieldContext(model="cases.Person", field="full_name", row_id="row-1")
 
 
-def test_each_authorised_user_unwraps_the_same_key(identity_key):
+def test_each_authorised_user_and_the_recovery_key_unwrap_the_same_key(identity_key):
     alice, bob = generate_key_pair(), generate_key_pair()
-    wrapped = wrap_group_key_for_all(
-        key=identity_key, recipients=[alice.public_key, bob.public_key]
+    recovery = generate_organisation_recovery_key()
+    recovery_private = parse_organisation_recovery_key(
+        text=recovery.private_key_text, expected_public_key=recovery.public_key
     )
 
-    for user in (alice, bob):
+    wrapped = wrap_group_keys(
+        keys=[identity_key],
+        recipients=[alice.public_key, bob.public_key, alice.public_key],
+        recovery_public_key=recovery.public_key,
+    )
+
+    assert len(wrapped) == 3  # Alice once, Bob, and always the recovery key
+    holders = {
+        alice.public_key.fingerprint: alice.private_key,
+        bob.public_key.fingerprint: bob.private_key,
+        recovery.public_key.fingerprint: recovery_private,
+    }
+    for row in wrapped:
+        assert (row.group, row.version) == (SensitiveGroup.IDENTITY, 1)
         key = unwrap_group_key(
-            envelope=wrapped[user.public_key.fingerprint],
-            private_key=user.private_key,
+            envelope=row.envelope,
+            private_key=holders[row.recipient_fingerprint],
             case_id="case-a",
             group=SensitiveGroup.IDENTITY,
         )
         assert key == identity_key
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    case_id=st.text(min_size=1, max_size=40),
+    group=st.sampled_from(SensitiveGroup),
+    version=st.integers(min_value=1, max_value=2**32 - 1),
+)
+def test_wrap_unwrap_round_trips(case_id, group, version):
+    holder = generate_key_pair()
+    key = generate_group_key(case_id=case_id, group=group, version=version)
+
+    envelope = wrap_group_key(key=key, recipient=holder.public_key)
+
+    assert (
+        unwrap_group_key(
+            envelope=envelope, private_key=holder.private_key, case_id=case_id, group=group
+        )
+        == key
+    )
 
 
 def test_someone_else_cannot_unwrap(identity_key):
@@ -92,9 +128,15 @@ def test_wrapped_key_records_its_version():
 def test_removing_a_users_wrapped_key_removes_their_access(identity_key):
     # Given a case readable by Alice and Bob, stored as rows keyed by fingerprint
     alice, bob = generate_key_pair(), generate_key_pair()
-    rows = dict(
-        wrap_group_key_for_all(key=identity_key, recipients=[alice.public_key, bob.public_key])
-    )
+    recovery = generate_organisation_recovery_key()
+    rows = {
+        row.recipient_fingerprint: row.envelope
+        for row in wrap_group_keys(
+            keys=[identity_key],
+            recipients=[alice.public_key, bob.public_key],
+            recovery_public_key=recovery.public_key,
+        )
+    }
     sealed = seal_field(key=identity_key, context=CONTEXT, plaintext=b"Aslan")
 
     # When Bob is removed from the case

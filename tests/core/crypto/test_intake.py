@@ -1,6 +1,8 @@
 """SR-05: intake and messages sealed to public keys only; applicant keys under the codename."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from safepassage.core.crypto import (
     CodenamePeppers,
@@ -246,3 +248,23 @@ def test_a_message_needs_a_recipient():
     context = FieldContext(model="applicant.Message", field="body", row_id="msg-1")
     with pytest.raises(ValueError, match="recipients"):
         seal_message(recipients=[], context=context, plaintext=b"x")
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    plaintext=st.binary(max_size=1000),
+    recipient_count=st.integers(min_value=1, max_value=5),
+    reader=st.integers(min_value=0, max_value=4),
+)
+def test_messages_round_trip_for_every_recipient(plaintext, recipient_count, reader):
+    holders = [generate_key_pair() for _ in range(recipient_count)]
+    context = FieldContext(model="applicant.Message", field="body", row_id="msg-1")
+
+    envelope = seal_message(
+        recipients=[holder.public_key for holder in holders], context=context, plaintext=plaintext
+    )
+
+    chosen = holders[reader % recipient_count]
+    assert open_message(envelope=envelope, private_key=chosen.private_key, context=context) == (
+        plaintext
+    )

@@ -1,6 +1,8 @@
 """SR-06: staff private keys wrapped under Argon2id(password) and a personal recovery key."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from safepassage.core.crypto import (
     PRODUCTION_KDF_PARAMETERS,
@@ -192,3 +194,16 @@ def test_composed_and_decomposed_passwords_are_the_same(fast_kdf):
     )
 
     assert key_pair.public_key == enrolment.public_key
+
+
+@settings(max_examples=15, deadline=None)
+@given(password=st.text(min_size=1, max_size=64), version=st.integers(1, 2**32 - 1))
+def test_password_wrap_round_trips(password, version):
+    key_pair = generate_key_pair()
+
+    envelope = wrap_private_key_with_password(
+        key_pair=key_pair, password=password, parameters=FAST_KDF, key_version=version
+    )
+
+    assert unwrap_private_key_with_password(envelope=envelope, password=password) == key_pair
+    assert read_password_envelope(envelope).key_version == version

@@ -99,14 +99,41 @@ def wrap_group_key(*, key: GroupKey, recipient: PublicKey) -> bytes:
     )
 
 
-def wrap_group_key_for_all(
-    *, key: GroupKey, recipients: Iterable[PublicKey]
-) -> Mapping[bytes, bytes]:
-    """Wrap ``key`` for each recipient; returns ``{recipient fingerprint: envelope}``."""
-    return {
-        recipient.fingerprint: wrap_group_key(key=key, recipient=recipient)
-        for recipient in recipients
-    }
+@dataclass(frozen=True, kw_only=True)
+class WrappedGroupKey:
+    """One wrapped copy of a group key, ready to be stored as a row.
+
+    Store all four fields: ``recipient_fingerprint`` finds a user's copies (to open them, or
+    delete them when the user leaves the case), ``group`` and ``version`` pick the key.
+    """
+
+    group: SensitiveGroup
+    version: int
+    recipient_fingerprint: bytes
+    envelope: bytes
+
+
+def wrap_group_keys(
+    *,
+    keys: Iterable[GroupKey],
+    recipients: Iterable[PublicKey],
+    recovery_public_key: PublicKey,
+) -> tuple[WrappedGroupKey, ...]:
+    """Wrap each key for each recipient and, always, for the organisation recovery key.
+
+    The recovery copy is not optional: a key wrapped only to users is lost when they leave.
+    """
+    everyone = list(dict.fromkeys([*recipients, recovery_public_key]))
+    return tuple(
+        WrappedGroupKey(
+            group=key.group,
+            version=key.version,
+            recipient_fingerprint=recipient.fingerprint,
+            envelope=wrap_group_key(key=key, recipient=recipient),
+        )
+        for key in keys
+        for recipient in everyone
+    )
 
 
 def unwrap_group_key(

@@ -32,8 +32,9 @@ from safepassage.core.crypto.errors import DecryptionError
 from safepassage.core.crypto.fields import FieldContext, seal_field
 from safepassage.core.crypto.group_keys import (
     SensitiveGroup,
+    WrappedGroupKey,
     generate_case_keys,
-    wrap_group_key,
+    wrap_group_keys,
 )
 from safepassage.core.crypto.keys import (
     FINGERPRINT_LENGTH,
@@ -69,16 +70,6 @@ class IntakeValue:
 
 
 @dataclass(frozen=True, kw_only=True)
-class WrappedGroupKey:
-    """One wrapped copy of a group key, ready to be stored as a row."""
-
-    group: SensitiveGroup
-    version: int
-    recipient_fingerprint: bytes
-    envelope: bytes
-
-
-@dataclass(frozen=True, kw_only=True)
 class SealedIntake:
     """The result of :func:`seal_intake`: field envelopes and wrapped keys, nothing secret."""
 
@@ -109,15 +100,8 @@ def seal_intake(
         sealed[value.context] = seal_field(
             key=keys[value.group], context=value.context, plaintext=value.plaintext
         )
-    wrapped = tuple(
-        WrappedGroupKey(
-            group=group,
-            version=key.version,
-            recipient_fingerprint=recipient.fingerprint,
-            envelope=wrap_group_key(key=key, recipient=recipient),
-        )
-        for group, key in keys.items()
-        for recipient in (team_public_key, recovery_public_key)
+    wrapped = wrap_group_keys(
+        keys=keys.values(), recipients=[team_public_key], recovery_public_key=recovery_public_key
     )
     return SealedIntake(case_id=case_id, sealed_fields=sealed, wrapped_keys=wrapped)
 
