@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TypedDict
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
@@ -735,6 +735,20 @@ minor_amounts = st.integers(min_value=1, max_value=500_000)
 type ModelKey = tuple[str, ...]
 
 
+def prefer[T](data: st.DataObject, preferred: list[T], fallback: list[T]) -> list[T]:
+    """Mostly the preferred candidates (if any), so that deep states are reached."""
+    if preferred and data.draw(st.integers(min_value=0, max_value=3), label="prefer") > 0:
+        return preferred
+    return fallback
+
+
+def draw_amount(data: st.DataObject, balance: int) -> int:
+    """Mostly an amount the balance covers, sometimes one it does not."""
+    if balance > 0 and data.draw(st.integers(min_value=0, max_value=3), label="covered") > 0:
+        return data.draw(st.integers(min_value=1, max_value=balance), label="amount")
+    return data.draw(st.integers(min_value=balance + 1, max_value=balance + 10_000), label="amount")
+
+
 def model_key(account: Account) -> ModelKey:
     """Translate a ledger account to the model's plain tuple key."""
     return (account.owner_kind.value, account.owner_id, account.bucket.value, account.unit.code)
@@ -781,29 +795,52 @@ class LedgerMachine(RuleBasedStateMachine):
     def top_up(self, data: st.DataObject, amount: int) -> None:
         self.top_up_pledge(data.draw(st.sampled_from(self.pledges)), amount)
 
-    @rule(
-        data=st.data(),
-        move=st.sampled_from(sorted(MILES_MOVES)),
-        amount=amounts,
-        everything=st.booleans(),
-    )
-    def move_miles(self, data: st.DataObject, move: str, amount: int, everything: bool) -> None:
-        pledge = data.draw(st.sampled_from(self.pledges))
+    @rule(data=st.data())
+    def reserve(self, data: st.DataObject) -> None:
+        self.move_miles(data, "reserve", everything=False)
+
+    @rule(data=st.data())
+    def release(self, data: st.DataObject) -> None:
+        self.move_miles(data, "release", everything=False)
+
+    @rule(data=st.data())
+    def redeem(self, data: st.DataObject) -> None:
+        self.move_miles(data, "redeem", everything=False)
+
+    @rule(data=st.data())
+    def return_redeemed(self, data: st.DataObject) -> None:
+        self.move_miles(data, "return", everything=False)
+
+    @rule(data=st.data(), everything=st.booleans())
+    def expire(self, data: st.DataObject, everything: bool) -> None:
+        self.move_miles(data, "expire", everything=everything)
+
+    @rule(data=st.data(), everything=st.booleans())
+    def withdraw(self, data: st.DataObject, everything: bool) -> None:
+        self.move_miles(data, "withdraw", everything=everything)
+
+    def move_miles(self, data: st.DataObject, move: str, *, everything: bool) -> None:
+        """Try one move on a random pledge; check refusals change nothing."""
         source, destination = MILES_MOVES[move]
+        holding = [p for p in self.pledges if self.get(("pledge", p.pledge_id, source, p.program))]
+        pledge = data.draw(st.sampled_from(prefer(data, holding, self.pledges)))
         source_key = ("pledge", pledge.pledge_id, source, pledge.program)
         destination_key = ("pledge", pledge.pledge_id, destination, pledge.program)
+        amount = draw_amount(data, self.get(source_key))
         builder = MILES_BUILDERS[move]
         before = dict(self.ledger.balances)
         count = len(self.ledger.transactions)
-        if everything and move in {"expire", "withdraw"}:
+        if everything:
             amount = self.get(source_key)
             if amount == 0:
+                event(f"{move} everything: refused")
                 with pytest.raises(NothingToMoveError):
                     builder(balances=self.ledger.balances, pledge=pledge, **self.ledger.ids())
                 assert self.ledger.balances == before
                 return
             transaction = builder(balances=self.ledger.balances, pledge=pledge, **self.ledger.ids())
         elif amount > self.get(source_key):
+            event(f"{move}: refused")
             with pytest.raises(InsufficientBalanceError) as caught:
                 builder(
                     balances=self.ledger.balances,
@@ -824,6 +861,7 @@ class LedgerMachine(RuleBasedStateMachine):
                 **self.ledger.ids(),
             )
         self.ledger.record(transaction)
+        event(f"{move}: applied")
         self.add(source_key, -amount)
         self.add(destination_key, amount)
 
@@ -838,15 +876,23 @@ class LedgerMachine(RuleBasedStateMachine):
         self.add(("external", "world", "received", currency), -minor)
         self.add((owner.kind.value, owner.owner_id, "cash", currency), minor)
 
-    @rule(
-        owner=st.sampled_from(MONEY_OWNERS),
-        currency=st.sampled_from(CURRENCIES),
-        minor=minor_amounts,
-    )
-    def disburse(self, owner: MoneyOwner, currency: str, minor: int) -> None:
-        amount = Money.from_minor_units(amount=minor, currency=currency)
+    def draw_cash_holder(self, data: st.DataObject) -> tuple[MoneyOwner, str]:
+        everyone = [(owner, currency) for owner in MONEY_OWNERS for currency in CURRENCIES]
+        holding = [
+            (owner, currency)
+            for owner, currency in everyone
+            if self.get((owner.kind.value, owner.owner_id, "cash", currency))
+        ]
+        return data.draw(st.sampled_from(prefer(data, holding, everyone)))
+
+    @rule(data=st.data())
+    def disburse(self, data: st.DataObject) -> None:
+        owner, currency = self.draw_cash_holder(data)
         cash_key = (owner.kind.value, owner.owner_id, "cash", currency)
+        minor = draw_amount(data, self.get(cash_key))
+        amount = Money.from_minor_units(amount=minor, currency=currency)
         if minor > self.get(cash_key):
+            event("disburse: refused")
             with pytest.raises(InsufficientBalanceError) as caught:
                 build_disbursement(
                     balances=self.ledger.balances, owner=owner, amount=amount, **self.ledger.ids()
@@ -858,20 +904,16 @@ class LedgerMachine(RuleBasedStateMachine):
                 balances=self.ledger.balances, owner=owner, amount=amount, **self.ledger.ids()
             )
         )
+        event("disburse: applied")
         self.add(cash_key, -minor)
         self.add(("external", "world", "disbursed", currency), minor)
 
-    @rule(
-        source=st.sampled_from(MONEY_OWNERS),
-        destination=st.sampled_from(MONEY_OWNERS),
-        currency=st.sampled_from(CURRENCIES),
-        minor=minor_amounts,
-    )
-    def transfer(
-        self, source: MoneyOwner, destination: MoneyOwner, currency: str, minor: int
-    ) -> None:
-        amount = Money.from_minor_units(amount=minor, currency=currency)
+    @rule(data=st.data(), destination=st.sampled_from(MONEY_OWNERS))
+    def transfer(self, data: st.DataObject, destination: MoneyOwner) -> None:
+        source, currency = self.draw_cash_holder(data)
         source_key = (source.kind.value, source.owner_id, "cash", currency)
+        minor = draw_amount(data, self.get(source_key))
+        amount = Money.from_minor_units(amount=minor, currency=currency)
         call = {
             "balances": self.ledger.balances,
             "source": source,
@@ -880,14 +922,17 @@ class LedgerMachine(RuleBasedStateMachine):
             **self.ledger.ids(),
         }
         if source == destination:
+            event("transfer to itself: refused")
             with pytest.raises(InvalidPostingError):
                 build_transfer(**call)  # type: ignore[arg-type]  # heterogeneous kwargs dict
             return
         if minor > self.get(source_key):
+            event("transfer: refused")
             with pytest.raises(InsufficientBalanceError):
                 build_transfer(**call)  # type: ignore[arg-type]  # heterogeneous kwargs dict
             return
         self.ledger.record(build_transfer(**call))  # type: ignore[arg-type]  # heterogeneous kwargs dict
+        event("transfer: applied")
         self.add(source_key, -minor)
         self.add((destination.kind.value, destination.owner_id, "cash", currency), minor)
 
@@ -898,11 +943,8 @@ class LedgerMachine(RuleBasedStateMachine):
         for posting in original.postings:
             key = model_key(posting.account)
             after[key] = after.get(key, 0) - posting.amount
-        legal = all(
-            value <= 0 if key[2] in {"pledged", "received"} else value >= 0
-            for key, value in after.items()
-        )
-        if not legal:
+        if not self.legal(after):
+            event("reverse: refused")
             with pytest.raises(InsufficientBalanceError):
                 build_reversal(
                     balances=self.ledger.balances, original=original, **self.ledger.ids()
@@ -912,6 +954,50 @@ class LedgerMachine(RuleBasedStateMachine):
             build_reversal(balances=self.ledger.balances, original=original, **self.ledger.ids())
         )
         assert reversal.corrects == original.transaction_id
+        event("reverse: applied")
+        self.model = after
+
+    @staticmethod
+    def legal(model: dict[ModelKey, int]) -> bool:
+        return all(
+            value <= 0 if key[2] in {"pledged", "received"} else value >= 0
+            for key, value in model.items()
+        )
+
+    @rule(
+        data=st.data(),
+        source=st.sampled_from(["pledged", *PLEDGE_BUCKETS]),
+        destination=st.sampled_from(["pledged", *PLEDGE_BUCKETS]),
+    )
+    def correct_a_pledge(self, data: st.DataObject, source: str, destination: str) -> None:
+        """A hand-made correction moving miles between two buckets of one pledge."""
+        pledge = data.draw(st.sampled_from(self.pledges))
+        corrected = data.draw(st.sampled_from(self.ledger.transactions))
+        if source == destination:
+            return
+        source_key = ("pledge", pledge.pledge_id, source, pledge.program)
+        destination_key = ("pledge", pledge.pledge_id, destination, pledge.program)
+        held = self.get(source_key)
+        amount = draw_amount(data, -held if source == "pledged" else held)
+        after = dict(self.model)
+        after[source_key] = after.get(source_key, 0) - amount
+        after[destination_key] = after.get(destination_key, 0) + amount
+        build = {
+            "balances": self.ledger.balances,
+            "corrects": corrected.transaction_id,
+            "postings": [
+                Posting(account=pledge.account(bucket=Bucket(source)), amount=-amount),
+                Posting(account=pledge.account(bucket=Bucket(destination)), amount=amount),
+            ],
+            **self.ledger.ids(),
+        }
+        if not self.legal(after):
+            event("correction: refused")
+            with pytest.raises(InsufficientBalanceError):
+                build_correction(**build)  # type: ignore[arg-type]  # heterogeneous kwargs dict
+            return
+        self.ledger.record(build_correction(**build))  # type: ignore[arg-type]  # heterogeneous kwargs dict
+        event("correction: applied")
         self.model = after
 
     @rule(data=st.data(), mode=st.sampled_from(["edit", "drop", "duplicate"]))
@@ -923,7 +1009,9 @@ class LedgerMachine(RuleBasedStateMachine):
         posting = victim.postings[position]
         postings = list(victim.postings)
         if mode == "edit":
-            change = data.draw(st.integers(min_value=-1_000, max_value=1_000).filter(bool))
+            change = data.draw(st.integers(min_value=1, max_value=1_000)) * data.draw(
+                st.sampled_from([1, -1])
+            )
             postings[position] = dataclasses.replace(posting, amount=posting.amount + change)
         elif mode == "drop":
             change = -posting.amount
@@ -1010,8 +1098,8 @@ class LedgerMachine(RuleBasedStateMachine):
 
 
 LedgerMachine.TestCase.settings = settings(
-    max_examples=60,
-    stateful_step_count=30,
+    max_examples=100,
+    stateful_step_count=40,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
