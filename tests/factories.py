@@ -8,45 +8,34 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from factory.declarations import Sequence
 
 from safepassage.accounts.middleware import SIGNED_IN_AT
 from safepassage.accounts.models import Membership, User
-from safepassage.accounts.roles import Role
 from safepassage.organisations.models import Organisation, OrganisationKind
 
 STAFF_PASSWORD = "correct horse battery staple 42"
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
-    name = factory.Sequence(lambda number: f"Organisation {number}")
+    name = Sequence(lambda number: f"Organisation {number}")
     kind = OrganisationKind.CASE_ORGANISATION
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
-    email = factory.Sequence(lambda number: f"staff{number}@example.org")
-    display_name = factory.Sequence(lambda number: f"Staff {number}")
-    password = factory.PostGenerationMethodCall("set_password", STAFF_PASSWORD)
+    email = Sequence(lambda number: f"staff{number}@example.org")
+    display_name = Sequence(lambda number: f"Staff {number}")
 
-    @factory.post_generation
-    def saved(self, create: bool, extracted: object, **kwargs: object) -> None:
-        if create:
-            self.save()
-
-
-class MembershipFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Membership
-
-    user = factory.SubFactory(UserFactory)
-    organisation = factory.SubFactory(OrganisationFactory)
-    role = Role.VIEWER
+    @classmethod
+    def _create(cls, model_class: type[User], *args: object, **kwargs: object) -> User:
+        email = str(kwargs.pop("email"))
+        return model_class.objects.create_user(email, STAFF_PASSWORD, **kwargs)
 
 
 @dataclass
@@ -69,8 +58,10 @@ class StaffMember:
 def make_staff(role: str, organisation: Organisation | None = None) -> StaffMember:
     """A user holding ``role`` in ``organisation`` (a new one by default), with a
     confirmed authenticator."""
-    membership = MembershipFactory(
-        role=role, organisation=organisation or OrganisationFactory()
+    membership = Membership.objects.create(
+        user=UserFactory.create(),
+        organisation=organisation or OrganisationFactory.create(),
+        role=role,
     )
     device = TOTPDevice.objects.create(user=membership.user, name="test", confirmed=True)
     return StaffMember(

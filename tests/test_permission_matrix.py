@@ -1,4 +1,4 @@
-"""Every URL pattern × every role, against an explicit table (SR-25, SR-34).
+"""Every URL pattern for every role, against an explicit table (SR-25, SR-34).
 
 A new URL pattern without a row here fails ``test_every_url_has_a_row``. Each cell is
 the status a GET answers; 302 cells also name where they send the user. Every
@@ -35,19 +35,19 @@ ROLES = (
 )
 
 # url name -> expected GET answer per role: a status code, or (302, where-to).
-A = 200
-L = (302, LOGIN)
-T = (302, TWO_FACTOR)
-D = (302, DASHBOARD)
-MATRIX: dict[str, dict[str, int | tuple[int, str]]] = {
+Cell = int | tuple[int, str]
+A: Cell = 200
+L: Cell = (302, LOGIN)
+T: Cell = (302, TWO_FACTOR)
+D: Cell = (302, DASHBOARD)
+MATRIX: dict[str, dict[str, Cell]] = {
     "site:home": dict.fromkeys(ROLES, A),
     "site:dashboard": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
     "site:set_language": dict.fromkeys(ROLES, 405),
     "accounts:login": {"anonymous": A, "password_only": A} | dict.fromkeys(ROLES[2:], D),
     "accounts:two_factor": {"anonymous": L, "password_only": A} | dict.fromkeys(ROLES[2:], D),
     "accounts:enrol": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], T),
-    "accounts:recovery_codes": {"anonymous": L, "password_only": T}
-    | dict.fromkeys(ROLES[2:], A),
+    "accounts:recovery_codes": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
     "accounts:security": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
     "accounts:logout": {"anonymous": L, "password_only": A} | dict.fromkeys(ROLES[2:], A),
     "accounts:logout_everywhere": {"anonymous": L, "password_only": T}
@@ -100,18 +100,23 @@ def test_every_url_has_a_row_and_every_row_a_url() -> None:
 
 @dataclass
 class World:
-    members: dict[str, StaffMember]
+    members: dict[Role | str, StaffMember]
     outsider: StaffMember
     invitation_token: str
 
 
 @pytest.fixture
 def world() -> World:
-    organisation = OrganisationFactory()
-    members = {
+    organisation = OrganisationFactory.create()
+    members: dict[Role | str, StaffMember] = {
         role: make_staff(role, organisation)
-        for role in (Role.ADMIN, Role.CASEWORKER, Role.TRAVEL_COORDINATOR, Role.FUNDRAISER,
-                     Role.VIEWER)
+        for role in (
+            Role.ADMIN,
+            Role.CASEWORKER,
+            Role.TRAVEL_COORDINATOR,
+            Role.FUNDRAISER,
+            Role.VIEWER,
+        )
     }
     invitation = Invitation.objects.create(
         organisation=organisation,
@@ -122,7 +127,7 @@ def world() -> World:
     )
     return World(
         members=members,
-        outsider=make_staff(Role.ADMIN, OrganisationFactory()),
+        outsider=make_staff(Role.ADMIN, OrganisationFactory.create()),
         invitation_token=make_invitation_token(invitation.public_id),
     )
 

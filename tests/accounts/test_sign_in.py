@@ -17,9 +17,7 @@ DASHBOARD = reverse("site:dashboard")
 
 
 def _password_step(client: Client, staff: StaffMember, password: str = STAFF_PASSWORD):
-    return client.post(
-        reverse("accounts:login"), {"email": staff.user.email, "password": password}
-    )
+    return client.post(reverse("accounts:login"), {"email": staff.user.email, "password": password})
 
 
 def test_password_then_code_reaches_the_dashboard(client: Client) -> None:

@@ -21,13 +21,20 @@ def build(count: int) -> tuple[list[ChainEntry], ChainHead]:
     previous = GENESIS_HASH
     for index in range(count):
         content = EventContent(
-            event_id=f"e{index}", occurred_at=f"2026-11-25T10:00:{index:02d}+00:00",
-            actor="a", action="act", object_type="t", object_ref=f"r{index}", outcome="success",
+            event_id=f"e{index}",
+            occurred_at=f"2026-11-25T10:00:{index:02d}+00:00",
+            actor="a",
+            action="act",
+            object_type="t",
+            object_ref=f"r{index}",
+            outcome="success",
             organisation="",
         )
         entry_hash = hash_entry(previous_hash=previous, content=content)
         entries.append(
-            ChainEntry(position=index + 1, content=content, previous_hash=previous, entry_hash=entry_hash)
+            ChainEntry(
+                position=index + 1, content=content, previous_hash=previous, entry_hash=entry_hash
+            )
         )
         previous = entry_hash
     head = ChainHead(position=count, entry_hash=previous) if count else None
@@ -70,10 +77,12 @@ def test_a_rewritten_hash_still_breaks_the_next_link() -> None:
     entries, head = build(4)
     content = replace(entries[1].content, action="forged")
     entries[1] = replace(
-        entries[1], content=content,
+        entries[1],
+        content=content,
         entry_hash=hash_entry(previous_hash=entries[1].previous_hash, content=content),
     )
 
     problems = verify_chain(entries, head=head)
 
-    assert problems and problems[0].event_id == "e2"
+    assert problems
+    assert problems[0].event_id == "e2"

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 def _record(count: int) -> list[AuditEvent]:
     return [
         record_audit_event(
-            actor_ref=str(uuid.uuid4()), action=f"test.action_{index}", object_type="thing",
+            actor_ref=str(uuid.uuid4()),
+            action=f"test.action_{index}",
+            object_type="thing",
             object_ref=str(uuid.uuid4()),
         )
         for index in range(count)
@@ -34,7 +36,7 @@ def _verify() -> tuple[bool, str]:
     return True, out.getvalue()
 
 
-def _execute(sql: str, params: list[object]) -> None:
+def _execute(sql: str, params: list[int | str]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
@@ -81,17 +83,29 @@ def test_a_deleted_tail_is_found() -> None:
 def test_an_inserted_event_is_named() -> None:
     events = _record(4)
     forged = EventContent(
-        event_id=str(uuid.uuid4()), occurred_at="2026-11-25T10:00:00+00:00",
-        actor="system", action="forged", object_type="thing", object_ref="x", outcome="success",
+        event_id=str(uuid.uuid4()),
+        occurred_at="2026-11-25T10:00:00+00:00",
+        actor="system",
+        action="forged",
+        object_type="thing",
+        object_ref="x",
+        outcome="success",
         organisation="",
     )
     forged_hash = hash_entry(previous_hash=events[1].entry_hash, content=forged)
     _execute("UPDATE audit_auditevent SET position = position + 100 WHERE position > 2", [])
     _execute("UPDATE audit_auditevent SET position = position - 99 WHERE position > 100", [])
     AuditEvent.objects.create(
-        position=3, event_id=forged.event_id, occurred_at=forged.occurred_at, actor=forged.actor,
-        action=forged.action, object_type=forged.object_type, object_ref=forged.object_ref,
-        outcome=forged.outcome, organisation="", previous_hash=events[1].entry_hash,
+        position=3,
+        event_id=forged.event_id,
+        occurred_at=forged.occurred_at,
+        actor=forged.actor,
+        action=forged.action,
+        object_type=forged.object_type,
+        object_ref=forged.object_ref,
+        outcome=forged.outcome,
+        organisation="",
+        previous_hash=events[1].entry_hash,
         entry_hash=forged_hash,
     )
 
@@ -119,10 +133,14 @@ def test_events_hold_references_not_personal_values() -> None:
     staff = make_staff("admin")
 
     event = record_audit_event(
-        actor_ref=str(staff.user.public_id), action="x", object_type="user",
+        actor_ref=str(staff.user.public_id),
+        action="x",
+        object_type="user",
         object_ref=str(staff.user.public_id),
     )
 
-    stored = " ".join(str(value) for value in AuditEvent.objects.filter(pk=event.pk).values().get().values())
+    stored = " ".join(
+        str(value) for value in AuditEvent.objects.filter(pk=event.pk).values().get().values()
+    )
     assert staff.user.email not in stored
     assert staff.user.display_name not in stored

@@ -42,9 +42,20 @@ def test_a_post_without_the_token_is_refused_even_from_our_origin() -> None:
     client = Client(enforce_csrf_checks=True)
 
     response = client.post(
-        reverse("accounts:login"), {"email": "a@example.org", "password": "x"},
+        reverse("accounts:login"),
+        {"email": "a@example.org", "password": "x"},
         headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"},
     )
 
     assert response.status_code == 403
     assert "This form has expired" in response.content.decode()
+
+
+def test_removing_our_csrf_middleware_fails_the_system_check(settings) -> None:
+    from safepassage.site.checks import check_csrf_middleware
+
+    settings.MIDDLEWARE = [
+        name for name in settings.MIDDLEWARE if not name.endswith("NoReferrerCsrfViewMiddleware")
+    ]
+
+    assert [message.id for message in check_csrf_middleware()] == ["safepassage.E001"]

@@ -13,12 +13,17 @@ SAFEPASSAGE = str(Path(sys.executable).with_name("safepassage"))
 
 def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {
-        key: value for key, value in os.environ.items()
+        key: value
+        for key, value in os.environ.items()
         if key not in {"SECRET_KEY", "SAFEPASSAGE_MODE", "ALLOWED_HOSTS", "DEBUG"}
     }
     environment.update(env)
     return subprocess.run(
-        [SAFEPASSAGE, *args], env=environment, capture_output=True, text=True, timeout=120,
+        [SAFEPASSAGE, *args],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
         check=False,
     )
 
@@ -28,8 +33,9 @@ def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     ["", "development-only-secret-key-never-use-in-production-0123456789abcdef", "short"],
 )
 def test_production_refuses_a_missing_default_or_weak_secret_key(secret_key: str) -> None:
-    result = _run("check", SAFEPASSAGE_MODE="production", SECRET_KEY=secret_key,
-                  ALLOWED_HOSTS="example.org")
+    result = _run(
+        "check", SAFEPASSAGE_MODE="production", SECRET_KEY=secret_key, ALLOWED_HOSTS="example.org"
+    )
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
@@ -37,8 +43,12 @@ def test_production_refuses_a_missing_default_or_weak_secret_key(secret_key: str
 
 def test_production_settings_pass_the_deployment_checklist() -> None:
     result = _run(
-        "check", "--deploy", "--fail-level", "WARNING",
-        SAFEPASSAGE_MODE="production", SECRET_KEY=secrets.token_urlsafe(64),
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SAFEPASSAGE_MODE="production",
+        SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="example.org",
     )
 

@@ -1,0 +1,69 @@
+"""Language, error pages and translations."""
+
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+import safepassage
+from safepassage.site.views import server_error_view
+
+PO_FILE = Path(safepassage.__file__).parent / "locale" / "ru" / "LC_MESSAGES" / "django.po"
+
+
+def test_every_interface_string_has_a_russian_translation() -> None:
+    with PO_FILE.open("rb") as po_file:
+        catalog = read_po(po_file, locale="ru")
+
+    missing = [message.id for message in catalog if message.id and not message.string]
+    fuzzy = [message.id for message in catalog if message.id and message.fuzzy]
+    assert missing == []
+    assert fuzzy == []
+
+
+@pytest.mark.django_db
+def test_the_language_switch_works_with_a_plain_form_post() -> None:
+    client = Client()
+
+    client.post(reverse("site:set_language"), {"language": "ru", "next": "/"})
+    page = client.get(reverse("site:home")).content.decode()
+
+    assert '<html lang="ru">' in page
+    assert "Вход для сотрудников" in page or "Войти" in page
+
+
+@pytest.mark.django_db
+def test_unknown_pages_answer_404_without_detail() -> None:
+    response = Client().get("/organisations/not-a-uuid/")
+
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert "Traceback" not in response.content.decode()
+
+
+def test_the_error_page_reveals_nothing() -> None:
+    response = server_error_view(RequestFactory().get("/"))
+
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "Something went wrong" in body
+    assert "Traceback" not in body
+    assert "settings" not in body.lower()
+
+
+@pytest.mark.django_db
+def test_each_request_keeps_a_session_alive_for_fifteen_more_minutes_only() -> None:
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from tests.factories import make_staff, sign_in
+
+    client = sign_in(Client(), make_staff("viewer"))
+
+    client.get(reverse("site:dashboard"))
+
+    session = Session.objects.get(session_key=client.session.session_key)
+    remaining = (session.expire_date - timezone.now()).total_seconds()
+    assert 15 * 60 - 30 < remaining <= 15 * 60
