@@ -14,6 +14,7 @@ from safepassage.core.crypto import (
     derive_codename_secrets,
     generate_codename,
     normalise_codename,
+    word_list_from_text,
 )
 from tests.core.crypto.conftest import FAST_KDF
 
@@ -143,3 +144,11 @@ def test_normalising_twice_changes_nothing(text):
     once = normalise_codename(text)
 
     assert normalise_codename(once) == once
+
+
+def test_word_lists_load_from_eff_style_text():
+    lines = [f"{index:05d}\t{word.upper()}" for index, word in enumerate(_generated_words(7776))]
+
+    loaded = word_list_from_text(name="eff-style", text="\n".join(lines) + "\n\n")
+
+    assert loaded.words == WORDS.words

@@ -9,9 +9,11 @@ from safepassage.core.crypto import (
     DecryptionError,
     EnvelopeHeader,
     EnvelopeKind,
+    GroupKey,
     UnsupportedEnvelopeError,
     envelope_from_text,
     envelope_to_text,
+    open_field,
     parse_header,
     seal_field,
 )
@@ -86,3 +88,27 @@ def test_text_form_round_trips(data):
 def test_malformed_text_is_a_decryption_error(text):
     with pytest.raises(DecryptionError):
         envelope_from_text(text)
+
+
+def test_a_field_envelope_from_a_future_format_is_unsupported_not_misread(
+    identity_key, name_context
+):
+    envelope = bytearray(seal_field(key=identity_key, context=name_context, plaintext=b"x"))
+    envelope[2] = 2  # format version 2
+
+    with pytest.raises(UnsupportedEnvelopeError):
+        open_field(key=identity_key, context=name_context, envelope=bytes(envelope))
+
+
+def test_a_field_envelope_relabelled_with_another_key_version_fails(identity_key, name_context):
+    envelope = bytearray(seal_field(key=identity_key, context=name_context, plaintext=b"x"))
+    envelope[8] = 2  # claims key version 2
+    relabelled = GroupKey(
+        case_id=identity_key.case_id,
+        group=identity_key.group,
+        version=2,
+        secret=identity_key.secret,
+    )
+
+    with pytest.raises(DecryptionError):
+        open_field(key=relabelled, context=name_context, envelope=bytes(envelope))

@@ -12,6 +12,7 @@ from safepassage.core.crypto.codenames import (
     derive_codename_secrets,
     generate_codename,
     normalise_codename,
+    word_list_from_text,
 )
 from safepassage.core.crypto.envelope import (
     Algorithm,
@@ -180,6 +181,7 @@ __all__ = [
     "unwrap_private_key_with_password",
     "unwrap_private_key_with_recovery_key",
     "unwrap_team_key",
+    "word_list_from_text",
     "wrap_group_key",
     "wrap_group_keys",
     "wrap_private_key_with_password",

@@ -91,6 +91,16 @@ class WordList:
         return bool(words) and all(word in known for word in words)
 
 
+def word_list_from_text(*, name: str, text: str) -> WordList:
+    """Build a :class:`WordList` from a file's text: one word per line.
+
+    Lines may carry dice numbers first, as in the EFF lists (``11111<TAB>abacus``); the last
+    whitespace-separated item of each non-empty line is the word, normalised.
+    """
+    words = tuple(normalise_word(line.split()[-1]) for line in text.splitlines() if line.strip())
+    return WordList(name=name, words=words)
+
+
 def generate_codename(*, word_list: WordList, word_count: int = MINIMUM_CODENAME_WORDS) -> str:
     """Draw ``word_count`` words uniformly with ``secrets``; refuses fewer than 90 bits."""
     if (
