@@ -147,12 +147,39 @@ def test_money_refuses_other_types_in_arithmetic() -> None:
 
 @given(
     currency=st.sampled_from(sorted(CURRENCY_MINOR_UNITS)),
-    minor=st.integers(min_value=-(10**15), max_value=10**15),
+    minor=st.integers(min_value=-(10**40), max_value=10**40),
 )
 def test_minor_units_round_trip_for_every_known_currency(currency: str, minor: int) -> None:
     money = Money.from_minor_units(amount=minor, currency=currency)
 
     assert money.to_minor_units() == minor
+
+
+@given(
+    currency=st.sampled_from(sorted(CURRENCY_MINOR_UNITS)),
+    left=st.integers(min_value=-(10**40), max_value=10**40),
+    right=st.integers(min_value=-(10**40), max_value=10**40),
+)
+def test_arithmetic_is_exact_integer_arithmetic_on_minor_units(
+    currency: str, left: int, right: int
+) -> None:
+    a = Money.from_minor_units(amount=left, currency=currency)
+    b = Money.from_minor_units(amount=right, currency=currency)
+
+    assert (a + b).to_minor_units() == left + right
+    assert (a - b).to_minor_units() == left - right
+    assert (-a).to_minor_units() == -left
+    assert (a < b) == (left < right)
+    assert (a == b) == (left == right)
+
+
+def test_large_amounts_are_never_rounded() -> None:
+    large = Money(amount=Decimal("1" * 40 + ".01"), currency="USD")
+
+    assert (large + large).amount == Decimal("2" * 40 + ".02")
+    assert large.to_minor_units() == int("1" * 40 + "01")
+    with pytest.raises(InvalidAmountError):
+        Money(amount=Decimal("1" * 40 + ".001"), currency="USD")
 
 
 def test_miles_keep_int_amount_and_program() -> None:

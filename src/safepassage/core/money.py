@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, Inexact, InvalidOperation
 from typing import ClassVar, Self
 
 __all__ = [
@@ -121,6 +121,10 @@ CURRENCY_MINOR_UNITS: dict[str, int] = {
     "ZAR": 2,
 }
 
+#: Arithmetic on amounts never rounds: the default decimal context keeps 28 digits and
+#: would silently round a large amount; this one keeps every digit and traps rounding.
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[InvalidOperation, Inexact])
+
 _CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 _PROGRAM_CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{1,19}")
 
@@ -197,13 +201,6 @@ def _validate_currency(currency: object) -> int:
         ) from None
 
 
-def _quantize(value: Decimal, minor_units: int) -> Decimal:
-    try:
-        return value.quantize(Decimal(1).scaleb(-minor_units))
-    except InvalidOperation:
-        raise InvalidAmountError(f"amount {value} is too large") from None
-
-
 @dataclass(frozen=True, slots=True, eq=True)
 class Money:
     """An exact amount of one currency.
@@ -231,10 +228,13 @@ class Money:
         exponent = value.as_tuple().exponent
         if not isinstance(exponent, int):  # pragma: no cover - finite values have int exponents
             raise InvalidAmountError(f"Money amount must be finite, got {value}")
-        if exponent < -minor_units and value != _quantize(value, minor_units):
-            raise InvalidAmountError(
-                f"{self.currency} has {minor_units} decimal places; {value} has more"
-            )
+        if exponent < -minor_units:
+            try:  # quantizing to the minor unit is exact unless non-zero digits would be lost
+                _EXACT.quantize(value, _EXACT.scaleb(Decimal(1), -minor_units))
+            except Inexact:
+                raise InvalidAmountError(
+                    f"{self.currency} has {minor_units} decimal places; {value} has more"
+                ) from None
         object.__setattr__(self, "amount", value)
 
     @classmethod
@@ -248,7 +248,7 @@ class Money:
         if isinstance(amount, bool) or not isinstance(amount, int):
             raise FloatNotAllowedError(f"minor units must be an int, got {type(amount).__name__}")
         minor_units = _validate_currency(currency)
-        return cls(amount=Decimal(amount).scaleb(-minor_units), currency=currency)
+        return cls(amount=_EXACT.scaleb(Decimal(amount), -minor_units), currency=currency)
 
     @property
     def minor_units(self) -> int:
@@ -257,7 +257,7 @@ class Money:
 
     def to_minor_units(self) -> int:
         """Return the amount as an exact integer count of minor units."""
-        return int(self.amount.scaleb(self.minor_units))
+        return int(_EXACT.scaleb(self.amount, self.minor_units))
 
     def _check(self, other: Money) -> None:
         if not isinstance(other, Money):
@@ -267,14 +267,14 @@ class Money:
 
     def __add__(self, other: Money) -> Money:
         self._check(other)
-        return Money(amount=self.amount + other.amount, currency=self.currency)
+        return Money(amount=_EXACT.add(self.amount, other.amount), currency=self.currency)
 
     def __sub__(self, other: Money) -> Money:
         self._check(other)
-        return Money(amount=self.amount - other.amount, currency=self.currency)
+        return Money(amount=_EXACT.subtract(self.amount, other.amount), currency=self.currency)
 
     def __neg__(self) -> Money:
-        return Money(amount=-self.amount, currency=self.currency)
+        return Money(amount=_EXACT.minus(self.amount), currency=self.currency)
 
     def __lt__(self, other: Money) -> bool:
         self._check(other)
