@@ -134,3 +134,10 @@ def test_a_mistyped_share_is_a_format_error():
         combine_recovery_shares(
             shares=[mistype(shares[0]), *shares[1:3]], expected_public_key=RECOVERY.public_key
         )
+
+
+def test_a_public_key_is_not_taken_for_a_private_key():
+    with pytest.raises(KeyFormatError, match="expected kind"):
+        parse_organisation_recovery_key(
+            text=public_key_to_text(RECOVERY.public_key), expected_public_key=RECOVERY.public_key
+        )

@@ -43,11 +43,12 @@ def encode_printed_key(*, prefix: str, payload: bytes) -> str:
 
 def decode_printed_key(*, prefix: str, text: str, payload_length: int) -> bytes:
     """Read a key printed by :func:`encode_printed_key`; raise KeyFormatError if mistyped."""
-    compact = "".join(text.split()).replace("-", "").upper()
-    if not compact.startswith(prefix):
+    # Spaces count as dashes, so a key read aloud and typed with spaces still parses.
+    compact = "-".join(text.split()).upper()
+    if not compact.startswith(prefix + "-"):
         msg = "not a key of the expected kind"
         raise KeyFormatError(msg)
-    body = compact[len(prefix) :]
+    body = compact[len(prefix) :].replace("-", "")
     try:
         data = base64.b32decode(body + "=" * (-len(body) % 8))
     except (binascii.Error, ValueError):

@@ -62,6 +62,8 @@ def _password_bytes(password: str) -> bytes:
 
 
 def _check_key_pair(*, private_raw: bytes, expected: PublicKey) -> KeyPair:
+    if len(private_raw) != KEY_LENGTH:
+        raise DecryptionError
     private_key = PrivateKey(raw=private_raw)
     if private_key.public_key() != expected:
         raise DecryptionError
