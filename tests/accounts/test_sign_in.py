@@ -44,6 +44,18 @@ def test_wrong_password_is_refused_without_saying_which_part(client: Client) -> 
     assert response.status_code == 200
     assert "The e-mail address or the password is wrong." in response.content.decode()
     assert client.get(DASHBOARD).status_code == 302
+    failure = AuditEvent.objects.get(action="login.password", outcome="failure")
+    assert failure.object_ref == str(staff.user.public_id)
+
+
+def test_a_failed_attempt_on_an_unknown_address_is_audited_without_the_address(
+    client: Client,
+) -> None:
+    client.post(reverse("accounts:login"), {"email": "nobody@example.org", "password": "whatever"})
+
+    failure = AuditEvent.objects.get(action="login.password", outcome="failure")
+    assert failure.object_ref == "unknown"
+    assert "nobody" not in str(AuditEvent.objects.values().get())
 
 
 def test_an_account_locks_after_five_failures(client: Client) -> None:

@@ -46,6 +46,19 @@ def do_record_login_step(*, user: User, step: str, outcome: Outcome) -> None:
     )
 
 
+def do_record_failed_password(*, email: str) -> None:
+    """Audit a failed password attempt: the account's id when it exists, never the
+    address typed."""
+    user = User.objects.filter(email__iexact=email).only("public_id").first()
+    record_audit_event(
+        actor_ref="anonymous",
+        action="login.password",
+        object_type="user",
+        object_ref=str(user.public_id) if user is not None else "unknown",
+        outcome=Outcome.FAILURE,
+    )
+
+
 def do_start_totp_enrolment(*, user: User) -> TOTPDevice:
     """Return the user's unconfirmed authenticator, creating one if needed."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()

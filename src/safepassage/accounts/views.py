@@ -60,6 +60,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             mark_signed_in(request)
             actions.do_record_login_step(user=user, step="password", outcome=Outcome.SUCCESS)
             return redirect(reverse("accounts:two_factor") + "?next=" + _next_url(request))
+        actions.do_record_failed_password(email=email)
         form.add_error(None, _("The e-mail address or the password is wrong."))
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
 
