@@ -60,7 +60,7 @@ from safepassage.core.ledger import (
     unit_imbalances,
     verify,
 )
-from safepassage.core.money import InvalidProgramError, Miles, Money, ProgramMismatchError
+from safepassage.core.money import Miles, Money, MoneyError, ProgramMismatchError
 
 PLEDGE = PledgeRef(pledge_id="P-1", program="AC")
 OTHER_PLEDGE = PledgeRef(pledge_id="P-2", program="AC")
@@ -167,9 +167,41 @@ def test_unit_parse_refuses_malformed_text(text: str) -> None:
         Unit.parse(text=text)
 
 
-def test_unit_validates_program_code() -> None:
-    with pytest.raises(InvalidProgramError):
-        Unit.parse(text="miles:ac")
+@pytest.mark.parametrize("text", ["miles:ac", "money:usd", "money:XYZ", "miles:A"])
+def test_unit_validates_program_and_currency_codes(text: str) -> None:
+    with pytest.raises(InvalidAccountError) as caught:
+        Unit.parse(text=text)
+
+    assert isinstance(caught.value.__cause__, MoneyError)
+
+
+def test_account_round_trips_through_its_stored_columns() -> None:
+    account = PLEDGE.account(bucket=Bucket.RESERVED)
+
+    stored = Account.from_stored(
+        owner_kind=str(account.owner_kind),
+        owner_id=account.owner_id,
+        bucket=str(account.bucket),
+        unit=str(account.unit),
+    )
+
+    assert stored == account
+
+
+@pytest.mark.parametrize(
+    ("owner_kind", "bucket", "unit"),
+    [
+        ("donor", "available", "miles:AC"),
+        ("pledge", "spent", "miles:AC"),
+        ("pledge", "cash", "miles:AC"),
+        ("pledge", "available", "miles-AC"),
+    ],
+)
+def test_corrupt_stored_accounts_raise_a_ledger_error(
+    owner_kind: str, bucket: str, unit: str
+) -> None:
+    with pytest.raises(InvalidAccountError):
+        Account.from_stored(owner_kind=owner_kind, owner_id="P-1", bucket=bucket, unit=unit)
 
 
 # --- miles posting rules -------------------------------------------------------------

@@ -31,7 +31,7 @@ from enum import StrEnum
 from typing import Self
 
 from safepassage.core.ledger.errors import InvalidAccountError
-from safepassage.core.money import Miles, Money
+from safepassage.core.money import Miles, Money, MoneyError
 
 __all__ = [
     "EXTERNAL_OWNER_ID",
@@ -121,10 +121,13 @@ class Unit:
         if not isinstance(self.kind, UnitKind):
             raise InvalidAccountError(f"unit kind must be a UnitKind, got {self.kind!r}")
         # Validate through the value types so the rules live in one place.
-        if self.kind is UnitKind.MILES:
-            Miles.zero(program=self.code)
-        else:
-            Money.zero(currency=self.code)
+        try:
+            if self.kind is UnitKind.MILES:
+                Miles.zero(program=self.code)
+            else:
+                Money.zero(currency=self.code)
+        except MoneyError as error:
+            raise InvalidAccountError(f"bad unit {self.kind}:{self.code!r}: {error}") from error
 
     @classmethod
     def miles(cls, *, program: str) -> Self:
@@ -173,6 +176,24 @@ class Account:
             raise InvalidAccountError(f"a {self.owner_kind} does not hold {self.unit}")
         if self.owner_kind is OwnerKind.EXTERNAL and self.owner_id != EXTERNAL_OWNER_ID:
             raise InvalidAccountError(f"the external owner id is {EXTERNAL_OWNER_ID!r}")
+
+    @classmethod
+    def from_stored(cls, *, owner_kind: str, owner_id: str, bucket: str, unit: str) -> Self:
+        """Rebuild an account from its four stored text columns (``unit`` as ``"miles:AC"``).
+
+        Raises ``InvalidAccountError`` for anything outside the chart of accounts, so a
+        corrupt row can be reported rather than crash ``ledger verify``.
+        """
+        try:
+            kind, bucket_value = OwnerKind(owner_kind), Bucket(bucket)
+        except ValueError:
+            raise InvalidAccountError(f"no such account: {owner_kind}/{bucket}") from None
+        return cls(
+            owner_kind=kind,
+            owner_id=owner_id,
+            bucket=bucket_value,
+            unit=Unit.parse(text=unit),
+        )
 
     @property
     def is_source(self) -> bool:
