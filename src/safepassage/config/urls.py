@@ -6,6 +6,10 @@ urlpatterns = [
     path("", include("safepassage.site.urls")),
     path("accounts/", include("safepassage.accounts.urls")),
     path("organisations/", include("safepassage.organisations.urls")),
+    path("donate/", include("safepassage.donations.urls")),
+    path("events/", include("safepassage.events.urls")),
+    path("ledger/", include("safepassage.ledger.urls")),
+    path("cases/", include("safepassage.cases.urls")),
 ]
 
 handler400 = "safepassage.site.views.bad_request_view"

@@ -1,0 +1,25 @@
+"""Models of the donations app, one module per domain area, re-exported here."""
+
+from safepassage.donations.models.campaigns import Campaign
+from safepassage.donations.models.programs import (
+    Alliance,
+    BookingForOthers,
+    FactConfidence,
+    FactTopic,
+    Program,
+    ProgramFact,
+    ProgramKind,
+    TransferPartner,
+)
+
+__all__ = [
+    "Alliance",
+    "BookingForOthers",
+    "Campaign",
+    "FactConfidence",
+    "FactTopic",
+    "Program",
+    "ProgramFact",
+    "ProgramKind",
+    "TransferPartner",
+]
