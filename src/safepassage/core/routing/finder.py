@@ -196,6 +196,8 @@ class _Search:
         masks = [self.edge_mask(edge) for edge in edges]
         if self.only_bookable and not all(masks):
             return None
+        if _bookable_together(masks):
+            return 0.0, ((0, len(edges)),)
         best: tuple[float, tuple[tuple[int, int], ...]] | None = None
         for partition in _PARTITIONS[len(edges)]:
             if best is not None and len(partition) > len(best[1]):
@@ -324,7 +326,10 @@ def _enumerate(
                 if before != start and before not in blocked:
                     into_targets.setdefault(before, []).append((target, edge))
     consider = search.consider
-    minimum_connection = search.minimum_connection
+    connection_minutes = search.connection_minutes.get
+    default_connection = search.timing.default_connection_minutes
+    # Direct flights and one connection first: they fill the heap with good paths, so the
+    # bound prunes most two-connection prefixes in the second pass.
     for first in graph.outgoing[start]:
         a = first.destination
         time_a = taxi + first.distance_miles * per_mile
@@ -332,20 +337,35 @@ def _enumerate(
             consider(time_a, (start, a), (first,))
         if depth < 1 or a in blocked:
             continue
-        time_a += minimum_connection(a)
-        if time_a + taxi > search.bound():
+        time_a += connection_minutes(a, default_connection)
+        for second in graph.outgoing[a]:
+            b = second.destination
+            if b in targets and b != start:
+                consider(
+                    time_a + taxi + second.distance_miles * per_mile,
+                    (start, a, b),
+                    (first, second),
+                )
+    if depth < 2 or not into_targets:
+        return
+    for first in graph.outgoing[start]:
+        a = first.destination
+        if a in blocked:
+            continue
+        time_a = taxi + first.distance_miles * per_mile + connection_minutes(a, default_connection)
+        if time_a + 2 * taxi > search.bound():
             continue
         for second in graph.outgoing[a]:
             b = second.destination
-            if b == start:
+            last_edges = into_targets.get(b)
+            if last_edges is None or b == start:
                 continue
-            time_b = time_a + taxi + second.distance_miles * per_mile
-            if b in targets:
-                consider(time_b, (start, a, b), (first, second))
-            last_edges = into_targets.get(b) if depth >= 2 else None
-            if last_edges is None:
-                continue
-            time_b += minimum_connection(b)
+            time_b = (
+                time_a
+                + taxi
+                + second.distance_miles * per_mile
+                + connection_minutes(b, default_connection)
+            )
             if time_b + taxi > search.bound():
                 continue
             for target, third in last_edges:
