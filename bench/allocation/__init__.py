@@ -1,0 +1,1 @@
+"""Allocator benchmark: problem generator and runner."""

@@ -1,0 +1,515 @@
+"""The allocator: the one entry point :func:`solve` and its strategy.
+
+1. The baseline plan is computed first, so there is always a valid incumbent.
+2. Small problems go to the exact pledge-level MILP (:mod:`.exact`), which proves
+   optimality within a second at tens of pledges and requests.
+3. Otherwise, and whenever the exact model does not finish, the aggregated relaxation
+   (:mod:`.aggregate`) is solved as an LP (proven bound, dual prices) and as a MILP
+   (tighter bound, the options and programs to use). Its choice is packed into individual
+   pledges by best fit (:mod:`.packing`), the leftovers are filled with further requests
+   in order of value against dual prices, and a seeded ruin-and-recreate search improves
+   the plan until the gap target or the time limit is reached.
+4. The final plan is checked by the independent validator; an invalid plan is never
+   returned (the validated baseline replaces it, which would be a bug worth reporting).
+
+Objectives (2)-(4) are handled by tie-breaks, not proven: tickets are paid with miles
+before cash, by the best-fitting pledge (which keeps the number of pledges low) and, among
+equally good pledges, the one that expires sooner.
+"""
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import partial
+
+from safepassage.core.allocation.aggregate import (
+    AggregatedModel,
+    build_aggregated_model,
+    solve_aggregated,
+)
+from safepassage.core.allocation.baseline import solve_baseline
+from safepassage.core.allocation.errors import AllocationError
+from safepassage.core.allocation.exact import (
+    ExactModel,
+    Resources,
+    build_exact_model,
+    exact_model_size,
+)
+from safepassage.core.allocation.highs_model import INFINITY, solve_model
+from safepassage.core.allocation.instance import NO_LIMIT, Instance, build_instance
+from safepassage.core.allocation.models import Plan, PlanStatus, Problem
+from safepassage.core.allocation.packing import (
+    CASH,
+    Assignment,
+    PackingState,
+    build_plan,
+)
+from safepassage.core.allocation.validator import validate_plan
+
+EXACT_MODEL_LIMIT = 40_000
+"""Largest exact model (pledge-by-fare columns times travellers) tried in auto mode."""
+
+NO_CASH = (False,) * 3
+"""``cash_allowed`` for an option of up to three fares: no cash tickets."""
+
+TARGET_GAP = 0.002
+"""Relative gap below which the improvement search stops early."""
+
+
+class SolveMethod(StrEnum):
+    """Which algorithm to run."""
+
+    AUTO = "auto"
+    EXACT = "exact"
+    AGGREGATE = "aggregate"
+    BASELINE = "baseline"
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A progress report: the phase, the best plan's objective and the proven bound."""
+
+    phase: str
+    incumbent: float
+    bound: float
+    elapsed: float
+
+    @property
+    def gap(self) -> float:
+        """Relative gap between bound and incumbent (0 when proven optimal)."""
+        if self.bound >= INFINITY:
+            return 1.0
+        return max(0.0, self.bound - self.incumbent) / max(1e-9, abs(self.bound))
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class _Search:
+    """Book-keeping shared by the phases: clock, incumbent, bound and progress reports."""
+
+    def __init__(
+        self, instance: Instance, time_limit: float, progress: ProgressCallback | None
+    ) -> None:
+        self.instance = instance
+        self.started = time.monotonic()
+        self.deadline = self.started + time_limit
+        self.progress = progress
+        self.best: list[Assignment] = []
+        self.best_value = 0.0
+        self.bound = sum(request.weight for request in instance.requests)
+        self.timed_out = False
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def offer(self, assignments: list[Assignment]) -> None:
+        value = sum(self.instance.requests[a.request].weight for a in assignments)
+        if value > self.best_value + 1e-9:
+            self.best, self.best_value = list(assignments), value
+
+    def tighten(self, bound: float) -> None:
+        self.bound = min(self.bound, bound)
+
+    def proven(self) -> bool:
+        return self.best_value >= self.bound - 1e-6 * max(1.0, self.bound)
+
+    def gap(self) -> float:
+        return max(0.0, self.bound - self.best_value) / max(1e-9, self.bound)
+
+    def report(self, phase: str) -> None:
+        if self.progress is not None:
+            self.progress(
+                Progress(
+                    phase=phase,
+                    incumbent=self.best_value,
+                    bound=self.bound,
+                    elapsed=time.monotonic() - self.started,
+                )
+            )
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit: float = 60.0,
+    method: SolveMethod = SolveMethod.AUTO,
+    progress: ProgressCallback | None = None,
+) -> Plan:
+    """Allocate pledges to the tickets of travel requests; always returns a valid plan."""
+    baseline = solve_baseline(problem)
+    if method == SolveMethod.BASELINE:
+        return _checked(problem, baseline, baseline)
+    instance = build_instance(problem)
+    search = _Search(instance, time_limit, progress)
+    search.offer(_assignments_of(instance, baseline))
+    search.report("baseline")
+    small = exact_model_size(instance) <= EXACT_MODEL_LIMIT
+    if method == SolveMethod.EXACT or (method == SolveMethod.AUTO and small):
+        _run_exact(search, share=1.0 if method == SolveMethod.EXACT else 0.6)
+    if not search.proven() and method != SolveMethod.EXACT and search.remaining() > 0:
+        _run_aggregated(search)
+    if search.proven():
+        status = PlanStatus.OPTIMAL
+    elif search.timed_out:
+        status = PlanStatus.TIMEOUT
+    else:
+        status = PlanStatus.FEASIBLE
+    plan = build_plan(instance, search.best, status=status, bound=search.bound)
+    search.report("done")
+    return _checked(problem, plan, baseline)
+
+
+def _checked(problem: Problem, plan: Plan, baseline: Plan) -> Plan:
+    if not validate_plan(problem, plan):
+        return plan
+    if validate_plan(problem, baseline):
+        raise AllocationError("internal error: no valid plan could be built")
+    return baseline
+
+
+def _assignments_of(instance: Instance, plan: Plan) -> list[Assignment]:
+    request_index = {data.request.id: i for i, data in enumerate(instance.requests)}
+    pledge_index = {pledge_id: i for i, pledge_id in enumerate(instance.pledge_ids)}
+    assignments = []
+    for served in plan.served:
+        index = request_index[served.request]
+        request = instance.requests[index]
+        option_index = next(
+            i for i, o in enumerate(request.options) if o.option.id == served.option
+        )
+        option = request.options[option_index]
+        payers = {
+            (t.fare, t.traveller): (CASH if t.pledge is None else pledge_index[t.pledge])
+            for t in served.tickets
+        }
+        assignments.append(
+            Assignment(
+                request=index,
+                option=option_index,
+                payers=tuple(
+                    tuple(payers[(f.fare.id, t)] for t in range(1, request.travellers + 1))
+                    for f in option.fares
+                ),
+            )
+        )
+    return assignments
+
+
+def _run_exact(search: _Search, *, share: float) -> None:
+    instance = search.instance
+    exact = build_exact_model(instance)
+    search.report("exact model")
+    result = solve_model(
+        exact.model, integer=True, time_limit=search.remaining() * share, relative_gap=1e-7
+    )
+    search.tighten(result.bound)
+    if result.values is not None:
+        assignments = _decode_exact(instance, exact, result.values)
+        plan = build_plan(instance, assignments, status=PlanStatus.FEASIBLE, bound=INFINITY)
+        if not validate_plan(instance.problem, plan):
+            search.offer(assignments)
+    if not result.optimal:
+        search.timed_out = True
+    search.report("exact")
+
+
+def _decode_exact(instance: Instance, exact: ExactModel, values: list[float]) -> list[Assignment]:
+    """Turn the counts of the exact model into tickets per traveller.
+
+    A limited pledge keeps a "home" set of travellers and is given the same travellers on
+    every fare of the option where possible, so its distinct travellers equal its largest
+    count, as the model assumed.
+    """
+    assignments = []
+    for position, request_index in enumerate(exact.requests):
+        request = instance.requests[request_index]
+        for option_index, column in enumerate(exact.option_columns[position]):
+            if values[column] < 0.5:
+                continue
+            homes: dict[int, set[int]] = {}
+            payers = []
+            for fare in exact.fare_columns[position][option_index]:
+                counts = [
+                    (pledge, round(values[col]))
+                    for pledge, col in fare.pledges
+                    if values[col] > 0.5
+                ]
+                counts.sort(key=lambda pc: (instance.pledge_limit[pc[0]] >= NO_LIMIT, -pc[1]))
+                free = set(range(request.travellers))
+                row = [CASH] * request.travellers
+                for pledge, count in counts:
+                    home = homes.setdefault(pledge, set())
+                    others = set().union(*(h for p, h in homes.items() if p != pledge))
+                    chosen = sorted(free, key=lambda t: (t not in home, t in others, t))[:count]
+                    for traveller in chosen:
+                        row[traveller] = pledge
+                    home.update(chosen)
+                    free.difference_update(chosen)
+                payers.append(tuple(row))
+            assignments.append(
+                Assignment(request=request_index, option=option_index, payers=tuple(payers))
+            )
+    return assignments
+
+
+class _GuidedPacker:
+    """Packs a (possibly fractional) solution of the aggregated model into pledges."""
+
+    def __init__(
+        self, instance: Instance, aggregated: AggregatedModel, row_duals: list[float]
+    ) -> None:
+        self.instance = instance
+        self.aggregated = aggregated
+        self.mile_price = [
+            abs(row_duals[row]) if row < len(row_duals) else 0.0 for row in aggregated.program_rows
+        ]
+        budget = aggregated.budget_row
+        self.cash_price = abs(row_duals[budget]) if budget < len(row_duals) else 0.0
+        self.options_by_cost = [
+            sorted(range(len(request.options)), key=partial(self.cost, r))
+            for r, request in enumerate(instance.requests)
+        ]
+        self.fill_order = sorted(
+            range(len(instance.requests)),
+            key=lambda r: (
+                -(instance.requests[r].weight - self.cost(r, self.options_by_cost[r][0]))
+                / instance.requests[r].travellers,
+                r,
+            ),
+        )
+        self.guide: list[float] = []
+
+    def payment_cost(self, payment: tuple[int, int, int]) -> float:
+        program, miles, tax = payment
+        return self.mile_price[program] * miles + self.cash_price * tax
+
+    def cost(self, request_index: int, option_index: int) -> float:
+        """Dual-priced cost of serving the request on the option."""
+        request = self.instance.requests[request_index]
+        total = 0.0
+        for fare in request.options[option_index].fares:
+            prices = [self.payment_cost(payment) for payment in fare.payments]
+            if fare.cash_price is not None:
+                prices.append(self.cash_price * fare.cash_price)
+            total += min(prices, default=INFINITY)
+        return total * request.travellers
+
+    def program_order(self, request_index: int, option_index: int) -> list[list[int]]:
+        """Per fare, the payments to try: those the guide uses most, then cheapest."""
+        option = self.instance.requests[request_index].options[option_index]
+        columns = self.aggregated.payment_columns[request_index][option_index]
+        order = []
+        for fare, (fare_columns, _) in zip(option.fares, columns, strict=True):
+            keys = [
+                (
+                    -round(self.guide[column]) if self.guide else 0,
+                    self.payment_cost(payment),
+                    index,
+                )
+                for index, (payment, column) in enumerate(
+                    zip(fare.payments, fare_columns, strict=True)
+                )
+            ]
+            order.append([key[2] for key in sorted(keys)])
+        return order
+
+    def largest_ticket(self, request_option: tuple[int, int]) -> int:
+        request_index, option_index = request_option
+        option = self.instance.requests[request_index].options[option_index]
+        return max((m for fare in option.fares for _, m, _ in fare.payments), default=0)
+
+    def pack(self, guide: list[float]) -> PackingState:
+        """Serve the guide's chosen options (largest tickets first), then fill the rest."""
+        self.guide = guide
+        chosen = [
+            (request_index, option_index)
+            for request_index, columns in enumerate(self.aggregated.option_columns)
+            for option_index, column in enumerate(columns)
+            if guide[column] > 0.5
+        ]
+        chosen.sort(key=lambda ro: (-self.largest_ticket(ro), ro[0]))
+        state = PackingState(self.instance)
+        for request_index, option_index in chosen:
+            cash_columns = self.aggregated.payment_columns[request_index][option_index]
+            cash_allowed = [cash >= 0 and guide[cash] > 0.5 for _, cash in cash_columns]
+            if state.try_serve(
+                request_index,
+                option_index,
+                self.program_order(request_index, option_index),
+                cash_allowed,
+            ):
+                continue
+            for other in self.options_by_cost[request_index]:
+                if other != option_index and state.try_serve(
+                    request_index, other, self.program_order(request_index, other), NO_CASH
+                ):
+                    break
+        self.fill(state, self.fill_order, allow_cash=False)
+        self.fill(state, self.fill_order, allow_cash=True)
+        return state
+
+    def fill(self, state: PackingState, candidates: list[int], *, allow_cash: bool) -> None:
+        """Try to serve each unserved candidate on its cheapest option that fits.
+
+        Cash tickets spend the budget fast, so callers fill without them first.
+        """
+        for request_index in candidates:
+            if request_index in state.assignments:
+                continue
+            for option_index in self.options_by_cost[request_index]:
+                if state.try_serve(
+                    request_index,
+                    option_index,
+                    self.program_order(request_index, option_index),
+                    None if allow_cash else NO_CASH,
+                ):
+                    break
+
+
+def _run_aggregated(search: _Search) -> None:
+    instance = search.instance
+    aggregated = build_aggregated_model(instance)
+    search.report("aggregated model")
+    relaxation = solve_aggregated(
+        aggregated, integer=False, time_limit=search.remaining() * 0.4, relative_gap=0.0
+    )
+    search.tighten(relaxation.bound)
+    search.report("relaxation")
+    if relaxation.values is None:
+        search.timed_out = True
+        return
+    packer = _GuidedPacker(instance, aggregated, relaxation.row_duals or [])
+    state = packer.pack(relaxation.values)
+    search.offer(list(state.assignments.values()))
+    search.report("packed relaxation")
+    if search.gap() > TARGET_GAP and search.remaining() > 0:
+        integer = solve_aggregated(
+            aggregated, integer=True, time_limit=search.remaining() * 0.3, relative_gap=1e-4
+        )
+        search.tighten(integer.bound)
+        search.report("aggregated MILP")
+        if integer.values is not None:
+            candidate = packer.pack(integer.values)
+            if candidate.weighted_travellers() > state.weighted_travellers():
+                state = candidate
+            search.offer(list(state.assignments.values()))
+            search.report("packed MILP")
+    _improve(search, state, packer)
+
+
+def _improve(search: _Search, state: PackingState, packer: _GuidedPacker) -> None:
+    """Large-neighbourhood search until the gap target or the time limit.
+
+    Each round frees a few served requests, adds promising unserved ones, and solves the
+    exact pledge-level model over them on the residual balances of a sample of pledges
+    (a small MILP); the result replaces the old assignment only if it serves more weight.
+    Between rounds a cheap ruin-and-recreate move runs. Everything is seeded.
+    """
+    rng = random.Random(20261201)  # noqa: S311 - a seeded search, not cryptography
+    last_report = time.monotonic()
+    rounds = 0
+    while search.gap() > TARGET_GAP:
+        if search.remaining() <= 0.05:
+            search.timed_out = True
+            break
+        if not state.assignments:
+            break
+        rounds += 1
+        if rounds % 2:
+            _exact_neighbourhood(search, state, packer, rng)
+        else:
+            _ruin_and_recreate(state, packer, rng)
+        if state.weighted_travellers() > search.best_value + 1e-9:
+            search.offer(list(state.assignments.values()))
+        if time.monotonic() - last_report > 0.5:
+            search.report("improving")
+            last_report = time.monotonic()
+
+
+SUB_SERVED = 12
+SUB_UNSERVED = 24
+SUB_PLEDGES_PER_PROGRAM = 30
+
+
+def _exact_neighbourhood(
+    search: _Search, state: PackingState, packer: _GuidedPacker, rng: random.Random
+) -> None:
+    instance = search.instance
+    served = sorted(state.assignments)
+    released = rng.sample(served, min(len(served), SUB_SERVED))
+    unserved = [r for r in packer.fill_order if r not in state.assignments]
+    head = unserved[: SUB_UNSERVED // 2]
+    tail = unserved[SUB_UNSERVED // 2 :]
+    extra = head + rng.sample(tail, min(len(tail), SUB_UNSERVED - len(head)))
+    old = {r: state.assignments[r] for r in released}
+    old_value = sum(instance.requests[r].weight for r in released)
+    touched: set[int] = set()
+    for assignment in old.values():
+        for payers in assignment.payers:
+            touched.update(p for p in payers if p != CASH)
+    for request_index in released:
+        state.release(request_index)
+    requests = tuple(sorted(set(released) | set(extra)))
+    smallest: dict[int, int] = {}
+    for request_index in requests:
+        for option in instance.requests[request_index].options:
+            for fare in option.fares:
+                for program, miles, _ in fare.payments:
+                    smallest[program] = min(smallest.get(program, NO_LIMIT), miles)
+    pledges: list[int] = sorted(touched)
+    for program, entries in enumerate(state.by_program):
+        if program not in smallest:
+            continue
+        fitting = [k for _, _, k in entries if state.residual[k] >= smallest[program]]
+        fitting = [k for k in fitting if k not in touched]
+        pledges.extend(rng.sample(fitting, min(len(fitting), SUB_PLEDGES_PER_PROGRAM)))
+    resources = Resources(
+        pledges=tuple(pledges),
+        miles=tuple(state.residual[k] for k in pledges),
+        limits=tuple(state.allowance[k] for k in pledges),
+        cash=state.cash,
+    )
+    model = build_exact_model(instance, requests=requests, resources=resources)
+    result = solve_model(
+        model.model,
+        integer=True,
+        time_limit=min(2.0, max(0.05, search.remaining())),
+        relative_gap=1e-4,
+    )
+    if result.values is not None and result.objective > old_value + 1e-6:
+        fresh = _decode_exact(instance, model, result.values)
+        committed = []
+        for assignment in fresh:
+            if not state.try_commit(assignment):
+                break
+            committed.append(assignment.request)
+        else:
+            return
+        for request_index in committed:
+            state.release(request_index)
+    for assignment in old.values():
+        state.commit(assignment)
+
+
+def _ruin_and_recreate(state: PackingState, packer: _GuidedPacker, rng: random.Random) -> None:
+    before = dict(state.assignments)
+    value_before = state.weighted_travellers()
+    ruined = rng.sample(sorted(before), min(len(before), rng.randint(1, 4)))
+    for request_index in ruined:
+        state.release(request_index)
+    unserved = [r for r in packer.fill_order if r not in state.assignments]
+    rank = {request: position for position, request in enumerate(packer.fill_order)}
+    candidates = sorted(
+        set(rng.sample(unserved, min(len(unserved), 40))) - set(ruined), key=rank.__getitem__
+    )
+    packer.fill(state, candidates + ruined, allow_cash=rng.random() < 0.2)
+    if state.weighted_travellers() < value_before - 1e-9:
+        for request_index in list(state.assignments):
+            if state.assignments[request_index] != before.get(request_index):
+                state.release(request_index)
+        for request_index, assignment in before.items():
+            if request_index not in state.assignments:
+                state.commit(assignment)

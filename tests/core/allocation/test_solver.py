@@ -1,0 +1,162 @@
+"""The solver: valid plans, proven bounds, and optimality against a brute-force oracle."""
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from safepassage.core.allocation.baseline import solve_baseline
+from safepassage.core.allocation.models import PlanStatus, Problem
+from safepassage.core.allocation.parsing import parse_problem
+from safepassage.core.allocation.solver import Progress, SolveMethod, solve
+from safepassage.core.allocation.validator import validate_plan
+from tests.core.allocation.builders import fare, pledge, problem, request
+from tests.core.allocation.oracle import brute_force_optimum
+
+PROGRAMS = ("A", "B")
+
+
+@st.composite
+def tiny_problems(draw: st.DrawFn) -> Problem:
+    pledges = [
+        {
+            "id": f"P{i}",
+            "donor": "d",
+            "program": draw(st.sampled_from(PROGRAMS)),
+            "miles": draw(st.sampled_from((0, 5000, 10000, 15000, 20000, 30000))),
+            "expires": draw(st.sampled_from((None, "2026-11-01", "2027-01-01"))),
+            "max_travellers": draw(st.sampled_from((None, None, 1, 2))),
+        }
+        for i in range(draw(st.integers(1, 3)))
+    ]
+    requests: list[dict[str, Any]] = []
+    for r in range(draw(st.integers(1, 3))):
+        options = []
+        for o in range(draw(st.integers(1, 2))):
+            fares = []
+            for f in range(draw(st.integers(1, 2))):
+                programs = draw(st.sets(st.sampled_from(PROGRAMS)))
+                fares.append(
+                    {
+                        "id": f"F{r}{o}{f}",
+                        "miles": {
+                            p: draw(st.sampled_from((5000, 10000, 15000))) for p in sorted(programs)
+                        },
+                        "taxes": {
+                            p: draw(st.sampled_from((0, 10, 25.5))) for p in sorted(programs)
+                        },
+                        "cash_price": draw(st.sampled_from((None, None, 50, 100))),
+                    }
+                )
+            options.append({"id": f"O{r}{o}", "fares": fares})
+        requests.append(
+            {
+                "id": f"R{r}",
+                "travellers": draw(st.integers(1, 2)),
+                "priority": draw(st.sampled_from((1.0, 2.0, 3.0))),
+                "options": options,
+            }
+        )
+    return parse_problem(
+        {
+            "as_of": "2026-12-01",
+            "cash_budget": draw(st.sampled_from((0, 40, 100, 250))),
+            "pledges": pledges,
+            "requests": requests,
+        }
+    )
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_problems())
+def test_the_solver_proves_the_brute_force_optimum(prob: Problem) -> None:
+    plan = solve(prob, time_limit=10)
+
+    assert validate_plan(prob, plan) == ()
+    optimum = brute_force_optimum(prob)
+    assert abs(plan.totals.weighted_travellers - optimum) < 1e-6
+    assert plan.status == PlanStatus.OPTIMAL
+    assert plan.bound_weighted_travellers >= optimum - 1e-6
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_problems())
+def test_the_aggregated_method_is_valid_and_its_bound_holds(prob: Problem) -> None:
+    plan = solve(prob, time_limit=5, method=SolveMethod.AGGREGATE)
+
+    assert validate_plan(prob, plan) == ()
+    optimum = brute_force_optimum(prob)
+    assert plan.totals.weighted_travellers <= optimum + 1e-6
+    assert plan.bound_weighted_travellers >= optimum - 1e-6
+
+
+@settings(max_examples=60, deadline=None)
+@given(tiny_problems())
+def test_the_baseline_is_valid_and_serves_each_request_from_one_pledge(prob: Problem) -> None:
+    plan = solve_baseline(prob)
+
+    assert validate_plan(prob, plan) == ()
+    for served in plan.served:
+        payers = {ticket.pledge for ticket in served.tickets}
+        assert len(payers) == 1
+        assert None not in payers
+
+
+def _pooling_problem() -> Problem:
+    # Two pledges of 10,000 each; one party of two needs 2 x 8,000. No single pledge can
+    # pay the whole trip, but one ticket each fits.
+    return problem(
+        [pledge("P1", "AC", 10000), pledge("P2", "AC", 10000)],
+        [request("R1", 2, [[fare("F1", {"AC": 8000})]], priority=3.0)],
+    )
+
+
+def test_splitting_a_party_over_pledges_beats_the_baseline() -> None:
+    prob = _pooling_problem()
+
+    plan = solve(prob, time_limit=5)
+    baseline = solve(prob, method=SolveMethod.BASELINE)
+
+    assert plan.totals.weighted_travellers == 6.0
+    assert plan.status == PlanStatus.OPTIMAL
+    assert baseline.totals.weighted_travellers == 0.0
+    assert validate_plan(prob, plan) == ()
+
+
+def test_the_baseline_takes_requests_in_priority_order() -> None:
+    prob = problem(
+        [pledge("P1", "AC", 10000)],
+        [
+            request("R1", 1, [[fare("F1", {"AC": 8000})]], priority=1.0),
+            request("R2", 1, [[fare("F2", {"AC": 9000})]], priority=2.0),
+        ],
+    )
+
+    plan = solve_baseline(prob)
+
+    assert [served.request for served in plan.served] == ["R2"]
+
+
+def test_the_same_input_gives_the_same_plan() -> None:
+    prob = _pooling_problem()
+
+    assert solve(prob, time_limit=5) == solve(prob, time_limit=5)
+
+
+def test_progress_is_reported_with_a_bound_never_below_the_incumbent() -> None:
+    reports: list[Progress] = []
+
+    solve(_pooling_problem(), time_limit=5, progress=reports.append)
+
+    assert reports
+    assert reports[-1].phase == "done"
+    assert all(r.bound >= r.incumbent - 1e-6 for r in reports)
+
+
+def test_an_empty_problem_gives_an_empty_optimal_plan() -> None:
+    prob = problem([], [])
+
+    plan = solve(prob, time_limit=1)
+
+    assert plan.served == ()
+    assert plan.status == PlanStatus.OPTIMAL
