@@ -290,6 +290,11 @@ def main() -> None:
         f"{statistics.median(baseline_times) / statistics.median(finder_times):.1f}x; per query "
         f"median {statistics.median(ratios):.1f}x, min {min(ratios):.1f}x, max {max(ratios):.1f}x"
     )
+    slowest = min(range(len(queries)), key=lambda number: ratios[number])
+    print(
+        f"Lowest speed-up: {ratios[slowest]:.1f}x for {queries[slowest]} "
+        f"(finder {finder_times[slowest]:.2f} ms, networkx {baseline_times[slowest]:.2f} ms)"
+    )
     print(f"Machine at end: {machine()}")
 
 
