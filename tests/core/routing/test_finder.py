@@ -255,6 +255,7 @@ def oracle(
     destinations: set[str],
     excluded: set[str],
     programs: Sequence[ProgramCarriers],
+    only_bookable: bool = False,
 ) -> list[tuple[float, tuple[str, ...], tuple[bool, ...]]]:
     """Every simple path of up to three legs, with the documented key and self-transfers."""
     place = {airport.code: airport for airport in airports}
@@ -282,6 +283,8 @@ def oracle(
                 if any(leg not in carriers for leg in legs):
                     continue
                 if any(place[c].country in excluded for c in full[1:-1]):
+                    continue
+                if only_bookable and programs and not all(bookers(leg) for leg in legs):
                     continue
                 key = 0.0
                 for a, b in legs:
@@ -365,11 +368,17 @@ def networks(draw: st.DrawFn) -> tuple[list[Airport], list[Route], list[ProgramC
 
 
 @settings(max_examples=150, deadline=None)
-@given(networks(), st.sets(st.sampled_from(["TR", "DE"]), max_size=1), st.integers(1, 8))
+@given(
+    networks(),
+    st.sets(st.sampled_from(["TR", "DE"]), max_size=1),
+    st.integers(1, 8),
+    st.booleans(),
+)
 def test_finder_agrees_with_brute_force(
     network: tuple[list[Airport], list[Route], list[ProgramCarriers]],
     excluded: set[str],
     limit: int,
+    only_bookable: bool,
 ) -> None:
     airports, routes, programs = network
     graph = build_flight_graph(airports=airports, routes=routes)
@@ -385,6 +394,7 @@ def test_finder_agrees_with_brute_force(
         destinations=destinations,
         excluded=excluded,
         programs=programs,
+        only_bookable=only_bookable,
     )
     found = find_itineraries(
         graph=graph,
@@ -392,6 +402,7 @@ def test_finder_agrees_with_brute_force(
         destinations=destinations,
         excluded_countries=excluded,
         programs=programs,
+        only_bookable=only_bookable,
         limit=limit,
     )
     assert len(found) == min(limit, len(expected))
