@@ -98,6 +98,7 @@ def test_shortest_journeys_come_first() -> None:
     assert best.distance_miles == pytest.approx(sum(leg.distance_miles for leg in best.legs))
     # Without program data, ticketing is not evaluated
     assert best.tickets == ()
+    assert best.separate_legs == ()
     assert not best.self_transfer
 
 
@@ -160,6 +161,9 @@ def test_single_ticket_when_one_program_books_every_leg() -> None:
     direct_hub = next(i for i in found if i.airports == ("ORG", "HBT", "SFC"))
     assert direct_hub.single_ticket_programs == ("TK",)
     assert not direct_hub.self_transfer
+    # Each leg is also offered as a separate ticket for comparison
+    assert [len(ticket.legs) for ticket in direct_hub.separate_legs] == [1, 1]
+    assert [ticket.programs for ticket in direct_hub.separate_legs] == [("TK",), ("TK",)]
     via_germany = next(i for i in found if i.airports == ("ORG", "HBT", "SFD", "SFC"))
     assert via_germany.single_ticket_programs == ("TK",)
 
@@ -171,6 +175,7 @@ def test_self_transfer_between_programs_that_cannot_book_together() -> None:
     armenia = next(i for i in found if i.airports == ("ORG", "HBA", "SFD"))
     assert armenia.self_transfer
     assert [ticket.programs for ticket in armenia.tickets] == [("SU",), ("OS",)]
+    assert armenia.separate_legs == armenia.tickets
     assert armenia.single_ticket_programs == ()
     (connection,) = armenia.connections
     assert (connection.airport, connection.self_transfer, connection.minimum_minutes) == (

@@ -35,7 +35,9 @@ into the fewest consecutive groups of legs that one program can book together (a
 can book becomes a ticket of its own, paid in cash, with no offers). Where two tickets meet, the
 traveller self-transfers: consecutive legs that no single program can book on one ticket. Each
 ticket lists an :class:`Offer` per program that can book it, priced with that program's
-:class:`~safepassage.core.pricing.awards.ProgramPricing` when one is given. Without any
+:class:`~safepassage.core.pricing.awards.ProgramPricing` when one is given;
+:attr:`Itinerary.separate_legs` also prices each leg as a ticket of its own, so a coordinator
+can compare one award ticket with separately ticketed legs. Without any
 program data the finder cannot tell tickets apart: ``tickets`` is empty and no connection is
 marked as a self-transfer.
 
@@ -115,7 +117,14 @@ class Ticket:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Itinerary:
-    """A way from the origin to one destination, with its tickets and minimum journey time."""
+    """A way from the origin to one destination, with its tickets and minimum journey time.
+
+    ``tickets`` is the fewest-tickets way to book it (what ``connections`` and
+    ``minimum_journey_minutes`` assume). ``separate_legs`` prices every leg as its own ticket,
+    for comparison: booking that way makes every connection a self-transfer, with at least
+    :attr:`TimingAssumptions.self_transfer_connection_minutes` at each. Both are empty
+    without program data.
+    """
 
     airports: tuple[str, ...]
     legs: tuple[Leg, ...]
@@ -123,6 +132,7 @@ class Itinerary:
     tickets: tuple[Ticket, ...]
     minimum_journey_minutes: int
     distance_miles: float
+    separate_legs: tuple[Ticket, ...] = ()
 
     @property
     def destination(self) -> str:
@@ -429,6 +439,20 @@ def _itinerary(
         )
         for start, end in partition
     )
+    if len(tickets) == len(legs) or not programs:
+        separate_legs = tickets
+    else:
+        separate_legs = tuple(
+            _ticket(
+                search=search,
+                legs=legs[position : position + 1],
+                edges=edges[position : position + 1],
+                airports_countries=(airports[position].country, airports[position + 1].country),
+                programs=programs,
+                pricing=pricing,
+            )
+            for position in range(len(legs))
+        )
     return Itinerary(
         airports=tuple(airport.code for airport in airports),
         legs=legs,
@@ -436,6 +460,7 @@ def _itinerary(
         tickets=tickets,
         minimum_journey_minutes=round(key),
         distance_miles=sum(edge.distance_miles for edge in edges),
+        separate_legs=separate_legs,
     )
 
 
