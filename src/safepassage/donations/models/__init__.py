@@ -1,6 +1,7 @@
 """Models of the donations app, one module per domain area, re-exported here."""
 
 from safepassage.donations.models.campaigns import Campaign
+from safepassage.donations.models.gifts import ExchangeRate, Gift, GiftSource
 from safepassage.donations.models.programs import (
     Alliance,
     BookingForOthers,
@@ -16,8 +17,11 @@ __all__ = [
     "Alliance",
     "BookingForOthers",
     "Campaign",
+    "ExchangeRate",
     "FactConfidence",
     "FactTopic",
+    "Gift",
+    "GiftSource",
     "Program",
     "ProgramFact",
     "ProgramKind",
