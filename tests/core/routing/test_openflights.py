@@ -7,6 +7,7 @@ from safepassage.core.routing import (
     CountryRow,
     LineError,
     airports_from_rows,
+    check_route_references,
     parse_airlines,
     parse_airports,
     parse_countries,
@@ -204,3 +205,17 @@ def test_the_public_openflights_files_import_cleanly() -> None:
         result = parse(text=(OPENFLIGHTS / name).read_text(encoding="utf-8"))
         assert result.errors == (), name
         assert len(result.rows) > rows, name
+
+
+def test_routes_naming_unknown_airports_or_airlines_are_warned() -> None:
+    airports = parse_airports(text=AIRPORTS).rows
+    airlines = parse_airlines(
+        text='410,"Aerocondor",\\N,"2B","ARD","AEROCONDOR","Portugal","Y"\n'
+    ).rows
+    routes = parse_routes(
+        text="2B,410,AER,2965,DME,4029,,0,CR2\n2B,411,AER,2965,KZN,2990,,0,CR2\n"
+    ).rows
+    warnings = check_route_references(routes=routes, airports=airports, airlines=airlines)
+    assert [(w.line_number, w.field) for w in warnings] == [(2, "destination"), (2, "airline_id")]
+    assert "KZN" in warnings[0].message
+    assert check_route_references(routes=routes[:1], airports=airports) == ()

@@ -417,3 +417,47 @@ def airports_from_rows(
             longitude=row.longitude,
         )
     return tuple(airports.values())
+
+
+def check_route_references(
+    *,
+    routes: Iterable[RouteRow],
+    airports: Iterable[AirportRow],
+    airlines: Iterable[AirlineRow] | None = None,
+) -> tuple[LineError, ...]:
+    """Cross-file warnings for routes.dat: airports (and airlines) a route names but the other
+    files do not have.
+
+    The public snapshot has a few hundred such routes (an airport row without an IATA code,
+    say). They are warnings, not errors: the graph leaves out a route whose airport it does
+    not know, and the import command should list them and store the rest. Airlines are
+    checked by OpenFlights id when ``airlines`` is given and the route has an id.
+    """
+    airport_codes: set[str] = set()
+    for airport in airports:
+        airport_codes.update(code for code in (airport.iata, airport.icao) if code)
+    airline_ids = None if airlines is None else {airline.openflights_id for airline in airlines}
+    warnings: list[LineError] = []
+    for route in routes:
+        for field, code in (("origin", route.origin), ("destination", route.destination)):
+            if code not in airport_codes:
+                warnings.append(
+                    LineError(
+                        line_number=route.line_number,
+                        field=field,
+                        message=f"airport {code} is not in the airports file; route left out",
+                    )
+                )
+        if (
+            airline_ids is not None
+            and route.airline_id is not None
+            and route.airline_id not in airline_ids
+        ):
+            warnings.append(
+                LineError(
+                    line_number=route.line_number,
+                    field="airline_id",
+                    message=f"airline {route.airline_id} is not in the airlines file",
+                )
+            )
+    return tuple(warnings)
