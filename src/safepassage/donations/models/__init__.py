@@ -1,6 +1,6 @@
 """Models of the donations app, one module per domain area, re-exported here."""
 
-from safepassage.donations.models.campaigns import Campaign
+from safepassage.donations.models.campaigns import Campaign, SponsorMatch
 from safepassage.donations.models.gifts import ExchangeRate, Gift, GiftSource
 from safepassage.donations.models.programs import (
     Alliance,
@@ -25,5 +25,6 @@ __all__ = [
     "Program",
     "ProgramFact",
     "ProgramKind",
+    "SponsorMatch",
     "TransferPartner",
 ]

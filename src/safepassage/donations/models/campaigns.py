@@ -1,7 +1,9 @@
 """Campaigns: an organisation (or several beneficiaries together) raising money and miles."""
 
 import uuid
+from decimal import Decimal
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +35,16 @@ class Campaign(models.Model):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     is_published = models.BooleanField(_("published"), default=False)
+    cover_image = models.FileField(
+        _("cover image"), upload_to="campaign-covers/", blank=True, editable=False
+    )
+    cover_content_type = models.CharField(max_length=16, blank=True, editable=False)
+    cover_description = models.CharField(
+        _("cover image description"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -53,3 +65,41 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SponsorMatch(models.Model):
+    """A sponsor matching cash gifts to a campaign: ``ratio`` per unit given, up to ``cap``.
+
+    A ratio of 1 doubles every gift (one matched for one given); 0.5 adds half. Only gifts
+    in the match's ``currency`` are matched; the cap is in the same currency.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="sponsor_matches")
+    sponsor_name = models.CharField(_("sponsor"), max_length=200)
+    ratio = models.DecimalField(
+        _("matched per unit given"),
+        max_digits=6,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal("0.001"))],
+    )
+    cap = models.DecimalField(
+        _("cap"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("sponsor match")
+        verbose_name_plural = _("sponsor matches")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ratio__gt=0), name="sponsor_match_ratio_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cap__gt=0), name="sponsor_match_cap_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"sponsor match {self.public_id}"
