@@ -235,6 +235,11 @@ def test_tickets_are_priced_per_program() -> None:
     assert armenia.tickets[0].offers[0].problem == "no pricing data for this program"
 
 
+def test_no_destination_means_no_itinerary() -> None:
+    assert find_itineraries(graph=GRAPH, origin="ORG", destinations=[]) == ()
+    assert find_itineraries(graph=GRAPH, origin="ORG", destinations=["ORG"]) == ()
+
+
 def test_bad_arguments() -> None:
     with pytest.raises(UnknownAirportError):
         find_itineraries(graph=GRAPH, origin="XXX", destinations=["SFD"])

@@ -1,6 +1,22 @@
 """Flight network and itinerary search: OpenFlights parsing, the route graph, great-circle
 distance, which programs can book which carriers, and the route finder. Framework-free;
 imports nothing outside ``safepassage.core``.
+
+Typical use (the Django layer stores the rows and rebuilds plain values from them)::
+
+    routes = parse_routes(text=routes_text)          # refuse the import if routes.errors
+    graph = build_flight_graph(airports=airports, routes=[row.to_route() for row in routes.rows])
+    itineraries = find_itineraries(
+        graph=graph,
+        origin="MCX",
+        destinations=["VNO", "YYZ"],
+        excluded_countries={"AE"},
+        programs=[program_carriers(program="TK", own_carriers=frozenset({"TK"}),
+                                   alliances=alliances)],
+        pricing={"TK": turkish_pricing},
+    )
+
+Build the graph once and share it: it is read-only, and a query takes milliseconds.
 """
 
 from safepassage.core.routing.booking import Alliance, ProgramCarriers, program_carriers
