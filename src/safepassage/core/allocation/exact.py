@@ -9,6 +9,7 @@ model is therefore a relaxation whose bound is proven; a decoded plan that match
 optimal.
 """
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from safepassage.core.allocation.highs_model import ModelBuilder
@@ -76,8 +77,14 @@ def build_exact_model(
     *,
     requests: tuple[int, ...] | None = None,
     resources: Resources | None = None,
+    candidates: Callable[[int, int], Collection[int]] | None = None,
 ) -> ExactModel:
-    """Build the pledge-level model of ``instance`` (or of some requests and resources)."""
+    """Build the pledge-level model of ``instance`` (or of some requests and resources).
+
+    ``candidates(program, miles)``, if given, restricts which pledges may pay a ticket of
+    that program and price; the model is then a restriction (its plans are still valid,
+    its bound is not a bound of the whole problem).
+    """
     model = ModelBuilder()
     if requests is None:
         requests = tuple(range(len(instance.requests)))
@@ -117,7 +124,10 @@ def build_exact_model(
             for fare, fare_row in zip(option.fares, fare_rows, strict=True):
                 pairs = []
                 for program, miles, tax in fare.payments:
-                    for pledge in pledges_of[program]:
+                    pool = pledges_of[program]
+                    if candidates is not None:
+                        pool = sorted(set(candidates(program, miles)).intersection(balance))
+                    for pledge in pool:
                         if miles > balance[pledge]:
                             continue
                         entries = [(fare_row, 1.0), (pledge_rows[pledge], float(miles))]

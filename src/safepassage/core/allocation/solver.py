@@ -48,8 +48,12 @@ from safepassage.core.allocation.packing import (
 )
 from safepassage.core.allocation.validator import validate_plan
 
-EXACT_MODEL_LIMIT = 40_000
+EXACT_MODEL_LIMIT = 100_000
 """Largest exact model (pledge-by-fare columns times travellers) tried in auto mode."""
+
+AGGREGATED_MILP_LIMIT = 5_000
+"""Above this many columns the aggregated MILP is skipped: its bound barely beats the LP's
+and the time is better spent on the pledge-level search."""
 
 NO_CASH = (False,) * 3
 """``cash_allowed`` for an option of up to three fares: no cash tickets."""
@@ -272,11 +276,11 @@ class _GuidedPacker:
             sorted(range(len(request.options)), key=partial(self.cost, r))
             for r, request in enumerate(instance.requests)
         ]
+        # Most weight per unit of dual-priced resources first.
         self.fill_order = sorted(
             range(len(instance.requests)),
             key=lambda r: (
-                -(instance.requests[r].weight - self.cost(r, self.options_by_cost[r][0]))
-                / instance.requests[r].travellers,
+                -instance.requests[r].weight / max(1e-12, self.cost(r, self.options_by_cost[r][0])),
                 r,
             ),
         )
@@ -351,6 +355,14 @@ class _GuidedPacker:
         self.fill(state, self.fill_order, allow_cash=True)
         return state
 
+    def greedy(self, guide: list[float]) -> PackingState:
+        """Serve requests by value density alone (the guide only orders programs)."""
+        self.guide = guide
+        state = PackingState(self.instance)
+        self.fill(state, self.fill_order, allow_cash=False)
+        self.fill(state, self.fill_order, allow_cash=True)
+        return state
+
     def fill(self, state: PackingState, candidates: list[int], *, allow_cash: bool) -> None:
         """Try to serve each unserved candidate on its cheapest option that fits.
 
@@ -383,11 +395,18 @@ def _run_aggregated(search: _Search) -> None:
         return
     packer = _GuidedPacker(instance, aggregated, relaxation.row_duals or [])
     state = packer.pack(relaxation.values)
+    greedy = packer.greedy(relaxation.values)
+    if greedy.weighted_travellers() > state.weighted_travellers():
+        state = greedy
     search.offer(list(state.assignments.values()))
     search.report("packed relaxation")
-    if search.gap() > TARGET_GAP and search.remaining() > 0:
+    if (
+        search.gap() > TARGET_GAP
+        and search.remaining() > 0
+        and aggregated.model.num_columns <= AGGREGATED_MILP_LIMIT
+    ):
         integer = solve_aggregated(
-            aggregated, integer=True, time_limit=search.remaining() * 0.3, relative_gap=1e-4
+            aggregated, integer=True, time_limit=search.remaining() * 0.15, relative_gap=1e-4
         )
         search.tighten(integer.bound)
         search.report("aggregated MILP")
@@ -439,6 +458,19 @@ def _exact_neighbourhood(
 ) -> None:
     instance = search.instance
     served = sorted(state.assignments)
+    focus = rng.randrange(len(instance.programs)) if rng.random() < 0.5 else -1
+    if focus >= 0:
+        # Re-pack one program: free requests that it pays for.
+        using = [
+            r
+            for r in served
+            if any(
+                p != CASH and instance.pledge_program[p] == focus
+                for payers in state.assignments[r].payers
+                for p in payers
+            )
+        ]
+        served = using or served
     released = rng.sample(served, min(len(served), SUB_SERVED))
     unserved = [r for r in packer.fill_order if r not in state.assignments]
     head = unserved[: SUB_UNSERVED // 2]
