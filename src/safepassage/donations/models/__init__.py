@@ -2,6 +2,7 @@
 
 from safepassage.donations.models.campaigns import Campaign, SponsorMatch
 from safepassage.donations.models.gifts import ExchangeRate, Gift, GiftSource
+from safepassage.donations.models.pledges import Pledge, PledgeStatus
 from safepassage.donations.models.programs import (
     Alliance,
     BookingForOthers,
@@ -22,6 +23,8 @@ __all__ = [
     "FactTopic",
     "Gift",
     "GiftSource",
+    "Pledge",
+    "PledgeStatus",
     "Program",
     "ProgramFact",
     "ProgramKind",
