@@ -16,6 +16,8 @@ common divisor of the ticket prices in that program.
 from dataclasses import dataclass
 from math import gcd
 
+import numpy as np
+
 from safepassage.core.allocation.highs_model import ModelBuilder, ModelResult, solve_model
 from safepassage.core.allocation.instance import NO_LIMIT, Instance
 
@@ -30,6 +32,10 @@ class AggregatedModel:
     """Per request, per option: (payment columns per fare..., cash column or -1)."""
     program_rows: tuple[int, ...]
     budget_row: int
+    size_columns: dict[tuple[int, int], list[int]]
+    """Payment columns by (program, miles per ticket), for cut separation."""
+    balances: tuple[tuple[int, ...], ...]
+    """Usable pledge balances per program."""
 
 
 def program_capacities(instance: Instance) -> tuple[list[int], list[int | None]]:
@@ -112,6 +118,7 @@ def build_aggregated_model(instance: Instance) -> AggregatedModel:
     budget_row = model.add_row(-1e30, float(instance.cash_budget))
     option_columns = []
     payment_columns = []
+    size_columns: dict[tuple[int, int], list[int]] = {}
     for request in instance.requests:
         choice_row = model.add_row(-1e30, 1.0) if len(request.options) > 1 else -1
         columns_of_request = []
@@ -136,7 +143,9 @@ def build_aggregated_model(instance: Instance) -> AggregatedModel:
                         if miles >= threshold:
                             entries.append((miles_row, float(miles)))
                             entries.append((count_row, 1.0))
-                    columns.append(model.add_column(0.0, float(request.travellers), entries))
+                    column = model.add_column(0.0, float(request.travellers), entries)
+                    columns.append(column)
+                    size_columns.setdefault((program, miles), []).append(column)
                 cash = -1
                 if fare.cash_price is not None and fare.cash_price <= instance.cash_budget:
                     cash = model.add_column(
@@ -154,7 +163,67 @@ def build_aggregated_model(instance: Instance) -> AggregatedModel:
         payment_columns=tuple(payment_columns),
         program_rows=program_rows,
         budget_row=budget_row,
+        size_columns=size_columns,
+        balances=tuple(
+            tuple(
+                instance.pledge_miles[k]
+                for k, owner in enumerate(instance.pledge_program)
+                if owner == program
+            )
+            for program in range(len(instance.programs))
+        ),
     )
+
+
+Cut = tuple[float, list[tuple[int, float]]]
+
+
+def separate_cuts(
+    aggregated: AggregatedModel, values: list[float], *, per_program: int = 6
+) -> list[Cut]:
+    """Valid rows of the aggregated model that ``values`` violates, most violated first.
+
+    For a program whose pledges have balances ``b`` and a size ``s``, every ticket of
+    ``m`` miles uses ``m // s`` whole units of ``s`` in one pledge, which holds at most
+    ``b // s`` such units: ``sum((m // s) * x) <= sum(b // s)`` (floor rows). Likewise a
+    pledge holds at most ``b // s`` tickets of at least ``s`` miles (count rows). Both are
+    valid for every packing into individual pledges, so adding them keeps the bound proven.
+    """
+    sizes_of: dict[int, list[int]] = {}
+    for program, miles in aggregated.size_columns:
+        sizes_of.setdefault(program, []).append(miles)
+    cuts: list[Cut] = []
+    for program, sizes in sorted(sizes_of.items()):
+        sizes.sort()
+        usage = {m: sum(values[c] for c in aggregated.size_columns[(program, m)]) for m in sizes}
+        if sum(usage.values()) < 1e-9:
+            continue
+        balances = np.asarray(aggregated.balances[program], dtype=np.int64)
+        found: list[tuple[float, Cut]] = []
+        divisors = sorted(set(sizes) | {m // 2 for m in sizes} | {m // 3 for m in sizes} - {0})
+        for divisor in divisors:
+            units = int((balances // divisor).sum())
+            floor_lhs = sum((m // divisor) * u for m, u in usage.items())
+            if floor_lhs > units + 1e-6:
+                entries = [
+                    (column, float(m // divisor))
+                    for m in sizes
+                    if m >= divisor
+                    for column in aggregated.size_columns[(program, m)]
+                ]
+                found.append(((floor_lhs - units) / max(1.0, units), (float(units), entries)))
+            count_lhs = sum(u for m, u in usage.items() if m >= divisor)
+            if count_lhs > units + 1e-6:
+                entries = [
+                    (column, 1.0)
+                    for m in sizes
+                    if m >= divisor
+                    for column in aggregated.size_columns[(program, m)]
+                ]
+                found.append(((count_lhs - units) / max(1.0, units), (float(units), entries)))
+        found.sort(key=lambda item: -item[0])
+        cuts.extend(cut for _, cut in found[:per_program])
+    return cuts
 
 
 def solve_aggregated(

@@ -90,69 +90,112 @@ class ModelResult:
     row_duals: list[float] | None
 
 
+class HighsSession:
+    """One HiGHS instance holding a model, so it can be re-solved after adding rows (the
+    basis is kept: a warm start) or after making columns integer."""
+
+    def __init__(self, model: ModelBuilder, *, integer: bool) -> None:
+        self.highs = _new_highs()
+        self.integer = integer
+        self.num_columns = model.num_columns
+        for name, value in (
+            ("output_flag", False),
+            ("threads", 1),
+            ("parallel", "off"),
+            ("random_seed", SEED),
+            ("mip_abs_gap", 1e-7),
+        ):
+            self.highs.setOptionValue(name, value)
+        lp = highspy.HighsLp()
+        lp.num_col_ = model.num_columns
+        lp.num_row_ = len(model.row_lower)
+        lp.col_cost_ = np.asarray(model.cost, dtype=np.float64)
+        lp.col_lower_ = np.asarray(model.lower, dtype=np.float64)
+        lp.col_upper_ = np.asarray(model.upper, dtype=np.float64)
+        lp.row_lower_ = np.asarray(model.row_lower, dtype=np.float64)
+        lp.row_upper_ = np.asarray(model.row_upper, dtype=np.float64)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.num_col_ = model.num_columns
+        lp.a_matrix_.num_row_ = len(model.row_lower)
+        lp.a_matrix_.start_ = np.asarray(model.starts, dtype=np.int32)
+        lp.a_matrix_.index_ = np.asarray(model.rows, dtype=np.int32)
+        lp.a_matrix_.value_ = np.asarray(model.values, dtype=np.float64)
+        lp.sense_ = highspy.ObjSense.kMaximize
+        if integer:
+            lp.integrality_ = [
+                highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous
+                for flag in model.integer
+            ]
+        self.integer_flags = list(model.integer)
+        self.highs.passModel(lp)
+
+    def add_rows(self, rows: list[tuple[float, list[tuple[int, float]]]]) -> None:
+        """Add rows ``sum(value * x[column]) <= upper``."""
+        if not rows:
+            return
+        starts: list[int] = []
+        indexes: list[int] = []
+        values: list[float] = []
+        for _, entries in rows:
+            starts.append(len(indexes))
+            for column, value in entries:
+                indexes.append(column)
+                values.append(value)
+        self.highs.addRows(
+            len(rows),
+            np.full(len(rows), -INFINITY, dtype=np.float64),
+            np.asarray([upper for upper, _ in rows], dtype=np.float64),
+            len(indexes),
+            np.asarray(starts, dtype=np.int32),
+            np.asarray(indexes, dtype=np.int32),
+            np.asarray(values, dtype=np.float64),
+        )
+
+    def make_integer(self) -> None:
+        """Turn the model's integer columns integer (after solving it as an LP)."""
+        columns = [c for c, flag in enumerate(self.integer_flags) if flag]
+        if columns:
+            self.highs.changeColsIntegrality(
+                len(columns),
+                np.asarray(columns, dtype=np.int32),
+                np.ones(len(columns), dtype=np.uint8),
+            )
+        self.integer = True
+
+    def run(self, *, time_limit: float, relative_gap: float = 1e-6) -> ModelResult:
+        """Solve (maximise) within ``time_limit`` seconds."""
+        if self.num_columns == 0:
+            return ModelResult(values=[], objective=0.0, bound=0.0, optimal=True, row_duals=None)
+        highs = self.highs
+        highs.setOptionValue("time_limit", max(0.05, time_limit))
+        highs.setOptionValue("mip_rel_gap", relative_gap)
+        highs.run()
+        status = highs.getModelStatus()
+        info = highs.getInfo()
+        has_solution = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
+        solution = highs.getSolution()
+        values = list(solution.col_value) if has_solution else None
+        optimal = status == highspy.HighsModelStatus.kOptimal
+        objective = float(info.objective_function_value) if has_solution else 0.0
+        # An LP bounds the model only when solved to optimality.
+        lp_bound = objective if optimal else INFINITY
+        bound = float(info.mip_dual_bound) if self.integer else lp_bound
+        row_duals = list(solution.row_dual) if (not self.integer and optimal) else None
+        return ModelResult(
+            values=values, objective=objective, bound=bound, optimal=optimal, row_duals=row_duals
+        )
+
+
 def solve_model(
     model: ModelBuilder,
     *,
     integer: bool,
     time_limit: float,
     relative_gap: float = 1e-6,
-    start: list[float] | None = None,
 ) -> ModelResult:
     """Maximise ``model`` (as an LP if ``integer`` is false) within ``time_limit`` seconds."""
     if model.num_columns == 0:
         return ModelResult(values=[], objective=0.0, bound=0.0, optimal=True, row_duals=None)
-    highs = _new_highs()
-    for name, value in (
-        ("output_flag", False),
-        ("threads", 1),
-        ("parallel", "off"),
-        ("random_seed", SEED),
-        ("time_limit", max(0.05, time_limit)),
-        ("mip_rel_gap", relative_gap),
-        ("mip_abs_gap", 1e-7),
-    ):
-        highs.setOptionValue(name, value)
-    lp = highspy.HighsLp()
-    lp.num_col_ = model.num_columns
-    lp.num_row_ = len(model.row_lower)
-    lp.col_cost_ = np.asarray(model.cost, dtype=np.float64)
-    lp.col_lower_ = np.asarray(model.lower, dtype=np.float64)
-    lp.col_upper_ = np.asarray(model.upper, dtype=np.float64)
-    lp.row_lower_ = np.asarray(model.row_lower, dtype=np.float64)
-    lp.row_upper_ = np.asarray(model.row_upper, dtype=np.float64)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.num_col_ = model.num_columns
-    lp.a_matrix_.num_row_ = len(model.row_lower)
-    lp.a_matrix_.start_ = np.asarray(model.starts, dtype=np.int32)
-    lp.a_matrix_.index_ = np.asarray(model.rows, dtype=np.int32)
-    lp.a_matrix_.value_ = np.asarray(model.values, dtype=np.float64)
-    lp.sense_ = highspy.ObjSense.kMaximize
-    if integer:
-        lp.integrality_ = [
-            highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous
-            for flag in model.integer
-        ]
-    highs.passModel(lp)
-    if integer and start is not None:
-        solution = highspy.HighsSolution()
-        solution.col_value = start
-        solution.value_valid = True
-        highs.setSolution(solution)
-    highs.run()
-    status = highs.getModelStatus()
-    info = highs.getInfo()
-    has_solution = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
-    solution = highs.getSolution()
-    values = list(solution.col_value) if has_solution else None
-    optimal = status == highspy.HighsModelStatus.kOptimal
-    if integer:
-        bound = float(info.mip_dual_bound)
-        objective = float(info.objective_function_value) if has_solution else 0.0
-    else:
-        objective = float(info.objective_function_value) if has_solution else 0.0
-        # An LP solved to optimality bounds the model; otherwise we know nothing proven.
-        bound = objective if optimal else INFINITY
-    row_duals = list(solution.row_dual) if (not integer and optimal) else None
-    return ModelResult(
-        values=values, objective=objective, bound=bound, optimal=optimal, row_duals=row_duals
+    return HighsSession(model, integer=integer).run(
+        time_limit=time_limit, relative_gap=relative_gap
     )

@@ -17,6 +17,7 @@ before cash, by the best-fitting pledge (which keeps the number of pledges low) 
 equally good pledges, the one that expires sooner.
 """
 
+import math
 import random
 import time
 from collections.abc import Callable
@@ -27,7 +28,8 @@ from functools import partial
 from safepassage.core.allocation.aggregate import (
     AggregatedModel,
     build_aggregated_model,
-    solve_aggregated,
+    program_capacities,
+    separate_cuts,
 )
 from safepassage.core.allocation.baseline import solve_baseline
 from safepassage.core.allocation.errors import AllocationError
@@ -37,7 +39,7 @@ from safepassage.core.allocation.exact import (
     build_exact_model,
     exact_model_size,
 )
-from safepassage.core.allocation.highs_model import INFINITY, solve_model
+from safepassage.core.allocation.highs_model import INFINITY, HighsSession, solve_model
 from safepassage.core.allocation.instance import NO_LIMIT, Instance, build_instance
 from safepassage.core.allocation.models import Plan, PlanStatus, Problem
 from safepassage.core.allocation.packing import (
@@ -50,6 +52,12 @@ from safepassage.core.allocation.validator import validate_plan
 
 EXACT_MODEL_LIMIT = 100_000
 """Largest exact model (pledge-by-fare columns times travellers) tried in auto mode."""
+
+REPRICE_ROUNDS = 12
+"""Greedy passes with prices updated from the previous pass's usage."""
+
+CUT_ROUNDS = 8
+"""Rounds of cut separation on the aggregated LP (each re-solve is warm-started)."""
 
 AGGREGATED_MILP_LIMIT = 5_000
 """Above this many columns the aggregated MILP is skipped: its bound barely beats the LP's
@@ -100,6 +108,7 @@ class _Search:
         self.instance = instance
         self.started = time.monotonic()
         self.deadline = self.started + time_limit
+        self.time_limit = time_limit
         self.progress = progress
         self.best: list[Assignment] = []
         self.best_value = 0.0
@@ -272,6 +281,12 @@ class _GuidedPacker:
         ]
         budget = aggregated.budget_row
         self.cash_price = abs(row_duals[budget]) if budget < len(row_duals) else 0.0
+        self.capacity = program_capacities(instance)[0]
+        self._order()
+        self.guide: list[float] = []
+
+    def _order(self) -> None:
+        instance = self.instance
         self.options_by_cost = [
             sorted(range(len(request.options)), key=partial(self.cost, r))
             for r, request in enumerate(instance.requests)
@@ -284,7 +299,26 @@ class _GuidedPacker:
                 r,
             ),
         )
-        self.guide: list[float] = []
+
+    def reprice(self, state: PackingState) -> None:
+        """Raise the price of what the last plan used up, lower the rest (multiplicative).
+
+        The LP's prices assume pooled miles; after packing, a program whose pledges are
+        fragmented should look cheaper and an exhausted resource dearer.
+        """
+        instance = self.instance
+        used = [0] * len(instance.programs)
+        for pledge, program in enumerate(instance.pledge_program):
+            used[program] += instance.pledge_miles[pledge] - state.residual[pledge]
+        floor = 0.2 * sum(self.mile_price) / max(1, len(self.mile_price))
+        self.mile_price = [
+            max(price, floor) * math.exp(0.5 * (used[p] / max(1, self.capacity[p]) - 0.85))
+            for p, price in enumerate(self.mile_price)
+        ]
+        if instance.cash_budget:
+            cash_used = 1 - state.cash / instance.cash_budget
+            self.cash_price *= math.exp(0.5 * (cash_used - 0.95))
+        self._order()
 
     def payment_cost(self, payment: tuple[int, int, int]) -> float:
         program, miles, tax = payment
@@ -385,19 +419,38 @@ def _run_aggregated(search: _Search) -> None:
     instance = search.instance
     aggregated = build_aggregated_model(instance)
     search.report("aggregated model")
-    relaxation = solve_aggregated(
-        aggregated, integer=False, time_limit=search.remaining() * 0.4, relative_gap=0.0
-    )
+    session = HighsSession(aggregated.model, integer=False)
+    relaxation = session.run(time_limit=search.remaining() * 0.4)
     search.tighten(relaxation.bound)
     search.report("relaxation")
     if relaxation.values is None:
         search.timed_out = True
         return
-    packer = _GuidedPacker(instance, aggregated, relaxation.row_duals or [])
-    state = packer.pack(relaxation.values)
-    greedy = packer.greedy(relaxation.values)
-    if greedy.weighted_travellers() > state.weighted_travellers():
-        state = greedy
+    # The uncut LP prices miles and cash directly (cut rows would take part of the prices),
+    # so it guides the packing; the cut rounds only tighten the bound.
+    guide = relaxation
+    for _ in range(CUT_ROUNDS):
+        cuts = separate_cuts(aggregated, relaxation.values)
+        if not cuts or search.remaining() < 0.5 * search.time_limit:
+            break
+        session.add_rows(cuts)
+        tightened = session.run(time_limit=search.remaining() * 0.2)
+        if tightened.values is None or tightened.row_duals is None:
+            break
+        relaxation = tightened
+        search.tighten(relaxation.bound)
+        search.report("cuts")
+    assert guide.values is not None
+    packer = _GuidedPacker(instance, aggregated, guide.row_duals or [])
+    state = packer.pack(guide.values)
+    reprice_until = time.monotonic() + 0.15 * search.remaining()
+    for _ in range(REPRICE_ROUNDS):
+        greedy = packer.greedy(guide.values)
+        if greedy.weighted_travellers() > state.weighted_travellers():
+            state = greedy
+        if time.monotonic() > reprice_until:
+            break
+        packer.reprice(greedy)
     search.offer(list(state.assignments.values()))
     search.report("packed relaxation")
     if (
@@ -405,9 +458,8 @@ def _run_aggregated(search: _Search) -> None:
         and search.remaining() > 0
         and aggregated.model.num_columns <= AGGREGATED_MILP_LIMIT
     ):
-        integer = solve_aggregated(
-            aggregated, integer=True, time_limit=search.remaining() * 0.15, relative_gap=1e-4
-        )
+        session.make_integer()
+        integer = session.run(time_limit=search.remaining() * 0.15, relative_gap=1e-4)
         search.tighten(integer.bound)
         search.report("aggregated MILP")
         if integer.values is not None:
