@@ -15,6 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from safepassage.accounts.models import Invitation
 from safepassage.accounts.roles import Role
 from safepassage.accounts.tokens import make_invitation_token
+from safepassage.donations.models import Campaign
+from tests.donations.factories import matrix_campaign
 from tests.factories import OrganisationFactory, StaffMember, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +61,29 @@ MATRIX: dict[str, dict[str, Cell]] = {
     "organisations:invite": {"anonymous": L, "password_only": T, Role.ADMIN: A}
     | dict.fromkeys(ROLES[3:7], 403)
     | {"other_organisation_admin": 404},
+    "donations:campaign_list": dict.fromkeys(ROLES, A),
+    "donations:catalogue": dict.fromkeys(ROLES, A),
+    "donations:campaign": dict.fromkeys(ROLES, A),
+    "donations:campaign_cover": dict.fromkeys(ROLES, 404),
+    "donations:program_facts": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
+    "donations:program_edit": {"anonymous": L, "password_only": T}
+    | dict.fromkeys(ROLES[3:7], 403)
+    | {Role.ADMIN: A, "other_organisation_admin": A},
+    "donations:manage_campaigns": {"anonymous": L, "password_only": T}
+    | dict.fromkeys(ROLES[3:7], 403)
+    | {Role.ADMIN: A, Role.FUNDRAISER: A, "other_organisation_admin": A},
+    "donations:campaign_create": {"anonymous": L, "password_only": T}
+    | dict.fromkeys(ROLES[3:7], 403)
+    | {Role.ADMIN: A, Role.FUNDRAISER: A, "other_organisation_admin": A},
+    "donations:campaign_edit": {"anonymous": L, "password_only": T}
+    | dict.fromkeys(ROLES[3:7], 403)
+    | {Role.ADMIN: A, Role.FUNDRAISER: A, "other_organisation_admin": 404},
+    "donations:campaign_publish": {"anonymous": L, "password_only": T}
+    | dict.fromkeys(ROLES[3:7], 403)
+    | {Role.ADMIN: 405, Role.FUNDRAISER: 405, "other_organisation_admin": 405},
+    "donations:sponsor_match_add": {"anonymous": L, "password_only": T}
+    | dict.fromkeys(ROLES[3:7], 403)
+    | {Role.ADMIN: A, Role.FUNDRAISER: A, "other_organisation_admin": 404},
 }
 
 EXPECTED_HEADERS = {
@@ -142,7 +167,17 @@ def _client_for(role: str, world: World) -> Client:
     return sign_in(Client(), world.members[role])
 
 
+def _campaign(world: World) -> Campaign:
+    return matrix_campaign(world.members[Role.ADMIN].organisation)
+
+
 URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
+    "donations:program_edit": lambda world: {"program_code": "UA"},
+    "donations:campaign": lambda world: {"slug": _campaign(world).slug},
+    "donations:campaign_cover": lambda world: {"slug": _campaign(world).slug},
+    "donations:campaign_edit": lambda world: {"campaign_id": _campaign(world).public_id},
+    "donations:campaign_publish": lambda world: {"campaign_id": _campaign(world).public_id},
+    "donations:sponsor_match_add": lambda world: {"campaign_id": _campaign(world).public_id},
     "accounts:accept_invitation": lambda world: {"token": world.invitation_token},
     "organisations:detail": lambda world: {
         "organisation_id": world.members[Role.ADMIN].organisation.public_id

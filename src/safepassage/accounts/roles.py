@@ -34,6 +34,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+FUNDRAISING_TEAM = frozenset(
+    {
+        "donations.view_campaign",
+        "donations.add_campaign",
+        "donations.change_campaign",
+        "events.view_event",
+        "events.add_event",
+        "events.change_event",
+    }
+)
+"""Issue 3: admins and fundraisers run their organisation's campaigns and events."""
+ROLE_PERMISSIONS[Role.ADMIN] |= FUNDRAISING_TEAM | {"donations.change_program"}
+ROLE_PERMISSIONS[Role.FUNDRAISER] |= FUNDRAISING_TEAM
+
+
 def permissions_for_roles(roles: set[str]) -> frozenset[str]:
     """Union of the permissions granted by ``roles``."""
     granted: set[str] = set()

@@ -1,7 +1,29 @@
 """URLs of the donations app (mounted in safepassage.config.urls)."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from safepassage.donations import views
 
 app_name = "donations"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.campaign_list_view, name="campaign_list"),
+    path("programs/", views.catalogue_view, name="catalogue"),
+    path("programs/facts/", views.program_facts_view, name="program_facts"),
+    path("programs/<str:program_code>/edit/", views.program_edit_view, name="program_edit"),
+    path("campaigns/<slug:slug>/", views.campaign_view, name="campaign"),
+    path("campaigns/<slug:slug>/cover/", views.campaign_cover_view, name="campaign_cover"),
+    path("manage/campaigns/", views.manage_campaigns_view, name="manage_campaigns"),
+    path("manage/campaigns/new/", views.campaign_create_view, name="campaign_create"),
+    path("manage/campaigns/<uuid:campaign_id>/", views.campaign_edit_view, name="campaign_edit"),
+    path(
+        "manage/campaigns/<uuid:campaign_id>/publish/",
+        views.campaign_publish_view,
+        name="campaign_publish",
+    ),
+    path(
+        "manage/campaigns/<uuid:campaign_id>/matches/new/",
+        views.sponsor_match_add_view,
+        name="sponsor_match_add",
+    ),
+]

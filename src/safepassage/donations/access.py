@@ -1,0 +1,33 @@
+"""Permission-checked fetches of programs and campaigns (404 for missing and forbidden)."""
+
+import uuid
+
+from django.http import Http404
+
+from safepassage.accounts.models import User
+from safepassage.donations.models import Campaign, Program
+
+
+def access_program(*, user: User, program_code: str, permission: str) -> Program:
+    """A catalogue program, if any of ``user``'s roles grants ``permission``.
+
+    The catalogue is shared by the whole network, so the permission is not tied to
+    one organisation.
+    """
+    program = Program.objects.filter(code=program_code).first()
+    if program is None or not user.has_perm(permission):
+        raise Http404
+    return program
+
+
+def access_campaign(*, user: User, campaign_id: uuid.UUID, permission: str) -> Campaign:
+    """The campaign, if ``user``'s role in the organisation running it grants ``permission``."""
+    campaign = (
+        Campaign.objects.filter(public_id=campaign_id)
+        .select_related("organisation")
+        .prefetch_related("beneficiaries", "sponsor_matches")
+        .first()
+    )
+    if campaign is None or not user.has_perm(permission, campaign.organisation):
+        raise Http404
+    return campaign

@@ -1,0 +1,205 @@
+"""Writes of the donations app: catalogue edits, campaigns, sponsor matches.
+
+Each ``do_*`` performs the whole change in one transaction, audit event included, and
+records only public ids (or program codes) in the audit trail.
+"""
+
+import datetime
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.forms import BaseModelFormSet, ModelForm
+
+from safepassage.accounts.models import User
+from safepassage.audit.actions import record_audit_event
+from safepassage.core.money import Money
+from safepassage.donations.cover_images import EncodedImage
+from safepassage.donations.errors import (
+    CampaignDatesInvalid,
+    CampaignGoalMissing,
+    CampaignSlugTaken,
+    OrganisationNotAllowed,
+    SponsorMatchCurrencyMismatch,
+)
+from safepassage.donations.lock_objects import lock_campaign, lock_program
+from safepassage.donations.models import Campaign, Program, ProgramFact, SponsorMatch
+from safepassage.organisations.models import Organisation
+
+
+def do_update_program(
+    *,
+    actor: User,
+    program: Program,
+    program_form: ModelForm[Program],
+    fact_formset: BaseModelFormSet[ProgramFact, Any],
+) -> None:
+    """Save an admin's edit of a program and its facts (both validated by the caller)."""
+    with transaction.atomic():
+        lock_program(program_id=program.pk)
+        program_form.save()
+        facts = fact_formset.save(commit=False)
+        for fact in facts:
+            fact.program = program
+            fact.save()
+        for fact in fact_formset.deleted_objects:
+            fact.delete()
+        record_audit_event(
+            actor_ref=str(actor.public_id),
+            action="program.updated",
+            object_type="program",
+            object_ref=program.code,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignDetails:
+    slug: str
+    title: str
+    story: str
+    goal_money: Decimal | None
+    goal_currency: str
+    goal_miles: int | None
+    starts_on: datetime.date
+    ends_on: datetime.date | None
+    cover_description: str
+
+
+def check_save_campaign(
+    *,
+    actor: User,
+    organisation: Organisation,
+    details: CampaignDetails,
+    campaign: Campaign | None = None,
+) -> None:
+    permission = "donations.change_campaign" if campaign else "donations.add_campaign"
+    if not actor.has_perm(permission, organisation):
+        raise OrganisationNotAllowed
+    if details.goal_money is None and details.goal_miles is None:
+        raise CampaignGoalMissing
+    if details.ends_on is not None and details.ends_on < details.starts_on:
+        raise CampaignDatesInvalid
+    Money.zero(currency=details.goal_currency)  # raises for an unknown currency
+    others = Campaign.objects.filter(slug=details.slug)
+    if campaign is not None:
+        others = others.exclude(pk=campaign.pk)
+    if others.exists():
+        raise CampaignSlugTaken
+
+
+def _store_cover(*, campaign: Campaign, cover: EncodedImage) -> None:
+    if campaign.cover_image:
+        campaign.cover_image.delete(save=False)
+    campaign.cover_image.save(
+        f"{uuid.uuid4().hex}.{cover.extension}", ContentFile(cover.content), save=False
+    )
+    campaign.cover_content_type = cover.content_type
+
+
+def do_create_campaign(
+    *,
+    actor: User,
+    organisation: Organisation,
+    details: CampaignDetails,
+    beneficiaries: list[Organisation],
+    cover: EncodedImage | None,
+) -> Campaign:
+    """Create an unpublished campaign run by ``organisation``."""
+    with transaction.atomic():
+        campaign = Campaign(organisation=organisation, **_fields(details))
+        if cover is not None:
+            _store_cover(campaign=campaign, cover=cover)
+        campaign.save()
+        campaign.beneficiaries.set(beneficiaries)
+        record_audit_event(
+            actor_ref=str(actor.public_id),
+            action="campaign.created",
+            object_type="campaign",
+            object_ref=str(campaign.public_id),
+            organisation_ref=str(organisation.public_id),
+        )
+    return campaign
+
+
+def do_update_campaign(
+    *,
+    actor: User,
+    campaign: Campaign,
+    details: CampaignDetails,
+    beneficiaries: list[Organisation],
+    cover: EncodedImage | None,
+) -> Campaign:
+    with transaction.atomic():
+        locked = lock_campaign(campaign_id=campaign.pk)
+        for name, value in _fields(details).items():
+            setattr(locked, name, value)
+        if cover is not None:
+            _store_cover(campaign=locked, cover=cover)
+        locked.save()
+        locked.beneficiaries.set(beneficiaries)
+        record_audit_event(
+            actor_ref=str(actor.public_id),
+            action="campaign.updated",
+            object_type="campaign",
+            object_ref=str(locked.public_id),
+            organisation_ref=str(locked.organisation.public_id),
+        )
+    return locked
+
+
+def _fields(details: CampaignDetails) -> dict[str, object]:
+    return {
+        "slug": details.slug,
+        "title": details.title,
+        "story": details.story,
+        "goal_money": details.goal_money,
+        "goal_currency": details.goal_currency,
+        "goal_miles": details.goal_miles,
+        "starts_on": details.starts_on,
+        "ends_on": details.ends_on,
+        "cover_description": details.cover_description,
+    }
+
+
+def do_set_campaign_published(*, actor: User, campaign: Campaign, published: bool) -> None:
+    with transaction.atomic():
+        locked = lock_campaign(campaign_id=campaign.pk)
+        locked.is_published = published
+        locked.save(update_fields=["is_published"])
+        record_audit_event(
+            actor_ref=str(actor.public_id),
+            action="campaign.published" if published else "campaign.unpublished",
+            object_type="campaign",
+            object_ref=str(locked.public_id),
+            organisation_ref=str(locked.organisation.public_id),
+        )
+
+
+def check_add_sponsor_match(*, campaign: Campaign, currency: str) -> None:
+    if currency != campaign.goal_currency:
+        raise SponsorMatchCurrencyMismatch
+
+
+def do_add_sponsor_match(
+    *, actor: User, campaign: Campaign, sponsor_name: str, ratio: Decimal, cap: Decimal
+) -> SponsorMatch:
+    with transaction.atomic():
+        lock_campaign(campaign_id=campaign.pk)
+        match = SponsorMatch.objects.create(
+            campaign=campaign,
+            sponsor_name=sponsor_name,
+            ratio=ratio,
+            cap=cap,
+            currency=campaign.goal_currency,
+        )
+        record_audit_event(
+            actor_ref=str(actor.public_id),
+            action="sponsor_match.added",
+            object_type="sponsor_match",
+            object_ref=str(match.public_id),
+            organisation_ref=str(campaign.organisation.public_id),
+        )
+    return match

@@ -1,0 +1,49 @@
+"""Typed errors of the donations app (programs, campaigns, sponsor matches)."""
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class DonationsError(Exception):
+    code = "donations_error"
+    message: str | Promise = _("Something went wrong with the donation.")
+
+
+class CampaignSlugTaken(DonationsError):
+    code = "campaign_slug_taken"
+    message = _("Another campaign uses this address already.")
+
+
+class CampaignDatesInvalid(DonationsError):
+    code = "campaign_dates_invalid"
+    message = _("A campaign cannot end before it starts.")
+
+
+class CampaignGoalMissing(DonationsError):
+    code = "campaign_goal_missing"
+    message = _("Set a money goal, a miles goal or both.")
+
+
+class OrganisationNotAllowed(DonationsError):
+    code = "organisation_not_allowed"
+    message = _("You cannot run campaigns for this organisation.")
+
+
+class CoverImageTooLarge(DonationsError):
+    code = "cover_image_too_large"
+    message = _("The image is larger than 5 MB. Please choose a smaller file.")
+
+
+class CoverImageInvalid(DonationsError):
+    code = "cover_image_invalid"
+    message = _("This file is not an image we can read. Please upload a JPEG, PNG or WebP.")
+
+
+class CoverImageTooManyPixels(DonationsError):
+    code = "cover_image_too_many_pixels"
+    message = _("The image has too many pixels (at most 40 megapixels).")
+
+
+class SponsorMatchCurrencyMismatch(DonationsError):
+    code = "sponsor_match_currency_mismatch"
+    message = _("A sponsor match must use the campaign's currency.")

@@ -1,0 +1,145 @@
+"""Forms of the donations app."""
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.forms import modelformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from safepassage.core.money import CURRENCY_MINOR_UNITS
+from safepassage.donations.actions import CampaignDetails
+from safepassage.donations.cover_images import MAX_UPLOAD_BYTES
+from safepassage.donations.models import Campaign, Program, ProgramFact
+from safepassage.organisations.models import Organisation
+
+
+class ProgramForm(forms.ModelForm[Program]):
+    class Meta:
+        model = Program
+        fields = [
+            "name",
+            "kind",
+            "alliance",
+            "operating_carrier",
+            "minimum_pledge",
+            "booking_for_others",
+            "nominee_limit",
+            "nominee_change_wait_days",
+            "member_transfer",
+            "expiry_policy",
+            "is_active",
+        ]
+
+
+class ProgramFactForm(forms.ModelForm[ProgramFact]):
+    class Meta:
+        model = ProgramFact
+        fields = ["topic", "statement", "source", "as_of", "confidence"]
+        widgets = {"as_of": forms.DateInput(attrs={"type": "date"})}
+
+
+ProgramFactFormSet = modelformset_factory(
+    ProgramFact, form=ProgramFactForm, extra=1, can_delete=True
+)
+
+CURRENCY_CHOICES = [(code, code) for code in sorted(CURRENCY_MINOR_UNITS)]
+
+
+class CampaignForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Run by"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    slug = forms.SlugField(
+        label=_("Address"),
+        max_length=80,
+        help_text=_("Letters, digits and hyphens; the page is /donate/campaigns/<address>/."),
+    )
+    story = forms.CharField(label=_("Story"), widget=forms.Textarea, required=False)
+    beneficiaries = forms.ModelMultipleChoiceField(
+        label=_("Beneficiaries"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    goal_money = forms.DecimalField(
+        label=_("Money goal"), min_value=Decimal("0.01"), decimal_places=2, required=False
+    )
+    goal_currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES, initial="USD")
+    goal_miles = forms.IntegerField(label=_("Miles goal"), min_value=1, required=False)
+    starts_on = forms.DateField(
+        label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    cover = forms.FileField(
+        label=_("Cover image"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, at most 5 MB. We re-encode it and remove its metadata."),
+    )
+    cover_description = forms.CharField(
+        label=_("Cover image description"), max_length=200, required=False
+    )
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)  # narrows the type
+        field.queryset = Organisation.objects.filter(
+            pk__in=[organisation.pk for organisation in organisations]
+        ).order_by("name")
+
+    @classmethod
+    def initial_for(cls, campaign: Campaign) -> dict[str, object]:
+        return {
+            "organisation": campaign.organisation,
+            "title": campaign.title,
+            "slug": campaign.slug,
+            "story": campaign.story,
+            "beneficiaries": list(campaign.beneficiaries.all()),
+            "goal_money": campaign.goal_money,
+            "goal_currency": campaign.goal_currency,
+            "goal_miles": campaign.goal_miles,
+            "starts_on": campaign.starts_on,
+            "ends_on": campaign.ends_on,
+            "cover_description": campaign.cover_description,
+        }
+
+    def clean_cover(self) -> object:
+        cover = self.cleaned_data.get("cover")
+        if cover is not None and cover.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The image is larger than 5 MB. Please choose a smaller file.")
+            )
+        return cover
+
+    def details(self) -> CampaignDetails:
+        data = self.cleaned_data
+        return CampaignDetails(
+            slug=data["slug"],
+            title=data["title"],
+            story=data["story"],
+            goal_money=data["goal_money"],
+            goal_currency=data["goal_currency"],
+            goal_miles=data["goal_miles"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            cover_description=data["cover_description"],
+        )
+
+
+class SponsorMatchForm(forms.Form):
+    sponsor_name = forms.CharField(label=_("Sponsor"), max_length=200)
+    ratio = forms.DecimalField(
+        label=_("Matched per unit given"),
+        min_value=Decimal("0.001"),
+        max_digits=6,
+        decimal_places=3,
+        initial=Decimal(1),
+        help_text=_("1 doubles every gift; 0.5 adds half of it."),
+    )
+    cap = forms.DecimalField(
+        label=_("Cap"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2
+    )

@@ -1,0 +1,194 @@
+"""Reads of the donations app: the program catalogue, campaigns and their totals."""
+
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+
+from django.db.models import Prefetch, QuerySet, Sum
+from django.http import Http404
+
+from safepassage.accounts.models import User
+from safepassage.core.money import Money
+from safepassage.donations.models import Campaign, Gift, Program, SponsorMatch, TransferPartner
+from safepassage.donations.models.pledges import Pledge, PledgeStatus
+from safepassage.organisations.models import Organisation
+
+RECENT_PLEDGES_SHOWN = 10
+
+
+def list_catalogue_programs() -> QuerySet[Program]:
+    """Programs that accept pledges, airlines first, with their transfer partners."""
+    return (
+        Program.objects.filter(is_active=True)
+        .order_by("kind", "name")
+        .prefetch_related(
+            Prefetch(
+                "transfer_partners",
+                queryset=TransferPartner.objects.select_related("airline_program").order_by(
+                    "airline_program__name"
+                ),
+            )
+        )
+    )
+
+
+def list_programs_with_facts() -> QuerySet[Program]:
+    """Every program with every fact (staff view), unknowns included."""
+    return Program.objects.order_by("kind", "name").prefetch_related(
+        "facts",
+        Prefetch(
+            "transfer_partners",
+            queryset=TransferPartner.objects.select_related("airline_program"),
+        ),
+    )
+
+
+def list_published_campaigns() -> QuerySet[Campaign]:
+    return (
+        Campaign.objects.filter(is_published=True)
+        .select_related("organisation")
+        .order_by("-starts_on", "title")
+    )
+
+
+def get_published_campaign(*, slug: str) -> Campaign:
+    """A published campaign by its address; 404 for unknown and unpublished alike."""
+    campaign = (
+        Campaign.objects.filter(slug=slug, is_published=True)
+        .select_related("organisation")
+        .prefetch_related("beneficiaries", "sponsor_matches")
+        .first()
+    )
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def list_campaigns_for_organisations(*, organisation_ids: list[int]) -> QuerySet[Campaign]:
+    return (
+        Campaign.objects.filter(organisation_id__in=organisation_ids)
+        .select_related("organisation")
+        .order_by("-starts_on", "title")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MatchTotal:
+    sponsor_name: str
+    ratio: Decimal
+    cap: Money
+    matched: Money
+
+
+@dataclass(frozen=True, slots=True)
+class RecentPledge:
+    program_name: str
+    miles: int
+
+
+@dataclass(frozen=True, slots=True)
+class PledgeSummary:
+    miles: int
+    count: int
+    recent: tuple[RecentPledge, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignTotals:
+    """What a campaign has raised: gifts, sponsor matches on them, confirmed pledges."""
+
+    given: Money
+    matched: Money
+    money_total: Money
+    gift_count: int
+    other_currency_gift_count: int
+    matches: tuple[MatchTotal, ...]
+    miles_pledged: int
+    pledge_count: int
+    recent_pledges: tuple[RecentPledge, ...]
+
+
+def _quantize(*, amount: Decimal, currency: str) -> Money:
+    minor_units = Money.zero(currency=currency).minor_units
+    return Money(
+        amount=amount.quantize(Decimal(1).scaleb(-minor_units), rounding=ROUND_DOWN),
+        currency=currency,
+    )
+
+
+def compute_match(*, given: Money, ratio: Decimal, cap: Money) -> Money:
+    """``given * ratio``, never more than ``cap``, rounded down to the minor unit."""
+    matched = _quantize(amount=given.amount * ratio, currency=given.currency)
+    return matched if matched <= cap else cap
+
+
+def summarise_pledges(*, pledges: QuerySet[Pledge]) -> PledgeSummary:
+    """Confirmed pledges only: unconfirmed, withdrawn and expired ones never count."""
+    confirmed = pledges.filter(status=PledgeStatus.CONFIRMED)
+    total = confirmed.aggregate(total=Sum("miles"))["total"] or 0
+    recent = tuple(
+        RecentPledge(program_name=program_name, miles=miles)
+        for program_name, miles in confirmed.order_by("-confirmed_on", "-pk").values_list(
+            "program__name", "miles"
+        )[:RECENT_PLEDGES_SHOWN]
+    )
+    return PledgeSummary(miles=int(total), count=confirmed.count(), recent=recent)
+
+
+def get_campaign_totals(*, campaign: Campaign) -> CampaignTotals:
+    """Gifts in the campaign's currency, sponsor matches on them, and miles pledged.
+
+    Gifts in other currencies are counted but never converted into the total.
+    """
+    currency = campaign.goal_currency
+    gifts = Gift.objects.filter(campaign=campaign)
+    same_currency = gifts.filter(currency=currency).aggregate(total=Sum("amount"))["total"]
+    given = _quantize(amount=same_currency or Decimal(0), currency=currency)
+    matches = tuple(
+        MatchTotal(
+            sponsor_name=match.sponsor_name,
+            ratio=match.ratio,
+            cap=Money(amount=match.cap, currency=match.currency),
+            matched=compute_match(
+                given=given, ratio=match.ratio, cap=Money(amount=match.cap, currency=currency)
+            ),
+        )
+        for match in SponsorMatch.objects.filter(campaign=campaign, currency=currency)
+    )
+    matched = Money.zero(currency=currency)
+    for match in matches:
+        matched = matched + match.matched
+    pledge_summary = summarise_pledges(pledges=Pledge.objects.filter(campaign=campaign))
+    return CampaignTotals(
+        given=given,
+        matched=matched,
+        money_total=given + matched,
+        gift_count=gifts.filter(currency=currency).count(),
+        other_currency_gift_count=gifts.exclude(currency=currency).count(),
+        matches=matches,
+        miles_pledged=pledge_summary.miles,
+        pledge_count=pledge_summary.count,
+        recent_pledges=pledge_summary.recent,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A goal's progress for the server-drawn SVG bar (0 to 100, whole percent)."""
+
+    percent: int
+    bar_width: int
+
+
+def progress_towards(*, raised: Decimal | int, goal: Decimal | int | None) -> Progress | None:
+    if goal is None or goal <= 0:
+        return None
+    percent = int(Decimal(raised) * 100 // Decimal(goal))
+    return Progress(percent=percent, bar_width=min(percent, 100))
+
+
+def list_organisations_permitting(*, user: User, permission: str) -> list[Organisation]:
+    """The organisations in which one of ``user``'s roles grants ``permission``."""
+    organisations = Organisation.objects.filter(memberships__user=user).distinct().order_by("name")
+    return [
+        organisation for organisation in organisations if user.has_perm(permission, organisation)
+    ]

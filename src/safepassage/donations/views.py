@@ -1,0 +1,215 @@
+"""Pages of the donations app: the program catalogue and campaigns (public and staff)."""
+
+import uuid
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from safepassage.accounts.selectors import current_user
+from safepassage.donations import actions, selectors
+from safepassage.donations.access import access_campaign, access_program
+from safepassage.donations.cover_images import reencode_cover_image
+from safepassage.donations.errors import DonationsError
+from safepassage.donations.forms import (
+    CampaignForm,
+    ProgramFactFormSet,
+    ProgramForm,
+    SponsorMatchForm,
+)
+from safepassage.donations.models import Campaign
+from safepassage.site.access_policy import public, requires_permission, staff
+
+
+@public
+@require_http_methods(["GET"])
+def catalogue_view(request: HttpRequest) -> HttpResponse:
+    programs = selectors.list_catalogue_programs()
+    return render(request, "donations/catalogue.html", {"programs": programs})
+
+
+@staff
+@require_http_methods(["GET"])
+def program_facts_view(request: HttpRequest) -> HttpResponse:
+    can_edit = current_user(request).has_perm("donations.change_program")
+    programs = selectors.list_programs_with_facts()
+    return render(
+        request, "donations/program_facts.html", {"programs": programs, "can_edit": can_edit}
+    )
+
+
+@requires_permission("donations.change_program")
+@require_http_methods(["GET", "POST"])
+def program_edit_view(request: HttpRequest, program_code: str) -> HttpResponse:
+    user = current_user(request)
+    program = access_program(
+        user=user, program_code=program_code, permission="donations.change_program"
+    )
+    form = ProgramForm(request.POST or None, instance=program, prefix="program")
+    facts = ProgramFactFormSet(
+        request.POST or None, queryset=program.facts.order_by("topic", "pk"), prefix="facts"
+    )
+    if request.method == "POST" and form.is_valid() and facts.is_valid():
+        actions.do_update_program(
+            actor=user, program=program, program_form=form, fact_formset=facts
+        )
+        messages.success(request, _("Program saved."))
+        return redirect("donations:program_facts")
+    return render(
+        request, "donations/program_edit.html", {"program": program, "form": form, "facts": facts}
+    )
+
+
+def pledge_url(*, campaign_slug: str) -> str | None:
+    """The pledge page of a campaign, once the pledge pages exist."""
+    try:
+        return reverse("donations:pledge", kwargs={"campaign_slug": campaign_slug})
+    except NoReverseMatch:
+        return None
+
+
+@public
+@require_http_methods(["GET"])
+def campaign_list_view(request: HttpRequest) -> HttpResponse:
+    campaigns = selectors.list_published_campaigns()
+    return render(request, "donations/campaign_list.html", {"campaigns": campaigns})
+
+
+@public
+@require_http_methods(["GET"])
+def campaign_view(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = selectors.get_published_campaign(slug=slug)
+    totals = selectors.get_campaign_totals(campaign=campaign)
+    context = {
+        "campaign": campaign,
+        "totals": totals,
+        "money_progress": selectors.progress_towards(
+            raised=totals.money_total.amount, goal=campaign.goal_money
+        ),
+        "miles_progress": selectors.progress_towards(
+            raised=totals.miles_pledged, goal=campaign.goal_miles
+        ),
+        "pledge_url": pledge_url(campaign_slug=campaign.slug),
+    }
+    return render(request, "donations/campaign.html", context)
+
+
+@public
+@require_http_methods(["GET"])
+def campaign_cover_view(request: HttpRequest, slug: str) -> FileResponse:
+    campaign = selectors.get_published_campaign(slug=slug)
+    if not campaign.cover_image:
+        raise Http404
+    response = FileResponse(
+        campaign.cover_image.open("rb"), content_type=campaign.cover_content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+@requires_permission("donations.view_campaign")
+@require_http_methods(["GET"])
+def manage_campaigns_view(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    organisations = selectors.list_organisations_permitting(
+        user=user, permission="donations.view_campaign"
+    )
+    campaigns = selectors.list_campaigns_for_organisations(
+        organisation_ids=[organisation.pk for organisation in organisations]
+    )
+    can_add = bool(user.has_perm("donations.add_campaign"))
+    return render(
+        request, "donations/manage_campaigns.html", {"campaigns": campaigns, "can_add": can_add}
+    )
+
+
+def _save_campaign(request: HttpRequest, *, campaign: Campaign | None) -> HttpResponse:
+    """Shared body of the create and edit pages (one form, one action each)."""
+    user = current_user(request)
+    permission = "donations.change_campaign" if campaign else "donations.add_campaign"
+    organisations = selectors.list_organisations_permitting(user=user, permission=permission)
+    initial = CampaignForm.initial_for(campaign) if campaign else None
+    form = CampaignForm(
+        request.POST or None, request.FILES or None, organisations=organisations, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            details = form.details()
+            organisation = form.cleaned_data["organisation"]
+            actions.check_save_campaign(
+                actor=user, organisation=organisation, details=details, campaign=campaign
+            )
+            upload = form.cleaned_data["cover"]
+            cover = reencode_cover_image(upload=upload, size=upload.size) if upload else None
+            beneficiaries = list(form.cleaned_data["beneficiaries"])
+            if campaign is None:
+                campaign = actions.do_create_campaign(
+                    actor=user,
+                    organisation=organisation,
+                    details=details,
+                    beneficiaries=beneficiaries,
+                    cover=cover,
+                )
+            else:
+                actions.do_update_campaign(
+                    actor=user,
+                    campaign=campaign,
+                    details=details,
+                    beneficiaries=beneficiaries,
+                    cover=cover,
+                )
+        except DonationsError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Campaign saved."))
+            return redirect("donations:campaign_edit", campaign_id=campaign.public_id)
+    return render(request, "donations/campaign_form.html", {"form": form, "campaign": campaign})
+
+
+@requires_permission("donations.add_campaign")
+@require_http_methods(["GET", "POST"])
+def campaign_create_view(request: HttpRequest) -> HttpResponse:
+    return _save_campaign(request, campaign=None)
+
+
+@requires_permission("donations.change_campaign")
+@require_http_methods(["GET", "POST"])
+def campaign_edit_view(request: HttpRequest, campaign_id: uuid.UUID) -> HttpResponse:
+    campaign = access_campaign(
+        user=current_user(request), campaign_id=campaign_id, permission="donations.change_campaign"
+    )
+    return _save_campaign(request, campaign=campaign)
+
+
+@requires_permission("donations.change_campaign")
+@require_http_methods(["POST"])
+def campaign_publish_view(request: HttpRequest, campaign_id: uuid.UUID) -> HttpResponse:
+    user = current_user(request)
+    campaign = access_campaign(
+        user=user, campaign_id=campaign_id, permission="donations.change_campaign"
+    )
+    publish = request.POST.get("publish") == "1"
+    actions.do_set_campaign_published(actor=user, campaign=campaign, published=publish)
+    messages.success(request, _("Campaign published.") if publish else _("Campaign unpublished."))
+    return redirect("donations:campaign_edit", campaign_id=campaign.public_id)
+
+
+@requires_permission("donations.change_campaign")
+@require_http_methods(["GET", "POST"])
+def sponsor_match_add_view(request: HttpRequest, campaign_id: uuid.UUID) -> HttpResponse:
+    user = current_user(request)
+    campaign = access_campaign(
+        user=user, campaign_id=campaign_id, permission="donations.change_campaign"
+    )
+    form = SponsorMatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.do_add_sponsor_match(actor=user, campaign=campaign, **form.cleaned_data)
+        messages.success(request, _("Sponsor match added."))
+        return redirect("donations:campaign_edit", campaign_id=campaign.public_id)
+    return render(
+        request, "donations/sponsor_match_form.html", {"form": form, "campaign": campaign}
+    )
