@@ -235,6 +235,20 @@ class PackingState:
                 seen.add(pledge)
         self.assignments[assignment.request] = assignment
 
+    def cash_spent(self, request_index: int) -> int:
+        """Cash units (taxes and cash tickets) a served request uses."""
+        assignment = self.assignments[request_index]
+        option = self.instance.requests[request_index].options[assignment.option]
+        total = 0
+        for fare, payers in zip(option.fares, assignment.payers, strict=True):
+            for pledge in payers:
+                if pledge == CASH:
+                    total += fare.cash_price or 0
+                else:
+                    program = self.instance.pledge_program[pledge]
+                    total += next(t for p, _, t in fare.payments if p == program)
+        return total
+
     def weighted_travellers(self) -> float:
         """Objective (1) of the current assignments."""
         return sum(self.instance.requests[index].weight for index in self.assignments)

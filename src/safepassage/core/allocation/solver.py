@@ -510,7 +510,12 @@ def _exact_neighbourhood(
 ) -> None:
     instance = search.instance
     served = sorted(state.assignments)
-    focus = rng.randrange(len(instance.programs)) if rng.random() < 0.5 else -1
+    kind = rng.random()
+    focus = rng.randrange(len(instance.programs)) if kind < 0.4 else -1
+    if kind >= 0.7:
+        # Cash is usually the scarce resource: free the requests that spend most per weight.
+        spend = sorted(served, key=lambda r: -state.cash_spent(r) / instance.requests[r].weight)
+        served = spend[: max(SUB_SERVED, len(spend) // 5)]
     if focus >= 0:
         # Re-pack one program: free requests that it pays for.
         using = [
