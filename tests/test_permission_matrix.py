@@ -17,6 +17,7 @@ from safepassage.accounts.roles import Role
 from safepassage.accounts.tokens import make_invitation_token
 from safepassage.donations.models import Campaign
 from tests.donations.factories import matrix_campaign
+from tests.donations.gift_factories import matrix_gift
 from tests.factories import OrganisationFactory, StaffMember, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +85,24 @@ MATRIX: dict[str, dict[str, Cell]] = {
     "donations:sponsor_match_add": {"anonymous": L, "password_only": T}
     | dict.fromkeys(ROLES[3:7], 403)
     | {Role.ADMIN: A, Role.FUNDRAISER: A, "other_organisation_admin": 404},
+    "donations:gift_webhook": dict.fromkeys(ROLES, 405),
+    **dict.fromkeys(
+        (
+            "donations:gift_list",
+            "donations:gift_export",
+            "donations:gift_detail",
+            "donations:gift_receipt_pdf",
+            "donations:gift_totals",
+        ),
+        {"anonymous": L, "password_only": T}
+        | dict.fromkeys((Role.ADMIN, Role.FUNDRAISER, Role.VIEWER), A)
+        | dict.fromkeys((Role.CASEWORKER, Role.TRAVEL_COORDINATOR), 403)
+        | {"other_organisation_admin": 404},
+    ),
+    "donations:gift_new": {"anonymous": L, "password_only": T}
+    | dict.fromkeys((Role.ADMIN, Role.FUNDRAISER), A)
+    | dict.fromkeys((Role.CASEWORKER, Role.TRAVEL_COORDINATOR, Role.VIEWER), 403)
+    | {"other_organisation_admin": 404},
 }
 
 EXPECTED_HEADERS = {
@@ -172,6 +191,23 @@ def _campaign(world: World) -> Campaign:
 
 
 URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
+    "donations:gift_webhook": lambda world: {"provider": "testpay"},
+    **dict.fromkeys(
+        (
+            "donations:gift_list",
+            "donations:gift_export",
+            "donations:gift_new",
+            "donations:gift_totals",
+        ),
+        lambda world: {"organisation_id": world.members[Role.ADMIN].organisation.public_id},
+    ),
+    **dict.fromkeys(
+        ("donations:gift_detail", "donations:gift_receipt_pdf"),
+        lambda world: {
+            "organisation_id": world.members[Role.ADMIN].organisation.public_id,
+            "gift_id": matrix_gift(world.members[Role.ADMIN].organisation).public_id,
+        },
+    ),
     "donations:program_edit": lambda world: {"program_code": "UA"},
     "donations:campaign": lambda world: {"slug": _campaign(world).slug},
     "donations:campaign_cover": lambda world: {"slug": _campaign(world).slug},

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from safepassage.donations import views
+from safepassage.donations.gifts import urls as gift_urls
 
 app_name = "donations"
 
@@ -26,4 +27,5 @@ urlpatterns = [
         views.sponsor_match_add_view,
         name="sponsor_match_add",
     ),
+    *gift_urls.urlpatterns,
 ]

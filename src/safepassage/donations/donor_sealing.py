@@ -1,0 +1,61 @@
+"""Seal the donor details a gift needs (name for the receipt, address to send it to), SR-32.
+
+The values are sealed with ``core.crypto``'s FIELD envelopes under one server-held key of
+the ``donor`` group, bound to the gift's public id and field, so a copy of the database
+alone reveals no donor name or address and a ciphertext moved to another gift fails to
+open. The key is derived from ``SAFEPASSAGE_DONOR_KEY`` (or, in development, from
+``SECRET_KEY``) and never stored in the database. The worker must open the address to
+send the receipt, so this protects data at rest, not against a compromised running
+server; the address is erased once the receipt has been sent. See
+docs/decisions/0003-gifts-webhooks-and-donor-details.md.
+"""
+
+import hashlib
+import os
+
+from django.conf import settings
+
+from safepassage.core.crypto import (
+    DecryptionError,
+    FieldContext,
+    GroupKey,
+    SensitiveGroup,
+    open_text,
+    seal_text,
+)
+
+DONOR_KEY_ENVIRONMENT_VARIABLE = "SAFEPASSAGE_DONOR_KEY"
+_KEY_SCOPE = "donations"
+_MODEL = "donations.gift"
+
+
+def _donor_key() -> GroupKey:
+    material = os.environ.get(DONOR_KEY_ENVIRONMENT_VARIABLE) or str(settings.SECRET_KEY)
+    secret = hashlib.blake2b(
+        material.encode("utf-8"), digest_size=32, person=b"sp-donor-seal"
+    ).digest()
+    return GroupKey(case_id=_KEY_SCOPE, group=SensitiveGroup.DONOR, version=1, secret=secret)
+
+
+def _context(*, gift_id: str, field: str) -> FieldContext:
+    return FieldContext(model=_MODEL, field=field, row_id=gift_id)
+
+
+def seal_donor_value(*, gift_id: str, field: str, text: str) -> bytes:
+    """Seal ``text`` for ``field`` of the gift with public id ``gift_id``."""
+    return seal_text(key=_donor_key(), context=_context(gift_id=gift_id, field=field), text=text)
+
+
+def open_donor_value(*, gift_id: str, field: str, envelope: bytes | memoryview | None) -> str:
+    """Open a value sealed by :func:`seal_donor_value`; ``""`` when absent or unreadable
+    (for example after the donor key was changed)."""
+    if envelope is None:
+        return ""
+    try:
+        return open_text(
+            key=_donor_key(),
+            context=_context(gift_id=gift_id, field=field),
+            envelope=bytes(envelope),
+        )
+    except DecryptionError:
+        return ""
