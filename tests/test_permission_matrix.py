@@ -93,6 +93,9 @@ MATRIX: dict[str, dict[str, Cell]] = {
             "donations:gift_detail",
             "donations:gift_receipt_pdf",
             "donations:gift_totals",
+            "donations:pledge_list",
+            "donations:pledge_export",
+            "donations:program_totals",
         ),
         {"anonymous": L, "password_only": T}
         | dict.fromkeys((Role.ADMIN, Role.FUNDRAISER, Role.VIEWER), A)
@@ -198,6 +201,9 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
             "donations:gift_export",
             "donations:gift_new",
             "donations:gift_totals",
+            "donations:pledge_list",
+            "donations:pledge_export",
+            "donations:program_totals",
         ),
         lambda world: {"organisation_id": world.members[Role.ADMIN].organisation.public_id},
     ),

@@ -48,11 +48,11 @@ FUNDRAISING_TEAM = frozenset(
 ROLE_PERMISSIONS[Role.ADMIN] |= FUNDRAISING_TEAM | {"donations.change_program"}
 ROLE_PERMISSIONS[Role.FUNDRAISER] |= FUNDRAISING_TEAM
 
-GIFT_KEEPERS = frozenset({"donations.view_gift", "donations.add_gift"})
-"""Issue 3: admins and fundraisers record gifts; viewers see gifts, totals and exports."""
+GIFT_KEEPERS = frozenset({"donations.view_gift", "donations.add_gift", "donations.view_pledge"})
+"""Issue 3: admins and fundraisers record gifts; viewers see gifts, pledges, totals, exports."""
 ROLE_PERMISSIONS[Role.ADMIN] |= GIFT_KEEPERS
 ROLE_PERMISSIONS[Role.FUNDRAISER] |= GIFT_KEEPERS
-ROLE_PERMISSIONS[Role.VIEWER] |= {"donations.view_gift"}
+ROLE_PERMISSIONS[Role.VIEWER] |= {"donations.view_gift", "donations.view_pledge"}
 
 
 def permissions_for_roles(roles: set[str]) -> frozenset[str]:

@@ -1,0 +1,86 @@
+"""Staff pledge reports of one organisation: list with filters, CSV export, program totals."""
+
+import uuid
+
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from safepassage.accounts.selectors import current_user
+from safepassage.donations.staff_reports import actions, selectors
+from safepassage.donations.staff_reports.forms import PledgeFilterForm
+from safepassage.organisations.access import access_organisation
+from safepassage.organisations.models import Organisation
+from safepassage.site.access_policy import requires_permission
+
+VIEW_PLEDGE = "donations.view_pledge"
+
+
+def _filter_form(request: HttpRequest, organisation: Organisation) -> PledgeFilterForm:
+    return PledgeFilterForm(
+        request.GET or None,
+        campaigns=selectors.list_report_campaigns(organisation=organisation),
+        programs=selectors.list_report_programs(),
+    )
+
+
+@requires_permission(VIEW_PLEDGE)
+@require_GET
+def pledge_list_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
+    organisation = access_organisation(
+        user=current_user(request), organisation_id=organisation_id, permission=VIEW_PLEDGE
+    )
+    form = _filter_form(request, organisation)
+    pledges = selectors.list_pledges(organisation=organisation, filters=form.filters())
+    return render(
+        request,
+        "donations/staff_reports/pledge_list.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "rows": selectors.with_balances(pledges=pledges),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@requires_permission(VIEW_PLEDGE)
+@require_GET
+def pledge_export_view(
+    request: HttpRequest, organisation_id: uuid.UUID
+) -> HttpResponse | StreamingHttpResponse:
+    """The filtered pledge list as CSV with ledger miles, no donor details; audited."""
+    user = current_user(request)
+    organisation = access_organisation(
+        user=user, organisation_id=organisation_id, permission=VIEW_PLEDGE
+    )
+    filters = _filter_form(request, organisation).filters()
+    if filters is None:
+        return HttpResponse(_("The filters are not valid."), status=400, content_type="text/plain")
+    rows = selectors.with_balances(
+        pledges=selectors.list_pledges(organisation=organisation, filters=filters)
+    )
+    actions.do_record_pledge_export(user=user, organisation=organisation)
+    response = StreamingHttpResponse(
+        selectors.iter_pledge_csv(rows=rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="pledges.csv"'
+    return response
+
+
+@requires_permission(VIEW_PLEDGE)
+@require_GET
+def program_totals_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
+    """Per-program miles: pledged, available, reserved, redeemed, expired, withdrawn."""
+    organisation = access_organisation(
+        user=current_user(request), organisation_id=organisation_id, permission=VIEW_PLEDGE
+    )
+    return render(
+        request,
+        "donations/staff_reports/program_totals.html",
+        {
+            "organisation": organisation,
+            "totals": selectors.get_program_totals(organisation=organisation),
+        },
+    )
