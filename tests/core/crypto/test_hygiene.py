@@ -37,17 +37,19 @@ def _secret_holders():
         context=FieldContext(model="m", field="f", row_id="r"),
         plaintext=b"Aslan Dudayev",
     )
+    # Fixed ids: pytest-xdist needs every worker to collect the same test names, and
+    # the default ids would embed these random secrets.
     return [
-        (key_pair, key_pair.private_key.raw),
-        (key_pair.private_key, key_pair.private_key.raw),
-        (enrolment, enrolment.personal_recovery_key),
-        (recovery, recovery.private_key_text),
-        (file_key, file_key.secret),
-        (peppers, b"L" * 32),
-        (peppers, b"K" * 32),
-        (codename, b"S" * 32),
-        (group_key, b"G" * 32),
-        (value, b"Aslan Dudayev"),
+        pytest.param(key_pair, key_pair.private_key.raw, id="key_pair"),
+        pytest.param(key_pair.private_key, key_pair.private_key.raw, id="private_key"),
+        pytest.param(enrolment, enrolment.personal_recovery_key, id="enrolment"),
+        pytest.param(recovery, recovery.private_key_text, id="recovery_key"),
+        pytest.param(file_key, file_key.secret, id="file_key"),
+        pytest.param(peppers, b"L" * 32, id="peppers_lookup"),
+        pytest.param(peppers, b"K" * 32, id="peppers_key"),
+        pytest.param(codename, b"S" * 32, id="codename_secrets"),
+        pytest.param(group_key, b"G" * 32, id="group_key"),
+        pytest.param(value, b"Aslan Dudayev", id="intake_value"),
     ]
 
 
