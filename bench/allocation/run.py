@@ -108,6 +108,7 @@ def run(sizes: list[tuple[int, int, float]]) -> list[str]:
     started = datetime.now(tz=UTC)
     machine = _machine()
     rows = []
+    verdicts = []
     with tempfile.TemporaryDirectory() as directory:
         for pledges, requests, limit in sizes:
             problem_path = Path(directory) / f"problem-{pledges}x{requests}.json"
@@ -125,6 +126,7 @@ def run(sizes: list[tuple[int, int, float]]) -> list[str]:
                 f"| {'yes' if result.valid and baseline.valid else 'NO'} |"
             )
             print(rows[-1], file=sys.stderr)
+            verdicts.extend(_verdicts(pledges, requests, result, gap, ratio))
     return [
         SECTION,
         "",
@@ -151,7 +153,40 @@ def run(sizes: list[tuple[int, int, float]]) -> list[str]:
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
         *rows,
         "",
+        "Against the targets (computed from the table above):",
+        "",
+        *verdicts,
+        "",
     ]
+
+
+def _verdicts(pledges: int, requests: int, result: Run, gap: float, ratio: float) -> list[str]:
+    size = f"{pledges:,} x {requests:,}"
+    lines = []
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    if pledges <= 100 and requests <= 40:
+        ok = result.status == "optimal" and result.wall < 1.0
+        lines.append(
+            f"- {size}: proven optimal in < 1 s: {verdict(ok)} "
+            f"(status {result.status}, wall {result.wall:.1f} s, CPU {result.cpu:.1f} s)"
+        )
+    if (pledges, requests) == (2000, 500):
+        ok = gap <= 0.005 and result.wall < 10
+        lines.append(
+            f"- {size}: within 0.5% of the bound in < 10 s: {verdict(ok)} "
+            f"(gap {100 * gap:.2f}%, wall {result.wall:.1f} s)"
+        )
+    if (pledges, requests) == (20000, 5000):
+        ok = gap <= 0.01 and result.wall < 60 and result.peak_mib < 4096
+        lines.append(
+            f"- {size}: within 1% of the bound in < 60 s, < 4 GiB: {verdict(ok)} "
+            f"(gap {100 * gap:.2f}%, wall {result.wall:.1f} s, peak {result.peak_mib:,.0f} MiB)"
+        )
+    lines.append(f"- {size}: at least 2x the baseline: {verdict(ratio >= 2)} ({ratio:.2f}x)")
+    return lines
 
 
 def write_section(path: Path, lines: list[str]) -> None:

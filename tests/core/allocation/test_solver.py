@@ -1,5 +1,7 @@
 """The solver: valid plans, proven bounds, and optimality against a brute-force oracle."""
 
+import json
+import time
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -160,3 +162,35 @@ def test_an_empty_problem_gives_an_empty_optimal_plan() -> None:
 
     assert plan.served == ()
     assert plan.status == PlanStatus.OPTIMAL
+
+
+def _generated(pledges: int, requests: int) -> Problem:
+    from bench.allocation.generate import generate
+
+    return parse_problem(json.loads(json.dumps(generate(pledges, requests, seed=3))))
+
+
+def test_on_a_generated_problem_the_aggregated_bound_covers_the_exact_optimum() -> None:
+    prob = _generated(40, 16)
+
+    exact = solve(prob, time_limit=30, method=SolveMethod.EXACT)
+    aggregated = solve(prob, time_limit=2, method=SolveMethod.AGGREGATE)
+
+    assert exact.status == PlanStatus.OPTIMAL
+    assert validate_plan(prob, aggregated) == ()
+    assert aggregated.bound_weighted_travellers >= exact.totals.weighted_travellers - 1e-6
+    assert aggregated.totals.weighted_travellers <= exact.totals.weighted_travellers + 1e-6
+    assert exact.totals.weighted_travellers > solve_baseline(prob).totals.weighted_travellers
+
+
+def test_the_time_limit_is_honoured_with_a_valid_plan() -> None:
+    prob = _generated(600, 150)
+
+    started = time.monotonic()
+    plan = solve(prob, time_limit=1.0)
+    elapsed = time.monotonic() - started
+
+    assert elapsed < 3.0
+    assert validate_plan(prob, plan) == ()
+    assert plan.status in {PlanStatus.TIMEOUT, PlanStatus.FEASIBLE}
+    assert plan.bound_weighted_travellers >= plan.totals.weighted_travellers

@@ -1,20 +1,28 @@
 """The allocator: the one entry point :func:`solve` and its strategy.
 
 1. The baseline plan is computed first, so there is always a valid incumbent.
-2. Small problems go to the exact pledge-level MILP (:mod:`.exact`), which proves
-   optimality within a second at tens of pledges and requests.
-3. Otherwise, and whenever the exact model does not finish, the aggregated relaxation
-   (:mod:`.aggregate`) is solved as an LP (proven bound, dual prices) and as a MILP
-   (tighter bound, the options and programs to use). Its choice is packed into individual
-   pledges by best fit (:mod:`.packing`), the leftovers are filled with further requests
-   in order of value against dual prices, and a seeded ruin-and-recreate search improves
-   the plan until the gap target or the time limit is reached.
-4. The final plan is checked by the independent validator; an invalid plan is never
+2. Problems whose exact pledge-level model is small (``EXACT_MODEL_LIMIT`` columns, about
+   100 pledges x 40 requests) go to that MILP (:mod:`.exact`), which proves optimality.
+3. Otherwise, or when the exact model does not finish, the aggregated relaxation
+   (:mod:`.aggregate`) is solved as an LP and tightened by rounds of valid cuts, warm
+   started; every LP optimum is a proven upper bound (a MILP pass adds to it on small
+   models). Its duals price miles per program and cash; tickets are packed into
+   individual pledges by best fit (:mod:`.packing`): the LP's chosen options first, and
+   a greedy by weight per priced cost, re-priced from what each pass used up.
+4. A seeded large-neighbourhood search then alternates small pledge-level MILPs over a
+   few freed and a few unserved requests (on residual balances of sampled pledges) with
+   ruin-and-recreate moves, until the gap target or the time limit.
+5. The final plan is checked by the independent validator; an invalid plan is never
    returned (the validated baseline replaces it, which would be a bug worth reporting).
 
 Objectives (2)-(4) are handled by tie-breaks, not proven: tickets are paid with miles
-before cash, by the best-fitting pledge (which keeps the number of pledges low) and, among
-equally good pledges, the one that expires sooner.
+before cash (cash tickets only where the LP used them, or in a second fill pass), by the
+best-fitting pledge (which keeps the number of pledges low) and, among equally good
+pledges, the one that expires sooner. The exact model optimises (1) only.
+
+Determinism: HiGHS runs single-threaded with a fixed seed and the search uses seeded
+generators, so the same input and limit give the same plan unless the time limit cuts a
+phase short (time is the one non-deterministic input).
 """
 
 import math
@@ -39,7 +47,12 @@ from safepassage.core.allocation.exact import (
     build_exact_model,
     exact_model_size,
 )
-from safepassage.core.allocation.highs_model import INFINITY, HighsSession, solve_model
+from safepassage.core.allocation.highs_model import (
+    INFINITY,
+    HighsSession,
+    ModelResult,
+    solve_model,
+)
 from safepassage.core.allocation.instance import NO_LIMIT, Instance, build_instance
 from safepassage.core.allocation.models import Plan, PlanStatus, Problem
 from safepassage.core.allocation.packing import (
@@ -55,6 +68,12 @@ EXACT_MODEL_LIMIT = 100_000
 
 REPRICE_ROUNDS = 12
 """Greedy passes with prices updated from the previous pass's usage."""
+
+CAPACITY_ROUNDS = 10
+"""LP re-solves with capacities moved toward what packing used (see _pack_with_...)."""
+
+CAPACITY_SHARE = 0.35
+"""Share of the remaining time the capacity rounds may take."""
 
 CUT_ROUNDS = 8
 """Rounds of cut separation on the aggregated LP (each re-solve is warm-started)."""
@@ -426,33 +445,25 @@ def _run_aggregated(search: _Search) -> None:
     if relaxation.values is None:
         search.timed_out = True
         return
-    # The uncut LP prices miles and cash directly (cut rows would take part of the prices),
-    # so it guides the packing; the cut rounds only tighten the bound.
-    guide = relaxation
+    state, packer = _pack_with_capacity_rounds(search, aggregated, session, relaxation)
+    search.offer(list(state.assignments.values()))
+    search.report("packed")
+    # Back to the true capacities: from here on every LP optimum is a proven bound.
+    capacity = program_capacities(instance)[0]
+    for row, miles in zip(aggregated.program_rows, capacity, strict=True):
+        session.highs.changeRowBounds(row, -INFINITY, float(miles))
     for _ in range(CUT_ROUNDS):
-        cuts = separate_cuts(aggregated, relaxation.values)
-        if not cuts or search.remaining() < 0.5 * search.time_limit:
+        if search.remaining() < 0.4 * search.time_limit:
             break
-        session.add_rows(cuts)
-        tightened = session.run(time_limit=search.remaining() * 0.2)
-        if tightened.values is None or tightened.row_duals is None:
+        relaxation = session.run(time_limit=search.remaining() * 0.2)
+        if relaxation.values is None or not relaxation.optimal:
             break
-        relaxation = tightened
         search.tighten(relaxation.bound)
         search.report("cuts")
-    assert guide.values is not None
-    packer = _GuidedPacker(instance, aggregated, guide.row_duals or [])
-    state = packer.pack(guide.values)
-    reprice_until = time.monotonic() + 0.15 * search.remaining()
-    for _ in range(REPRICE_ROUNDS):
-        greedy = packer.greedy(guide.values)
-        if greedy.weighted_travellers() > state.weighted_travellers():
-            state = greedy
-        if time.monotonic() > reprice_until:
+        cuts = separate_cuts(aggregated, relaxation.values)
+        if not cuts:
             break
-        packer.reprice(greedy)
-    search.offer(list(state.assignments.values()))
-    search.report("packed relaxation")
+        session.add_rows(cuts)
     if (
         search.gap() > TARGET_GAP
         and search.remaining() > 0
@@ -467,8 +478,56 @@ def _run_aggregated(search: _Search) -> None:
             if candidate.weighted_travellers() > state.weighted_travellers():
                 state = candidate
             search.offer(list(state.assignments.values()))
-            search.report("packed MILP")
     _improve(search, state, packer)
+
+
+def _pack_with_capacity_rounds(
+    search: _Search,
+    aggregated: AggregatedModel,
+    session: HighsSession,
+    relaxation: ModelResult,
+) -> tuple[PackingState, _GuidedPacker]:
+    """Pack the LP's plan, then re-solve the LP with each program's capacity moved toward
+    what packing could really use, so choices and prices account for fragmentation.
+
+    These LPs are heuristics (their capacities are not the true ones); the caller restores
+    the true capacities before taking any bound.
+    """
+    instance = search.instance
+    upper = [float(miles) for miles in program_capacities(instance)[0]]
+    guide = relaxation
+    best: tuple[PackingState, _GuidedPacker] | None = None
+    until = time.monotonic() + CAPACITY_SHARE * search.remaining()
+    for _ in range(CAPACITY_ROUNDS):
+        assert guide.values is not None
+        packer = _GuidedPacker(instance, aggregated, guide.row_duals or [])
+        for state in (packer.pack(guide.values), packer.greedy(guide.values)):
+            if best is None or state.weighted_travellers() > best[0].weighted_travellers():
+                best = (state, packer)
+            last = state
+        if time.monotonic() > until:
+            break
+        used = [0] * len(instance.programs)
+        for pledge, program in enumerate(instance.pledge_program):
+            used[program] += instance.pledge_miles[pledge] - last.residual[pledge]
+        for program, row in enumerate(aggregated.program_rows):
+            upper[program] = 0.5 * upper[program] + 0.5 * 1.02 * used[program]
+            session.highs.changeRowBounds(row, -INFINITY, upper[program])
+        guide = session.run(time_limit=max(0.05, until - time.monotonic()))
+        if guide.values is None or guide.row_duals is None:
+            break
+        search.report("capacity round")
+    assert best is not None
+    state, packer = best
+    reprice_until = time.monotonic() + 0.1 * search.remaining()
+    for _ in range(REPRICE_ROUNDS):
+        if time.monotonic() > reprice_until:
+            break
+        packer.reprice(state)
+        greedy = packer.greedy(packer.guide)
+        if greedy.weighted_travellers() > state.weighted_travellers():
+            state = greedy
+    return state, packer
 
 
 def _improve(search: _Search, state: PackingState, packer: _GuidedPacker) -> None:
@@ -489,7 +548,7 @@ def _improve(search: _Search, state: PackingState, packer: _GuidedPacker) -> Non
         if not state.assignments:
             break
         rounds += 1
-        if rounds % 2:
+        if rounds % RUIN_PER_MILP == 1:
             _exact_neighbourhood(search, state, packer, rng)
         else:
             _ruin_and_recreate(state, packer, rng)
@@ -499,6 +558,9 @@ def _improve(search: _Search, state: PackingState, packer: _GuidedPacker) -> Non
             search.report("improving")
             last_report = time.monotonic()
 
+
+RUIN_PER_MILP = 10
+"""Cheap ruin-and-recreate moves per MILP neighbourhood (they cost ~1/100 of one)."""
 
 SUB_SERVED = 12
 SUB_UNSERVED = 24
@@ -586,7 +648,7 @@ def _exact_neighbourhood(
 def _ruin_and_recreate(state: PackingState, packer: _GuidedPacker, rng: random.Random) -> None:
     before = dict(state.assignments)
     value_before = state.weighted_travellers()
-    ruined = rng.sample(sorted(before), min(len(before), rng.randint(1, 4)))
+    ruined = rng.sample(sorted(before), min(len(before), rng.randint(1, 6)))
     for request_index in ruined:
         state.release(request_index)
     unserved = [r for r in packer.fill_order if r not in state.assignments]
@@ -594,6 +656,9 @@ def _ruin_and_recreate(state: PackingState, packer: _GuidedPacker, rng: random.R
     candidates = sorted(
         set(rng.sample(unserved, min(len(unserved), 40))) - set(ruined), key=rank.__getitem__
     )
+    if rng.random() < 0.5:
+        # Perturb the order a little so the refill does not rebuild the same plan.
+        candidates.sort(key=lambda r: rank[r] * rng.uniform(0.7, 1.3))
     packer.fill(state, candidates + ruined, allow_cash=rng.random() < 0.2)
     if state.weighted_travellers() < value_before - 1e-9:
         for request_index in list(state.assignments):
