@@ -30,8 +30,9 @@ def _campaign_cash(campaign_public_id: uuid.UUID, currency: str = "EUR") -> Mone
     return get_cash_balance(owner=owner, currency=currency)
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection on PostgreSQL
 def test_a_valid_delivery_records_the_gift_its_posting_and_an_audit_event(
-    client: Client, django_capture_on_commit_callbacks
+    client: Client,
 ) -> None:
     # given: a campaign and a signed event for it
     campaign = make_campaign()
@@ -43,8 +44,7 @@ def test_a_valid_delivery_records_the_gift_its_posting_and_an_audit_event(
     )
 
     # when
-    with django_capture_on_commit_callbacks(execute=True):
-        response = deliver(client, event)
+    response = deliver(client, event)
 
     # then: one gift, exact amount and currency, posted to the campaign's cash
     assert response.status_code == 200
