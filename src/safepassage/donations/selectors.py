@@ -196,8 +196,16 @@ def list_organisations_permitting(*, user: User, permission: str) -> list[Organi
 
 
 def get_pledge_url(*, campaign_slug: str) -> str | None:
-    """The pledge page of a campaign, or ``None`` while this installation has none."""
-    try:
-        return reverse("donations:pledge", kwargs={"campaign_slug": campaign_slug})
-    except NoReverseMatch:
-        return None
+    """The pledge page of a campaign, or ``None`` while this installation has none.
+
+    The pledge pages are built separately; both names they have used are tried.
+    """
+    for name, kwargs in (
+        ("donations:pledge_for_campaign", {"slug": campaign_slug}),
+        ("donations:pledge", {"campaign_slug": campaign_slug}),
+    ):
+        try:
+            return reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    return None
