@@ -96,6 +96,8 @@ def _fast_password_hashing(request: pytest.FixtureRequest, settings: Settings) -
     """Hash passwords with MD5 in tests: Argon2 would cost ~50 ms per user created."""
     if request.node.get_closest_marker("real_password_hashers") is None:
         settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+        # Weak Argon2id for staff key envelopes too (read by cases.key_actions.kdf_parameters).
+        settings.SAFEPASSAGE_KDF_PARAMETERS = {"memory_kib": 8, "iterations": 1, "parallelism": 1}
 
 
 @pytest.fixture(scope="session")

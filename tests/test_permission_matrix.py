@@ -15,12 +15,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from safepassage.accounts.models import Invitation
 from safepassage.accounts.roles import Role
 from safepassage.accounts.tokens import make_invitation_token
+from safepassage.cases.models import Case
 from safepassage.donations.models import Campaign
-from safepassage.events.models import Event
+from tests.cases.factories import clear_case_for
 from tests.donations.factories import matrix_campaign
 from tests.donations.gift_factories import matrix_gift
-from tests.events.factories import matrix_event
-from tests.donations.pledges.factories import matrix_confirm_token, matrix_manage_token
 from tests.factories import OrganisationFactory, StaffMember, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -88,25 +87,6 @@ MATRIX: dict[str, dict[str, Cell]] = {
     "donations:sponsor_match_add": {"anonymous": L, "password_only": T}
     | dict.fromkeys(ROLES[3:7], 403)
     | {Role.ADMIN: A, Role.FUNDRAISER: A, "other_organisation_admin": 404},
-    "events:event_list": dict.fromkeys(ROLES, A),
-    "events:event": dict.fromkeys(ROLES, A),
-    "events:event_tally": dict.fromkeys(ROLES, A),
-    "events:event_calendar": dict.fromkeys(ROLES, A),
-    "events:manage_events": {"anonymous": L, "password_only": T}
-    | dict.fromkeys(ROLES[3:7], 403)
-    | {Role.ADMIN: A, Role.FUNDRAISER: A, "other_organisation_admin": A},
-    "events:event_create": {"anonymous": L, "password_only": T}
-    | dict.fromkeys(ROLES[3:7], 403)
-    | {Role.ADMIN: A, Role.FUNDRAISER: A, "other_organisation_admin": A},
-    "events:event_edit": {"anonymous": L, "password_only": T}
-    | dict.fromkeys(ROLES[3:7], 403)
-    | {Role.ADMIN: A, Role.FUNDRAISER: A, "other_organisation_admin": 404},
-    "events:event_publish": {"anonymous": L, "password_only": T}
-    | dict.fromkeys(ROLES[3:7], 403)
-    | {Role.ADMIN: 405, Role.FUNDRAISER: 405, "other_organisation_admin": 405},
-    "events:programme_item_add": {"anonymous": L, "password_only": T}
-    | dict.fromkeys(ROLES[3:7], 403)
-    | {Role.ADMIN: A, Role.FUNDRAISER: A, "other_organisation_admin": 404},
     "donations:gift_webhook": dict.fromkeys(ROLES, 405),
     **dict.fromkeys(
         (
@@ -128,22 +108,26 @@ MATRIX: dict[str, dict[str, Cell]] = {
     | dict.fromkeys((Role.ADMIN, Role.FUNDRAISER), A)
     | dict.fromkeys((Role.CASEWORKER, Role.TRAVEL_COORDINATOR, Role.VIEWER), 403)
     | {"other_organisation_admin": 404},
-    # Pledges (issue 3): the donor's pages are public, reached by signed links.
+    # Cases (issue 4): admin and caseworker are on the world's case; the travel coordinator
+    # is not (404); other organisations' staff get 404 for the case, their own queue.
+    "cases:queue": {"anonymous": L, "password_only": T}
+    | dict.fromkeys(ROLES[2:5], A)
+    | {Role.FUNDRAISER: 403, Role.VIEWER: 403, "other_organisation_admin": A},
+    "cases:create": {"anonymous": L, "password_only": T, Role.ADMIN: A, Role.CASEWORKER: A}
+    | dict.fromkeys(ROLES[4:7], 403)
+    | {"other_organisation_admin": A},
     **dict.fromkeys(
-        (
-            "donations:pledge",
-            "donations:pledge_for_campaign",
-            "donations:pledge_sent",
-            "donations:pledge_confirm",
-            "donations:pledge_manage",
-            "donations:pledge_change",
-            "donations:pledge_withdraw",
-        ),
-        dict.fromkeys(ROLES, A),
+        ("cases:detail", "cases:transition", "cases:add_note", "cases:add_household_member"),
+        {"anonymous": L, "password_only": T, Role.ADMIN: A, Role.CASEWORKER: A}
+        | {Role.TRAVEL_COORDINATOR: 404, Role.FUNDRAISER: 403, Role.VIEWER: 403}
+        | {"other_organisation_admin": 404},
     ),
-    "donations:pledge_forecast": {"anonymous": L, "password_only": T}
-    | dict.fromkeys((Role.ADMIN, Role.FUNDRAISER, "other_organisation_admin"), A)
-    | dict.fromkeys((Role.CASEWORKER, Role.TRAVEL_COORDINATOR, Role.VIEWER), 403),
+    **dict.fromkeys(
+        ("cases:add_member", "cases:remove_member", "cases:take"),
+        {"anonymous": L, "password_only": T, Role.ADMIN: A, Role.CASEWORKER: A}
+        | dict.fromkeys(ROLES[4:7], 403)
+        | {"other_organisation_admin": 404},
+    ),
 }
 
 EXPECTED_HEADERS = {
@@ -231,17 +215,7 @@ def _campaign(world: World) -> Campaign:
     return matrix_campaign(world.members[Role.ADMIN].organisation)
 
 
-def _event(world: World) -> Event:
-    return matrix_event(world.members[Role.ADMIN].organisation)
-
-
 URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
-    "donations:pledge_for_campaign": lambda world: {"slug": _campaign(world).slug},
-    "donations:pledge_confirm": lambda world: {"token": matrix_confirm_token()},
-    **dict.fromkeys(
-        ("donations:pledge_manage", "donations:pledge_change", "donations:pledge_withdraw"),
-        lambda world: {"token": matrix_manage_token()},
-    ),
     "donations:gift_webhook": lambda world: {"provider": "testpay"},
     **dict.fromkeys(
         (
@@ -268,12 +242,6 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
     "donations:campaign_edit": lambda world: {"campaign_id": _campaign(world).public_id},
     "donations:campaign_publish": lambda world: {"campaign_id": _campaign(world).public_id},
     "donations:sponsor_match_add": lambda world: {"campaign_id": _campaign(world).public_id},
-    "events:event": lambda world: {"slug": _event(world).slug},
-    "events:event_tally": lambda world: {"slug": _event(world).slug},
-    "events:event_calendar": lambda world: {"slug": _event(world).slug},
-    "events:event_edit": lambda world: {"event_id": _event(world).public_id},
-    "events:event_publish": lambda world: {"event_id": _event(world).public_id},
-    "events:programme_item_add": lambda world: {"event_id": _event(world).public_id},
     "accounts:accept_invitation": lambda world: {"token": world.invitation_token},
     "organisations:detail": lambda world: {
         "organisation_id": world.members[Role.ADMIN].organisation.public_id
@@ -281,7 +249,30 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
     "organisations:invite": lambda world: {
         "organisation_id": world.members[Role.ADMIN].organisation.public_id
     },
+    **dict.fromkeys(
+        (
+            "cases:detail",
+            "cases:transition",
+            "cases:add_note",
+            "cases:add_household_member",
+            "cases:add_member",
+            "cases:take",
+        ),
+        lambda world: {"case_id": _world_case(world).public_id},
+    ),
+    "cases:remove_member": lambda world: {
+        "case_id": _world_case(world).public_id,
+        "user_id": world.members[Role.CASEWORKER].user.public_id,
+    },
 }
+
+
+def _world_case(world: World) -> Case:
+    return clear_case_for(
+        organisation=world.members[Role.ADMIN].organisation,
+        members=[world.members[Role.ADMIN].user, world.members[Role.CASEWORKER].user],
+    )
+
 
 REDIRECT_TARGETS = {
     LOGIN: reverse("accounts:login"),

@@ -45,19 +45,25 @@ def _new_url(organisation_id: uuid.UUID) -> str:
     return reverse("donations:gift_new", kwargs={"organisation_id": organisation_id})
 
 
-@pytest.mark.django_db(transaction=True)  # the worker closes its connection on PostgreSQL
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.FUNDRAISER])
-def test_a_fundraiser_records_a_bank_transfer_to_a_campaign(client: Client, role: str) -> None:
+def test_a_fundraiser_records_a_bank_transfer_to_a_campaign(
+    client: Client, role: str, django_capture_on_commit_callbacks
+) -> None:
     # given
     staff = make_staff(role)
     campaign = make_campaign(organisation=staff.organisation)
     sign_in(client, staff)
 
     # when
-    response = client.post(
-        _new_url(staff.organisation.public_id),
-        _form(campaign=str(campaign.public_id), donor_name="Jo", donor_email="jo@example.org"),
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            _new_url(staff.organisation.public_id),
+            _form(
+                campaign=str(campaign.public_id),
+                donor_name="Jo",
+                donor_email="jo@example.org",
+            ),
+        )
 
     # then: the gift, its posting, its audit event, its receipt
     gift = Gift.objects.get()
@@ -355,14 +361,16 @@ def test_a_currency_without_a_rate_is_never_guessed() -> None:
     assert convert_for_reporting(totals=totals, quote_currency="EUR", rates={}) is None
 
 
-@pytest.mark.django_db(transaction=True)  # the worker closes its connection on PostgreSQL
-def test_the_receipt_task_runs_once_even_if_enqueued_twice() -> None:
+def test_the_receipt_task_runs_once_even_if_enqueued_twice(
+    django_capture_on_commit_callbacks,
+) -> None:
     from safepassage.donations.gifts.tasks import send_gift_receipt
 
     campaign = make_campaign()
-    deliver(
-        Client(), gift_event(campaign=str(campaign.public_id), donor={"email": "a@example.org"})
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(
+            Client(), gift_event(campaign=str(campaign.public_id), donor={"email": "a@example.org"})
+        )
     gift = Gift.objects.get()
     send_gift_receipt.enqueue(gift_id=str(gift.public_id), language="en")
 

@@ -30,9 +30,8 @@ def _campaign_cash(campaign_public_id: uuid.UUID, currency: str = "EUR") -> Mone
     return get_cash_balance(owner=owner, currency=currency)
 
 
-@pytest.mark.django_db(transaction=True)  # the worker closes its connection on PostgreSQL
 def test_a_valid_delivery_records_the_gift_its_posting_and_an_audit_event(
-    client: Client,
+    client: Client, django_capture_on_commit_callbacks
 ) -> None:
     # given: a campaign and a signed event for it
     campaign = make_campaign()
@@ -44,7 +43,8 @@ def test_a_valid_delivery_records_the_gift_its_posting_and_an_audit_event(
     )
 
     # when
-    response = deliver(client, event)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = deliver(client, event)
 
     # then: one gift, exact amount and currency, posted to the campaign's cash
     assert response.status_code == 200

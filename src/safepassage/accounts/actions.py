@@ -2,7 +2,7 @@
 
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -24,6 +24,8 @@ from safepassage.accounts.errors import (
 from safepassage.accounts.models import Invitation, Membership, User, new_session_epoch
 from safepassage.accounts.tasks import send_invitation_email
 from safepassage.audit.actions import Outcome, record_audit_event
+from safepassage.cases.key_actions import do_enrol_staff_keys
+from safepassage.core.crypto import KeyPair
 from safepassage.organisations.models import Organisation
 
 RECOVERY_CODE_COUNT = 10
@@ -209,10 +211,19 @@ def check_accept_invitation_as_new_user(*, invitation: Invitation) -> None:
         raise InvitationForExistingAccount
 
 
+@dataclass(frozen=True)
+class NewAccount:
+    """A new account with its unlocked key pair and personal recovery key (show it once)."""
+
+    user: User
+    key_pair: KeyPair = field(repr=False)
+    personal_recovery_key: str = field(repr=False)
+
+
 def do_accept_invitation_as_new_user(
     *, invitation: Invitation, display_name: str, password: str
-) -> User:
-    """Create the account and its membership; the invitation is used up."""
+) -> NewAccount:
+    """Create the account, its membership and its key pair; the invitation is used up."""
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.accepted_at is not None:
@@ -221,7 +232,8 @@ def do_accept_invitation_as_new_user(
             email=locked.email, password=password, display_name=display_name
         )
         _join(invitation=locked, user=user)
-    return user
+        key_pair, personal_recovery_key = do_enrol_staff_keys(user=user, password=password)
+    return NewAccount(user=user, key_pair=key_pair, personal_recovery_key=personal_recovery_key)
 
 
 def do_accept_invitation_as_member(*, invitation: Invitation, user: User) -> None:

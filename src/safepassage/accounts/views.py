@@ -4,7 +4,7 @@ from typing import Any
 
 import segno
 from django.contrib.auth import authenticate, login, logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,6 +19,7 @@ from safepassage.accounts.errors import (
     InvitationInvalid,
 )
 from safepassage.accounts.forms import EnrolmentForm, LoginForm, NewAccountForm, SecondFactorForm
+from safepassage.accounts.key_session import forget_private_key, remember_private_key
 from safepassage.accounts.middleware import mark_signed_in
 from safepassage.accounts.models import User
 from safepassage.accounts.selectors import (
@@ -28,6 +29,7 @@ from safepassage.accounts.selectors import (
 )
 from safepassage.accounts.tokens import read_invitation_token
 from safepassage.audit.actions import Outcome
+from safepassage.cases.key_actions import unlock_staff_keys
 from safepassage.site.access_policy import password_verified, public, staff
 
 RECOVERY_CODES_SESSION_KEY = "safepassage_new_recovery_codes"
@@ -59,7 +61,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="safepassage.accounts.backends.MembershipBackend")
             mark_signed_in(request)
             actions.do_record_login_step(user=user, step="password", outcome=Outcome.SUCCESS)
-            return redirect(reverse("accounts:two_factor") + "?next=" + _next_url(request))
+            key_pair = unlock_staff_keys(user=user, password=form.cleaned_data["password"])
+            response = redirect(reverse("accounts:two_factor") + "?next=" + _next_url(request))
+            if key_pair is not None:
+                remember_private_key(
+                    request=request, response=response, user=user, key_pair=key_pair
+                )
+            return response
         actions.do_record_failed_password(email=email)
         form.add_error(None, _("The e-mail address or the password is wrong."))
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
@@ -153,6 +161,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
         return render(request, "accounts/logout.html")
     logout(request)
     response = redirect("site:home")
+    forget_private_key(request=request, response=response)
     response["Clear-Site-Data"] = CLEAR_SITE_DATA
     return response
 
@@ -164,6 +173,7 @@ def logout_everywhere_view(request: HttpRequest) -> HttpResponse:
     actions.do_log_out_everywhere(user=current_user(request))
     logout(request)
     response = redirect("site:home")
+    forget_private_key(request=request, response=response)
     response["Clear-Site-Data"] = CLEAR_SITE_DATA
     return response
 
@@ -198,7 +208,7 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
     form = NewAccountForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
-            user = actions.do_accept_invitation_as_new_user(
+            account = actions.do_accept_invitation_as_new_user(
                 invitation=invitation,
                 display_name=form.cleaned_data["display_name"],
                 password=form.cleaned_data["password"],
@@ -207,9 +217,18 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
             return render(
                 request, "accounts/invitation_problem.html", {"message": error.message}, status=404
             )
-        login(request, user, backend="safepassage.accounts.backends.MembershipBackend")
+        login(request, account.user, backend="safepassage.accounts.backends.MembershipBackend")
         mark_signed_in(request)
-        return HttpResponseRedirect(reverse("accounts:enrol"))
+        # The personal recovery key is shown once, on this page, and stored nowhere.
+        response = render(
+            request,
+            "accounts/personal_recovery_key.html",
+            {"personal_recovery_key": account.personal_recovery_key},
+        )
+        remember_private_key(
+            request=request, response=response, user=account.user, key_pair=account.key_pair
+        )
+        return response
     return render(
         request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}
     )

@@ -1,7 +1,23 @@
 """URLs of the cases app (mounted in safepassage.config.urls)."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from safepassage.cases import views
 
 app_name = "cases"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.queue_view, name="queue"),
+    path("new/", views.create_view, name="create"),
+    path("<uuid:case_id>/", views.detail_view, name="detail"),
+    path("<uuid:case_id>/state/", views.transition_view, name="transition"),
+    path("<uuid:case_id>/notes/new/", views.note_view, name="add_note"),
+    path("<uuid:case_id>/household/new/", views.household_view, name="add_household_member"),
+    path("<uuid:case_id>/members/new/", views.add_member_view, name="add_member"),
+    path(
+        "<uuid:case_id>/members/<uuid:user_id>/remove/",
+        views.remove_member_view,
+        name="remove_member",
+    ),
+    path("<uuid:case_id>/take/", views.take_view, name="take"),
+]

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from safepassage.accounts.models import Membership, User
 from safepassage.accounts.roles import Role
 from safepassage.audit.actions import SYSTEM_ACTOR, record_audit_event
+from safepassage.cases.demo import seed_demo_keys
 from safepassage.organisations.models import Organisation, OrganisationKind, Partnership
 
 DEMO_DOMAIN = "demo.safepassage.invalid"
@@ -100,6 +101,7 @@ def seed_demo() -> list[DemoCredential]:
                     totp_url=device.config_url,
                 )
             )
+        seed_demo_keys(credentials=credentials, organisations=list(organisations.values()))
         record_audit_event(
             actor_ref=SYSTEM_ACTOR, action="demo.seeded", object_type="network", object_ref="demo"
         )

@@ -16,6 +16,8 @@ from safepassage.accounts.models import Invitation
 from safepassage.accounts.roles import Role
 from safepassage.accounts.tokens import make_invitation_token
 from safepassage.audit.actions import SYSTEM_ACTOR, record_audit_event
+from safepassage.cases.key_actions import do_set_organisation_recovery_key
+from safepassage.core.crypto import KeyFormatError, public_key_from_text
 from safepassage.organisations.actions import check_create_organisation, do_create_organisation
 from safepassage.organisations.errors import OrganisationsError
 from safepassage.organisations.models import OrganisationKind
@@ -28,18 +30,37 @@ class Command(BaseCommand):
         parser.add_argument("--name", required=True)
         parser.add_argument("--kind", required=True, choices=OrganisationKind.values)
         parser.add_argument("--admin-email", required=True)
+        parser.add_argument(
+            "--recovery-public-key",
+            default="",
+            help="the SPOPUB-… line of a sheet from 'safepassage recovery-key generate' "
+            "(required for case organisations: cases cannot be opened without it)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         email = options["admin_email"].strip().lower()
         try:
             validate_email(email)
             check_create_organisation(name=options["name"])
+            recovery_public_key = (
+                public_key_from_text(options["recovery_public_key"])
+                if options["recovery_public_key"]
+                else None
+            )
+        except KeyFormatError as error:
+            raise CommandError(
+                "--recovery-public-key: not a recovery public key (check for typos)"
+            ) from error
         except ValidationError as error:
             raise CommandError(f"--admin-email: {error.messages[0]}") from error
         except OrganisationsError as error:
             raise CommandError(str(error.message)) from error
         with transaction.atomic():
             organisation = do_create_organisation(name=options["name"], kind=options["kind"])
+            if recovery_public_key is not None:
+                do_set_organisation_recovery_key(
+                    organisation=organisation, recovery_public_key=recovery_public_key
+                )
             invitation = Invitation.objects.create(
                 organisation=organisation,
                 email=email,

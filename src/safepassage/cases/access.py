@@ -1,0 +1,32 @@
+"""Permission-checked fetches of cases: the one way to get a case (SR-15, STYLE rule 4)."""
+
+import uuid
+
+from django.http import Http404
+
+from safepassage.accounts.models import User
+from safepassage.cases.models import Case, CaseMember, CaseState
+
+TRIAGE_PERMISSION = "cases.triage_case"
+
+
+def access_case(*, user: User, case_id: uuid.UUID, permission: str) -> Case:
+    """The case, if ``user``'s role in its organisation grants ``permission`` and the user
+    works on the case.
+
+    One exception: with ``cases.triage_case`` a new request not yet taken by anyone is
+    reachable (to take it). Missing and forbidden answer alike (404), so case ids of other
+    organisations, or of cases one was removed from, cannot be probed.
+    """
+    case = Case.objects.select_related("organisation").filter(public_id=case_id).first()
+    if case is None or not user.has_perm(permission, case.organisation):
+        raise Http404
+    if CaseMember.objects.filter(case=case, user=user).exists():
+        return case
+    if (
+        permission == TRIAGE_PERMISSION
+        and case.state == CaseState.NEW
+        and not CaseMember.objects.filter(case=case).exists()
+    ):
+        return case
+    raise Http404

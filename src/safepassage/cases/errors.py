@@ -1,0 +1,75 @@
+"""Typed errors of the cases app (keys and cases), each with a code and a translatable message."""
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesError(Exception):
+    code = "cases_error"
+    message: str | Promise = _("Something went wrong with the case.")
+
+
+class KeysLocked(CasesError):
+    code = "keys_locked"
+    message = _(
+        "Your keys are not unlocked in this session. Sign out and sign in again with your "
+        "password to read and change case data."
+    )
+
+
+class NoKeyPair(CasesError):
+    code = "no_key_pair"
+    message = _("This staff member has no key pair yet and cannot be given case keys.")
+
+
+class NoOrganisationKeys(CasesError):
+    code = "no_organisation_keys"
+    message = _(
+        "This organisation has no recovery key yet. An operator sets it with "
+        "'safepassage create-organisation --recovery-public-key'."
+    )
+
+
+class OrganisationKeysExist(CasesError):
+    code = "organisation_keys_exist"
+    message = _("This organisation already has a recovery key.")
+
+
+class WrongPassword(CasesError):
+    code = "wrong_password"
+    message = _("The current password is wrong.")
+
+
+class WrongRecoveryKey(CasesError):
+    code = "wrong_recovery_key"
+    message = _("This personal recovery key does not open your keys.")
+
+
+class NoCaseKey(CasesError):
+    code = "no_case_key"
+    message = _("You hold no key for this part of the case.")
+
+
+class NotInOrganisation(CasesError):
+    code = "not_in_organisation"
+    message = _("This person is not a case worker of the case's organisation.")
+
+
+class AlreadyOnCase(CasesError):
+    code = "already_on_case"
+    message = _("This person already works on the case.")
+
+
+class NotOnCase(CasesError):
+    code = "not_on_case"
+    message = _("This person does not work on the case.")
+
+
+class TransitionRefused(CasesError):
+    code = "transition_refused"
+    message = _("This change of state is not allowed for this case or for your role.")
+
+
+class ReasonRequired(CasesError):
+    code = "reason_required"
+    message = _("Say why the state changes (at most 2,000 characters).")

@@ -1,0 +1,113 @@
+"""Forms of the staff case pages. Sensitive inputs never autocomplete."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from safepassage.cases.models import Priority, Risk
+from safepassage.core.case_workflow import MAX_REASON_LENGTH
+
+NO_AUTOCOMPLETE = {"autocomplete": "off"}
+AIRPORT_OR_COUNTRY = r"^[A-Za-z]{2,3}$"
+
+
+class CaseForm(forms.Form):
+    organisation = forms.TypedChoiceField(label=_("Organisation"), coerce=str)
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=300, widget=forms.TextInput(attrs=NO_AUTOCOMPLETE)
+    )
+    other_names = forms.CharField(
+        label=_("Other names or aliases"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs=NO_AUTOCOMPLETE),
+    )
+    contact = forms.CharField(
+        label=_("How to reach them safely"),
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(attrs=NO_AUTOCOMPLETE),
+    )
+    current_location = forms.CharField(
+        label=_("Where they are now"),
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(attrs=NO_AUTOCOMPLETE),
+    )
+    story = forms.CharField(
+        label=_("What happened and what they need"),
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs=NO_AUTOCOMPLETE),
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL
+    )
+    risk = forms.TypedChoiceField(
+        label=_("Risk"), choices=Risk.choices, coerce=int, initial=Risk.MEDIUM
+    )
+    origin = forms.RegexField(
+        label=_("Origin airport (IATA) or country (ISO)"),
+        regex=AIRPORT_OR_COUNTRY,
+        required=False,
+        help_text=_("Two or three letters, e.g. GRV or RU. Never a town or address."),
+    )
+    destination = forms.RegexField(
+        label=_("Destination airport (IATA) or country (ISO)"),
+        regex=AIRPORT_OR_COUNTRY,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, organisations: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = organisations  # type: ignore[attr-defined]  # TypedChoiceField has choices
+
+
+class TransitionForm(forms.Form):
+    target = forms.ChoiceField(label=_("New state"))
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=MAX_REASON_LENGTH,
+        widget=forms.Textarea(attrs={**NO_AUTOCOMPLETE, "rows": 3}),
+    )
+
+    def __init__(self, *args: Any, targets: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = targets  # type: ignore[attr-defined]  # ChoiceField has choices
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Note"), max_length=20000, widget=forms.Textarea(attrs=NO_AUTOCOMPLETE)
+    )
+
+
+class HouseholdMemberForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=300, widget=forms.TextInput(attrs=NO_AUTOCOMPLETE)
+    )
+    relationship = forms.CharField(
+        label=_("Relationship"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs=NO_AUTOCOMPLETE),
+    )
+    birth_year = forms.RegexField(
+        label=_("Year of birth"),
+        regex=r"^\d{4}$",
+        required=False,
+        widget=forms.TextInput(attrs={**NO_AUTOCOMPLETE, "inputmode": "numeric"}),
+    )
+
+
+class CaseMemberForm(forms.Form):
+    member = forms.ChoiceField(label=_("Colleague"))
+
+    def __init__(self, *args: Any, colleagues: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = colleagues  # type: ignore[attr-defined]  # ChoiceField has choices
+
+
+class ConfirmForm(forms.Form):
+    """A POST with nothing in it but the CSRF token."""

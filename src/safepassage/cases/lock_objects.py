@@ -1,0 +1,13 @@
+"""Row locks of the cases app, always taken in primary-key order."""
+
+from safepassage.cases.models import Case, StaffKeyPair
+
+
+def lock_case(*, case: Case) -> Case:
+    """Lock one case row for a state change; call inside ``transaction.atomic()``."""
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def lock_staff_key_pair(*, user_pk: int) -> StaffKeyPair:
+    """Lock a user's key pair row for re-wrapping; call inside ``transaction.atomic()``."""
+    return StaffKeyPair.objects.select_for_update().get(user_id=user_pk)

@@ -1,0 +1,194 @@
+"""Reads of the cases app. Decryption happens here, with the reader's own keys only."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from safepassage.accounts.models import User
+from safepassage.accounts.roles import ROLE_PERMISSIONS
+from safepassage.cases.key_actions import CASE_TEAM_ROLES
+from safepassage.cases.models import Case, CaseMember, CaseState
+from safepassage.cases.sealing import CASE_GROUPS, context, open_json, unwrap_user_group_keys
+from safepassage.core import case_workflow
+from safepassage.core.crypto import CryptoError, KeyPair, SensitiveGroup, open_text
+
+CASE_ROLES = CASE_TEAM_ROLES | {case_workflow.TRAVEL_COORDINATOR}
+"""Roles that can be put on a case."""
+
+
+def _organisations_granting(*, user: User, permission: str) -> list[int]:
+    return [
+        membership.organisation_id
+        for membership in user.memberships.all()
+        if permission in ROLE_PERMISSIONS.get(membership.role, frozenset())
+    ]
+
+
+def list_triage_queue(*, user: User) -> QuerySet[Case]:
+    """New and triaged requests of the organisations where ``user`` may triage, most urgent first.
+
+    Clear workflow fields only: listing decrypts nothing.
+    """
+    return (
+        Case.objects.filter(
+            organisation_id__in=_organisations_granting(user=user, permission="cases.triage_case"),
+            state__in=sorted(case_workflow.TRIAGE_STATES),
+        )
+        .annotate(taken=Exists(CaseMember.objects.filter(case=OuterRef("pk"))))
+        .select_related("organisation")
+        .order_by("-priority", "-risk", "opened_on", "code")
+    )
+
+
+def list_my_cases(*, user: User) -> QuerySet[Case]:
+    """Open cases ``user`` works on (and may still view), most urgent first."""
+    return (
+        Case.objects.filter(
+            members__user=user,
+            organisation_id__in=_organisations_granting(user=user, permission="cases.view_case"),
+        )
+        .exclude(state=CaseState.CLOSED)
+        .select_related("organisation")
+        .order_by("-priority", "-risk", "opened_on", "code")
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpenedNote:
+    written_on: date
+    author: str
+    body: str = field(repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpenedHouseholdMember:
+    public_id: str
+    values: dict[str, str] = field(repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpenedTransition:
+    made_on: date
+    actor: str
+    source: str
+    target: str
+    reason: str = field(repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseContents:
+    """A case as its reader may see it; groups the reader holds no key for are ``None``."""
+
+    groups: dict[str, dict[str, str] | None] = field(repr=False)
+    notes: list[OpenedNote] | None = field(repr=False)
+    household: list[OpenedHouseholdMember] | None = field(repr=False)
+    transitions: list[OpenedTransition] = field(repr=False)
+
+
+def read_case_contents(*, case: Case, user: User, key_pair: KeyPair) -> CaseContents:
+    """Open every sealed value of ``case`` that ``user``'s keys open."""
+    keys = unwrap_user_group_keys(case=case, user=user, key_pair=key_pair)
+    groups: dict[str, dict[str, str] | None] = {}
+    for column, group in CASE_GROUPS.items():
+        envelope = getattr(case, column)
+        key = keys.get(group)
+        if key is None or envelope is None:
+            groups[column] = None
+            continue
+        try:
+            groups[column] = open_json(
+                key=key,
+                field_context=context(model="cases.Case", field=column, row_id=case.public_id),
+                envelope=bytes(envelope),
+            )
+        except CryptoError:
+            groups[column] = None
+    narrative = keys.get(SensitiveGroup.NARRATIVE)
+    identity = keys.get(SensitiveGroup.IDENTITY)
+    notes = None
+    if narrative is not None:
+        notes = [
+            OpenedNote(
+                written_on=note.written_on,
+                author=note.author.display_name,
+                body=open_text(
+                    key=narrative,
+                    context=context(model="cases.CaseNote", field="body", row_id=note.public_id),
+                    envelope=bytes(note.body),
+                ),
+            )
+            for note in case.notes.select_related("author").order_by("written_on", "pk")
+        ]
+    household = None
+    if identity is not None:
+        household = [
+            OpenedHouseholdMember(
+                public_id=str(member.public_id),
+                values=open_json(
+                    key=identity,
+                    field_context=context(
+                        model="cases.HouseholdMember", field="identity", row_id=member.public_id
+                    ),
+                    envelope=bytes(member.identity),
+                ),
+            )
+            for member in case.household.order_by("added_on", "pk")
+        ]
+    transitions = [
+        OpenedTransition(
+            made_on=transition.made_on,
+            actor=transition.actor.display_name,
+            source=transition.get_source_display(),
+            target=transition.get_target_display(),
+            reason=open_text(
+                key=narrative,
+                context=context(
+                    model="cases.CaseTransition", field="reason", row_id=transition.public_id
+                ),
+                envelope=bytes(transition.reason),
+            )
+            if narrative is not None
+            else "",
+        )
+        for transition in case.transitions.select_related("actor").order_by("made_on", "pk")
+    ]
+    return CaseContents(groups=groups, notes=notes, household=household, transitions=transitions)
+
+
+def list_case_members(*, case: Case) -> QuerySet[CaseMember]:
+    return case.members.select_related("user").order_by("user__display_name")
+
+
+def available_targets(*, case: Case, role: str | None) -> list[tuple[str, str]]:
+    """(value, label) of the states ``role`` may move ``case`` to."""
+    targets = case_workflow.available_targets(
+        source=case_workflow.CaseState(case.state), roles=[role] if role else []
+    )
+    return [(target.value, str(CaseState(target.value).label)) for target in targets]
+
+
+def list_case_organisations(*, user: User) -> list[tuple[str, str]]:
+    """(public id, name) of the organisations where ``user`` may open cases."""
+    return [
+        (str(membership.organisation.public_id), membership.organisation.name)
+        for membership in user.memberships.select_related("organisation").order_by(
+            "organisation__name"
+        )
+        if "cases.add_case" in ROLE_PERMISSIONS.get(membership.role, frozenset())
+    ]
+
+
+def list_possible_case_members(*, case: Case) -> list[tuple[str, str]]:
+    """(public id, display name) of colleagues who could join ``case``: case roles, keys."""
+    users = (
+        User.objects.filter(
+            memberships__organisation=case.organisation,
+            memberships__role__in=sorted(CASE_ROLES),
+            is_active=True,
+            key_pair__isnull=False,
+        )
+        .exclude(case_memberships__case=case)
+        .order_by("display_name")
+    )
+    return [(str(user.public_id), user.display_name) for user in users]

@@ -1,0 +1,239 @@
+"""Staff case pages: triage queue, new case, the case, and its workflow, notes and household.
+
+Thin views: parse a form, call one access/action/selector, render or redirect. Every case is
+fetched through ``access_case``; writes that touch sealed data need the signed-in user's
+unlocked keys (``accounts.key_session``).
+"""
+
+import uuid
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from safepassage.accounts.key_session import load_private_key
+from safepassage.accounts.models import User
+from safepassage.accounts.selectors import current_user
+from safepassage.cases import actions, selectors
+from safepassage.cases.access import access_case
+from safepassage.cases.errors import CasesError, KeysLocked
+from safepassage.cases.forms import (
+    CaseForm,
+    CaseMemberForm,
+    ConfirmForm,
+    HouseholdMemberForm,
+    NoteForm,
+    TransitionForm,
+)
+from safepassage.core.crypto import KeyPair
+from safepassage.organisations.access import access_organisation
+from safepassage.site.access_policy import requires_permission
+
+
+def _keys(request: HttpRequest, user: User) -> KeyPair:
+    key_pair = load_private_key(request=request, user=user)
+    if key_pair is None:
+        raise KeysLocked
+    return key_pair
+
+
+def _form_page(request: HttpRequest, *, title: str, case: object, form: object) -> HttpResponse:
+    return render(request, "cases/case_form.html", {"title": title, "case": case, "form": form})
+
+
+@requires_permission("cases.view_case")
+@require_http_methods(["GET"])
+def queue_view(request: HttpRequest) -> HttpResponse:
+    """The triage queue (new requests by priority and risk) and the user's own cases."""
+    user = current_user(request)
+    return render(
+        request,
+        "cases/queue.html",
+        {
+            "queue": selectors.list_triage_queue(user=user),
+            "mine": selectors.list_my_cases(user=user),
+            "can_add": bool(selectors.list_case_organisations(user=user)),
+        },
+    )
+
+
+@requires_permission("cases.add_case")
+@require_http_methods(["GET", "POST"])
+def create_view(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    form = CaseForm(
+        request.POST or None, organisations=selectors.list_case_organisations(user=user)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        organisation = access_organisation(
+            user=user, organisation_id=uuid.UUID(data["organisation"]), permission="cases.add_case"
+        )
+        try:
+            actions.check_create_case(actor=user, organisation=organisation)
+            case = actions.do_create_case(
+                actor=user,
+                organisation=organisation,
+                details=actions.CaseDetails(
+                    full_name=data["full_name"],
+                    other_names=data["other_names"],
+                    contact=data["contact"],
+                    current_location=data["current_location"],
+                    story=data["story"],
+                ),
+                workflow=actions.WorkflowFields(
+                    priority=data["priority"],
+                    risk=data["risk"],
+                    origin=data["origin"],
+                    destination=data["destination"],
+                ),
+            )
+        except CasesError as error:
+            form.add_error(None, str(error.message))
+        else:
+            return redirect("cases:detail", case_id=case.public_id)
+    return _form_page(request, title=_("New case"), case=None, form=form)
+
+
+@requires_permission("cases.view_case")
+@require_http_methods(["GET"])
+def detail_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The case, decrypted with the reader's own keys; every opening is audited."""
+    user = current_user(request)
+    case = access_case(user=user, case_id=case_id, permission="cases.view_case")
+    key_pair = load_private_key(request=request, user=user)
+    contents = None
+    if key_pair is not None:
+        contents = selectors.read_case_contents(case=case, user=user, key_pair=key_pair)
+        actions.do_record_case_view(actor=user, case=case)
+    role = actions.role_in(user=user, organisation=case.organisation)
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "contents": contents,
+            "members": selectors.list_case_members(case=case),
+            "targets": selectors.available_targets(case=case, role=role),
+            "can_change": user.has_perm("cases.change_case", case.organisation),
+            "can_manage": user.has_perm("cases.manage_case_members", case.organisation),
+        },
+    )
+
+
+@requires_permission("cases.change_case")
+@require_http_methods(["GET", "POST"])
+def transition_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = current_user(request)
+    case = access_case(user=user, case_id=case_id, permission="cases.change_case")
+    role = actions.role_in(user=user, organisation=case.organisation)
+    targets = selectors.available_targets(case=case, role=role)
+    form = TransitionForm(request.POST or None, targets=targets)
+    if request.method == "POST" and form.is_valid():
+        target, reason = form.cleaned_data["target"], form.cleaned_data["reason"]
+        try:
+            actions.check_transition_case(actor=user, case=case, target=target, reason=reason)
+            actions.do_transition_case(
+                actor=user, key_pair=_keys(request, user), case=case, target=target, reason=reason
+            )
+        except CasesError as error:
+            form.add_error(None, str(error.message))
+        else:
+            return redirect("cases:detail", case_id=case.public_id)
+    return _form_page(request, title=_("Change the state"), case=case, form=form)
+
+
+@requires_permission("cases.change_case")
+@require_http_methods(["GET", "POST"])
+def note_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = current_user(request)
+    case = access_case(user=user, case_id=case_id, permission="cases.change_case")
+    form = NoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_add_note(
+                actor=user, key_pair=_keys(request, user), case=case, body=form.cleaned_data["body"]
+            )
+        except CasesError as error:
+            form.add_error(None, str(error.message))
+        else:
+            return redirect("cases:detail", case_id=case.public_id)
+    return _form_page(request, title=_("Add a note"), case=case, form=form)
+
+
+@requires_permission("cases.change_case")
+@require_http_methods(["GET", "POST"])
+def household_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = current_user(request)
+    case = access_case(user=user, case_id=case_id, permission="cases.change_case")
+    form = HouseholdMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_add_household_member(
+                actor=user, key_pair=_keys(request, user), case=case, **form.cleaned_data
+            )
+        except CasesError as error:
+            form.add_error(None, str(error.message))
+        else:
+            return redirect("cases:detail", case_id=case.public_id)
+    return _form_page(request, title=_("Add a household member"), case=case, form=form)
+
+
+@requires_permission("cases.manage_case_members")
+@require_http_methods(["GET", "POST"])
+def add_member_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Put a colleague on the case: the group keys the actor holds are re-wrapped to them."""
+    user = current_user(request)
+    case = access_case(user=user, case_id=case_id, permission="cases.manage_case_members")
+    form = CaseMemberForm(
+        request.POST or None, colleagues=selectors.list_possible_case_members(case=case)
+    )
+    if request.method == "POST" and form.is_valid():
+        member = User.objects.get(public_id=form.cleaned_data["member"])
+        try:
+            actions.check_add_case_member(case=case, member=member)
+            actions.do_add_case_member(
+                actor=user, key_pair=_keys(request, user), case=case, member=member
+            )
+        except CasesError as error:
+            form.add_error(None, str(error.message))
+        else:
+            return redirect("cases:detail", case_id=case.public_id)
+    return _form_page(request, title=_("Add a colleague to the case"), case=case, form=form)
+
+
+@requires_permission("cases.manage_case_members")
+@require_http_methods(["GET", "POST"])
+def remove_member_view(
+    request: HttpRequest, case_id: uuid.UUID, user_id: uuid.UUID
+) -> HttpResponse:
+    """Take a colleague off the case: their membership and wrapped keys are deleted."""
+    user = current_user(request)
+    case = access_case(user=user, case_id=case_id, permission="cases.manage_case_members")
+    member = User.objects.filter(public_id=user_id, case_memberships__case=case).first()
+    if member is None:
+        raise Http404
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        actions.check_remove_case_member(case=case, member=member)
+        actions.do_remove_case_member(actor=user, case=case, member=member)
+        return redirect("cases:detail", case_id=case.public_id)
+    return _form_page(request, title=_("Remove from the case"), case=case, form=form)
+
+
+@requires_permission("cases.triage_case")
+@require_http_methods(["GET", "POST"])
+def take_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Take a new request sealed to the case team (intake) and become its first caseworker."""
+    user = current_user(request)
+    case = access_case(user=user, case_id=case_id, permission="cases.triage_case")
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_take_case(actor=user, key_pair=_keys(request, user), case=case)
+        except CasesError as error:
+            form.add_error(None, str(error.message))
+        else:
+            return redirect("cases:detail", case_id=case.public_id)
+    return _form_page(request, title=_("Take this request"), case=case, form=form)

@@ -1,0 +1,89 @@
+"""Staff with key pairs, organisations with recovery keys, and signed-in clients holding keys."""
+
+from dataclasses import dataclass
+
+from django.test import Client
+from django.utils import timezone
+
+from safepassage.accounts.key_session import cookie_name, seal_private_key_into_session
+from safepassage.accounts.models import User
+from safepassage.cases.actions import CaseDetails, WorkflowFields, do_create_case, new_case_code
+from safepassage.cases.key_actions import do_enrol_staff_keys, do_set_organisation_recovery_key
+from safepassage.cases.models import Case, CaseMember, OrganisationKeyring
+from safepassage.core.crypto import KeyPair, OrganisationRecoveryKey
+from safepassage.core.crypto import generate_organisation_recovery_key as new_recovery_key
+from safepassage.organisations.models import Organisation
+from tests.factories import STAFF_PASSWORD, OrganisationFactory, StaffMember, make_staff, sign_in
+
+
+@dataclass
+class KeyedStaff:
+    staff: StaffMember
+    key_pair: KeyPair
+    personal_recovery_key: str
+
+    @property
+    def user(self) -> User:
+        return self.staff.user
+
+
+def keyed_organisation() -> tuple[Organisation, OrganisationRecoveryKey]:
+    """A new organisation whose recovery public key is set; returns the offline key too."""
+    organisation = OrganisationFactory.create()
+    recovery = new_recovery_key()
+    do_set_organisation_recovery_key(
+        organisation=organisation, recovery_public_key=recovery.public_key
+    )
+    return organisation, recovery
+
+
+def make_keyed_staff(role: str, organisation: Organisation) -> KeyedStaff:
+    """A staff member (password ``STAFF_PASSWORD``) with an enrolled key pair."""
+    staff = make_staff(role, organisation)
+    key_pair, personal = do_enrol_staff_keys(user=staff.user, password=STAFF_PASSWORD)
+    return KeyedStaff(staff=staff, key_pair=key_pair, personal_recovery_key=personal)
+
+
+def sign_in_with_keys(client: Client, keyed: KeyedStaff) -> Client:
+    """Signed in fully, with the private key in the session as the real login leaves it."""
+    sign_in(client, keyed.staff)
+    session = client.session
+    secret = seal_private_key_into_session(
+        session=session, user=keyed.staff.user, key_pair=keyed.key_pair
+    )
+    session.save()
+    client.cookies[cookie_name()] = secret
+    return client
+
+
+def make_case(
+    *, actor: KeyedStaff, full_name: str = "Test Person", story: str = "A story.", **values: str
+) -> Case:
+    return do_create_case(
+        actor=actor.staff.user,
+        organisation=actor.staff.organisation,
+        details=CaseDetails(full_name=full_name, story=story, **values),
+        workflow=WorkflowFields(priority=2, risk=2, origin="GRV", destination="BER"),
+    )
+
+
+def has_keyring(organisation: Organisation) -> bool:
+    return OrganisationKeyring.objects.filter(organisation=organisation).exists()
+
+
+def clear_case_for(*, organisation: Organisation, members: list[User]) -> Case:
+    """The organisation's first case, created without keys if needed (for URL-level tests
+    that never read sealed values), with ``members`` on it."""
+    case = Case.objects.filter(organisation=organisation).order_by("pk").first()
+    if case is None:
+        today = timezone.localdate()
+        case = Case.objects.create(
+            organisation=organisation,
+            code=new_case_code(),
+            opened_on=today,
+            state_changed_on=today,
+        )
+        CaseMember.objects.bulk_create(
+            CaseMember(case=case, user=member, added_on=today) for member in members
+        )
+    return case
