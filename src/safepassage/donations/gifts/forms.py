@@ -41,14 +41,14 @@ class StaffGiftForm(forms.Form):
     )
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES, initial="EUR")
     campaign = CampaignChoiceField(
-        label=_("For"),
+        label=_("Campaign or fund"),
         queryset=Campaign.objects.none(),
         required=False,
         empty_label=_("The general fund"),
         to_field_name="public_id",
     )
     source = forms.ChoiceField(
-        label=_("Received by"),
+        label=_("How it was received"),
         choices=[(source.value, source.label) for source in STAFF_GIFT_SOURCES],
     )
     received_on = forms.DateField(
