@@ -87,7 +87,7 @@ def test_a_caseworker_opens_a_case_and_reads_it_back() -> None:
     assert ("case.viewed", str(case.public_id)) in actions
 
 
-def test_without_unlocked_keys_the_page_shows_no_sealed_value_and_audits_no_view() -> None:
+def test_without_unlocked_keys_the_page_shows_no_sealed_value_and_audits_a_locked_view() -> None:
     organisation, _ = keyed_organisation()
     keyed = make_keyed_staff(Role.CASEWORKER, organisation)
     case = make_case(actor=keyed, full_name="Hidden Name")
@@ -98,6 +98,7 @@ def test_without_unlocked_keys_the_page_shows_no_sealed_value_and_audits_no_view
     assert page.status_code == 200
     assert "Hidden Name" not in page.content.decode()
     assert not AuditEvent.objects.filter(action="case.viewed").exists()
+    assert AuditEvent.objects.filter(action="case.viewed_locked").count() == 1
 
 
 @pytest.mark.parametrize("role", [Role.FUNDRAISER, Role.VIEWER, Role.TRAVEL_COORDINATOR])

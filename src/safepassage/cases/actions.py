@@ -238,10 +238,11 @@ def do_create_case_from_intake(
     return case
 
 
-def do_record_case_view(*, actor: User, case: Case) -> None:
-    """Audit that ``actor`` opened the case's decrypted page (SR-30, issue 4 item 7)."""
+def do_record_case_view(*, actor: User, case: Case, decrypted: bool) -> None:
+    """Audit that ``actor`` opened the case page: ``case.viewed`` when sealed values were
+    shown, ``case.viewed_locked`` when only the clear workflow fields were (issue 4 item 7)."""
     with transaction.atomic():
-        _audit(actor=actor, action="case.viewed", case=case)
+        _audit(actor=actor, action="case.viewed" if decrypted else "case.viewed_locked", case=case)
 
 
 def check_transition_case(*, actor: User, case: Case, target: str, reason: str) -> None:

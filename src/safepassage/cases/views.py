@@ -106,7 +106,7 @@ def detail_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     contents = None
     if key_pair is not None:
         contents = selectors.read_case_contents(case=case, user=user, key_pair=key_pair)
-        actions.do_record_case_view(actor=user, case=case)
+    actions.do_record_case_view(actor=user, case=case, decrypted=contents is not None)
     role = actions.role_in(user=user, organisation=case.organisation)
     return render(
         request,

@@ -1,0 +1,101 @@
+"""SR-01 for the cases app: every model field is classified, in code.
+
+- ``workflow``: clear and non-identifying (SR-02: random code, state, priority, risk, party
+  size, origin/destination code, dates to the day), or internal references (row ids, foreign
+  keys, public ids);
+- ``sensitive``: a FIELD envelope sealed under the named group's key;
+- ``key``: key material that opens nothing alone (public keys, wrapped keys, fingerprints).
+
+``tests/cases/test_classification.py`` fails for an unclassified field or a sensitive field
+that is not a binary envelope column.
+"""
+
+from enum import StrEnum
+
+from safepassage.core.crypto import SensitiveGroup
+
+
+class FieldClass(StrEnum):
+    WORKFLOW = "workflow"
+    SENSITIVE = "sensitive"
+    KEY = "key"
+
+
+W, S, K = FieldClass.WORKFLOW, FieldClass.SENSITIVE, FieldClass.KEY
+
+FIELD_CLASSES: dict[str, dict[str, tuple[FieldClass, SensitiveGroup | None]]] = {
+    "Case": {
+        "id": (W, None),
+        "public_id": (W, None),
+        "organisation": (W, None),
+        "code": (W, None),
+        "state": (W, None),
+        "priority": (W, None),
+        "risk": (W, None),
+        "party_size": (W, None),
+        "origin": (W, None),
+        "destination": (W, None),
+        "opened_on": (W, None),
+        "state_changed_on": (W, None),
+        "identity": (S, SensitiveGroup.IDENTITY),
+        "contact": (S, SensitiveGroup.CONTACT),
+        "location": (S, SensitiveGroup.LOCATION),
+        "narrative": (S, SensitiveGroup.NARRATIVE),
+    },
+    "CaseGroupKey": {
+        "id": (W, None),
+        "case": (W, None),
+        "group": (W, None),
+        "version": (W, None),
+        "holder_kind": (W, None),
+        "user": (W, None),
+        "recipient_fingerprint": (K, None),
+        "envelope": (K, None),
+    },
+    "CaseMember": {"id": (W, None), "case": (W, None), "user": (W, None), "added_on": (W, None)},
+    "CaseTransition": {
+        "id": (W, None),
+        "public_id": (W, None),
+        "case": (W, None),
+        "actor": (W, None),
+        "source": (W, None),
+        "target": (W, None),
+        "made_on": (W, None),
+        "reason": (S, SensitiveGroup.NARRATIVE),
+    },
+    "HouseholdMember": {
+        "id": (W, None),
+        "public_id": (W, None),
+        "case": (W, None),
+        "added_on": (W, None),
+        "identity": (S, SensitiveGroup.IDENTITY),
+    },
+    "CaseNote": {
+        "id": (W, None),
+        "public_id": (W, None),
+        "case": (W, None),
+        "author": (W, None),
+        "written_on": (W, None),
+        "body": (S, SensitiveGroup.NARRATIVE),
+    },
+    "StaffKeyPair": {
+        "id": (W, None),
+        "user": (W, None),
+        "public_key": (K, None),
+        "password_envelope": (K, None),
+        "recovery_envelope": (K, None),
+        "created_on": (W, None),
+    },
+    "OrganisationKeyring": {
+        "id": (W, None),
+        "organisation": (W, None),
+        "recovery_public_key": (K, None),
+        "team_public_key": (K, None),
+    },
+    "TeamKeyCopy": {
+        "id": (W, None),
+        "organisation": (W, None),
+        "user": (W, None),
+        "envelope": (K, None),
+    },
+}
