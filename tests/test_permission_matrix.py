@@ -17,9 +17,11 @@ from safepassage.accounts.roles import Role
 from safepassage.accounts.tokens import make_invitation_token
 from safepassage.cases.models import Case
 from safepassage.donations.models import Campaign
+from safepassage.events.models import Event
 from tests.cases.factories import clear_case_for
 from tests.donations.factories import matrix_campaign
 from tests.donations.gift_factories import matrix_gift
+from tests.events.factories import matrix_event
 from tests.factories import OrganisationFactory, StaffMember, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +87,25 @@ MATRIX: dict[str, dict[str, Cell]] = {
     | dict.fromkeys(ROLES[3:7], 403)
     | {Role.ADMIN: 405, Role.FUNDRAISER: 405, "other_organisation_admin": 405},
     "donations:sponsor_match_add": {"anonymous": L, "password_only": T}
+    | dict.fromkeys(ROLES[3:7], 403)
+    | {Role.ADMIN: A, Role.FUNDRAISER: A, "other_organisation_admin": 404},
+    "events:event_list": dict.fromkeys(ROLES, A),
+    "events:event": dict.fromkeys(ROLES, A),
+    "events:event_tally": dict.fromkeys(ROLES, A),
+    "events:event_calendar": dict.fromkeys(ROLES, A),
+    "events:manage_events": {"anonymous": L, "password_only": T}
+    | dict.fromkeys(ROLES[3:7], 403)
+    | {Role.ADMIN: A, Role.FUNDRAISER: A, "other_organisation_admin": A},
+    "events:event_create": {"anonymous": L, "password_only": T}
+    | dict.fromkeys(ROLES[3:7], 403)
+    | {Role.ADMIN: A, Role.FUNDRAISER: A, "other_organisation_admin": A},
+    "events:event_edit": {"anonymous": L, "password_only": T}
+    | dict.fromkeys(ROLES[3:7], 403)
+    | {Role.ADMIN: A, Role.FUNDRAISER: A, "other_organisation_admin": 404},
+    "events:event_publish": {"anonymous": L, "password_only": T}
+    | dict.fromkeys(ROLES[3:7], 403)
+    | {Role.ADMIN: 405, Role.FUNDRAISER: 405, "other_organisation_admin": 405},
+    "events:programme_item_add": {"anonymous": L, "password_only": T}
     | dict.fromkeys(ROLES[3:7], 403)
     | {Role.ADMIN: A, Role.FUNDRAISER: A, "other_organisation_admin": 404},
     "donations:gift_webhook": dict.fromkeys(ROLES, 405),
@@ -215,6 +236,10 @@ def _campaign(world: World) -> Campaign:
     return matrix_campaign(world.members[Role.ADMIN].organisation)
 
 
+def _event(world: World) -> Event:
+    return matrix_event(world.members[Role.ADMIN].organisation)
+
+
 URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
     "donations:gift_webhook": lambda world: {"provider": "testpay"},
     **dict.fromkeys(
@@ -242,6 +267,12 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
     "donations:campaign_edit": lambda world: {"campaign_id": _campaign(world).public_id},
     "donations:campaign_publish": lambda world: {"campaign_id": _campaign(world).public_id},
     "donations:sponsor_match_add": lambda world: {"campaign_id": _campaign(world).public_id},
+    "events:event": lambda world: {"slug": _event(world).slug},
+    "events:event_tally": lambda world: {"slug": _event(world).slug},
+    "events:event_calendar": lambda world: {"slug": _event(world).slug},
+    "events:event_edit": lambda world: {"event_id": _event(world).public_id},
+    "events:event_publish": lambda world: {"event_id": _event(world).public_id},
+    "events:programme_item_add": lambda world: {"event_id": _event(world).public_id},
     "accounts:accept_invitation": lambda world: {"token": world.invitation_token},
     "organisations:detail": lambda world: {
         "organisation_id": world.members[Role.ADMIN].organisation.public_id

@@ -19,7 +19,7 @@ from safepassage.core.money import Money
 from safepassage.donations.cover_images import reencode_cover_image
 from safepassage.donations.errors import CoverImageInvalid, CoverImageTooLarge
 from safepassage.donations.models import Campaign
-from safepassage.donations.selectors import compute_match, get_campaign_totals
+from safepassage.donations.selectors import compute_match, get_campaign_totals, get_pledge_url
 from tests.donations.factories import CampaignFactory, make_gift, make_match, make_pledge
 from tests.factories import make_staff, sign_in
 
@@ -222,3 +222,13 @@ def test_a_match_never_exceeds_its_cap_or_the_ratio(
     assert matched <= cap
     assert matched.amount <= given_money.amount * ratio
     assert matched.amount >= min(cap.amount, given_money.amount * ratio) - Decimal("0.01")
+
+
+def test_the_pledge_link_appears_only_when_the_pledge_page_exists() -> None:
+    campaign = CampaignFactory.create()
+    response = Client().get(reverse("donations:campaign", kwargs={"slug": campaign.slug}))
+    target = get_pledge_url(campaign_slug=campaign.slug)
+    if target is None:
+        assert "Pledge miles or points" not in response.text
+    else:
+        assert f'href="{target}"' in response.text

@@ -5,6 +5,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Prefetch, QuerySet, Sum
 from django.http import Http404
+from django.urls import NoReverseMatch, reverse
 
 from safepassage.accounts.models import User
 from safepassage.core.money import Money
@@ -192,3 +193,19 @@ def list_organisations_permitting(*, user: User, permission: str) -> list[Organi
     return [
         organisation for organisation in organisations if user.has_perm(permission, organisation)
     ]
+
+
+def get_pledge_url(*, campaign_slug: str) -> str | None:
+    """The pledge page of a campaign, or ``None`` while this installation has none.
+
+    The pledge pages are built separately; both names they have used are tried.
+    """
+    for name, kwargs in (
+        ("donations:pledge_for_campaign", {"slug": campaign_slug}),
+        ("donations:pledge", {"campaign_slug": campaign_slug}),
+    ):
+        try:
+            return reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    return None

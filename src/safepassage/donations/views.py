@@ -5,7 +5,6 @@ import uuid
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -63,14 +62,6 @@ def program_edit_view(request: HttpRequest, program_code: str) -> HttpResponse:
     )
 
 
-def pledge_url(*, campaign_slug: str) -> str | None:
-    """The pledge page of a campaign, once the pledge pages exist."""
-    try:
-        return reverse("donations:pledge", kwargs={"campaign_slug": campaign_slug})
-    except NoReverseMatch:
-        return None
-
-
 @public
 @require_http_methods(["GET"])
 def campaign_list_view(request: HttpRequest) -> HttpResponse:
@@ -92,7 +83,7 @@ def campaign_view(request: HttpRequest, slug: str) -> HttpResponse:
         "miles_progress": selectors.progress_towards(
             raised=totals.miles_pledged, goal=campaign.goal_miles
         ),
-        "pledge_url": pledge_url(campaign_slug=campaign.slug),
+        "pledge_url": selectors.get_pledge_url(campaign_slug=campaign.slug),
     }
     return render(request, "donations/campaign.html", context)
 

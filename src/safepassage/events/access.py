@@ -1,0 +1,21 @@
+"""Permission-checked fetches of events (404 for missing and forbidden alike)."""
+
+import uuid
+
+from django.http import Http404
+
+from safepassage.accounts.models import User
+from safepassage.events.models import Event
+
+
+def access_event(*, user: User, event_id: uuid.UUID, permission: str) -> Event:
+    """The event, if ``user``'s role in the organiser grants ``permission``."""
+    event = (
+        Event.objects.filter(public_id=event_id)
+        .select_related("organiser", "campaign")
+        .prefetch_related("beneficiaries", "programme")
+        .first()
+    )
+    if event is None or not user.has_perm(permission, event.organiser):
+        raise Http404
+    return event
