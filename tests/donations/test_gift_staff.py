@@ -45,25 +45,19 @@ def _new_url(organisation_id: uuid.UUID) -> str:
     return reverse("donations:gift_new", kwargs={"organisation_id": organisation_id})
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection on PostgreSQL
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.FUNDRAISER])
-def test_a_fundraiser_records_a_bank_transfer_to_a_campaign(
-    client: Client, role: str, django_capture_on_commit_callbacks
-) -> None:
+def test_a_fundraiser_records_a_bank_transfer_to_a_campaign(client: Client, role: str) -> None:
     # given
     staff = make_staff(role)
     campaign = make_campaign(organisation=staff.organisation)
     sign_in(client, staff)
 
     # when
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            _new_url(staff.organisation.public_id),
-            _form(
-                campaign=str(campaign.public_id),
-                donor_name="Jo",
-                donor_email="jo@example.org",
-            ),
-        )
+    response = client.post(
+        _new_url(staff.organisation.public_id),
+        _form(campaign=str(campaign.public_id), donor_name="Jo", donor_email="jo@example.org"),
+    )
 
     # then: the gift, its posting, its audit event, its receipt
     gift = Gift.objects.get()
@@ -221,7 +215,7 @@ def test_the_list_shows_only_this_organisation_and_filters(client: Client) -> No
     def listed(query: dict[str, str]) -> set[Gift]:
         response = client.get(url, query)
         assert response.status_code == 200
-        return set(response.context["gifts"])
+        return set(response.context["page"].object_list)
 
     assert listed({}) == {in_campaign, early_cash}
     assert elsewhere not in listed({})
@@ -361,16 +355,14 @@ def test_a_currency_without_a_rate_is_never_guessed() -> None:
     assert convert_for_reporting(totals=totals, quote_currency="EUR", rates={}) is None
 
 
-def test_the_receipt_task_runs_once_even_if_enqueued_twice(
-    django_capture_on_commit_callbacks,
-) -> None:
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection on PostgreSQL
+def test_the_receipt_task_runs_once_even_if_enqueued_twice() -> None:
     from safepassage.donations.gifts.tasks import send_gift_receipt
 
     campaign = make_campaign()
-    with django_capture_on_commit_callbacks(execute=True):
-        deliver(
-            Client(), gift_event(campaign=str(campaign.public_id), donor={"email": "a@example.org"})
-        )
+    deliver(
+        Client(), gift_event(campaign=str(campaign.public_id), donor={"email": "a@example.org"})
+    )
     gift = Gift.objects.get()
     send_gift_receipt.enqueue(gift_id=str(gift.public_id), language="en")
 
@@ -393,3 +385,30 @@ def test_the_receipt_is_sent_in_russian_when_asked(django_capture_on_commit_call
 
     assert len(mail.outbox) == 1
     assert gift.public_id.hex[:8] in mail.outbox[0].body.replace("-", "")
+
+
+def test_the_list_pages_by_100_and_shows_amounts_with_the_currency_decimals(
+    client: Client,
+) -> None:
+    staff = make_staff(Role.VIEWER)
+    Gift.objects.bulk_create(
+        Gift(
+            organisation=staff.organisation,
+            amount=Decimal(1000),
+            currency="JPY",
+            source=GiftSource.BANK_TRANSFER,
+            received_on=datetime.date(2026, 11, 10),
+            idempotency_key=f"test:{number}",
+        )
+        for number in range(101)
+    )
+    sign_in(client, staff)
+    url = reverse("donations:gift_list", kwargs={"organisation_id": staff.organisation.public_id})
+
+    first = client.get(url, {"currency": "JPY"})
+    second = client.get(url, {"currency": "JPY", "page": "2"})
+
+    assert len(first.context["page"].object_list) == 100
+    assert len(second.context["page"].object_list) == 1
+    assert "1000 JPY" in first.content.decode()
+    assert "currency=JPY&amp;page=2" in first.content.decode()

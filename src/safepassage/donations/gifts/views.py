@@ -3,6 +3,7 @@
 import uuid
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,6 +32,14 @@ from safepassage.site.access_policy import public, requires_permission
 VIEW_GIFT = "donations.view_gift"
 ADD_GIFT = "donations.add_gift"
 REPORTING_CURRENCY = "EUR"
+PAGE_SIZE = 100
+
+
+def filter_query(request: HttpRequest) -> str:
+    """The list's filters as a query string, without the page number."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def _webhook_error(error: GiftError) -> JsonResponse:
@@ -87,8 +96,8 @@ def gift_list_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResp
         {
             "organisation": organisation,
             "form": form,
-            "gifts": gifts,
-            "query": request.GET.urlencode(),
+            "page": Paginator(gifts, PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": filter_query(request),
             "can_add": user.has_perm(ADD_GIFT, organisation),
         },
     )

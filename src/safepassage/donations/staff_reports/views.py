@@ -2,12 +2,14 @@
 
 import uuid
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from safepassage.accounts.selectors import current_user
+from safepassage.donations.gifts.views import PAGE_SIZE, filter_query
 from safepassage.donations.staff_reports import actions, selectors
 from safepassage.donations.staff_reports.forms import PledgeFilterForm
 from safepassage.organisations.access import access_organisation
@@ -33,14 +35,16 @@ def pledge_list_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpRe
     )
     form = _filter_form(request, organisation)
     pledges = selectors.list_pledges(organisation=organisation, filters=form.filters())
+    page = Paginator(pledges, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "donations/staff_reports/pledge_list.html",
         {
             "organisation": organisation,
             "form": form,
-            "rows": selectors.with_balances(pledges=pledges),
-            "query": request.GET.urlencode(),
+            "page": page,
+            "rows": selectors.with_balances(pledges=page.object_list),
+            "query": filter_query(request),
         },
     )
 
