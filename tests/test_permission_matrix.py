@@ -21,8 +21,8 @@ from safepassage.events.models import Event
 from tests.cases.factories import clear_case_for
 from tests.donations.factories import matrix_campaign
 from tests.donations.gift_factories import matrix_gift
-from tests.events.factories import matrix_event
 from tests.donations.pledges.factories import matrix_confirm_token, matrix_manage_token
+from tests.events.factories import matrix_event
 from tests.factories import OrganisationFactory, StaffMember, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
