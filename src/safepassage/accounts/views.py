@@ -3,7 +3,8 @@
 from typing import Any
 
 import segno
-from django.contrib.auth import authenticate, login, logout
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +19,13 @@ from safepassage.accounts.errors import (
     InvitationForExistingAccount,
     InvitationInvalid,
 )
-from safepassage.accounts.forms import EnrolmentForm, LoginForm, NewAccountForm, SecondFactorForm
+from safepassage.accounts.forms import (
+    ChangePasswordForm,
+    EnrolmentForm,
+    LoginForm,
+    NewAccountForm,
+    SecondFactorForm,
+)
 from safepassage.accounts.key_session import forget_private_key, remember_private_key
 from safepassage.accounts.middleware import mark_signed_in
 from safepassage.accounts.models import User
@@ -29,7 +36,12 @@ from safepassage.accounts.selectors import (
 )
 from safepassage.accounts.tokens import read_invitation_token
 from safepassage.audit.actions import Outcome
-from safepassage.cases.key_actions import unlock_staff_keys
+from safepassage.cases.errors import CasesError
+from safepassage.cases.key_actions import (
+    check_change_password,
+    do_change_password,
+    unlock_staff_keys,
+)
 from safepassage.site.access_policy import password_verified, public, staff
 
 RECOVERY_CODES_SESSION_KEY = "safepassage_new_recovery_codes"
@@ -232,3 +244,23 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}
     )
+
+
+@staff
+@require_http_methods(["GET", "POST"])
+def change_password_view(request: HttpRequest) -> HttpResponse:
+    """Change the password; the private key is re-wrapped under the new one (SR-06)."""
+    user = current_user(request)
+    form = ChangePasswordForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        old, new = form.cleaned_data["old_password"], form.cleaned_data["new_password"]
+        try:
+            check_change_password(user=user, old_password=old)
+            do_change_password(user=user, old_password=old, new_password=new)
+        except CasesError as error:
+            form.add_error("old_password", str(error.message))
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, _("Your password is changed; your keys now open with it."))
+            return redirect("accounts:security")
+    return render(request, "accounts/change_password.html", {"form": form})

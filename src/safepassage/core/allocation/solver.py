@@ -189,13 +189,7 @@ def solve(
         status = PlanStatus.TIMEOUT
     else:
         status = PlanStatus.FEASIBLE
-    polished = PackingState(instance)
-    for assignment in search.best:
-        polished.commit(assignment)
-    polished.polish_cash()
-    plan = build_plan(
-        instance, list(polished.assignments.values()), status=status, bound=search.bound
-    )
+    plan = build_plan(instance, search.best, status=status, bound=search.bound)
     search.report("done")
     return _checked(problem, plan, baseline)
 
@@ -458,11 +452,10 @@ def _run_aggregated(search: _Search) -> None:
     capacity = program_capacities(instance)[0]
     for row, miles in zip(aggregated.program_rows, capacity, strict=True):
         session.highs.changeRowBounds(row, -INFINITY, float(miles))
-    for round_number in range(CUT_ROUNDS):
-        if search.remaining() < 0.3 * search.time_limit:
+    for _ in range(CUT_ROUNDS):
+        if search.remaining() < 0.4 * search.time_limit:
             break
-        share = 0.35 if round_number == 0 else 0.3
-        relaxation = session.run(time_limit=search.remaining() * share)
+        relaxation = session.run(time_limit=search.remaining() * 0.2)
         if relaxation.values is None or not relaxation.optimal:
             break
         search.tighten(relaxation.bound)
