@@ -249,6 +249,39 @@ class PackingState:
                     total += next(t for p, _, t in fare.payments if p == program)
         return total
 
+    def polish_cash(self) -> None:
+        """Objective (2) without touching (1): pay cash tickets from pledges where they fit.
+
+        Each served request with cash tickets is taken out, its cash tickets are moved to
+        the best-fitting pledge whose tax is below the cash price, and it is put back; if
+        the new version does not fit, the old one is restored.
+        """
+        for request_index in sorted(self.assignments):
+            old = self.assignments[request_index]
+            if all(CASH not in payers for payers in old.payers):
+                continue
+            option = self.instance.requests[request_index].options[old.option]
+            self.release(request_index)
+            payers = [list(row) for row in old.payers]
+            for fare_index, fare in enumerate(option.fares):
+                for traveller, pledge in enumerate(payers[fare_index]):
+                    if pledge != CASH or fare.cash_price is None:
+                        continue
+                    for program, miles, tax in sorted(fare.payments, key=lambda p: p[2]):
+                        if tax >= fare.cash_price:
+                            break
+                        candidate = self._find(program, miles)
+                        if candidate != CASH:
+                            payers[fare_index][traveller] = candidate
+                            break
+            new = Assignment(
+                request=request_index,
+                option=old.option,
+                payers=tuple(tuple(row) for row in payers),
+            )
+            if not self.try_commit(new):
+                self.commit(old)
+
     def weighted_travellers(self) -> float:
         """Objective (1) of the current assignments."""
         return sum(self.instance.requests[index].weight for index in self.assignments)

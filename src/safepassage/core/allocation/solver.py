@@ -72,10 +72,14 @@ REPRICE_ROUNDS = 12
 CAPACITY_ROUNDS = 10
 """LP re-solves with capacities moved toward what packing used (see _pack_with_...)."""
 
-CAPACITY_SHARE = 0.35
+CAPACITY_SHARE = 0.5
 """Share of the remaining time the capacity rounds may take."""
 
 CUT_ROUNDS = 8
+
+CUT_COLUMN_LIMIT = 100_000
+"""Above this many columns a cut round's re-solve takes longer than it is worth (measured
+at 20,000 x 5,000: it did not finish in 10 s), so the bound is the uncut LP's."""
 """Rounds of cut separation on the aggregated LP (each re-solve is warm-started)."""
 
 AGGREGATED_MILP_LIMIT = 5_000
@@ -189,7 +193,13 @@ def solve(
         status = PlanStatus.TIMEOUT
     else:
         status = PlanStatus.FEASIBLE
-    plan = build_plan(instance, search.best, status=status, bound=search.bound)
+    polished = PackingState(instance)
+    for assignment in search.best:
+        polished.commit(assignment)
+    polished.polish_cash()
+    plan = build_plan(
+        instance, list(polished.assignments.values()), status=status, bound=search.bound
+    )
     search.report("done")
     return _checked(problem, plan, baseline)
 
@@ -452,10 +462,12 @@ def _run_aggregated(search: _Search) -> None:
     capacity = program_capacities(instance)[0]
     for row, miles in zip(aggregated.program_rows, capacity, strict=True):
         session.highs.changeRowBounds(row, -INFINITY, float(miles))
-    for _ in range(CUT_ROUNDS):
-        if search.remaining() < 0.4 * search.time_limit:
+    rounds = CUT_ROUNDS if aggregated.model.num_columns <= CUT_COLUMN_LIMIT else 0
+    for round_number in range(rounds):
+        if search.remaining() < 0.3 * search.time_limit:
             break
-        relaxation = session.run(time_limit=search.remaining() * 0.2)
+        share = 0.35 if round_number == 0 else 0.3
+        relaxation = session.run(time_limit=search.remaining() * share)
         if relaxation.values is None or not relaxation.optimal:
             break
         search.tighten(relaxation.bound)
