@@ -21,6 +21,7 @@ from safepassage.events.models import Event
 from tests.cases.factories import clear_case_for
 from tests.donations.factories import matrix_campaign
 from tests.donations.gift_factories import matrix_gift
+from tests.donations.pledges.factories import matrix_confirm_token, matrix_manage_token
 from tests.events.factories import matrix_event
 from tests.factories import OrganisationFactory, StaffMember, make_staff, sign_in
 
@@ -150,6 +151,22 @@ MATRIX: dict[str, dict[str, Cell]] = {
         | dict.fromkeys(ROLES[4:7], 403)
         | {"other_organisation_admin": 404},
     ),
+    # Pledges (issue 3): the donor's pages are public, reached by signed links.
+    **dict.fromkeys(
+        (
+            "donations:pledge",
+            "donations:pledge_for_campaign",
+            "donations:pledge_sent",
+            "donations:pledge_confirm",
+            "donations:pledge_manage",
+            "donations:pledge_change",
+            "donations:pledge_withdraw",
+        ),
+        dict.fromkeys(ROLES, A),
+    ),
+    "donations:pledge_forecast": {"anonymous": L, "password_only": T}
+    | dict.fromkeys((Role.ADMIN, Role.FUNDRAISER, "other_organisation_admin"), A)
+    | dict.fromkeys((Role.CASEWORKER, Role.TRAVEL_COORDINATOR, Role.VIEWER), 403),
 }
 
 EXPECTED_HEADERS = {
@@ -242,6 +259,12 @@ def _event(world: World) -> Event:
 
 
 URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
+    "donations:pledge_for_campaign": lambda world: {"slug": _campaign(world).slug},
+    "donations:pledge_confirm": lambda world: {"token": matrix_confirm_token()},
+    **dict.fromkeys(
+        ("donations:pledge_manage", "donations:pledge_change", "donations:pledge_withdraw"),
+        lambda world: {"token": matrix_manage_token()},
+    ),
     "donations:gift_webhook": lambda world: {"provider": "testpay"},
     **dict.fromkeys(
         (

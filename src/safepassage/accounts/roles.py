@@ -67,6 +67,12 @@ ROLE_PERMISSIONS[Role.FUNDRAISER] |= GIFT_KEEPERS
 ROLE_PERMISSIONS[Role.VIEWER] |= {"donations.view_gift", "donations.view_pledge"}
 
 
+PLEDGE_FORECASTERS = frozenset({"donations.view_pledge_forecast"})
+"""Issue 3: admins and fundraisers see the pledged miles about to expire."""
+ROLE_PERMISSIONS[Role.ADMIN] |= PLEDGE_FORECASTERS
+ROLE_PERMISSIONS[Role.FUNDRAISER] |= PLEDGE_FORECASTERS
+
+
 def permissions_for_roles(roles: set[str]) -> frozenset[str]:
     """Union of the permissions granted by ``roles``."""
     granted: set[str] = set()

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _link_from_last_email(live_server: LiveServer) -> str:
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
-    match = re.search(r"https?://\S+", mail.outbox[-1].body)
+    match = re.search(r"https?://\S+", str(mail.outbox[-1].body))
     assert match is not None
     return live_server.url + match.group(0).removeprefix(settings.SITE_BASE_URL.rstrip("/"))
 

@@ -1,0 +1,412 @@
+"""Every write of pledges. Views, tasks and (later) the travel app call these.
+
+Lock order: the pledge row (``lock_objects``), then the ledger owner (inside the
+ledger's actions), then the audit head (``record_audit_event``, always last).
+Audit events and task arguments carry the pledge's public id only, never donor data.
+"""
+
+import contextlib
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.tasks import Task
+from django.utils import timezone
+
+from safepassage.audit.actions import ANONYMOUS_ACTOR, SYSTEM_ACTOR, record_audit_event
+from safepassage.core.ledger import NothingToMoveError
+from safepassage.core.money import Miles
+from safepassage.donations.models import (
+    BookingForOthers,
+    Campaign,
+    Pledge,
+    PledgeStatus,
+    Program,
+    ProgramKind,
+)
+from safepassage.donations.pledges import sealing, tasks
+from safepassage.donations.pledges.errors import (
+    BelowMinimum,
+    BookingForOthersNotAllowed,
+    ContactWindowInvalid,
+    ExpiryTooSoon,
+    MilesSetAside,
+    NomineesRequired,
+    PledgeNotOpen,
+    ProgramNotAccepting,
+    TooManyMiles,
+    TooManyTravellers,
+    TransferPartnerNotOffered,
+    TransferPartnerOnlyForPoints,
+    TransferPartnerRequired,
+)
+from safepassage.donations.pledges.lock_objects import lock_pledge
+from safepassage.donations.pledges.selectors import (
+    committed_miles,
+    get_balance,
+    get_pledge_ref,
+    list_pledges_due_for_reminder,
+    list_pledges_past_expiry,
+)
+from safepassage.ledger import actions as ledger
+
+MAX_MILES = 50_000_000
+REMINDER_DAYS = 30
+
+
+@dataclass(frozen=True, kw_only=True)
+class PledgeTerms:
+    """What the donor asks to pledge; checked by :func:`check_pledge_terms`."""
+
+    program: Program
+    miles: int
+    expires_on: date
+    contact_before: date | None = None
+    max_travellers: int | None = None
+    transfer_partner: Program | None = None
+
+
+def _booking_rule_program(terms: PledgeTerms) -> Program:
+    """Whose booking rules count: the airline program bank points would go to."""
+    if terms.program.kind == ProgramKind.BANK_POINTS and terms.transfer_partner is not None:
+        return terms.transfer_partner
+    return terms.program
+
+
+def check_pledge_terms(*, terms: PledgeTerms, today: date) -> None:
+    """Raise the first ``PledgeError`` the terms break (program, minimum, booking rules,
+    transfer partner, dates)."""
+    program = terms.program
+    if not program.is_active:
+        raise ProgramNotAccepting
+    if program.kind == ProgramKind.BANK_POINTS:
+        if terms.transfer_partner is None:
+            raise TransferPartnerRequired
+        if not program.transfer_partners.filter(airline_program=terms.transfer_partner).exists():
+            raise TransferPartnerNotOffered
+    elif terms.transfer_partner is not None:
+        raise TransferPartnerOnlyForPoints
+    if program.minimum_pledge and terms.miles < program.minimum_pledge:
+        raise BelowMinimum(minimum=program.minimum_pledge)
+    if terms.miles > MAX_MILES:
+        raise TooManyMiles
+    rules = _booking_rule_program(terms)
+    if rules.booking_for_others in {BookingForOthers.NOT_ALLOWED, BookingForOthers.FAMILY_ONLY}:
+        raise BookingForOthersNotAllowed
+    if rules.booking_for_others == BookingForOthers.NAMED_NOMINEES:
+        if not terms.max_travellers:
+            raise NomineesRequired(limit=rules.nominee_limit)
+        if rules.nominee_limit and terms.max_travellers > rules.nominee_limit:
+            raise TooManyTravellers(limit=rules.nominee_limit)
+    if terms.expires_on <= today:
+        raise ExpiryTooSoon
+    if terms.contact_before is not None and not (today <= terms.contact_before <= terms.expires_on):
+        raise ContactWindowInvalid
+
+
+def _enqueue(task_function: Task[..., None], /, **kwargs: str | int) -> None:
+    """Enqueue ``task_function`` once the current transaction commits (never on rollback)."""
+    transaction.on_commit(partial(task_function.enqueue, **kwargs))
+
+
+def do_submit_pledge(
+    *,
+    submission_token: str,
+    terms: PledgeTerms,
+    donor_name: str,
+    email: str,
+    is_anonymous: bool,
+    campaign: Campaign | None,
+    language: str,
+) -> tuple[Pledge, bool]:
+    """Store an unconfirmed pledge and e-mail the confirmation link, once per form token.
+
+    A second submission with the same token (double click, retry after a timeout)
+    returns the first pledge with ``False`` and sends nothing. Terms must have been
+    checked with :func:`check_pledge_terms`.
+    """
+    existing = Pledge.objects.filter(submission_token=submission_token).first()
+    if existing is not None:
+        return existing, False
+    pledge_id = uuid.uuid4()
+    # A campaign's pledge page does not say which of its events the donor came from;
+    # record the event only when the campaign has exactly one.
+    events = list(campaign.events.all()[:2]) if campaign is not None else []
+    event = events[0] if len(events) == 1 else None
+    try:
+        with transaction.atomic():
+            pledge = Pledge.objects.create(
+                public_id=pledge_id,
+                program=terms.program,
+                transfer_partner=terms.transfer_partner,
+                campaign=campaign,
+                event=event,
+                miles=terms.miles,
+                expires_on=terms.expires_on,
+                contact_before=terms.contact_before,
+                max_travellers=terms.max_travellers,
+                is_anonymous=is_anonymous,
+                donor_name_envelope=(
+                    sealing.seal_pledge_value(
+                        pledge_id=str(pledge_id), field=sealing.NAME, text=donor_name
+                    )
+                    if donor_name
+                    else None
+                ),
+                donor_email_envelope=sealing.seal_pledge_value(
+                    pledge_id=str(pledge_id), field=sealing.EMAIL, text=email
+                ),
+                submission_token=submission_token,
+                created_on=timezone.localdate(),
+            )
+            record_audit_event(
+                actor_ref=ANONYMOUS_ACTOR,
+                action="pledge.submitted",
+                object_type="pledge",
+                object_ref=str(pledge_id),
+            )
+            _enqueue(tasks.send_pledge_confirmation, pledge_id=str(pledge_id), language=language)
+    except IntegrityError:
+        # The same token won a race in another request: that pledge is this one.
+        existing = Pledge.objects.filter(submission_token=submission_token).first()
+        if existing is None:
+            raise
+        return existing, False
+    return pledge, True
+
+
+def do_confirm_pledge(*, pledge_id: uuid.UUID, language: str) -> Pledge:
+    """Confirm the e-mail address and post the pledged miles to the ledger (once)."""
+    with transaction.atomic():
+        pledge = lock_pledge(pledge_id=pledge_id)
+        if pledge.status != PledgeStatus.UNCONFIRMED:
+            return pledge
+        ledger.do_pledge_miles(
+            pledge=get_pledge_ref(pledge=pledge),
+            amount=Miles(amount=pledge.miles, program=pledge.program.code),
+            idempotency_key=f"pledge-confirm:{pledge.public_id}",
+            reference=f"pledge:{pledge.public_id}",
+            actor_ref=ANONYMOUS_ACTOR,
+        )
+        pledge.status = PledgeStatus.CONFIRMED
+        pledge.confirmed_on = timezone.localdate()
+        pledge.save(update_fields=["status", "confirmed_on"])
+        record_audit_event(
+            actor_ref=ANONYMOUS_ACTOR,
+            action="pledge.confirmed",
+            object_type="pledge",
+            object_ref=str(pledge.public_id),
+        )
+        _enqueue(tasks.send_pledge_manage_link, pledge_id=str(pledge.public_id), language=language)
+    return pledge
+
+
+def check_change_pledge(*, pledge: Pledge, miles: int, expires_on: date, today: date) -> None:
+    """Refuse a change the program rules or the ledger do not allow."""
+    if pledge.status != PledgeStatus.CONFIRMED:
+        raise PledgeNotOpen
+    check_pledge_terms(
+        terms=PledgeTerms(
+            program=pledge.program,
+            miles=miles,
+            expires_on=expires_on,
+            contact_before=None,  # not changed here; clipped to the new expiry on save
+            max_travellers=pledge.max_travellers,
+            transfer_partner=pledge.transfer_partner,
+        ),
+        today=today,
+    )
+    balance = get_balance(pledge=pledge)
+    set_aside = balance.reserved.amount + balance.redeemed.amount
+    if miles < set_aside:
+        raise MilesSetAside(committed=set_aside)
+
+
+def do_change_pledge(
+    *, pledge_id: uuid.UUID, miles: int, expires_on: date, change_token: str
+) -> Pledge:
+    """Set the pledge's total to ``miles`` (a top-up, or a withdrawal of available miles)
+    and its expiry date. Idempotent per ``change_token`` (one per rendered form)."""
+    with transaction.atomic():
+        pledge = lock_pledge(pledge_id=pledge_id)
+        check_change_pledge(
+            pledge=pledge, miles=miles, expires_on=expires_on, today=timezone.localdate()
+        )
+        ref = get_pledge_ref(pledge=pledge)
+        committed = committed_miles(balance=get_balance(pledge=pledge))
+        key = f"pledge-change:{pledge.public_id}:{change_token}"
+        if miles > committed:
+            ledger.do_pledge_miles(
+                pledge=ref,
+                amount=Miles(amount=miles - committed, program=ref.program),
+                idempotency_key=key,
+                reference=f"pledge:{pledge.public_id}",
+                actor_ref=ANONYMOUS_ACTOR,
+            )
+        elif miles < committed:
+            ledger.do_withdraw_miles(
+                pledge=ref,
+                amount=Miles(amount=committed - miles, program=ref.program),
+                idempotency_key=key,
+                reference=f"pledge:{pledge.public_id}",
+                actor_ref=ANONYMOUS_ACTOR,
+            )
+        pledge.miles = miles
+        pledge.expires_on = expires_on
+        if pledge.contact_before and pledge.contact_before > expires_on:
+            pledge.contact_before = expires_on
+        pledge.save(update_fields=["miles", "expires_on", "contact_before"])
+        record_audit_event(
+            actor_ref=ANONYMOUS_ACTOR,
+            action="pledge.changed",
+            object_type="pledge",
+            object_ref=str(pledge.public_id),
+        )
+    return pledge
+
+
+def _forget_donor_if_done(pledge: Pledge) -> None:
+    """Erase the donor's sealed name and address once nothing can involve them again:
+    no miles reserved for a traveller (SR-32, data minimisation)."""
+    if get_balance(pledge=pledge).reserved.amount == 0:
+        pledge.donor_name_envelope = None
+        pledge.donor_email_envelope = None
+
+
+def do_withdraw_pledge(*, pledge_id: uuid.UUID) -> Pledge:
+    """Withdraw the pledge: its available miles go to ``withdrawn`` in the ledger.
+
+    Miles already reserved for a traveller stay reserved until the travel team releases
+    them. Withdrawing twice changes nothing. With nothing reserved, the donor's sealed
+    name and address are erased.
+    """
+    with transaction.atomic():
+        pledge = lock_pledge(pledge_id=pledge_id)
+        if pledge.status in {PledgeStatus.WITHDRAWN, PledgeStatus.EXPIRED}:
+            return pledge
+        if pledge.status == PledgeStatus.CONFIRMED:
+            with contextlib.suppress(NothingToMoveError):
+                ledger.do_withdraw_miles(
+                    pledge=get_pledge_ref(pledge=pledge),
+                    idempotency_key=f"pledge-withdraw:{pledge.public_id}",
+                    reference=f"pledge:{pledge.public_id}",
+                    actor_ref=ANONYMOUS_ACTOR,
+                )
+        pledge.status = PledgeStatus.WITHDRAWN
+        _forget_donor_if_done(pledge)
+        pledge.save(update_fields=["status", "donor_name_envelope", "donor_email_envelope"])
+        record_audit_event(
+            actor_ref=ANONYMOUS_ACTOR,
+            action="pledge.withdrawn",
+            object_type="pledge",
+            object_ref=str(pledge.public_id),
+        )
+    return pledge
+
+
+def do_send_expiry_reminders(*, today: date, days_ahead: int = REMINDER_DAYS) -> int:
+    """Queue one reminder per pledge and expiry date for pledges expiring soon that still
+    have available miles. Safe to run any number of times a day. Returns how many."""
+    sent = 0
+    for candidate in list_pledges_due_for_reminder(today=today, days_ahead=days_ahead):
+        with transaction.atomic():
+            pledge = lock_pledge(pledge_id=candidate.public_id)
+            if (
+                pledge.status != PledgeStatus.CONFIRMED
+                or pledge.reminded_for_expiry_on == pledge.expires_on
+                or get_balance(pledge=pledge).available.amount <= 0
+            ):
+                continue
+            pledge.reminded_for_expiry_on = pledge.expires_on
+            pledge.save(update_fields=["reminded_for_expiry_on"])
+            _enqueue(tasks.send_expiry_reminder, pledge_id=str(pledge.public_id))
+            sent += 1
+    return sent
+
+
+def do_post_expiries(*, today: date) -> int:
+    """Post the expiry of available miles of every pledge past its date (idempotent).
+
+    A pledge with no reserved miles left becomes ``expired``; one with reserved miles
+    stays confirmed until they are redeemed or released (then a later run expires the
+    released miles). Returns how many expiries were posted.
+    """
+    posted = 0
+    for candidate in list_pledges_past_expiry(today=today):
+        with transaction.atomic():
+            pledge = lock_pledge(pledge_id=candidate.public_id)
+            if pledge.status != PledgeStatus.CONFIRMED or pledge.expires_on >= today:
+                continue
+            balance = get_balance(pledge=pledge)
+            if balance.available.amount > 0:
+                result = ledger.do_expire_miles(
+                    pledge=get_pledge_ref(pledge=pledge),
+                    idempotency_key=(
+                        f"pledge-expire:{pledge.public_id}:{pledge.expires_on.isoformat()}:"
+                        f"{balance.expired.amount}"
+                    ),
+                    reference=f"pledge:{pledge.public_id}",
+                    actor_ref=SYSTEM_ACTOR,
+                )
+                posted += int(result.created)
+            if balance.reserved.amount == 0:
+                pledge.status = PledgeStatus.EXPIRED
+                _forget_donor_if_done(pledge)
+                pledge.save(update_fields=["status", "donor_name_envelope", "donor_email_envelope"])
+                record_audit_event(
+                    actor_ref=SYSTEM_ACTOR,
+                    action="pledge.expired",
+                    object_type="pledge",
+                    object_ref=str(pledge.public_id),
+                )
+    return posted
+
+
+def do_record_redemption(
+    *,
+    pledge_id: uuid.UUID,
+    miles: int,
+    travellers: int,
+    booking_ref: str,
+    actor_ref: str,
+    organisation_ref: str = "",
+) -> bool:
+    """Post that ``miles`` reserved on the pledge paid for a booking, and queue the
+    donor's impact note ("your 35,000 miles flew one person to safety").
+
+    ``booking_ref`` is the booking's public id (never a PNR or a name); the note names
+    no traveller, place or date. Idempotent per booking and pledge: returns False (and
+    sends nothing) when this redemption was already recorded. The miles must have been
+    reserved first (``InsufficientBalanceError`` otherwise).
+    """
+    with transaction.atomic():
+        pledge = lock_pledge(pledge_id=pledge_id)
+        ref = get_pledge_ref(pledge=pledge)
+        result = ledger.do_redeem_miles(
+            pledge=ref,
+            amount=Miles(amount=miles, program=ref.program),
+            idempotency_key=f"pledge-redeem:{booking_ref}:{pledge.public_id}",
+            reference=f"booking:{booking_ref}",
+            actor_ref=actor_ref,
+            organisation_ref=organisation_ref,
+        )
+        if not result.created:
+            return False
+        record_audit_event(
+            actor_ref=actor_ref,
+            action="pledge.redeemed",
+            object_type="pledge",
+            object_ref=str(pledge.public_id),
+            organisation_ref=organisation_ref,
+        )
+        today = timezone.localdate()
+        if pledge.contact_before is None or pledge.contact_before >= today:
+            _enqueue(
+                tasks.send_impact_note,
+                pledge_id=str(pledge.public_id),
+                miles=miles,
+                travellers=travellers,
+            )
+    return True

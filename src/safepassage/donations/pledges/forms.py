@@ -1,0 +1,143 @@
+"""Forms of the pledge flow; domain rules come from ``actions.check_pledge_terms``."""
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from safepassage.donations.models import Program
+from safepassage.donations.pledges.actions import (
+    MAX_MILES,
+    PledgeTerms,
+    check_change_pledge,
+    check_pledge_terms,
+)
+from safepassage.donations.pledges.errors import PledgeError, SubmissionExpired
+from safepassage.donations.pledges.selectors import list_pledge_programs, list_transfer_targets
+from safepassage.donations.pledges.tokens import read_submission_token
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ProgramChoiceField(forms.ModelChoiceField[Program]):
+    def label_from_instance(self, obj: Program) -> str:
+        if obj.minimum_pledge:
+            return str(
+                _("%(name)s (at least %(minimum)s)")
+                % {"name": obj.name, "minimum": f"{obj.minimum_pledge:,}"}
+            )
+        return obj.name
+
+
+def _add_pledge_error(form: forms.Form, error: PledgeError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, str(error.message))
+
+
+class PledgeForm(forms.Form):
+    program = ProgramChoiceField(
+        label=_("Loyalty program"), queryset=list_pledge_programs(), empty_label=None
+    )
+    transfer_partner = ProgramChoiceField(
+        label=_("For bank points: the airline program they would be transferred to"),
+        queryset=list_transfer_targets(),
+        required=False,
+        empty_label=_("Not bank points"),
+    )
+    miles = forms.IntegerField(
+        label=_("Miles or points to pledge"), min_value=1, max_value=MAX_MILES
+    )
+    expires_on = forms.DateField(
+        label=_("They expire on"),
+        widget=DateInput,
+        help_text=_("Check your program account for the date your miles expire."),
+    )
+    max_travellers = forms.IntegerField(
+        label=_("How many travellers you could book for"),
+        required=False,
+        min_value=1,
+        max_value=99,
+        help_text=_("Only for programs that book for a short list of named people."),
+    )
+    contact_before = forms.DateField(
+        label=_("Contact me only before"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Optional. We will not write to you after this date."),
+    )
+    donor_name = forms.CharField(
+        label=_("Your name"),
+        required=False,
+        max_length=120,
+        help_text=_("Optional. Stored encrypted."),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_("We send a link to confirm the pledge. Stored encrypted, never shown."),
+    )
+    is_anonymous = forms.BooleanField(
+        label=_("Keep me anonymous to the public"), required=False, initial=True
+    )
+    submission_token = forms.CharField(widget=forms.HiddenInput)
+
+    terms: PledgeTerms
+
+    def clean_submission_token(self) -> str:
+        value = read_submission_token(self.cleaned_data["submission_token"])
+        if value is None:
+            raise forms.ValidationError(str(SubmissionExpired.message), code=SubmissionExpired.code)
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        self.terms = PledgeTerms(
+            program=data["program"],
+            miles=data["miles"],
+            expires_on=data["expires_on"],
+            contact_before=data.get("contact_before"),
+            max_travellers=data.get("max_travellers"),
+            transfer_partner=data.get("transfer_partner"),
+        )
+        try:
+            check_pledge_terms(terms=self.terms, today=timezone.localdate())
+        except PledgeError as error:
+            _add_pledge_error(self, error)
+        return data
+
+
+class ChangePledgeForm(forms.Form):
+    miles = forms.IntegerField(
+        label=_("Miles or points pledged in total"), min_value=1, max_value=MAX_MILES
+    )
+    expires_on = forms.DateField(label=_("They expire on"), widget=DateInput)
+    change_token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, pledge: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pledge = pledge
+
+    def clean_change_token(self) -> str:
+        value = read_submission_token(self.cleaned_data["change_token"])
+        if value is None:
+            raise forms.ValidationError(str(SubmissionExpired.message), code=SubmissionExpired.code)
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        try:
+            check_change_pledge(
+                pledge=self.pledge,
+                miles=data["miles"],
+                expires_on=data["expires_on"],
+                today=timezone.localdate(),
+            )
+        except PledgeError as error:
+            _add_pledge_error(self, error)
+        return data

@@ -1,0 +1,132 @@
+"""Reads of pledges: ledger balances, the programs to choose from, the expiry forecast."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import F, Q, QuerySet
+
+from safepassage.core.ledger import PledgeBalance, PledgeRef
+from safepassage.donations.models import (
+    Campaign,
+    Pledge,
+    PledgeStatus,
+    Program,
+    ProgramKind,
+)
+from safepassage.ledger.selectors import get_pledge_balance, get_pledge_balances
+from safepassage.organisations.models import Organisation
+
+FORECAST_WINDOWS = (30, 90)
+
+
+def get_pledge_ref(*, pledge: Pledge) -> PledgeRef:
+    """The pledge as the ledger knows it: public id and the pledged program's code."""
+    return PledgeRef(pledge_id=str(pledge.public_id), program=pledge.program.code)
+
+
+def get_balance(*, pledge: Pledge) -> PledgeBalance:
+    """The pledge's miles per ledger bucket."""
+    return get_pledge_balance(pledge=get_pledge_ref(pledge=pledge))
+
+
+def committed_miles(*, balance: PledgeBalance) -> int:
+    """Miles still promised: available, set aside and spent (not withdrawn or expired)."""
+    return balance.available.amount + balance.reserved.amount + balance.redeemed.amount
+
+
+def list_pledge_programs() -> QuerySet[Program]:
+    """Programs a donor can pledge, by name."""
+    return Program.objects.filter(is_active=True).order_by("name")
+
+
+def list_transfer_targets() -> QuerySet[Program]:
+    """Airline programs that bank points can be transferred to."""
+    return Program.objects.filter(kind=ProgramKind.AIRLINE).order_by("name")
+
+
+def get_published_campaign(*, slug: str) -> Campaign | None:
+    return Campaign.objects.filter(slug=slug, is_published=True).first()
+
+
+@dataclass(frozen=True)
+class ForecastRow:
+    """Available miles of one program expiring within each window (days)."""
+
+    program_code: str
+    program_name: str
+    pledges: int
+    miles_by_window: dict[int, int]
+
+    @property
+    def within_30(self) -> int:
+        return self.miles_by_window.get(30, 0)
+
+    @property
+    def within_90(self) -> int:
+        return self.miles_by_window.get(90, 0)
+
+
+def forecast_expiring_miles(
+    *, organisations: Iterable[Organisation], today: date
+) -> list[ForecastRow]:
+    """Available miles of confirmed pledges expiring in the next 30 and 90 days, per program.
+
+    Counts pledges to campaigns run by ``organisations`` and pledges to no campaign (the
+    network's shared pool). Totals only: no donor, no pledge id.
+    """
+    horizon = today + timedelta(days=max(FORECAST_WINDOWS))
+    pledges = list(
+        Pledge.objects.filter(
+            status=PledgeStatus.CONFIRMED,
+            expires_on__gte=today,
+            expires_on__lte=horizon,
+        )
+        .filter(Q(campaign__isnull=True) | Q(campaign__organisation__in=list(organisations)))
+        .select_related("program")
+    )
+    balances = get_pledge_balances(pledges=[get_pledge_ref(pledge=p) for p in pledges])
+    rows: dict[str, ForecastRow] = {}
+    for pledge in pledges:
+        available = balances[str(pledge.public_id)].available.amount
+        if available <= 0:
+            continue
+        row = rows.setdefault(
+            pledge.program.code,
+            ForecastRow(
+                program_code=pledge.program.code,
+                program_name=pledge.program.name,
+                pledges=0,
+                miles_by_window=dict.fromkeys(FORECAST_WINDOWS, 0),
+            ),
+        )
+        rows[pledge.program.code] = ForecastRow(
+            program_code=row.program_code,
+            program_name=row.program_name,
+            pledges=row.pledges + 1,
+            miles_by_window={
+                window: total + (available if pledge.expires_on <= today + timedelta(window) else 0)
+                for window, total in row.miles_by_window.items()
+            },
+        )
+    return sorted(rows.values(), key=lambda row: row.program_name)
+
+
+def list_pledges_due_for_reminder(*, today: date, days_ahead: int) -> QuerySet[Pledge]:
+    """Confirmed pledges expiring within ``days_ahead`` whose donor was not yet reminded of
+    this expiry date, and who accept contact today."""
+    return (
+        Pledge.objects.filter(
+            status=PledgeStatus.CONFIRMED,
+            expires_on__gte=today,
+            expires_on__lte=today + timedelta(days=days_ahead),
+        )
+        .exclude(reminded_for_expiry_on=F("expires_on"))
+        .filter(Q(contact_before__isnull=True) | Q(contact_before__gte=today))
+        .order_by("pk")
+    )
+
+
+def list_pledges_past_expiry(*, today: date) -> QuerySet[Pledge]:
+    """Confirmed pledges whose expiry date has passed."""
+    return Pledge.objects.filter(status=PledgeStatus.CONFIRMED, expires_on__lt=today).order_by("pk")

@@ -1,0 +1,101 @@
+"""Background work of pledges (run by the django-tasks-db worker).
+
+Task arguments are public ids and numbers only: the donor's address is opened from its
+sealed envelope inside the task, so no personal data sits in the task queue (SR-05).
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from safepassage.donations.models import Pledge
+from safepassage.donations.pledges import sealing
+from safepassage.donations.pledges.tokens import make_confirm_token, make_manage_token
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_BASE_URL.rstrip("/") + path
+
+
+def _send(*, pledge: Pledge, template: str, language: str, context: dict[str, object]) -> None:
+    email = sealing.open_pledge_value(
+        pledge_id=str(pledge.public_id), field=sealing.EMAIL, envelope=pledge.donor_email_envelope
+    )
+    if not email:
+        return
+    with translation.override(language):
+        full_context = {"pledge": pledge, "miles_display": f"{pledge.miles:,}", **context}
+        subject = render_to_string(f"donations/pledges/email/{template}_subject.txt", full_context)
+        body = render_to_string(f"donations/pledges/email/{template}_body.txt", full_context)
+    send_mail(subject.strip(), body, None, [email])
+
+
+def _pledge(pledge_id: str) -> Pledge:
+    return Pledge.objects.select_related("program", "campaign").get(public_id=pledge_id)
+
+
+def _manage_link(pledge: Pledge) -> str:
+    return _absolute(
+        reverse("donations:pledge_manage", kwargs={"token": make_manage_token(pledge.public_id)})
+    )
+
+
+@task()
+def send_pledge_confirmation(*, pledge_id: str, language: str) -> None:
+    """E-mail the signed, expiring link that confirms the donor's address."""
+    pledge = _pledge(pledge_id)
+    link = _absolute(
+        reverse("donations:pledge_confirm", kwargs={"token": make_confirm_token(pledge.public_id)})
+    )
+    _send(pledge=pledge, template="confirm", language=language, context={"link": link})
+
+
+@task()
+def send_pledge_manage_link(*, pledge_id: str, language: str) -> None:
+    """E-mail the signed link to see, change or withdraw the confirmed pledge."""
+    pledge = _pledge(pledge_id)
+    _send(
+        pledge=pledge,
+        template="manage",
+        language=language,
+        context={"link": _manage_link(pledge)},
+    )
+
+
+@task()
+def send_expiry_reminder(*, pledge_id: str) -> None:
+    """Remind the donor that the pledged miles expire soon."""
+    pledge = _pledge(pledge_id)
+    _send(
+        pledge=pledge,
+        template="reminder",
+        language=settings.LANGUAGE_CODE,
+        context={"link": _manage_link(pledge)},
+    )
+
+
+@task()
+def send_impact_note(*, pledge_id: str, miles: int, travellers: int) -> None:
+    """Tell the donor what the miles did, without naming or locating anyone."""
+    pledge = _pledge(pledge_id)
+    _send(
+        pledge=pledge,
+        template="impact",
+        language=settings.LANGUAGE_CODE,
+        context={"miles_display": f"{miles:,}", "travellers": travellers},
+    )
+
+
+@task()
+def run_pledge_expiry(*, today: str = "") -> None:
+    """Daily upkeep: post expiries that are due, then queue reminders (both idempotent)."""
+    from safepassage.donations.pledges.actions import do_post_expiries, do_send_expiry_reminders
+
+    day = date.fromisoformat(today) if today else timezone.localdate()
+    do_post_expiries(today=day)
+    do_send_expiry_reminders(today=day)
