@@ -30,8 +30,9 @@ def _campaign_cash(campaign_public_id: uuid.UUID, currency: str = "EUR") -> Mone
     return get_cash_balance(owner=owner, currency=currency)
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection on PostgreSQL
 def test_a_valid_delivery_records_the_gift_its_posting_and_an_audit_event(
-    client: Client, django_capture_on_commit_callbacks
+    client: Client,
 ) -> None:
     # given: a campaign and a signed event for it
     campaign = make_campaign()
@@ -43,8 +44,7 @@ def test_a_valid_delivery_records_the_gift_its_posting_and_an_audit_event(
     )
 
     # when
-    with django_capture_on_commit_callbacks(execute=True):
-        response = deliver(client, event)
+    response = deliver(client, event)
 
     # then: one gift, exact amount and currency, posted to the campaign's cash
     assert response.status_code == 200
@@ -246,6 +246,7 @@ def test_the_same_event_id_from_another_provider_is_another_gift(client: Client)
         ({"campaign": str(uuid.UUID(int=1))}, "unknown_destination"),
         ({"campaign": None, "organisation": None}, "malformed_event"),
         ({"received_on": "yesterday"}, "malformed_event"),
+        ({"received_on": "2999-01-01"}, "malformed_event"),
         ({"donor": {"email": "not an address"}}, "malformed_event"),
         ({"donor": "Alex"}, "malformed_event"),
     ],
@@ -338,6 +339,15 @@ def test_the_webhook_needs_no_csrf_token_but_only_answers_post(client: Client) -
 
     assert deliver(csrf_client, gift_event(campaign=str(campaign.public_id))).status_code == 200
     assert client.get("/donate/gifts/webhook/testpay/").status_code == 405
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(client: Client) -> None:
+    before = written()
+
+    response = deliver(client, b"{" + b" " * (64 * 1024) + b"}")
+
+    assert response.status_code == 413
+    assert written() == before
 
 
 def test_the_body_never_reaches_the_logs(client: Client, caplog: pytest.LogCaptureFixture) -> None:

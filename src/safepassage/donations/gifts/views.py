@@ -61,7 +61,8 @@ def gift_webhook_view(request: HttpRequest, provider: str) -> HttpResponse:
     """
     if PROVIDER_PATTERN.fullmatch(provider) is None:
         return JsonResponse({"error": "unknown_provider"}, status=404)
-    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
+    length = str(request.META.get("CONTENT_LENGTH") or "0")
+    if not length.isdigit() or int(length) > MAX_BODY_BYTES:
         return JsonResponse({"error": "too_large"}, status=413)
     try:
         checked = actions.check_record_provider_gift(

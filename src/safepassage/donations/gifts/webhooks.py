@@ -199,6 +199,8 @@ def parse_gift_event(*, provider: str, body: bytes, today: datetime.date) -> Gif
         received_on = datetime.date.fromisoformat(received) if received else today
     except ValueError:
         raise MalformedGiftEvent(_("“received_on” must be a date like 2026-11-25.")) from None
+    if received_on > today + datetime.timedelta(days=1):  # a day of slack for time zones
+        raise MalformedGiftEvent(_("“received_on” is in the future."))
     donor = data.get("donor") or {}
     if not isinstance(donor, dict):
         raise MalformedGiftEvent(_("“donor” must be an object."))
