@@ -193,3 +193,23 @@ def test_an_admin_of_another_organisation_gets_404_and_no_export_is_audited(
 
     assert response.status_code == 404
     assert written() == before
+
+
+def test_campaign_totals_show_confirmed_miles_still_promised_per_program(client: Client) -> None:
+    # given: a campaign with a UA pledge (part expired), an AC pledge, and an unconfirmed one
+    staff = make_staff(Role.FUNDRAISER)
+    campaign = make_campaign(organisation=staff.organisation)
+    _united, united = _pledge(code="UA", miles=30_000, campaign=campaign)
+    _move("reserve", united, 10_000)
+    _move("expire", united)
+    _pledge(code="AC", miles=5_000, campaign=campaign)
+    _pledge(code="AC", miles=70_000, campaign=campaign, status=PledgeStatus.UNCONFIRMED)
+    sign_in(client, staff)
+
+    # when
+    response = client.get(_url("donations:gift_totals", staff.organisation.public_id))
+
+    # then: AC 5,000 and UA 10,000 (reserved; the 20,000 available expired)
+    row = next(row for row in response.context["rows"] if row.campaign == campaign)
+    assert row.miles == (Miles(amount=5_000, program="AC"), Miles(amount=10_000, program="UA"))
+    assert "10000 UA" in response.content.decode()

@@ -11,10 +11,10 @@ from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 
-from safepassage.core.ledger import OwnerKind
-from safepassage.core.money import Money
-from safepassage.donations.models import Campaign, ExchangeRate, Gift
-from safepassage.ledger.selectors import get_owner_balances
+from safepassage.core.ledger import OwnerKind, PledgeRef
+from safepassage.core.money import Miles, Money
+from safepassage.donations.models import Campaign, ExchangeRate, Gift, Pledge, PledgeStatus
+from safepassage.ledger.selectors import get_owner_balances, get_pledge_balances
 from safepassage.organisations.models import Organisation
 
 CSV_COLUMNS = (
@@ -110,6 +110,7 @@ class CampaignGiftTotals:
     held: tuple[Money, ...]
     converted: Money | None
     conversion_note: str
+    miles: tuple[Miles, ...] = ()
 
 
 def _quantized(*, amount: Decimal, currency: str) -> Money:
@@ -181,6 +182,7 @@ def get_campaign_gift_totals(
         held[account.owner_id].append(
             Money.from_minor_units(amount=amount, currency=account.unit.code)
         )
+    miles = _committed_miles_by_campaign(campaigns=campaigns)
     rows = []
     for campaign in [*campaigns, None]:
         owner_id = str(campaign.public_id) if campaign is not None else str(organisation.public_id)
@@ -196,6 +198,35 @@ def get_campaign_gift_totals(
                     rates=rates,
                 ),
                 conversion_note=note,
+                miles=miles.get(campaign.pk, ()) if campaign is not None else (),
             )
         )
     return rows
+
+
+def _committed_miles_by_campaign(*, campaigns: list[Campaign]) -> dict[int, tuple[Miles, ...]]:
+    """Miles still promised (available + reserved + redeemed) by confirmed pledges to each
+    campaign, per program, from the ledger (one query for every pledge)."""
+    pledges = list(
+        Pledge.objects.filter(campaign__in=campaigns, status=PledgeStatus.CONFIRMED).select_related(
+            "program"
+        )
+    )
+    balances = get_pledge_balances(
+        pledges=[
+            PledgeRef(pledge_id=str(pledge.public_id), program=pledge.program.code)
+            for pledge in pledges
+        ]
+    )
+    totals: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for pledge in pledges:
+        balance = balances[str(pledge.public_id)]
+        committed = balance.available.amount + balance.reserved.amount + balance.redeemed.amount
+        if pledge.campaign_id is not None:
+            totals[pledge.campaign_id][pledge.program.code] += committed
+    return {
+        campaign_id: tuple(
+            Miles(amount=amount, program=program) for program, amount in sorted(programs.items())
+        )
+        for campaign_id, programs in totals.items()
+    }
