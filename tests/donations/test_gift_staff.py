@@ -412,3 +412,25 @@ def test_the_list_pages_by_100_and_shows_amounts_with_the_currency_decimals(
     assert len(second.context["page"].object_list) == 1
     assert "1000 JPY" in first.content.decode()
     assert "currency=JPY&amp;page=2" in first.content.decode()
+
+
+def test_the_receipt_e_mail_is_plain_text_without_html_escapes() -> None:
+    from safepassage.donations.gifts.tasks import send_gift_receipt
+
+    organisation = make_staff(Role.ADMIN).organisation
+    organisation.name = "Rainbow's <Fund>"
+    organisation.save()
+    deliver(
+        Client(),
+        gift_event(
+            organisation=str(organisation.public_id),
+            donor={"name": "O'Neil", "email": "o@example.org", "anonymous": False},
+        ),
+    )
+
+    send_gift_receipt.call(gift_id=str(Gift.objects.get().public_id), language="en")
+
+    message = mail.outbox[0]
+    assert message.subject == "Your gift to Rainbow's <Fund>: receipt"
+    assert "Dear O'Neil," in message.body
+    assert "&#x27;" not in message.body
