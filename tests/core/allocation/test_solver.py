@@ -194,3 +194,35 @@ def test_the_time_limit_is_honoured_with_a_valid_plan() -> None:
     assert validate_plan(prob, plan) == ()
     assert plan.status in {PlanStatus.TIMEOUT, PlanStatus.FEASIBLE}
     assert plan.bound_weighted_travellers >= plan.totals.weighted_travellers
+
+
+def test_cash_is_not_spent_where_a_pledge_can_pay() -> None:
+    prob = problem(
+        [pledge("P1", "AC", 10000)],
+        [request("R1", 1, [[fare("F1", {"AC": 8000}, taxes={"AC": 5.6}, cash_price=100)]])],
+        cash_budget=1000.0,
+    )
+
+    for method in (SolveMethod.EXACT, SolveMethod.AGGREGATE):
+        plan = solve(prob, time_limit=5, method=method)
+
+        assert plan.totals.weighted_travellers == 1.0
+        assert [t.pledge for t in plan.served[0].tickets] == ["P1"]
+        assert str(plan.totals.cash) == "5.6"
+
+
+def test_options_with_many_fares_and_cash_are_solved_by_every_method() -> None:
+    fares = [
+        fare(f"F{i}", {"AC": 3000, "UA": 4000}, taxes={"AC": 1.5}, cash_price=50) for i in range(5)
+    ]
+    prob = problem(
+        [pledge("P1", "AC", 10000), pledge("P2", "UA", 9000, max_travellers=1)],
+        [request("R1", 2, [fares], priority=2.0)],
+        cash_budget=400.0,
+    )
+
+    for method in SolveMethod:
+        plan = solve(prob, time_limit=5, method=method)
+
+        assert validate_plan(prob, plan) == ()
+    assert solve(prob, time_limit=5).totals.weighted_travellers == 4.0

@@ -88,13 +88,13 @@ class PackingState:
         request_index: int,
         option_index: int,
         program_order: Sequence[Sequence[int]],
-        cash_allowed: Sequence[bool] | None = None,
+        cash_allowed: Sequence[bool] | bool = True,
     ) -> bool:
         """Ticket every traveller of the request on the option, or change nothing.
 
         ``program_order[f]`` lists the indexes into fare ``f``'s payments in the order to
-        try them; a cash ticket is the last resort, and only where ``cash_allowed[f]``
-        (default: everywhere).
+        try them; a cash ticket is the last resort, and only where ``cash_allowed`` (one
+        flag for every fare, or one per fare) allows it.
         """
         request = self.instance.requests[request_index]
         option = request.options[option_index]
@@ -125,7 +125,9 @@ class PackingState:
                 if (
                     fare.cash_price is not None
                     and fare.cash_price <= self.cash
-                    and (cash_allowed is None or cash_allowed[fare_index])
+                    and (
+                        cash_allowed if isinstance(cash_allowed, bool) else cash_allowed[fare_index]
+                    )
                 ):
                     self.cash -= fare.cash_price
                     log.append((CASH, 0, False, fare.cash_price))

@@ -86,9 +86,6 @@ AGGREGATED_MILP_LIMIT = 5_000
 """Above this many columns the aggregated MILP is skipped: its bound barely beats the LP's
 and the time is better spent on the pledge-level search."""
 
-NO_CASH = (False,) * 3
-"""``cash_allowed`` for an option of up to three fares: no cash tickets."""
-
 TARGET_GAP = 0.002
 """Relative gap below which the improvement search stops early."""
 
@@ -411,7 +408,7 @@ class _GuidedPacker:
                 continue
             for other in self.options_by_cost[request_index]:
                 if other != option_index and state.try_serve(
-                    request_index, other, self.program_order(request_index, other), NO_CASH
+                    request_index, other, self.program_order(request_index, other), False
                 ):
                     break
         self.fill(state, self.fill_order, allow_cash=False)
@@ -439,7 +436,7 @@ class _GuidedPacker:
                     request_index,
                     option_index,
                     self.program_order(request_index, option_index),
-                    None if allow_cash else NO_CASH,
+                    allow_cash,
                 ):
                     break
 
