@@ -126,7 +126,9 @@ def run(sizes: list[tuple[int, int, float]]) -> list[str]:
                 f"| {'yes' if result.valid and baseline.valid else 'NO'} |"
             )
             print(rows[-1], file=sys.stderr)
-            verdicts.extend(_verdicts(pledges, requests, result, gap, ratio, baseline))
+            verdicts.extend(
+                _verdicts(pledges, requests, result=result, gap=gap, ratio=ratio, baseline=baseline)
+            )
     return [
         SECTION,
         "",
@@ -161,7 +163,7 @@ def run(sizes: list[tuple[int, int, float]]) -> list[str]:
 
 
 def _verdicts(
-    pledges: int, requests: int, result: Run, gap: float, ratio: float, baseline: Run
+    pledges: int, requests: int, *, result: Run, gap: float, ratio: float, baseline: Run
 ) -> list[str]:
     size = f"{pledges:,} x {requests:,}"
     lines = []
