@@ -1,10 +1,13 @@
 """Factories for programs, campaigns and sponsor matches."""
 
 import datetime
+import importlib
 import uuid
 from decimal import Decimal
 
 import factory
+from django.apps import apps
+from django.db.models import QuerySet
 from factory.declarations import Sequence, SubFactory
 
 from safepassage.donations.models import Campaign, Gift, GiftSource, Program, SponsorMatch
@@ -67,6 +70,16 @@ def matrix_campaign(organisation: Organisation) -> Campaign:
     return campaign
 
 
+def ensure_catalogue() -> "QuerySet[Program]":
+    """The seeded catalogue, loaded again if a transactional test flushed it."""
+    if not Program.objects.filter(code="UA").exists():
+        loader = importlib.import_module(
+            "safepassage.donations.migrations.0004_load_program_catalogue"
+        )
+        loader.load(apps, None)
+    return Program.objects.all()
+
+
 def make_pledge(
     *,
     program_code: str,
@@ -77,7 +90,7 @@ def make_pledge(
 ) -> Pledge:
     """A pledge in ``status`` (as the pledge engineer's actions would leave it)."""
     return Pledge.objects.create(
-        program=Program.objects.get(code=program_code),
+        program=ensure_catalogue().get(code=program_code),
         campaign=campaign,
         event=event,
         miles=miles,

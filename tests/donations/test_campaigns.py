@@ -20,10 +20,21 @@ from safepassage.donations.cover_images import reencode_cover_image
 from safepassage.donations.errors import CoverImageInvalid, CoverImageTooLarge
 from safepassage.donations.models import Campaign
 from safepassage.donations.selectors import compute_match, get_campaign_totals, get_pledge_url
-from tests.donations.factories import CampaignFactory, make_gift, make_match, make_pledge
+from tests.donations.factories import (
+    CampaignFactory,
+    ensure_catalogue,
+    make_gift,
+    make_match,
+    make_pledge,
+)
 from tests.factories import make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _catalogue() -> None:
+    ensure_catalogue()
 
 
 @pytest.fixture(autouse=True)

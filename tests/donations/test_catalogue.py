@@ -12,9 +12,16 @@ from django.urls import reverse
 from safepassage.accounts.roles import Role
 from safepassage.audit.models import AuditEvent
 from safepassage.donations.models import FactConfidence, Program, ProgramFact, TransferPartner
+from tests.donations.factories import ensure_catalogue
 from tests.factories import make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _catalogue() -> None:
+    ensure_catalogue()
+
 
 DATA_FILE = Path("src/safepassage/donations/data/programs.json")
 PROGRAMS_IN_RESEARCH = {

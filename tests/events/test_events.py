@@ -12,11 +12,16 @@ from safepassage.accounts.roles import Role
 from safepassage.audit.models import AuditEvent
 from safepassage.events.calendar_files import CRLF, escape_text, fold_line
 from safepassage.events.models import Event, ProgrammeItem
-from tests.donations.factories import CampaignFactory, make_gift, make_pledge
+from tests.donations.factories import CampaignFactory, ensure_catalogue, make_gift, make_pledge
 from tests.events.factories import EventFactory
 from tests.factories import make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _catalogue() -> None:
+    ensure_catalogue()
 
 
 def _form(organiser_pk: int, **changes: object) -> dict[str, object]:
