@@ -434,3 +434,24 @@ def test_the_receipt_e_mail_is_plain_text_without_html_escapes() -> None:
     assert message.subject == "Your gift to Rainbow's <Fund>: receipt"
     assert "Dear O'Neil," in message.body
     assert "&#x27;" not in message.body
+
+
+def test_exports_stop_after_twenty_an_hour_and_nothing_more_is_written(client: Client) -> None:
+    # given: a viewer who exported 20 times (gifts and pledges together)
+    staff = make_staff(Role.VIEWER)
+    sign_in(client, staff)
+    for name in ("donations:gift_export", "donations:pledge_export") * 10:
+        response = client.get(
+            reverse(name, kwargs={"organisation_id": staff.organisation.public_id})
+        )
+        assert response.status_code == 200
+    before = written()
+
+    # when: once more
+    response = client.get(
+        reverse("donations:gift_export", kwargs={"organisation_id": staff.organisation.public_id})
+    )
+
+    # then
+    assert response.status_code == 429
+    assert written() == before

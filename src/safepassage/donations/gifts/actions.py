@@ -7,6 +7,7 @@ its ledger posting, the audit event and the receipt e-mail enqueued on commit.
 import datetime
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -15,12 +16,16 @@ from django.utils.translation import get_language
 
 from safepassage.accounts.models import User
 from safepassage.audit.actions import SYSTEM_ACTOR, record_audit_event
-from safepassage.core.money import Money
+from safepassage.audit.models import AuditEvent
+from safepassage.core.money import CURRENCY_MINOR_UNITS, Money
 from safepassage.donations.donor_sealing import seal_donor_value
 from safepassage.donations.gifts.errors import (
     CampaignNotRunByOrganisation,
     EventIdReused,
+    ExportLimitReached,
+    InvalidExchangeRate,
     UnknownDestination,
+    UnsupportedCurrency,
 )
 from safepassage.donations.gifts.ledger_posting import post_gift_to_ledger
 from safepassage.donations.gifts.tasks import send_gift_receipt
@@ -30,7 +35,7 @@ from safepassage.donations.gifts.webhooks import (
     parse_gift_event,
     verify_signature,
 )
-from safepassage.donations.models import Campaign, Gift, GiftSource
+from safepassage.donations.models import Campaign, ExchangeRate, Gift, GiftSource
 from safepassage.organisations.models import Organisation
 
 DONOR_NAME_FIELD = "donor_name"
@@ -235,6 +240,55 @@ def do_record_staff_gift(
             is_anonymous=not donor_name,
             recorded_by=user,
         )
+
+
+def check_record_exchange_rate(*, base_currency: str, quote_currency: str, rate: Decimal) -> None:
+    """Both currencies supported and different, the rate positive and storable."""
+    for currency in (base_currency, quote_currency):
+        if currency not in CURRENCY_MINOR_UNITS:
+            raise UnsupportedCurrency
+    if base_currency == quote_currency or not rate.is_finite() or rate <= 0:
+        raise InvalidExchangeRate
+    if rate.adjusted() >= 10 or rate != rate.quantize(Decimal(1).scaleb(-10)):  # Decimal(20, 10)
+        raise InvalidExchangeRate
+
+
+def do_record_exchange_rate(
+    *, base_currency: str, quote_currency: str, rate: Decimal, as_of: datetime.date, source: str
+) -> ExchangeRate:
+    """Record (or correct) the rate of one day, for reporting conversions only; audited."""
+    with transaction.atomic():
+        exchange_rate, _created = ExchangeRate.objects.update_or_create(
+            base_currency=base_currency,
+            quote_currency=quote_currency,
+            as_of=as_of,
+            defaults={"rate": rate, "source": source},
+        )
+        record_audit_event(
+            actor_ref=SYSTEM_ACTOR,
+            action="exchange_rate.recorded",
+            object_type="exchange_rate",
+            object_ref=f"{base_currency}-{quote_currency}-{as_of.isoformat()}",
+        )
+    return exchange_rate
+
+
+#: SR-29: exports per user per rolling hour (gifts and pledges together), counted from
+#: the audit trail. Two exports racing at the limit may both pass; the cap is a brake on
+#: bulk copying by a stolen account, not an exact quota.
+EXPORTS_PER_HOUR = 20
+EXPORT_ACTIONS = ("gifts.exported", "pledges.exported")
+
+
+def check_export_allowed(*, user: User, now: datetime.datetime) -> None:
+    """Refuse an export beyond :data:`EXPORTS_PER_HOUR` in the last hour."""
+    recent = AuditEvent.objects.filter(
+        actor=str(user.public_id),
+        action__in=EXPORT_ACTIONS,
+        occurred_at__gte=now - datetime.timedelta(hours=1),
+    ).count()
+    if recent >= EXPORTS_PER_HOUR:
+        raise ExportLimitReached
 
 
 def do_record_gift_export(*, user: User, organisation: Organisation) -> None:

@@ -57,5 +57,19 @@ class CampaignNotRunByOrganisation(GiftError):
 
 
 class EventIdReused(GiftError):
+    """The same provider event id or staff form was recorded before with other details."""
+
     code = "event_id_reused"
-    message = _("This event id was already recorded with different content.")
+    message = _("This gift was already recorded with different details.")
+
+
+class InvalidExchangeRate(GiftError):
+    code = "invalid_exchange_rate"
+    message = _(
+        "A rate needs two different currencies and a positive rate with at most ten decimal places."
+    )
+
+
+class ExportLimitReached(GiftError):
+    code = "export_limit_reached"
+    message = _("You have exported a lot in the last hour. Try again later.")

@@ -119,6 +119,10 @@ def gift_export_view(
     filters = form.filters()
     if filters is None:
         return HttpResponse(_("The filters are not valid."), status=400, content_type="text/plain")
+    try:
+        actions.check_export_allowed(user=user, now=timezone.now())
+    except GiftError as error:
+        return HttpResponse(str(error.message), status=429, content_type="text/plain")
     gifts = selectors.list_gifts(organisation=organisation, filters=filters)
     actions.do_record_gift_export(user=user, organisation=organisation)
     response = StreamingHttpResponse(

@@ -5,10 +5,13 @@ import uuid
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from safepassage.accounts.selectors import current_user
+from safepassage.donations.gifts import actions as gift_actions
+from safepassage.donations.gifts.errors import GiftError
 from safepassage.donations.gifts.views import PAGE_SIZE, filter_query
 from safepassage.donations.staff_reports import actions, selectors
 from safepassage.donations.staff_reports.forms import PledgeFilterForm
@@ -62,6 +65,10 @@ def pledge_export_view(
     filters = _filter_form(request, organisation).filters()
     if filters is None:
         return HttpResponse(_("The filters are not valid."), status=400, content_type="text/plain")
+    try:
+        gift_actions.check_export_allowed(user=user, now=timezone.now())
+    except GiftError as error:
+        return HttpResponse(str(error.message), status=429, content_type="text/plain")
     rows = selectors.with_balances(
         pledges=selectors.list_pledges(organisation=organisation, filters=filters)
     )
