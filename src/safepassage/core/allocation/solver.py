@@ -182,8 +182,11 @@ def solve(
     small = exact_model_size(instance) <= EXACT_MODEL_LIMIT
     if method == SolveMethod.EXACT or (method == SolveMethod.AUTO and small):
         _run_exact(search, share=1.0 if method == SolveMethod.EXACT else 0.6)
-    if not search.proven() and method != SolveMethod.EXACT and search.remaining() > 0:
-        _run_aggregated(search)
+    if not search.proven() and method != SolveMethod.EXACT:
+        if search.remaining() > 0:
+            _run_aggregated(search)
+        else:
+            search.timed_out = True
     if search.proven():
         status = PlanStatus.OPTIMAL
     elif search.timed_out:
