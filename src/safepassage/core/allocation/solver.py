@@ -123,10 +123,15 @@ class _Search:
     """Book-keeping shared by the phases: clock, incumbent, bound and progress reports."""
 
     def __init__(
-        self, instance: Instance, time_limit: float, progress: ProgressCallback | None
+        self,
+        instance: Instance,
+        time_limit: float,
+        progress: ProgressCallback | None,
+        *,
+        started: float,
     ) -> None:
         self.instance = instance
-        self.started = time.monotonic()
+        self.started = started
         self.deadline = self.started + time_limit
         self.time_limit = time_limit
         self.progress = progress
@@ -172,11 +177,12 @@ def solve(
     progress: ProgressCallback | None = None,
 ) -> Plan:
     """Allocate pledges to the tickets of travel requests; always returns a valid plan."""
+    started = time.monotonic()
     baseline = solve_baseline(problem)
     if method == SolveMethod.BASELINE:
         return _checked(problem, baseline, baseline)
     instance = build_instance(problem)
-    search = _Search(instance, time_limit, progress)
+    search = _Search(instance, time_limit, progress, started=started)
     search.offer(_assignments_of(instance, baseline))
     search.report("baseline")
     small = exact_model_size(instance) <= EXACT_MODEL_LIMIT
