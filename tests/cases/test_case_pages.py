@@ -306,3 +306,57 @@ def test_a_viewer_cannot_see_the_queue() -> None:
     staff = make_staff(Role.VIEWER)
 
     assert sign_in(Client(), staff).get(reverse("cases:queue")).status_code == 403
+
+
+def test_only_an_admin_on_the_case_may_approve_and_a_refusal_writes_nothing() -> None:
+    # Given a case in vetting with a caseworker and an admin on it
+    organisation, _ = keyed_organisation()
+    caseworker = make_keyed_staff(Role.CASEWORKER, organisation)
+    admin = make_keyed_staff(Role.ADMIN, organisation)
+    case = make_case(actor=caseworker)
+    Case.objects.filter(pk=case.pk).update(state="vetting")
+    sign_in_with_keys(Client(), caseworker).post(
+        reverse("cases:add_member", kwargs={"case_id": case.public_id}),
+        {"member": str(admin.user.public_id)},
+    )
+    url = reverse("cases:transition", kwargs={"case_id": case.public_id})
+    before = _writes()
+
+    # When the caseworker tries to approve
+    refused = sign_in_with_keys(Client(), caseworker).post(
+        url, {"target": "approved", "reason": "looks fine"}
+    )
+
+    # Then it is refused and nothing is written; the admin may
+    assert refused.status_code == 200
+    assert _writes() == before
+    accepted = sign_in_with_keys(Client(), admin).post(
+        url, {"target": "approved", "reason": "vetted twice"}
+    )
+    assert accepted.status_code == 302
+    case.refresh_from_db()
+    assert case.state == "approved"
+
+
+@pytest.mark.parametrize("role", [Role.FUNDRAISER, Role.VIEWER, Role.TRAVEL_COORDINATOR])
+def test_roles_without_member_management_cannot_add_or_remove_people(role: str) -> None:
+    organisation, _ = keyed_organisation()
+    owner = make_keyed_staff(Role.CASEWORKER, organisation)
+    case = make_case(actor=owner)
+    intruder = make_keyed_staff(role, organisation)
+    client = sign_in_with_keys(Client(), intruder)
+    before = _writes()
+
+    added = client.post(
+        reverse("cases:add_member", kwargs={"case_id": case.public_id}),
+        {"member": str(intruder.user.public_id)},
+    )
+    removed = client.post(
+        reverse(
+            "cases:remove_member",
+            kwargs={"case_id": case.public_id, "user_id": owner.user.public_id},
+        )
+    )
+
+    assert (added.status_code, removed.status_code) == (403, 403)
+    assert _writes() == before
