@@ -117,6 +117,21 @@ def test_a_key_reused_for_another_kind_is_refused() -> None:
         )
 
 
+def test_a_key_reused_for_another_pledge_is_refused() -> None:
+    first, second = _pledge(), _pledge()
+    _pledged(first, 20_000)
+
+    with pytest.raises(IdempotencyKeyReused):
+        actions.do_pledge_miles(
+            pledge=second,
+            amount=Miles(amount=20_000, program="UA"),
+            idempotency_key=f"pledge:{first.pledge_id}",
+            reference="pledge",
+            actor_ref=ACTOR,
+        )
+    assert get_pledge_balance(pledge=second).pledged.amount == 0
+
+
 def test_an_overdraft_is_refused_and_nothing_is_written() -> None:
     # given
     pledge = _pledge()

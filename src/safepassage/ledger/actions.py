@@ -57,11 +57,18 @@ class Posted:
     created: bool
 
 
-def _existing(*, idempotency_key: str, kind: str | None) -> Posted | None:
+def _existing(*, idempotency_key: str, kind: str | None, owners: list[OwnerKey]) -> Posted | None:
     found = get_transaction(idempotency_key=idempotency_key)
     if found is None:
         return None
     if kind is not None and found.kind != kind:
+        raise IdempotencyKeyReused
+    touched = {
+        (account.owner_kind, account.owner_id)
+        for account in found.accounts
+        if account.owner_kind is not OwnerKind.EXTERNAL
+    }
+    if not touched <= {(owner_kind, owner_id) for owner_kind, owner_id in owners}:
         raise IdempotencyKeyReused
     return Posted(transaction=found, created=False)
 
@@ -104,14 +111,15 @@ def do_post_transaction(
     ``owners`` are every pledge, fund and campaign the transaction touches; they are
     locked (primary-key order) before anything is read. If ``idempotency_key`` is
     already stored, that transaction is returned with ``created=False`` (a retried
-    request); if it was stored for another ``kind``, ``IdempotencyKeyReused``. A
+    request); if it was stored for another ``kind`` or other owners,
+    ``IdempotencyKeyReused``. A
     refusing builder's ``LedgerError`` propagates and nothing is written. Audit events
     name the transaction's public id only.
     """
     owner_list = list(owners)
     with transaction.atomic():
         lock_ledger_owners(owners=owner_list)
-        existing = _existing(idempotency_key=idempotency_key, kind=kind)
+        existing = _existing(idempotency_key=idempotency_key, kind=kind, owners=owner_list)
         if existing is not None:
             return existing
         balances = get_owner_balances(owners=owner_list)
@@ -136,7 +144,7 @@ def do_post_transaction(
         except IntegrityError:
             # The same key arrived for an owner we did not lock (e.g. a webhook event
             # recorded for another fund) and won the race: return what it stored.
-            existing = _existing(idempotency_key=idempotency_key, kind=kind)
+            existing = _existing(idempotency_key=idempotency_key, kind=kind, owners=owner_list)
             if existing is None:
                 raise
             return existing
