@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from weasyprint import CSS, HTML  # type: ignore[import-untyped]  # WeasyPrint ships no type hints
 from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]  # as above
 
@@ -54,7 +55,10 @@ def build_receipt(*, gift: Gift) -> Receipt:
 
 
 def render_receipt_html(*, receipt: Receipt) -> str:
-    return render_to_string("donations/gifts/receipt_document.html", {"receipt": receipt})
+    return render_to_string(
+        "donations/gifts/receipt_document.html",
+        {"receipt": receipt, "language": get_language() or "en"},
+    )
 
 
 def render_receipt_pdf(*, receipt: Receipt) -> bytes:
