@@ -94,8 +94,7 @@ class Pledge(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(miles__gt=0), name="pledge_miles_positive"),
             models.CheckConstraint(
-                condition=models.Q(max_travellers__isnull=True)
-                | models.Q(max_travellers__gt=0),
+                condition=models.Q(max_travellers__isnull=True) | models.Q(max_travellers__gt=0),
                 name="pledge_max_travellers_positive",
             ),
         ]
