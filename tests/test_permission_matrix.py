@@ -54,6 +54,7 @@ MATRIX: dict[str, dict[str, Cell]] = {
     "site:set_language": dict.fromkeys(ROLES, 405),
     "accounts:login": {"anonymous": A, "password_only": A} | dict.fromkeys(ROLES[2:], D),
     "accounts:two_factor": {"anonymous": L, "password_only": A} | dict.fromkeys(ROLES[2:], D),
+    "accounts:recover_with_key": dict.fromkeys(ROLES, A),
     "accounts:enrol": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], T),
     "accounts:recovery_codes": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
     "accounts:security": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),

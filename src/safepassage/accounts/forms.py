@@ -124,3 +124,48 @@ class ChangePasswordForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("new_password", error)
         return cleaned
+
+
+class RecoveryResetForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
+    )
+    personal_recovery_key = forms.CharField(
+        label=_("Personal recovery key"),
+        max_length=200,
+        help_text=_("The key starting with SPU- that you were shown when you set your password."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        max_length=1024,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 15 characters. A few unrelated words make a good password."),
+    )
+    new_password_again = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        max_length=1024,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        password = cleaned.get("new_password")
+        if password and password != cleaned.get("new_password_again"):
+            self.add_error("new_password_again", _("The two passwords differ."))
+        elif password:
+            candidate = User(email=cleaned.get("email", ""), display_name="")
+            try:
+                password_validation.validate_password(password, candidate)
+            except forms.ValidationError as error:
+                self.add_error("new_password", error)
+        return cleaned

@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("login/code/", views.two_factor_view, name="two_factor"),
+    path("login/recover/", views.recover_with_key_view, name="recover_with_key"),
     path("two-factor/set-up/", views.enrol_view, name="enrol"),
     path("two-factor/recovery-codes/", views.recovery_codes_view, name="recovery_codes"),
     path("security/", views.security_view, name="security"),

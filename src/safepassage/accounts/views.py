@@ -24,6 +24,7 @@ from safepassage.accounts.forms import (
     EnrolmentForm,
     LoginForm,
     NewAccountForm,
+    RecoveryResetForm,
     SecondFactorForm,
 )
 from safepassage.accounts.key_session import forget_private_key, remember_private_key
@@ -36,10 +37,12 @@ from safepassage.accounts.selectors import (
 )
 from safepassage.accounts.tokens import read_invitation_token
 from safepassage.audit.actions import Outcome
-from safepassage.cases.errors import CasesError
+from safepassage.cases.errors import CasesError, RecoveryResetRefused
 from safepassage.cases.key_actions import (
     check_change_password,
+    check_reset_password_with_recovery_key,
     do_change_password,
+    do_reset_password_with_recovery_key,
     unlock_staff_keys,
 )
 from safepassage.site.access_policy import password_verified, public, staff
@@ -264,3 +267,29 @@ def change_password_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your password is changed; your keys now open with it."))
             return redirect("accounts:security")
     return render(request, "accounts/change_password.html", {"form": form})
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def recover_with_key_view(request: HttpRequest) -> HttpResponse:
+    """Forgotten password: the personal recovery key and an authenticator code set a new one.
+
+    The same key pair opens again, so the user keeps their cases; every session ends. Any
+    mismatch answers with one message, whether the account exists or not (SR-15).
+    """
+    form = RecoveryResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = check_reset_password_with_recovery_key(email=data["email"], code=data["code"])
+            do_reset_password_with_recovery_key(
+                user=user,
+                personal_recovery_key=data["personal_recovery_key"],
+                new_password=data["new_password"],
+            )
+        except CasesError:
+            form.add_error(None, str(RecoveryResetRefused.message))
+        else:
+            messages.success(request, _("Your password is set. Sign in with it."))
+            return redirect("accounts:login")
+    return render(request, "accounts/recover_with_key.html", {"form": form})

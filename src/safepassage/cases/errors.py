@@ -73,3 +73,11 @@ class TransitionRefused(CasesError):
 class ReasonRequired(CasesError):
     code = "reason_required"
     message = _("Say why the state changes (at most 2,000 characters).")
+
+
+class RecoveryResetRefused(CasesError):
+    code = "recovery_reset_refused"
+    message = _(
+        "These details do not match an account. Check the e-mail address, the personal "
+        "recovery key and the code from your authenticator app."
+    )

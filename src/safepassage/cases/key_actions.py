@@ -11,11 +11,17 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safepassage.accounts.models import Membership, User
+from safepassage.accounts.models import Membership, User, new_session_epoch
 from safepassage.accounts.roles import Role
-from safepassage.audit.actions import SYSTEM_ACTOR, record_audit_event
-from safepassage.cases.errors import OrganisationKeysExist, WrongPassword, WrongRecoveryKey
+from safepassage.audit.actions import SYSTEM_ACTOR, Outcome, record_audit_event
+from safepassage.cases.errors import (
+    OrganisationKeysExist,
+    RecoveryResetRefused,
+    WrongPassword,
+    WrongRecoveryKey,
+)
 from safepassage.cases.lock_objects import lock_staff_key_pair
 from safepassage.cases.models import OrganisationKeyring, StaffKeyPair, TeamKeyCopy
 from safepassage.core.crypto import (
@@ -235,10 +241,36 @@ def do_change_password(*, user: User, old_password: str, new_password: str) -> N
         )
 
 
+def check_reset_password_with_recovery_key(*, email: str, code: str) -> User:
+    """The active user with a key pair whose authenticator accepts ``code``.
+
+    Every failure raises the same :class:`RecoveryResetRefused` (SR-15); a failure for an
+    existing account is audited against its id. The authenticator's own throttling applies.
+    """
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None or not StaffKeyPair.objects.filter(user=user).exists():
+        raise RecoveryResetRefused
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    token = code.strip().replace(" ", "")
+    if device is None or not token.isdigit() or not device.verify_token(token):
+        with transaction.atomic():
+            record_audit_event(
+                actor_ref="anonymous",
+                action="password.reset_with_recovery_key",
+                object_type="user",
+                object_ref=str(user.public_id),
+                outcome=Outcome.FAILURE,
+            )
+        raise RecoveryResetRefused
+    return user
+
+
 def do_reset_password_with_recovery_key(
     *, user: User, personal_recovery_key: str, new_password: str
 ) -> None:
     """Reset without the old password: the personal recovery key re-opens the same key pair.
+
+    Every session of the user ends (new session epoch).
 
     An e-mail reset alone restores nothing (SR-06); without the recovery key an organisation
     recovery holder must re-grant the user's cases to a new key pair.
@@ -256,7 +288,8 @@ def do_reset_password_with_recovery_key(
             raise WrongRecoveryKey from None
         locked.save(update_fields=["password_envelope"])
         user.set_password(new_password)
-        user.save(update_fields=["password"])
+        user.session_epoch = new_session_epoch()
+        user.save(update_fields=["password", "session_epoch"])
         record_audit_event(
             actor_ref=_actor(user),
             action="password.reset_with_recovery_key",
