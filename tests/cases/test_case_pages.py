@@ -360,3 +360,39 @@ def test_roles_without_member_management_cannot_add_or_remove_people(role: str) 
 
     assert (added.status_code, removed.status_code) == (403, 403)
     assert _writes() == before
+
+
+def test_a_travel_coordinator_on_the_case_holds_only_the_travel_key() -> None:
+    # Given a case in documents/visa and a travel coordinator put on it
+    organisation, _ = keyed_organisation()
+    caseworker = make_keyed_staff(Role.CASEWORKER, organisation)
+    coordinator = make_keyed_staff(Role.TRAVEL_COORDINATOR, organisation)
+    case = make_case(actor=caseworker, full_name="Secret Identity", story="Secret story")
+    Case.objects.filter(pk=case.pk).update(state="documents_visa")
+    sign_in_with_keys(Client(), caseworker).post(
+        reverse("cases:add_member", kwargs={"case_id": case.public_id}),
+        {"member": str(coordinator.user.public_id)},
+    )
+
+    # When the coordinator opens the case and plans the travel
+    client = sign_in_with_keys(Client(), coordinator)
+    detail = reverse("cases:detail", kwargs={"case_id": case.public_id})
+    page = client.get(detail).content.decode()
+    moved = client.post(
+        reverse("cases:transition", kwargs={"case_id": case.public_id}),
+        {"target": "travel_planned", "reason": "Route via IST booked on hold"},
+    )
+
+    # Then they held only the travel-passenger key and read no identity or story
+    groups = set(
+        CaseGroupKey.objects.filter(case=case, user=coordinator.user).values_list(
+            "group", flat=True
+        )
+    )
+    assert groups == {SensitiveGroup.TRAVEL_PASSENGER.value}
+    assert "Secret Identity" not in page
+    assert "Secret story" not in page
+    assert moved.status_code == 302
+    # And the caseworker still reads the reason the coordinator sealed
+    caseworker_page = sign_in_with_keys(Client(), caseworker).get(detail).content.decode()
+    assert "Route via IST booked on hold" in caseworker_page

@@ -263,13 +263,15 @@ def check_transition_case(*, actor: User, case: Case, target: str, reason: str) 
 def do_transition_case(
     *, actor: User, key_pair: KeyPair, case: Case, target: str, reason: str
 ) -> CaseTransition:
-    """Move the case to ``target``; record who, when (day) and why (sealed, narrative key).
+    """Move the case to ``target``; record who, when (day) and why (sealed: narrative key, or
+    travel-passenger key for an actor holding only that).
 
     Re-checks the move under the row lock, so two concurrent moves cannot both pass.
     """
-    narrative = unwrap_user_group_key(
-        case=case, user=actor, key_pair=key_pair, group=SensitiveGroup.NARRATIVE
-    )
+    keys = unwrap_user_group_keys(case=case, user=actor, key_pair=key_pair)
+    reason_key = keys.get(SensitiveGroup.NARRATIVE) or keys.get(SensitiveGroup.TRAVEL_PASSENGER)
+    if reason_key is None:
+        raise NoCaseKey
     with transaction.atomic():
         locked = lock_case(case=case)
         check_transition_case(actor=actor, case=locked, target=target, reason=reason)
@@ -279,9 +281,10 @@ def do_transition_case(
             source=locked.state,
             target=target,
             made_on=timezone.localdate(),
+            reason_group=reason_key.group.value,
         )
         transition.reason = seal_text(
-            key=narrative,
+            key=reason_key,
             context=context(
                 model="cases.CaseTransition", field="reason", row_id=transition.public_id
             ),
@@ -355,10 +358,27 @@ def check_add_case_member(*, case: Case, member: User) -> None:
     _public_key_of(member)
 
 
+GROUPS_BY_ROLE: dict[str, frozenset[SensitiveGroup]] = {
+    case_workflow.ADMIN: frozenset(SensitiveGroup),
+    case_workflow.CASEWORKER: frozenset(SensitiveGroup),
+    case_workflow.TRAVEL_COORDINATOR: frozenset({SensitiveGroup.TRAVEL_PASSENGER}),
+}
+"""The sensitive groups each role receives when put on a case (SR-26): a travel coordinator
+books travel and never reads identity, contacts, whereabouts or the story."""
+
+
 def do_add_case_member(*, actor: User, key_pair: KeyPair, case: Case, member: User) -> None:
-    """Give ``member`` every group key the actor holds for this case (re-wrapped to them)."""
+    """Give ``member`` the group keys their role may hold (``GROUPS_BY_ROLE``), re-wrapped from
+    the actor's own copies."""
     member_public = _public_key_of(member)
-    keys = unwrap_user_group_keys(case=case, user=actor, key_pair=key_pair)
+    allowed = GROUPS_BY_ROLE.get(
+        role_in(user=member, organisation=case.organisation) or "", frozenset()
+    )
+    keys = {
+        group: key
+        for group, key in unwrap_user_group_keys(case=case, user=actor, key_pair=key_pair).items()
+        if group in allowed
+    }
     with transaction.atomic():
         CaseMember.objects.create(case=case, user=member, added_on=timezone.localdate())
         CaseGroupKey.objects.bulk_create(

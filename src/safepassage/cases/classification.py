@@ -62,6 +62,7 @@ FIELD_CLASSES: dict[str, dict[str, tuple[FieldClass, SensitiveGroup | None]]] = 
         "target": (W, None),
         "made_on": (W, None),
         "reason": (S, SensitiveGroup.NARRATIVE),
+        "reason_group": (W, None),
     },
     "HouseholdMember": {
         "id": (W, None),

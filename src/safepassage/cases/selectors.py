@@ -8,10 +8,10 @@ from django.db.models import Exists, OuterRef, QuerySet
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import ROLE_PERMISSIONS
 from safepassage.cases.key_actions import CASE_TEAM_ROLES
-from safepassage.cases.models import Case, CaseMember, CaseState
+from safepassage.cases.models import Case, CaseMember, CaseState, CaseTransition
 from safepassage.cases.sealing import CASE_GROUPS, context, open_json, unwrap_user_group_keys
 from safepassage.core import case_workflow
-from safepassage.core.crypto import CryptoError, KeyPair, SensitiveGroup, open_text
+from safepassage.core.crypto import CryptoError, GroupKey, KeyPair, SensitiveGroup, open_text
 
 CASE_ROLES = CASE_TEAM_ROLES | {case_workflow.TRAVEL_COORDINATOR}
 """Roles that can be put on a case."""
@@ -141,19 +141,22 @@ def read_case_contents(*, case: Case, user: User, key_pair: KeyPair) -> CaseCont
             actor=transition.actor.display_name,
             source=transition.get_source_display(),
             target=transition.get_target_display(),
-            reason=open_text(
-                key=narrative,
-                context=context(
-                    model="cases.CaseTransition", field="reason", row_id=transition.public_id
-                ),
-                envelope=bytes(transition.reason),
-            )
-            if narrative is not None
-            else "",
+            reason=_open_reason(transition=transition, keys=keys),
         )
         for transition in case.transitions.select_related("actor").order_by("made_on", "pk")
     ]
     return CaseContents(groups=groups, notes=notes, household=household, transitions=transitions)
+
+
+def _open_reason(*, transition: CaseTransition, keys: dict[SensitiveGroup, GroupKey]) -> str:
+    key = keys.get(SensitiveGroup(transition.reason_group))
+    if key is None:
+        return ""
+    return open_text(
+        key=key,
+        context=context(model="cases.CaseTransition", field="reason", row_id=transition.public_id),
+        envelope=bytes(transition.reason),
+    )
 
 
 def list_case_members(*, case: Case) -> QuerySet[CaseMember]:

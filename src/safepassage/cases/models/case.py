@@ -134,7 +134,11 @@ class CaseMember(models.Model):
 
 
 class CaseTransition(models.Model):
-    """Who moved a case from which state to which, on which day, and why (reason sealed)."""
+    """Who moved a case from which state to which, on which day, and why.
+
+    The reason is sealed under the narrative key, or under the travel-passenger key when the
+    actor holds only that one (a travel coordinator); ``reason_group`` says which.
+    """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
@@ -143,6 +147,7 @@ class CaseTransition(models.Model):
     target = models.CharField(max_length=32, choices=CaseState.choices)
     made_on = models.DateField()
     reason = models.BinaryField()
+    reason_group = models.CharField(max_length=32, default="narrative")
 
     class Meta:
         verbose_name = _("case transition")
