@@ -92,6 +92,12 @@ MATRIX: dict[str, dict[str, Cell]] = {
     "donations:sponsor_match_add": {"anonymous": L, "password_only": T}
     | dict.fromkeys(ROLES[3:7], 403)
     | {Role.ADMIN: A, Role.FUNDRAISER: A, "other_organisation_admin": 404},
+    "donations:campaign_cover_preview": {"anonymous": L, "password_only": T}
+    | dict.fromkeys(ROLES[3:7], 403)
+    | {Role.ADMIN: 404, Role.FUNDRAISER: 404, "other_organisation_admin": 404},
+    "donations:sponsor_match_remove": {"anonymous": L, "password_only": T}
+    | dict.fromkeys(ROLES[3:7], 403)
+    | {Role.ADMIN: 405, Role.FUNDRAISER: 405, "other_organisation_admin": 405},
     "events:event_list": dict.fromkeys(ROLES, A),
     "events:event": dict.fromkeys(ROLES, A),
     "events:event_tally": dict.fromkeys(ROLES, A),
@@ -292,6 +298,11 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
     "donations:campaign_edit": lambda world: {"campaign_id": _campaign(world).public_id},
     "donations:campaign_publish": lambda world: {"campaign_id": _campaign(world).public_id},
     "donations:sponsor_match_add": lambda world: {"campaign_id": _campaign(world).public_id},
+    "donations:campaign_cover_preview": lambda world: {"campaign_id": _campaign(world).public_id},
+    "donations:sponsor_match_remove": lambda world: {
+        "campaign_id": _campaign(world).public_id,
+        "match_id": "00000000-0000-4000-8000-000000000000",
+    },
     "events:event": lambda world: {"slug": _event(world).slug},
     "events:event_tally": lambda world: {"slug": _event(world).slug},
     "events:event_calendar": lambda world: {"slug": _event(world).slug},

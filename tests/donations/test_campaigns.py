@@ -243,3 +243,39 @@ def test_the_pledge_link_appears_only_when_the_pledge_page_exists() -> None:
         assert "Pledge miles or points" not in response.text
     else:
         assert f'href="{target}"' in response.text
+
+
+def test_staff_remove_a_sponsor_match_audited_and_outsiders_cannot() -> None:
+    # given a campaign with a match, its fundraiser and another organisation's admin
+    campaign = CampaignFactory.create()
+    match = make_match(campaign=campaign, ratio="1", cap="500")
+    fundraiser = make_staff(Role.FUNDRAISER, campaign.organisation)
+    url = reverse(
+        "donations:sponsor_match_remove",
+        kwargs={"campaign_id": campaign.public_id, "match_id": match.public_id},
+    )
+    # when the outsider tries, nothing changes
+    assert sign_in(Client(), make_staff(Role.ADMIN)).post(url).status_code == 404
+    assert campaign.sponsor_matches.count() == 1
+    assert not AuditEvent.objects.filter(action="sponsor_match.removed").exists()
+    # when the fundraiser removes it, it is gone and audited
+    assert sign_in(Client(), fundraiser).post(url).status_code == 302
+    assert campaign.sponsor_matches.count() == 0
+    assert AuditEvent.objects.get(action="sponsor_match.removed").object_ref == str(match.public_id)
+
+
+def test_staff_preview_the_cover_of_an_unpublished_campaign() -> None:
+    fundraiser = make_staff(Role.FUNDRAISER)
+    client = sign_in(Client(), fundraiser)
+    cover = SimpleUploadedFile("photo.jpg", _jpeg_with_exif(), content_type="image/jpeg")
+    client.post(
+        reverse("donations:campaign_create"), _form(fundraiser.organisation.pk, cover=cover)
+    )
+    campaign = Campaign.objects.get(slug="winter-appeal")
+    preview = reverse(
+        "donations:campaign_cover_preview", kwargs={"campaign_id": campaign.public_id}
+    )
+    assert client.get(preview)["Content-Type"] == "image/jpeg"
+    assert sign_in(Client(), make_staff(Role.ADMIN)).get(preview).status_code == 404
+    public = reverse("donations:campaign_cover", kwargs={"slug": campaign.slug})
+    assert Client().get(public).status_code == 404

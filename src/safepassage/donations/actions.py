@@ -203,3 +203,20 @@ def do_add_sponsor_match(
             organisation_ref=str(campaign.organisation.public_id),
         )
     return match
+
+
+def do_remove_sponsor_match(*, actor: User, campaign: Campaign, match_id: uuid.UUID) -> bool:
+    """Remove one of ``campaign``'s sponsor matches; ``False`` if it has no such match."""
+    with transaction.atomic():
+        lock_campaign(campaign_id=campaign.pk)
+        deleted, _rows = SponsorMatch.objects.filter(campaign=campaign, public_id=match_id).delete()
+        if not deleted:
+            return False
+        record_audit_event(
+            actor_ref=str(actor.public_id),
+            action="sponsor_match.removed",
+            object_type="sponsor_match",
+            object_ref=str(match_id),
+            organisation_ref=str(campaign.organisation.public_id),
+        )
+    return True

@@ -29,6 +29,16 @@ urlpatterns = [
         views.sponsor_match_add_view,
         name="sponsor_match_add",
     ),
+    path(
+        "manage/campaigns/<uuid:campaign_id>/matches/<uuid:match_id>/remove/",
+        views.sponsor_match_remove_view,
+        name="sponsor_match_remove",
+    ),
+    path(
+        "manage/campaigns/<uuid:campaign_id>/cover/",
+        views.campaign_cover_preview_view,
+        name="campaign_cover_preview",
+    ),
     *gift_urls.urlpatterns,
     *pledge_urls.urlpatterns,
     *staff_report_urls.urlpatterns,

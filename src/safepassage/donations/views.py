@@ -88,10 +88,7 @@ def campaign_view(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "donations/campaign.html", context)
 
 
-@public
-@require_http_methods(["GET"])
-def campaign_cover_view(request: HttpRequest, slug: str) -> FileResponse:
-    campaign = selectors.get_published_campaign(slug=slug)
+def _cover_response(campaign: Campaign) -> FileResponse:
     if not campaign.cover_image:
         raise Http404
     response = FileResponse(
@@ -100,6 +97,21 @@ def campaign_cover_view(request: HttpRequest, slug: str) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Disposition"] = "inline"
     return response
+
+
+@public
+@require_http_methods(["GET"])
+def campaign_cover_view(request: HttpRequest, slug: str) -> FileResponse:
+    return _cover_response(selectors.get_published_campaign(slug=slug))
+
+
+@requires_permission("donations.change_campaign")
+@require_http_methods(["GET"])
+def campaign_cover_preview_view(request: HttpRequest, campaign_id: uuid.UUID) -> FileResponse:
+    campaign = access_campaign(
+        user=current_user(request), campaign_id=campaign_id, permission="donations.change_campaign"
+    )
+    return _cover_response(campaign)
 
 
 @requires_permission("donations.view_campaign")
@@ -204,3 +216,18 @@ def sponsor_match_add_view(request: HttpRequest, campaign_id: uuid.UUID) -> Http
     return render(
         request, "donations/sponsor_match_form.html", {"form": form, "campaign": campaign}
     )
+
+
+@requires_permission("donations.change_campaign")
+@require_http_methods(["POST"])
+def sponsor_match_remove_view(
+    request: HttpRequest, campaign_id: uuid.UUID, match_id: uuid.UUID
+) -> HttpResponse:
+    user = current_user(request)
+    campaign = access_campaign(
+        user=user, campaign_id=campaign_id, permission="donations.change_campaign"
+    )
+    if not actions.do_remove_sponsor_match(actor=user, campaign=campaign, match_id=match_id):
+        raise Http404
+    messages.success(request, _("Sponsor match removed."))
+    return redirect("donations:campaign_edit", campaign_id=campaign.public_id)
