@@ -37,12 +37,11 @@ NOTES = [
     "Where the gap comes from (measured once, 2026-11-25, same machine and generator): on",
     "500 x 125 `--method exact` proves the optimum is 508 (about 29 s), so there the bound",
     "(516.8) is 1.7% above the optimum and the 10-second plan about 5% below it. The bound",
-    "is the pooled-miles LP tightened by floor/count cuts (skipped above 100,000 columns",
-    "or when under 30% of the time is left: then the bound is the plain LP's); the",
-    "primal side is greedy",
-    "packing guided by re-solved LPs plus a MILP neighbourhood search. Both sides fall short",
-    "of the 0.5% / 1% targets; the results also depend on how much CPU the shared machine",
-    "gives the process (compare the wall and CPU columns).",
+    "is the pooled-miles LP tightened by floor/count cuts (not above 100,000 columns: the",
+    "20,000 x 5,000 bound is the plain LP's); the primal side is greedy packing guided by",
+    "re-solved LPs plus a MILP neighbourhood search. Both sides fall short of the 0.5% / 1%",
+    "targets; results also depend on how much CPU the shared machine gives the process",
+    "(compare the wall and CPU columns).",
     "",
 ]
 SECTION = "## Allocator"
