@@ -147,7 +147,13 @@ MATRIX: dict[str, dict[str, Cell]] = {
     | dict.fromkeys(ROLES[4:7], 403)
     | {"other_organisation_admin": A},
     **dict.fromkeys(
-        ("cases:detail", "cases:transition", "cases:add_note", "cases:add_household_member"),
+        (
+            "cases:detail",
+            "cases:transition",
+            "cases:workflow_fields",
+            "cases:add_note",
+            "cases:add_household_member",
+        ),
         {"anonymous": L, "password_only": T, Role.ADMIN: A, Role.CASEWORKER: A}
         | {Role.TRAVEL_COORDINATOR: 404, Role.FUNDRAISER: 403, Role.VIEWER: 403}
         | {"other_organisation_admin": 404},
@@ -320,6 +326,7 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
         (
             "cases:detail",
             "cases:transition",
+            "cases:workflow_fields",
             "cases:add_note",
             "cases:add_household_member",
             "cases:add_member",

@@ -396,3 +396,38 @@ def test_a_travel_coordinator_on_the_case_holds_only_the_travel_key() -> None:
     # And the caseworker still reads the reason the coordinator sealed
     caseworker_page = sign_in_with_keys(Client(), caseworker).get(detail).content.decode()
     assert "Route via IST booked on hold" in caseworker_page
+
+
+def test_triage_sets_priority_and_risk_and_reorders_the_queue() -> None:
+    organisation, _ = keyed_organisation()
+    keyed = make_keyed_staff(Role.CASEWORKER, organisation)
+    first = make_case(actor=keyed)
+    second = make_case(actor=keyed)
+    client = sign_in_with_keys(Client(), keyed)
+
+    response = client.post(
+        reverse("cases:workflow_fields", kwargs={"case_id": second.public_id}),
+        {"priority": "4", "risk": "4", "origin": "grv", "destination": "de"},
+    )
+
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert (second.priority, second.risk, second.origin, second.destination) == (4, 4, "GRV", "DE")
+    page = client.get(reverse("cases:queue")).content.decode()
+    assert page.index(second.code) < page.index(first.code)
+    assert AuditEvent.objects.filter(action="case.workflow_fields_changed").count() == 1
+
+
+def test_a_travel_coordinator_not_on_the_case_cannot_triage_it() -> None:
+    organisation, _ = keyed_organisation()
+    case = make_case(actor=make_keyed_staff(Role.CASEWORKER, organisation))
+    coordinator = make_keyed_staff(Role.TRAVEL_COORDINATOR, organisation)
+    before = _writes()
+
+    response = sign_in_with_keys(Client(), coordinator).post(
+        reverse("cases:workflow_fields", kwargs={"case_id": case.public_id}),
+        {"priority": "1", "risk": "1"},
+    )
+
+    assert response.status_code == 404
+    assert _writes() == before

@@ -456,3 +456,15 @@ def do_take_case(*, actor: User, key_pair: KeyPair, case: Case) -> None:
         CaseGroupKey.objects.bulk_create(rewrapped)
         CaseGroupKey.objects.filter(case=locked, holder_kind=HolderKind.TEAM).delete()
         _audit(actor=actor, action="case.taken", case=locked)
+
+
+def do_update_workflow_fields(*, actor: User, case: Case, workflow: WorkflowFields) -> None:
+    """Set priority, risk, origin and destination (triage); clear fields, no key needed."""
+    with transaction.atomic():
+        locked = lock_case(case=case)
+        locked.priority = workflow.priority
+        locked.risk = workflow.risk
+        locked.origin = workflow.origin.upper()
+        locked.destination = workflow.destination.upper()
+        locked.save(update_fields=["priority", "risk", "origin", "destination"])
+        _audit(actor=actor, action="case.workflow_fields_changed", case=locked)

@@ -111,3 +111,19 @@ class CaseMemberForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     """A POST with nothing in it but the CSRF token."""
+
+
+class WorkflowFieldsForm(forms.Form):
+    priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int)
+    risk = forms.TypedChoiceField(label=_("Risk"), choices=Risk.choices, coerce=int)
+    origin = forms.RegexField(
+        label=_("Origin airport (IATA) or country (ISO)"),
+        regex=AIRPORT_OR_COUNTRY,
+        required=False,
+        help_text=_("Two or three letters, e.g. GRV or RU. Never a town or address."),
+    )
+    destination = forms.RegexField(
+        label=_("Destination airport (IATA) or country (ISO)"),
+        regex=AIRPORT_OR_COUNTRY,
+        required=False,
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.create_view, name="create"),
     path("<uuid:case_id>/", views.detail_view, name="detail"),
     path("<uuid:case_id>/state/", views.transition_view, name="transition"),
+    path("<uuid:case_id>/triage/", views.workflow_fields_view, name="workflow_fields"),
     path("<uuid:case_id>/notes/new/", views.note_view, name="add_note"),
     path("<uuid:case_id>/household/new/", views.household_view, name="add_household_member"),
     path("<uuid:case_id>/members/new/", views.add_member_view, name="add_member"),

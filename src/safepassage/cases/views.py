@@ -25,6 +25,7 @@ from safepassage.cases.forms import (
     HouseholdMemberForm,
     NoteForm,
     TransitionForm,
+    WorkflowFieldsForm,
 )
 from safepassage.core.crypto import KeyPair
 from safepassage.organisations.access import access_organisation
@@ -237,3 +238,24 @@ def take_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         else:
             return redirect("cases:detail", case_id=case.public_id)
     return _form_page(request, title=_("Take this request"), case=case, form=form)
+
+
+@requires_permission("cases.change_case")
+@require_http_methods(["GET", "POST"])
+def workflow_fields_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Triage: set priority, risk and the origin and destination codes."""
+    user = current_user(request)
+    case = access_case(user=user, case_id=case_id, permission="cases.change_case")
+    initial = {
+        "priority": case.priority,
+        "risk": case.risk,
+        "origin": case.origin,
+        "destination": case.destination,
+    }
+    form = WorkflowFieldsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.do_update_workflow_fields(
+            actor=user, case=case, workflow=actions.WorkflowFields(**form.cleaned_data)
+        )
+        return redirect("cases:detail", case_id=case.public_id)
+    return _form_page(request, title=_("Priority, risk and route"), case=case, form=form)
