@@ -77,6 +77,9 @@ CAPACITY_SHARE = 0.5
 
 CUT_ROUNDS = 8
 
+CUT_SHARE = 0.25
+"""Share of the remaining time the cut rounds may take."""
+
 CUT_COLUMN_LIMIT = 100_000
 """Above this many columns a cut round's re-solve takes longer than it is worth (measured
 at 20,000 x 5,000: it did not finish in 10 s), so the bound is the uncut LP's."""
@@ -461,27 +464,15 @@ def _run_aggregated(search: _Search) -> None:
     if relaxation.values is None:
         search.timed_out = True
         return
-    state, packer = _pack_with_capacity_rounds(search, aggregated, session, relaxation)
+    guide_session = session
+    if aggregated.model.num_columns <= CUT_COLUMN_LIMIT:
+        _cut_rounds(search, aggregated, session, relaxation)
+        # The heuristic LPs of the capacity rounds change capacities, so they get their
+        # own copy of the model; ``session`` keeps the true one for bounds.
+        guide_session = HighsSession(aggregated.model, integer=False)
+    state, packer = _pack_with_capacity_rounds(search, aggregated, guide_session, relaxation)
     search.offer(list(state.assignments.values()))
     search.report("packed")
-    # Back to the true capacities: from here on every LP optimum is a proven bound.
-    capacity = program_capacities(instance)[0]
-    for row, miles in zip(aggregated.program_rows, capacity, strict=True):
-        session.highs.changeRowBounds(row, -INFINITY, float(miles))
-    rounds = CUT_ROUNDS if aggregated.model.num_columns <= CUT_COLUMN_LIMIT else 0
-    for round_number in range(rounds):
-        if search.remaining() < 0.3 * search.time_limit:
-            break
-        share = 0.35 if round_number == 0 else 0.3
-        relaxation = session.run(time_limit=search.remaining() * share)
-        if relaxation.values is None or not relaxation.optimal:
-            break
-        search.tighten(relaxation.bound)
-        search.report("cuts")
-        cuts = separate_cuts(aggregated, relaxation.values)
-        if not cuts:
-            break
-        session.add_rows(cuts)
     if (
         search.gap() > TARGET_GAP
         and search.remaining() > 0
@@ -497,6 +488,30 @@ def _run_aggregated(search: _Search) -> None:
                 state = candidate
             search.offer(list(state.assignments.values()))
     _improve(search, state, packer)
+
+
+def _cut_rounds(
+    search: _Search,
+    aggregated: AggregatedModel,
+    session: HighsSession,
+    relaxation: ModelResult,
+) -> None:
+    """Tighten the proven bound: add violated cuts and re-solve (warm), a few rounds."""
+    until = time.monotonic() + CUT_SHARE * search.remaining()
+    values = relaxation.values
+    for _ in range(CUT_ROUNDS):
+        if values is None or time.monotonic() >= until:
+            break
+        cuts = separate_cuts(aggregated, values)
+        if not cuts:
+            break
+        session.add_rows(cuts)
+        tightened = session.run(time_limit=until - time.monotonic())
+        if tightened.values is None or not tightened.optimal:
+            break
+        search.tighten(tightened.bound)
+        search.report("cuts")
+        values = tightened.values
 
 
 def _pack_with_capacity_rounds(
