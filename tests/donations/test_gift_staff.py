@@ -455,3 +455,29 @@ def test_exports_stop_after_twenty_an_hour_and_nothing_more_is_written(client: C
     # then
     assert response.status_code == 429
     assert written() == before
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection on PostgreSQL
+def test_pending_receipts_are_queued_again_and_sent_once() -> None:
+    # given: a gift whose receipt task was lost (never queued), and one already sent
+    campaign = make_campaign()
+    deliver(
+        Client(), gift_event(campaign=str(campaign.public_id), donor={"email": "a@example.org"})
+    )
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
+    assert len(mail.outbox) == 1
+    lost = _record(campaign.organisation, idempotency_key="staff:lost")
+    from safepassage.donations.donor_sealing import seal_donor_value
+
+    lost.receipt_email_envelope = seal_donor_value(
+        gift_id=str(lost.public_id), field="receipt_email", text="b@example.org"
+    )
+    lost.save()
+
+    # when
+    call_command("send_pending_gift_receipts")
+    call_command("send_pending_gift_receipts")
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
+
+    # then: only the lost receipt is sent, once
+    assert [message.to for message in mail.outbox] == [["a@example.org"], ["b@example.org"]]

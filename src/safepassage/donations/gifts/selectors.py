@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -52,6 +53,15 @@ def list_gifts(*, organisation: Organisation, filters: dict[str, Any] | None) ->
     if received_until := filters.get("received_until"):
         gifts = gifts.filter(received_on__lte=received_until)
     return gifts.order_by("-received_on", "-pk")
+
+
+def list_gifts_awaiting_receipt() -> list[uuid.UUID]:
+    """Public ids of gifts holding a receipt address whose receipt was never sent."""
+    return list(
+        Gift.objects.filter(receipt_email_envelope__isnull=False, receipt_sent_on__isnull=True)
+        .order_by("pk")
+        .values_list("public_id", flat=True)
+    )
 
 
 def gift_money(gift: Gift) -> Money:
