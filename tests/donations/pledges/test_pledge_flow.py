@@ -78,6 +78,13 @@ def test_a_pledge_is_stored_sealed_and_the_confirmation_link_is_mailed() -> None
     assert mail.outbox[0].to == [DONOR_EMAIL]
     assert make_confirm_token(pledge.public_id).split(":")[0] in mail.outbox[0].body
     assert LedgerTransaction.objects.count() == 0  # nothing pledged before confirmation
+    assert pledge.language == "en"
+
+
+def test_a_pledge_made_in_russian_keeps_russian_for_its_emails() -> None:
+    Client().post(PLEDGE_URL, _form(make_program().pk), headers={"accept-language": "ru"})
+
+    assert Pledge.objects.get().language == "ru"
 
 
 def test_the_same_form_sent_twice_makes_one_pledge_and_one_email() -> None:

@@ -159,6 +159,7 @@ def do_submit_pledge(
                     pledge_id=str(pledge_id), field=sealing.EMAIL, text=email
                 ),
                 submission_token=submission_token,
+                language=language,
                 created_on=timezone.localdate(),
             )
             record_audit_event(

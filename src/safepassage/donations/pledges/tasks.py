@@ -74,7 +74,7 @@ def send_expiry_reminder(*, pledge_id: str) -> None:
     _send(
         pledge=pledge,
         template="reminder",
-        language=settings.LANGUAGE_CODE,
+        language=pledge.language,
         context={"link": _manage_link(pledge)},
     )
 
@@ -86,7 +86,7 @@ def send_impact_note(*, pledge_id: str, miles: int, travellers: int) -> None:
     _send(
         pledge=pledge,
         template="impact",
-        language=settings.LANGUAGE_CODE,
+        language=pledge.language,
         context={"miles_display": f"{miles:,}", "travellers": travellers},
     )
 
