@@ -67,6 +67,12 @@ class Pledge(models.Model):
     is_anonymous = models.BooleanField(_("anonymous to the public"), default=True)
     donor_name_envelope = models.BinaryField(null=True, blank=True, editable=False)
     donor_email_envelope = models.BinaryField(null=True, blank=True, editable=False)
+    language = models.CharField(
+        _("language for e-mails"),
+        max_length=8,
+        default="en",
+        help_text=_("The language the donor used on the pledge form."),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=PledgeStatus.choices, default=PledgeStatus.UNCONFIRMED
     )
@@ -88,8 +94,7 @@ class Pledge(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(miles__gt=0), name="pledge_miles_positive"),
             models.CheckConstraint(
-                condition=models.Q(max_travellers__isnull=True)
-                | models.Q(max_travellers__gt=0),
+                condition=models.Q(max_travellers__isnull=True) | models.Q(max_travellers__gt=0),
                 name="pledge_max_travellers_positive",
             ),
         ]
