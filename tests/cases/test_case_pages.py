@@ -431,3 +431,21 @@ def test_a_travel_coordinator_not_on_the_case_cannot_triage_it() -> None:
 
     assert response.status_code == 404
     assert _writes() == before
+
+
+def test_the_last_person_on_a_case_cannot_be_removed() -> None:
+    organisation, _ = keyed_organisation()
+    owner = make_keyed_staff(Role.CASEWORKER, organisation)
+    case = make_case(actor=owner)
+    before = _writes()
+
+    response = sign_in_with_keys(Client(), owner).post(
+        reverse(
+            "cases:remove_member",
+            kwargs={"case_id": case.public_id, "user_id": owner.user.public_id},
+        )
+    )
+
+    assert response.status_code == 200
+    assert "last person working on the case" in response.content.decode()
+    assert _writes() == before

@@ -15,6 +15,7 @@ from safepassage.accounts.models import Membership, User
 from safepassage.audit.actions import SYSTEM_ACTOR, record_audit_event
 from safepassage.cases.errors import (
     AlreadyOnCase,
+    LastCaseMember,
     NoCaseKey,
     NoKeyPair,
     NoOrganisationKeys,
@@ -399,6 +400,8 @@ def do_add_case_member(*, actor: User, key_pair: KeyPair, case: Case, member: Us
 def check_remove_case_member(*, case: Case, member: User) -> None:
     if not CaseMember.objects.filter(case=case, user=member).exists():
         raise NotOnCase
+    if not CaseMember.objects.filter(case=case).exclude(user=member).exists():
+        raise LastCaseMember
 
 
 def do_remove_case_member(*, actor: User, case: Case, member: User) -> None:

@@ -81,3 +81,11 @@ class RecoveryResetRefused(CasesError):
         "These details do not match an account. Check the e-mail address, the personal "
         "recovery key and the code from your authenticator app."
     )
+
+
+class LastCaseMember(CasesError):
+    code = "last_case_member"
+    message = _(
+        "This is the last person working on the case. Add a colleague first: otherwise only "
+        "the offline recovery key could open it."
+    )

@@ -217,9 +217,13 @@ def remove_member_view(
         raise Http404
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        actions.check_remove_case_member(case=case, member=member)
-        actions.do_remove_case_member(actor=user, case=case, member=member)
-        return redirect("cases:detail", case_id=case.public_id)
+        try:
+            actions.check_remove_case_member(case=case, member=member)
+        except CasesError as error:
+            form.add_error(None, str(error.message))
+        else:
+            actions.do_remove_case_member(actor=user, case=case, member=member)
+            return redirect("cases:detail", case_id=case.public_id)
     return _form_page(request, title=_("Remove from the case"), case=case, form=form)
 
 
