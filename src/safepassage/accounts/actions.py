@@ -106,7 +106,9 @@ def do_confirm_totp_enrolment(
 def _replace_recovery_codes(*, user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
-    codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODE_COUNT)]
+    # 12 hex digits (48 bits) in groups of four: 14 characters fit django-otp's
+    # 16-character token column (PostgreSQL enforces the limit; SQLite does not).
+    codes = ["-".join(secrets.token_hex(2) for _ in range(3)) for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
 
