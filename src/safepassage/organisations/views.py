@@ -13,6 +13,7 @@ from safepassage.accounts.errors import AccountsError
 from safepassage.accounts.forms import InvitationForm
 from safepassage.accounts.selectors import current_user, list_members
 from safepassage.organisations.access import access_organisation
+from safepassage.organisations.selectors import list_work_links
 from safepassage.site.access_policy import requires_permission
 
 
@@ -32,7 +33,12 @@ def organisation_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpR
     return render(
         request,
         "organisations/organisation.html",
-        {"organisation": organisation, "members": members, "can_invite": can_invite},
+        {
+            "organisation": organisation,
+            "members": members,
+            "can_invite": can_invite,
+            "work_links": list_work_links(user=user, organisation=organisation),
+        },
     )
 
 
