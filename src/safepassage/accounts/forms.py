@@ -1,6 +1,6 @@
 """Forms of the staff sign-in, two-factor and invitation flows."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -8,6 +8,37 @@ from django.utils.translation import gettext_lazy as _
 
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Role
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+PASSWORD_HELP = _("At least 15 characters. A few unrelated words make a good password.")
+
+
+def _new_password_field(
+    label: "StrOrPromise", *, help_text: "StrOrPromise" = ""
+) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        strip=False,
+        max_length=1024,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=help_text,
+    )
+
+
+def _check_new_password(
+    form: forms.Form, cleaned: dict[str, Any], *, field: str, again: str, user: User
+) -> None:
+    """Both entries equal and the password acceptable for ``user`` (SR-20 validators)."""
+    password = cleaned.get(field)
+    if password and password != cleaned.get(again):
+        form.add_error(again, _("The two passwords differ."))
+    elif password:
+        try:
+            password_validation.validate_password(password, user)
+        except forms.ValidationError as error:
+            form.add_error(field, error)
 
 
 class LoginForm(forms.Form):
@@ -56,19 +87,8 @@ class NewAccountForm(forms.Form):
         max_length=150,
         help_text=_("A first name or a pseudonym is enough."),
     )
-    password = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        max_length=1024,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 15 characters. A few unrelated words make a good password."),
-    )
-    password_again = forms.CharField(
-        label=_("Password again"),
-        strip=False,
-        max_length=1024,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    password = _new_password_field(_("Password"), help_text=PASSWORD_HELP)
+    password_again = _new_password_field(_("Password again"))
 
     def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -76,15 +96,8 @@ class NewAccountForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        password = cleaned.get("password")
-        if password and password != cleaned.get("password_again"):
-            self.add_error("password_again", _("The two passwords differ."))
-        elif password:
-            candidate = User(email=self.email, display_name=cleaned.get("display_name", ""))
-            try:
-                password_validation.validate_password(password, candidate)
-            except forms.ValidationError as error:
-                self.add_error("password", error)
+        candidate = User(email=self.email, display_name=cleaned.get("display_name", ""))
+        _check_new_password(self, cleaned, field="password", again="password_again", user=candidate)
         return cleaned
 
 
@@ -95,19 +108,8 @@ class ChangePasswordForm(forms.Form):
         max_length=1024,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
-    new_password = forms.CharField(
-        label=_("New password"),
-        strip=False,
-        max_length=1024,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 15 characters. A few unrelated words make a good password."),
-    )
-    new_password_again = forms.CharField(
-        label=_("New password again"),
-        strip=False,
-        max_length=1024,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    new_password = _new_password_field(_("New password"), help_text=PASSWORD_HELP)
+    new_password_again = _new_password_field(_("New password again"))
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -115,14 +117,9 @@ class ChangePasswordForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        password = cleaned.get("new_password")
-        if password and password != cleaned.get("new_password_again"):
-            self.add_error("new_password_again", _("The two passwords differ."))
-        elif password:
-            try:
-                password_validation.validate_password(password, self.user)
-            except forms.ValidationError as error:
-                self.add_error("new_password", error)
+        _check_new_password(
+            self, cleaned, field="new_password", again="new_password_again", user=self.user
+        )
         return cleaned
 
 
@@ -143,29 +140,13 @@ class RecoveryResetForm(forms.Form):
         max_length=16,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
-    new_password = forms.CharField(
-        label=_("New password"),
-        strip=False,
-        max_length=1024,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 15 characters. A few unrelated words make a good password."),
-    )
-    new_password_again = forms.CharField(
-        label=_("New password again"),
-        strip=False,
-        max_length=1024,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    new_password = _new_password_field(_("New password"), help_text=PASSWORD_HELP)
+    new_password_again = _new_password_field(_("New password again"))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        password = cleaned.get("new_password")
-        if password and password != cleaned.get("new_password_again"):
-            self.add_error("new_password_again", _("The two passwords differ."))
-        elif password:
-            candidate = User(email=cleaned.get("email", ""), display_name="")
-            try:
-                password_validation.validate_password(password, candidate)
-            except forms.ValidationError as error:
-                self.add_error("new_password", error)
+        candidate = User(email=cleaned.get("email", ""), display_name="")
+        _check_new_password(
+            self, cleaned, field="new_password", again="new_password_again", user=candidate
+        )
         return cleaned
