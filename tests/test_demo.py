@@ -12,6 +12,10 @@ from safepassage.accounts.models import Membership
 from safepassage.accounts.roles import Role
 from safepassage.audit.selectors import get_chain_head, iter_chain_entries
 from safepassage.core.audit_chain import verify_chain
+from safepassage.core.money import Money
+from safepassage.donations.models import Campaign, Gift, Pledge, PledgeStatus
+from safepassage.donations.selectors import get_campaign_totals
+from safepassage.events.models import Event
 from safepassage.organisations.models import Organisation, OrganisationKind
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +52,30 @@ def test_demo_runs_once_and_never_prints_credentials_again() -> None:
 def test_codes_are_only_printed_for_demo_users() -> None:
     with pytest.raises(CommandError, match="demo users only"):
         call_command("demo", "--code", "someone@example.org")
+
+
+def test_demo_pledges_and_gifts_show_totals_and_keep_ledger_and_audit_consistent() -> None:
+    call_command("demo", stdout=StringIO())
+
+    event = Event.objects.select_related("campaign").get(slug="harbour-lights-evening")
+    assert event.campaign is not None
+    totals = get_campaign_totals(campaign=event.campaign)
+    assert totals.miles_pledged > 0
+    assert totals.money_total > Money.zero(currency=event.campaign.goal_currency)
+    winter = get_campaign_totals(campaign=Campaign.objects.get(slug="winter-passage"))
+    assert winter.matched > Money.zero(currency="USD")
+    assert Pledge.objects.filter(status=PledgeStatus.WITHDRAWN).count() == 1
+    assert Pledge.objects.filter(event=event, status=PledgeStatus.CONFIRMED).exists()
+    assert Gift.objects.exists()
+    page = Client().get(reverse("donations:campaign", kwargs={"slug": event.campaign.slug}))
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert f"{totals.miles_pledged} of {event.campaign.goal_miles} miles pledged" in content
+    assert f"{totals.given.amount} {totals.given.currency} given in {totals.gift_count} gifts" in (
+        content
+    )
+    ledger_out, audit_out = StringIO(), StringIO()
+    call_command("ledger", "verify", stdout=ledger_out)
+    call_command("audit", "verify", stdout=audit_out)
+    assert "Ledger consistent" in ledger_out.getvalue()
+    assert "Audit chain intact" in audit_out.getvalue()

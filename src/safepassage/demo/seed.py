@@ -7,6 +7,7 @@ user's e-mail ends in ``@demo.safepassage.invalid`` so it can never receive mail
 import base64
 import datetime
 import secrets
+import uuid
 import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,7 +20,10 @@ from safepassage.accounts.models import Membership, User
 from safepassage.accounts.roles import Role
 from safepassage.audit.actions import SYSTEM_ACTOR, record_audit_event
 from safepassage.cases.demo import seed_demo_keys
-from safepassage.donations.models import Campaign, SponsorMatch
+from safepassage.core.money import Money
+from safepassage.donations.gifts import actions as gift_actions
+from safepassage.donations.models import Campaign, GiftSource, Program, SponsorMatch
+from safepassage.donations.pledges import actions as pledge_actions
 from safepassage.events.models import Event, ProgrammeItem, ProgrammeKind
 from safepassage.organisations.models import Organisation, OrganisationKind, Partnership
 
@@ -109,6 +113,7 @@ def seed_demo() -> list[DemoCredential]:
             )
         seed_demo_keys(credentials=credentials, organisations=list(organisations.values()))
         seed_campaigns_and_events(organisations=organisations)
+        seed_pledges_and_gifts(organisations=organisations)
         record_audit_event(
             actor_ref=SYSTEM_ACTOR, action="demo.seeded", object_type="network", object_ref="demo"
         )
@@ -221,3 +226,251 @@ def seed_campaigns_and_events(*, organisations: dict[str, Organisation]) -> None
         object_ref=str(event.public_id),
         organisation_ref=str(evenings.public_id),
     )
+
+
+@dataclass(frozen=True, kw_only=True)
+class DemoPledge:
+    """One fictional donor's pledge; ``campaign`` is a slug, or ``None`` for the shared pool."""
+
+    donor: str
+    program: str
+    miles: int
+    expires_in_days: int
+    campaign: str | None
+    display_name: str = ""
+    transfer_partner: str | None = None
+    max_travellers: int | None = None
+    withdraw: bool = False
+
+
+DEMO_PLEDGES = [
+    DemoPledge(
+        donor="maya",
+        program="UA",
+        miles=60_000,
+        expires_in_days=540,
+        campaign="winter-passage",
+        display_name="Maya R. (fictional)",
+    ),
+    DemoPledge(donor="pledger-2", program="AC", miles=45_000, expires_in_days=400, campaign=None),
+    DemoPledge(
+        donor="tideline",
+        program="FB",
+        miles=80_000,
+        expires_in_days=300,
+        campaign="harbour-lights",
+        display_name="The Tideline Quartet (fictional)",
+    ),
+    DemoPledge(
+        donor="pledger-4",
+        program="DL",
+        miles=40_000,
+        expires_in_days=365,
+        campaign="harbour-lights",
+    ),
+    DemoPledge(
+        donor="sam",
+        program="AMEX_MR",
+        transfer_partner="AC",
+        miles=100_000,
+        expires_in_days=700,
+        campaign="safe-homes",
+        display_name="Sam K. (fictional)",
+    ),
+    DemoPledge(
+        donor="pledger-6",
+        program="QR",
+        miles=50_000,
+        max_travellers=4,
+        expires_in_days=450,
+        campaign="safe-homes",
+    ),
+    # Expires within 30 days: the staff forecast shows it.
+    DemoPledge(donor="pledger-7", program="BA", miles=30_000, expires_in_days=20, campaign=None),
+    # Confirmed, then withdrawn by the donor: counts nowhere, stays in the ledger.
+    DemoPledge(
+        donor="ines",
+        program="EK",
+        miles=25_000,
+        expires_in_days=365,
+        campaign="winter-passage",
+        display_name="Ines P. (fictional)",
+        withdraw=True,
+    ),
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DemoGift:
+    """A cash gift entered by a staff member; ``campaign`` ``None`` means the general fund."""
+
+    recorded_by: str
+    campaign: str | None
+    amount: str
+    currency: str
+    source: str
+    days_ago: int
+    donor_name: str = ""
+    donor: str = ""
+
+
+DEMO_GIFTS = [
+    DemoGift(
+        recorded_by="fundraiser",
+        campaign="winter-passage",
+        amount="2500.00",
+        currency="USD",
+        source=GiftSource.BANK_TRANSFER,
+        days_ago=3,
+        donor_name="Priya N. (fictional)",
+        donor="priya",
+    ),
+    DemoGift(
+        recorded_by="fundraiser",
+        campaign="winter-passage",
+        amount="1200.00",
+        currency="USD",
+        source=GiftSource.OTHER,
+        days_ago=1,
+    ),
+    DemoGift(
+        recorded_by="fundraiser",
+        campaign="winter-passage",
+        amount="350.00",
+        currency="EUR",
+        source=GiftSource.BANK_TRANSFER,
+        days_ago=2,
+        donor="giver-3",
+    ),
+    DemoGift(
+        recorded_by="fund-admin",
+        campaign=None,
+        amount="5000.00",
+        currency="GBP",
+        source=GiftSource.BANK_TRANSFER,
+        days_ago=6,
+        donor_name="Rowan Trust (fictional)",
+        donor="rowan",
+    ),
+    DemoGift(
+        recorded_by="fund-admin",
+        campaign=None,
+        amount="1000.00",
+        currency="USD",
+        source=GiftSource.OTHER,
+        days_ago=4,
+    ),
+    DemoGift(
+        recorded_by="equal-admin",
+        campaign="safe-homes",
+        amount="1500.00",
+        currency="EUR",
+        source=GiftSource.BANK_TRANSFER,
+        days_ago=5,
+        donor_name="Jonas W. (fictional)",
+        donor="jonas",
+    ),
+    DemoGift(
+        recorded_by="equal-admin",
+        campaign="safe-homes",
+        amount="400.00",
+        currency="EUR",
+        source=GiftSource.OTHER,
+        days_ago=2,
+    ),
+    DemoGift(
+        recorded_by="events-admin",
+        campaign="harbour-lights",
+        amount="12000.00",
+        currency="HKD",
+        source=GiftSource.CASH_AT_EVENT,
+        days_ago=0,
+    ),
+    DemoGift(
+        recorded_by="events-admin",
+        campaign="harbour-lights",
+        amount="8800.00",
+        currency="HKD",
+        source=GiftSource.BANK_TRANSFER,
+        days_ago=1,
+        donor_name="Wing L. (fictional)",
+        donor="wing",
+    ),
+]
+
+#: Fictional rates into the gift reports' currency (EUR), for the reporting conversion.
+DEMO_EXCHANGE_RATES = [
+    ("USD", "EUR", Decimal("0.92")),
+    ("GBP", "EUR", Decimal("1.17")),
+    ("HKD", "EUR", Decimal("0.118")),
+]
+
+
+def seed_pledges_and_gifts(*, organisations: dict[str, Organisation]) -> None:
+    """Fictional pledges and cash gifts, made through the real actions as the pledge and
+    staff gift views do, so the ledger, the audit chain and every total agree.
+
+    Every donor address ends in ``@demo.safepassage.invalid``: the confirmation, manage
+    link and receipt e-mails the actions queue can never reach anyone.
+    """
+    today = timezone.localdate()
+    campaigns = {
+        campaign.slug: campaign
+        for campaign in Campaign.objects.filter(
+            slug__in=["winter-passage", "safe-homes", "harbour-lights"]
+        )
+    }
+    programs = {program.code: program for program in Program.objects.all()}
+    for entry in DEMO_PLEDGES:
+        terms = pledge_actions.PledgeTerms(
+            program=programs[entry.program],
+            miles=entry.miles,
+            expires_on=today + datetime.timedelta(days=entry.expires_in_days),
+            max_travellers=entry.max_travellers,
+            transfer_partner=programs[entry.transfer_partner] if entry.transfer_partner else None,
+        )
+        pledge_actions.check_pledge_terms(terms=terms, today=today)
+        pledge, _created = pledge_actions.do_submit_pledge(
+            submission_token=uuid.uuid4().hex,
+            terms=terms,
+            donor_name=entry.display_name,
+            email=f"{entry.donor}@{DEMO_DOMAIN}",
+            is_anonymous=not entry.display_name,
+            campaign=campaigns[entry.campaign] if entry.campaign else None,
+            language="en",
+        )
+        pledge_actions.do_confirm_pledge(pledge_id=pledge.public_id, language="en")
+        if entry.withdraw:
+            pledge_actions.do_withdraw_pledge(pledge_id=pledge.public_id)
+    staff = {user.email: user for user in User.objects.filter(email__endswith="@" + DEMO_DOMAIN)}
+    staff_organisation = {
+        f"{local_part}@{DEMO_DOMAIN}": organisations[organisation_name]
+        for local_part, _display_name, organisation_name, _role in USERS
+    }
+    for gift in DEMO_GIFTS:
+        email = f"{gift.recorded_by}@{DEMO_DOMAIN}"
+        user, organisation = staff[email], staff_organisation[email]
+        gift_actions.do_record_staff_gift(
+            user=user,
+            submission_key=uuid.uuid4().hex,
+            destination=gift_actions.check_staff_gift_destination(
+                organisation=organisation,
+                campaign=campaigns[gift.campaign] if gift.campaign else None,
+            ),
+            amount=Money(amount=Decimal(gift.amount), currency=gift.currency),
+            source=gift.source,
+            received_on=today - datetime.timedelta(days=gift.days_ago),
+            donor_name=gift.donor_name,
+            donor_email=f"{gift.donor}@{DEMO_DOMAIN}" if gift.donor else "",
+        )
+    for base_currency, quote_currency, rate in DEMO_EXCHANGE_RATES:
+        gift_actions.check_record_exchange_rate(
+            base_currency=base_currency, quote_currency=quote_currency, rate=rate
+        )
+        gift_actions.do_record_exchange_rate(
+            base_currency=base_currency,
+            quote_currency=quote_currency,
+            rate=rate,
+            as_of=today,
+            source="demo (fictional rate)",
+        )
