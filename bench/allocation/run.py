@@ -35,13 +35,15 @@ SIZES["all"] = SIZES["small"] + SIZES["medium"] + SIZES["large"]
 ROOT = Path(__file__).resolve().parents[2]
 NOTES = [
     "Where the gap comes from (measured once, 2026-11-25, same machine and generator): on",
-    "500 x 125 `--method exact` proves the optimum is 508 (about 29 s), so there the bound",
-    "(516.8) is 1.7% above the optimum and the 10-second plan about 5% below it. The bound",
-    "is the pooled-miles LP tightened by floor/count cuts (not above 100,000 columns: the",
-    "20,000 x 5,000 bound is the plain LP's); the primal side is greedy packing guided by",
-    "re-solved LPs plus a MILP neighbourhood search. Both sides fall short of the 0.5% / 1%",
-    "targets; results also depend on how much CPU the shared machine gives the process",
-    "(compare the wall and CPU columns).",
+    "500 x 125 `--method exact` proves the optimum is 508 (about 29 s). The bound is the",
+    "pooled-miles LP tightened by floor/count cuts (not above 100,000 columns: the",
+    "20,000 x 5,000 bound is the plain LP's) and, up to 400,000 exact columns (500 x 125),",
+    "the pledge-level MILP's own bound. The primal side is greedy packing guided by",
+    "re-solved LPs, then pledge-level MILPs restricted to the options and programs the LP",
+    "or the packed plan use (groups of about 125 requests, warm started from the packed",
+    "plan), then a MILP neighbourhood search. Above 500 x 125 most of the gap is the",
+    "bound's (the pooled LP ignores that a ticket is paid from one pledge); results also",
+    "depend on how much CPU the shared machine gives the process (wall vs CPU columns).",
     "",
 ]
 SECTION = "## Allocator"

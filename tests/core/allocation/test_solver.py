@@ -8,9 +8,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from safepassage.core.allocation.baseline import solve_baseline
+from safepassage.core.allocation.exact import build_exact_model, start_values
+from safepassage.core.allocation.highs_model import solve_model
+from safepassage.core.allocation.instance import build_instance
 from safepassage.core.allocation.models import PlanStatus, Problem
 from safepassage.core.allocation.parsing import parse_problem
-from safepassage.core.allocation.solver import Progress, SolveMethod, solve
+from safepassage.core.allocation.solver import Progress, SolveMethod, _assignments_of, solve
 from safepassage.core.allocation.validator import validate_plan
 from tests.core.allocation.builders import fare, pledge, problem, request
 from tests.core.allocation.oracle import brute_force_optimum
@@ -226,3 +229,39 @@ def test_options_with_many_fares_and_cash_are_solved_by_every_method() -> None:
 
         assert validate_plan(prob, plan) == ()
     assert solve(prob, time_limit=5).totals.weighted_travellers == 4.0
+
+
+def test_a_packed_plan_is_a_feasible_start_of_the_exact_model() -> None:
+    prob = _generated(60, 24)
+    instance = build_instance(prob)
+    plan = solve(prob, time_limit=2, method=SolveMethod.AGGREGATE)
+    assignments = _assignments_of(instance, plan)
+    exact = build_exact_model(instance)
+    values = start_values(exact, assignments)
+    model = exact.model
+
+    activity = [0.0] * len(model.row_lower)
+    for column, value in enumerate(values):
+        assert 0 <= value <= model.upper[column]
+        for k in range(model.starts[column], model.starts[column + 1]):
+            activity[model.rows[k]] += model.values[k] * value
+    for row, total in enumerate(activity):
+        assert model.row_lower[row] - 1e-6 <= total <= model.row_upper[row] + 1e-6
+    objective = sum(c * v for c, v in zip(model.cost, values, strict=True))
+    assert abs(objective - plan.totals.weighted_travellers) < 1e-6
+
+
+def test_a_closed_option_is_never_chosen_by_the_exact_model() -> None:
+    prob = _generated(40, 16)
+    instance = build_instance(prob)
+
+    def first_option_only(request: int, option: int, fare: int) -> range | None:
+        del request, fare
+        return None if option else range(12)
+
+    exact = build_exact_model(instance, allowed=first_option_only)
+    result = solve_model(exact.model, integer=True, time_limit=10)
+
+    assert result.values is not None
+    for columns in exact.option_columns:
+        assert all(result.values[column] < 0.5 for column in columns[1:])

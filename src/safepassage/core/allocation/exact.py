@@ -9,11 +9,13 @@ model is therefore a relaxation whose bound is proven; a decoded plan that match
 optimal.
 """
 
-from collections.abc import Callable, Collection
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from safepassage.core.allocation.highs_model import ModelBuilder
 from safepassage.core.allocation.instance import NO_LIMIT, Instance
+from safepassage.core.allocation.packing import CASH, Assignment
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,9 @@ class ExactModel:
     requests: tuple[int, ...]
     option_columns: tuple[tuple[int, ...], ...]
     fare_columns: tuple[tuple[tuple[FareColumns, ...], ...], ...]
+    distinct_columns: tuple[tuple[tuple[tuple[int, int], ...], ...], ...] = ()
+    """Per request, per option: (pledge, column) of a limited pledge's distinct travellers
+    on a multi-fare option (empty for other options)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,12 +83,15 @@ def build_exact_model(
     requests: tuple[int, ...] | None = None,
     resources: Resources | None = None,
     candidates: Callable[[int, int], Collection[int]] | None = None,
+    allowed: Callable[[int, int, int], Collection[int] | None] | None = None,
 ) -> ExactModel:
     """Build the pledge-level model of ``instance`` (or of some requests and resources).
 
     ``candidates(program, miles)``, if given, restricts which pledges may pay a ticket of
     that program and price; the model is then a restriction (its plans are still valid,
-    its bound is not a bound of the whole problem).
+    its bound is not a bound of the whole problem). So does ``allowed(request, option,
+    fare)``, the indexes of the fare's payments that may be used (None: the option is
+    closed, its column fixed at 0).
     """
     model = ModelBuilder()
     if requests is None:
@@ -106,24 +114,37 @@ def build_exact_model(
     budget_row = model.add_row(-1e30, float(resources.cash))
     option_columns = []
     fare_columns = []
+    distinct_columns = []
     for request_index in requests:
         request = instance.requests[request_index]
         size = float(request.travellers)
         choice_row = model.add_row(-1e30, 1.0) if len(request.options) > 1 else -1
         columns = []
         fares_of_request = []
-        for option in request.options:
+        distinct_of_request = []
+        for option_index, option in enumerate(request.options):
             fare_rows = [model.add_row(0.0, 0.0) for _ in option.fares]
             entries = [(row, -size) for row in fare_rows]
             if choice_row >= 0:
                 entries.append((choice_row, 1.0))
-            columns.append(model.add_column(request.weight, 1.0, entries))
+            permitted: list[Collection[int] | None] = [
+                range(len(fare.payments))
+                if allowed is None
+                else allowed(request_index, option_index, fare_index)
+                for fare_index, fare in enumerate(option.fares)
+            ]
+            open_option = all(p is not None for p in permitted)
+            columns.append(model.add_column(request.weight, 1.0 if open_option else 0.0, entries))
             multi_fare = len(option.fares) > 1
             distinct_rows: dict[int, list[int]] = {}
             fares_of_option = []
-            for fare, fare_row in zip(option.fares, fare_rows, strict=True):
+            for fare, fare_row, fare_permitted in zip(
+                option.fares, fare_rows, permitted, strict=True
+            ):
                 pairs = []
-                for program, miles, tax in fare.payments:
+                for payment_index, (program, miles, tax) in enumerate(fare.payments):
+                    if fare_permitted is None or payment_index not in fare_permitted:
+                        continue
                     pool = pledges_of[program]
                     if candidates is not None:
                         pool = sorted(set(candidates(program, miles)).intersection(balance))
@@ -142,21 +163,58 @@ def build_exact_model(
                                 entries.append((limit_rows[pledge], 1.0))
                         pairs.append((pledge, model.add_column(0.0, size, entries)))
                 cash = -1
-                if fare.cash_price is not None and fare.cash_price <= resources.cash:
+                if (
+                    open_option
+                    and fare.cash_price is not None
+                    and fare.cash_price <= resources.cash
+                ):
                     cash = model.add_column(
                         0.0, size, [(fare_row, 1.0), (budget_row, float(fare.cash_price))]
                     )
                 fares_of_option.append(FareColumns(pledges=tuple(pairs), cash=cash))
+            distinct = []
             for pledge, rows in distinct_rows.items():
                 entries = [(row, -1.0) for row in rows]
                 entries.append((limit_rows[pledge], 1.0))
-                model.add_column(0.0, size, entries)
+                distinct.append((pledge, model.add_column(0.0, size, entries)))
             fares_of_request.append(tuple(fares_of_option))
+            distinct_of_request.append(tuple(distinct))
         option_columns.append(tuple(columns))
         fare_columns.append(tuple(fares_of_request))
+        distinct_columns.append(tuple(distinct_of_request))
     return ExactModel(
         model=model,
         requests=requests,
         option_columns=tuple(option_columns),
         fare_columns=tuple(fare_columns),
+        distinct_columns=tuple(distinct_columns),
     )
+
+
+def start_values(model: ExactModel, assignments: Iterable[Assignment]) -> list[float]:
+    """Column values of the exact model that encode a valid plan (a MIP start).
+
+    A limited pledge's distinct-traveller column takes its largest count over the
+    option's fares, which never exceeds the distinct travellers it really pays for.
+    """
+    values = [0.0] * model.model.num_columns
+    position = {request: i for i, request in enumerate(model.requests)}
+    for assignment in assignments:
+        index = position.get(assignment.request)
+        if index is None:
+            continue
+        values[model.option_columns[index][assignment.option]] = 1.0
+        largest: dict[int, int] = {}
+        fares = model.fare_columns[index][assignment.option]
+        for fare, payers in zip(fares, assignment.payers, strict=True):
+            column_of = dict(fare.pledges)
+            counts = Counter(payers)
+            for payer, count in counts.items():
+                column = fare.cash if payer == CASH else column_of.get(payer, -1)
+                if column < 0:
+                    continue
+                values[column] += count
+                largest[payer] = max(largest.get(payer, 0), count)
+        for pledge, column in model.distinct_columns[index][assignment.option]:
+            values[column] = float(largest.get(pledge, 0))
+    return values

@@ -162,6 +162,15 @@ class HighsSession:
             )
         self.integer = True
 
+    def set_start(self, values: list[float]) -> None:
+        """Offer a feasible solution as the MIP's first incumbent (HiGHS checks it)."""
+        if len(values) != self.num_columns:
+            return
+        solution = highspy.HighsSolution()
+        solution.col_value = values
+        solution.value_valid = True
+        self.highs.setSolution(solution)
+
     def run(self, *, time_limit: float, relative_gap: float = 1e-6) -> ModelResult:
         """Solve (maximise) within ``time_limit`` seconds."""
         if self.num_columns == 0:

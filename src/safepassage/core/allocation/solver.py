@@ -9,6 +9,11 @@
    models). Its duals price miles per program and cash; tickets are packed into
    individual pledges by best fit (:mod:`.packing`): the LP's chosen options first, and
    a greedy by weight per priced cost, re-priced from what each pass used up.
+   Pledge-level MILPs restricted to the options and programs the LP or the packed plan
+   use (one per group of about 125 requests, on what the other groups leave, warm
+   started from the packed plan) then repair what greedy packing lost. Mid-sized
+   problems (exact model up to ``EXACT_START_LIMIT`` columns) then give the rest of the
+   time to the full exact MILP, warm started from that plan, for its tighter bound.
 4. A seeded large-neighbourhood search then alternates small pledge-level MILPs over a
    few freed and a few unserved requests (on residual balances of sampled pledges) with
    ruin-and-recreate moves, until the gap target or the time limit.
@@ -46,6 +51,7 @@ from safepassage.core.allocation.exact import (
     Resources,
     build_exact_model,
     exact_model_size,
+    start_values,
 )
 from safepassage.core.allocation.highs_model import (
     INFINITY,
@@ -64,7 +70,14 @@ from safepassage.core.allocation.packing import (
 from safepassage.core.allocation.validator import validate_plan
 
 EXACT_MODEL_LIMIT = 100_000
-"""Largest exact model (pledge-by-fare columns times travellers) tried in auto mode."""
+"""Largest exact model (pledge-by-fare columns times travellers) tried first in auto mode."""
+
+EXACT_START_LIMIT = 400_000
+"""Largest exact model solved (warm started from the aggregated plan) after the aggregated
+phase in auto mode (500 x 125 generated problems have about 290,000)."""
+
+EXACT_START_SHARE = 0.3
+"""Share of the time limit the aggregated phase gets before that exact MILP."""
 
 REPRICE_ROUNDS = 12
 """Greedy passes with prices updated from the previous pass's usage."""
@@ -188,10 +201,22 @@ def solve(
     search = _Search(instance, time_limit, progress, started=started)
     search.offer(_assignments_of(instance, baseline))
     search.report("baseline")
-    small = exact_model_size(instance) <= EXACT_MODEL_LIMIT
+    size = exact_model_size(instance)
+    small = size <= EXACT_MODEL_LIMIT
     if method == SolveMethod.EXACT or (method == SolveMethod.AUTO and small):
         _run_exact(search, share=1.0 if method == SolveMethod.EXACT else 0.6)
-    if not search.proven() and method != SolveMethod.EXACT:
+    mid = method == SolveMethod.AUTO and not small and size <= EXACT_START_LIMIT
+    if mid:
+        # Mid-sized: the aggregated heuristics find a good plan fast; the exact MILP,
+        # started from it, then improves it and proves a tighter bound.
+        deadline = search.deadline
+        search.deadline = search.started + EXACT_START_SHARE * search.time_limit
+        _run_aggregated(search)
+        search.deadline = deadline
+        search.timed_out = False
+        if not search.proven() and search.remaining() > 0:
+            _run_exact(search, share=1.0)
+    if not search.proven() and method != SolveMethod.EXACT and not mid:
         if search.remaining() > 0:
             _run_aggregated(search)
         else:
@@ -253,9 +278,10 @@ def _run_exact(search: _Search, *, share: float) -> None:
     instance = search.instance
     exact = build_exact_model(instance)
     search.report("exact model")
-    result = solve_model(
-        exact.model, integer=True, time_limit=search.remaining() * share, relative_gap=1e-7
-    )
+    session = HighsSession(exact.model, integer=True)
+    if search.best:
+        session.set_start(start_values(exact, search.best))
+    result = session.run(time_limit=search.remaining() * share, relative_gap=1e-7)
     search.tighten(result.bound)
     if result.values is not None:
         assignments = _decode_exact(instance, exact, result.values)
@@ -487,7 +513,137 @@ def _run_aggregated(search: _Search) -> None:
             if candidate.weighted_travellers() > state.weighted_travellers():
                 state = candidate
             search.offer(list(state.assignments.values()))
+    if search.gap() > TARGET_GAP and search.remaining() > 0:
+        state = _restricted_exact(search, state, packer, relaxation.values)
     _improve(search, state, packer)
+
+
+RESTRICTED_PAYMENTS = 1
+"""Cheapest (dual-priced) payments per fare kept in the restricted pledge-level MILP."""
+
+RESTRICTED_COLUMN_LIMIT = 150_000
+"""Largest restricted pledge-level MILP tried (columns)."""
+
+RESTRICTED_GROUP = 125
+"""Requests per restricted MILP (the requests are split into groups of about this size)."""
+
+RESTRICTED_PLEDGES = 80
+"""Pledges per program in a restricted MILP besides those its requests already use:
+half the largest residuals, half sampled."""
+
+RESTRICTED_SHARE = 0.5
+"""Share of the remaining time the restricted pledge-level MILP may take."""
+
+
+def _restricted_exact(
+    search: _Search, state: PackingState, packer: _GuidedPacker, values: list[float]
+) -> PackingState:
+    """Solve the pledge-level MILP over the options and programs the LP or the packed plan
+    use (plus the cheapest priced ones), warm started from the packed plan.
+
+    It is a restriction (no bound is taken from it) containing the packed plan, so it can
+    only improve it; it repairs what greedy packing loses to fragmentation.
+    """
+    instance = search.instance
+    aggregated = packer.aggregated
+    incumbent = dict(state.assignments)
+
+    def allowed(request_index: int, option_index: int, fare_index: int) -> list[int] | None:
+        current = incumbent.get(request_index)
+        on_current = current is not None and current.option == option_index
+        lp_value = values[aggregated.option_columns[request_index][option_index]]
+        cheapest = packer.options_by_cost[request_index][0] == option_index
+        if not (on_current or lp_value > 0.01 or (current is None and cheapest)):
+            return None
+        fare = instance.requests[request_index].options[option_index].fares[fare_index]
+        ranked = sorted(
+            range(len(fare.payments)), key=lambda i: packer.payment_cost(fare.payments[i])
+        )
+        keep = set(ranked[:RESTRICTED_PAYMENTS])
+        columns, _ = aggregated.payment_columns[request_index][option_index][fare_index]
+        keep.update(i for i, column in enumerate(columns) if values[column] > 1e-6)
+        if current is not None and on_current:
+            programs = {instance.pledge_program[p] for p in current.payers[fare_index] if p != CASH}
+            keep.update(i for i, payment in enumerate(fare.payments) if payment[0] in programs)
+        return sorted(keep)
+
+    rng = random.Random(20261125)  # noqa: S311 - a seeded search, not cryptography
+    order = list(range(len(instance.requests)))
+    rng.shuffle(order)
+    groups = max(1, round(len(order) / RESTRICTED_GROUP))
+    until = time.monotonic() + search.remaining() * RESTRICTED_SHARE
+    for group in range(groups):
+        left = until - time.monotonic()
+        if left <= 0.05:
+            break
+        chunk = tuple(sorted(order[group::groups]))
+        _restricted_group(
+            instance,
+            state,
+            chunk=chunk,
+            allowed=allowed,
+            rng=rng,
+            time_limit=left / (groups - group),
+        )
+    packer.fill(state, packer.fill_order, allow_cash=False)
+    packer.fill(state, packer.fill_order, allow_cash=True)
+    search.offer(list(state.assignments.values()))
+    search.report("restricted MILP")
+    return state
+
+
+def _restricted_group(
+    instance: Instance,
+    state: PackingState,
+    *,
+    chunk: tuple[int, ...],
+    allowed: Callable[[int, int, int], list[int] | None],
+    rng: random.Random,
+    time_limit: float,
+) -> None:
+    """Re-solve the requests of ``chunk`` exactly on what the others leave (in place)."""
+    old = {r: state.assignments[r] for r in chunk if r in state.assignments}
+    old_value = sum(instance.requests[r].weight for r in old)
+    for request_index in old:
+        state.release(request_index)
+    used: list[set[int]] = [set() for _ in instance.programs]
+    for assignment in old.values():
+        for payers in assignment.payers:
+            for pledge in payers:
+                if pledge != CASH:
+                    used[instance.pledge_program[pledge]].add(pledge)
+    pool: list[set[int]] = []
+    for program, entries in enumerate(state.by_program):
+        chosen = set(used[program])
+        ranked = [k for _, _, k in entries]
+        chosen.update(ranked[-RESTRICTED_PLEDGES // 2 :])
+        rest = ranked[: -RESTRICTED_PLEDGES // 2]
+        chosen.update(rng.sample(rest, min(len(rest), RESTRICTED_PLEDGES // 2)))
+        pool.append(chosen)
+    pledges = tuple(sorted(set().union(*pool)))
+    resources = Resources(
+        pledges=pledges,
+        miles=tuple(state.residual[k] for k in pledges),
+        limits=tuple(state.allowance[k] for k in pledges),
+        cash=state.cash,
+    )
+    model = build_exact_model(instance, requests=chunk, resources=resources, allowed=allowed)
+    if model.model.num_columns <= RESTRICTED_COLUMN_LIMIT:
+        session = HighsSession(model.model, integer=True)
+        session.set_start(start_values(model, old.values()))
+        result = session.run(time_limit=time_limit, relative_gap=1e-4)
+        if result.values is not None and result.objective > old_value + 1e-6:
+            committed = []
+            for assignment in _decode_exact(instance, model, result.values):
+                if not state.try_commit(assignment):
+                    break
+                committed.append(assignment.request)
+            else:
+                return
+            for request_index in committed:
+                state.release(request_index)
+    for assignment in old.values():
+        state.commit(assignment)
 
 
 def _cut_rounds(
