@@ -154,6 +154,9 @@ class _Search:
         self.best: list[Assignment] = []
         self.best_value = 0.0
         self.bound = sum(request.weight for request in instance.requests)
+        self.integral = all(
+            abs(request.weight - round(request.weight)) < 1e-9 for request in instance.requests
+        )
         self.timed_out = False
 
     def remaining(self) -> float:
@@ -165,6 +168,9 @@ class _Search:
             self.best, self.best_value = list(assignments), value
 
     def tighten(self, bound: float) -> None:
+        if self.integral and bound < INFINITY:
+            # Every plan's objective is a whole number, so is the best bound.
+            bound = math.floor(bound + 1e-6)
         self.bound = min(self.bound, bound)
 
     def proven(self) -> bool:
@@ -281,6 +287,9 @@ def _run_exact(search: _Search, *, share: float) -> None:
     session = HighsSession(exact.model, integer=True)
     if search.best:
         session.set_start(start_values(exact, search.best))
+    if search.integral:
+        # Whole-number objectives: a gap below 1 already proves the incumbent optimal.
+        session.highs.setOptionValue("mip_abs_gap", 1 - 1e-3)
     result = session.run(time_limit=search.remaining() * share, relative_gap=1e-7)
     search.tighten(result.bound)
     if result.values is not None:
@@ -518,7 +527,7 @@ def _run_aggregated(search: _Search) -> None:
     _improve(search, state, packer)
 
 
-RESTRICTED_PAYMENTS = 1
+RESTRICTED_PAYMENTS = 2
 """Cheapest (dual-priced) payments per fare kept in the restricted pledge-level MILP."""
 
 RESTRICTED_COLUMN_LIMIT = 150_000
@@ -527,11 +536,14 @@ RESTRICTED_COLUMN_LIMIT = 150_000
 RESTRICTED_GROUP = 125
 """Requests per restricted MILP (the requests are split into groups of about this size)."""
 
+RESTRICTED_GROUP_SECONDS = 1.0
+"""Least time a group's MILP gets (when time is short, later groups are skipped)."""
+
 RESTRICTED_PLEDGES = 80
 """Pledges per program in a restricted MILP besides those its requests already use:
 half the largest residuals, half sampled."""
 
-RESTRICTED_SHARE = 0.5
+RESTRICTED_SHARE = 0.9
 """Share of the remaining time the restricted pledge-level MILP may take."""
 
 
@@ -583,7 +595,7 @@ def _restricted_exact(
             chunk=chunk,
             allowed=allowed,
             rng=rng,
-            time_limit=left / (groups - group),
+            time_limit=min(left, max(RESTRICTED_GROUP_SECONDS, left / (groups - group))),
         )
     packer.fill(state, packer.fill_order, allow_cash=False)
     packer.fill(state, packer.fill_order, allow_cash=True)
