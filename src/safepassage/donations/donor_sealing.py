@@ -26,10 +26,11 @@ from safepassage.core.crypto import (
 
 DONOR_KEY_ENVIRONMENT_VARIABLE = "SAFEPASSAGE_DONOR_KEY"
 _KEY_SCOPE = "donations"
-_MODEL = "donations.gift"
+GIFT_MODEL = "donations.gift"
 
 
 def _donor_key() -> GroupKey:
+    """The one donor key of the app (gifts and pledges), never stored in the database."""
     material = os.environ.get(DONOR_KEY_ENVIRONMENT_VARIABLE) or str(settings.SECRET_KEY)
     secret = hashlib.blake2b(
         material.encode("utf-8"), digest_size=32, person=b"sp-donor-seal"
@@ -37,25 +38,34 @@ def _donor_key() -> GroupKey:
     return GroupKey(case_id=_KEY_SCOPE, group=SensitiveGroup.DONOR, version=1, secret=secret)
 
 
-def _context(*, gift_id: str, field: str) -> FieldContext:
-    return FieldContext(model=_MODEL, field=field, row_id=gift_id)
+def seal_donor_text(*, model: str, row_id: str, field: str, text: str) -> bytes:
+    """Seal ``text`` for ``field`` of the ``model`` row with public id ``row_id``."""
+    context = FieldContext(model=model, field=field, row_id=row_id)
+    return seal_text(key=_donor_key(), context=context, text=text)
 
 
-def seal_donor_value(*, gift_id: str, field: str, text: str) -> bytes:
-    """Seal ``text`` for ``field`` of the gift with public id ``gift_id``."""
-    return seal_text(key=_donor_key(), context=_context(gift_id=gift_id, field=field), text=text)
-
-
-def open_donor_value(*, gift_id: str, field: str, envelope: bytes | memoryview | None) -> str:
-    """Open a value sealed by :func:`seal_donor_value`; ``""`` when absent or unreadable
+def open_donor_text(
+    *, model: str, row_id: str, field: str, envelope: bytes | memoryview | None
+) -> str:
+    """Open a value sealed by :func:`seal_donor_text`; ``""`` when absent or unreadable
     (for example after the donor key was changed)."""
     if envelope is None:
         return ""
     try:
         return open_text(
             key=_donor_key(),
-            context=_context(gift_id=gift_id, field=field),
+            context=FieldContext(model=model, field=field, row_id=row_id),
             envelope=bytes(envelope),
         )
     except DecryptionError:
         return ""
+
+
+def seal_donor_value(*, gift_id: str, field: str, text: str) -> bytes:
+    """Seal ``text`` for ``field`` of the gift with public id ``gift_id``."""
+    return seal_donor_text(model=GIFT_MODEL, row_id=gift_id, field=field, text=text)
+
+
+def open_donor_value(*, gift_id: str, field: str, envelope: bytes | memoryview | None) -> str:
+    """Open a gift's value sealed by :func:`seal_donor_value` (``""`` when unreadable)."""
+    return open_donor_text(model=GIFT_MODEL, row_id=gift_id, field=field, envelope=envelope)

@@ -9,54 +9,18 @@ docs/decisions/0004-pledges-donor-data-and-links.md for what this does and does 
 protect.
 """
 
-import hashlib
-import os
+from safepassage.donations.donor_sealing import open_donor_text, seal_donor_text
 
-from django.conf import settings
-
-from safepassage.core.crypto import (
-    DecryptionError,
-    FieldContext,
-    GroupKey,
-    SensitiveGroup,
-    open_text,
-    seal_text,
-)
-
-DONOR_KEY_ENVIRONMENT_VARIABLE = "SAFEPASSAGE_DONOR_KEY"
-_KEY_SCOPE = "donations"
-_MODEL = "donations.pledge"
+PLEDGE_MODEL = "donations.pledge"
 NAME = "donor_name"
 EMAIL = "donor_email"
 
 
-def _donor_key() -> GroupKey:
-    # Same derivation as the gifts' donor sealing: one donor key for the whole app.
-    material = os.environ.get(DONOR_KEY_ENVIRONMENT_VARIABLE) or str(settings.SECRET_KEY)
-    secret = hashlib.blake2b(
-        material.encode("utf-8"), digest_size=32, person=b"sp-donor-seal"
-    ).digest()
-    return GroupKey(case_id=_KEY_SCOPE, group=SensitiveGroup.DONOR, version=1, secret=secret)
-
-
 def seal_pledge_value(*, pledge_id: str, field: str, text: str) -> bytes:
     """Seal ``text`` for ``field`` of the pledge with public id ``pledge_id``."""
-    return seal_text(
-        key=_donor_key(),
-        context=FieldContext(model=_MODEL, field=field, row_id=pledge_id),
-        text=text,
-    )
+    return seal_donor_text(model=PLEDGE_MODEL, row_id=pledge_id, field=field, text=text)
 
 
 def open_pledge_value(*, pledge_id: str, field: str, envelope: bytes | memoryview | None) -> str:
     """Open a sealed value; ``""`` when absent or unreadable (e.g. the donor key changed)."""
-    if envelope is None:
-        return ""
-    try:
-        return open_text(
-            key=_donor_key(),
-            context=FieldContext(model=_MODEL, field=field, row_id=pledge_id),
-            envelope=bytes(envelope),
-        )
-    except DecryptionError:
-        return ""
+    return open_donor_text(model=PLEDGE_MODEL, row_id=pledge_id, field=field, envelope=envelope)
