@@ -8,14 +8,25 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 import safepassage
+from safepassage.site.translations import translation_catalogues
 from safepassage.site.views import server_error_view
 
 PO_FILE = Path(safepassage.__file__).parent / "locale" / "ru" / "LC_MESSAGES" / "django.po"
 
 
-def test_every_interface_string_has_a_russian_translation() -> None:
-    with PO_FILE.open("rb") as po_file:
-        catalog = read_po(po_file, locale="ru")
+def test_the_project_catalogue_and_app_catalogues_are_all_compiled() -> None:
+    catalogues = translation_catalogues()
+
+    assert PO_FILE.resolve() in catalogues
+    assert all(path.suffix == ".po" for path in catalogues)
+
+
+@pytest.mark.parametrize(
+    "po_path", translation_catalogues(), ids=lambda path: str(path.parent.parent.parent.parent.name)
+)
+def test_every_interface_string_has_a_russian_translation(po_path: Path) -> None:
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file, locale=po_path.parts[-3])
 
     missing = [message.id for message in catalog if message.id and not message.string]
     fuzzy = [message.id for message in catalog if message.id and message.fuzzy]
