@@ -1,0 +1,1 @@
+"""Country pathways: each destination country's stance, quotas, visa types and waiting cases."""
