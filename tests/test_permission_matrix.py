@@ -18,7 +18,7 @@ from safepassage.accounts.tokens import make_invitation_token
 from safepassage.cases.models import Case
 from safepassage.donations.models import Campaign
 from safepassage.events.models import Event
-from tests.cases.factories import clear_case_for
+from tests.cases.factories import clear_case_for, clear_task_for
 from tests.donations.factories import matrix_campaign
 from tests.donations.gift_factories import matrix_gift
 from tests.donations.pledges.factories import matrix_confirm_token, matrix_manage_token
@@ -143,6 +143,9 @@ MATRIX: dict[str, dict[str, Cell]] = {
     "cases:queue": {"anonymous": L, "password_only": T}
     | dict.fromkeys(ROLES[2:5], A)
     | {Role.FUNDRAISER: 403, Role.VIEWER: 403, "other_organisation_admin": A},
+    "cases:my_tasks": {"anonymous": L, "password_only": T}
+    | dict.fromkeys(ROLES[2:5], A)
+    | {Role.FUNDRAISER: 403, Role.VIEWER: 403, "other_organisation_admin": A},
     "cases:create": {"anonymous": L, "password_only": T, Role.ADMIN: A, Role.CASEWORKER: A}
     | dict.fromkeys(ROLES[4:7], 403)
     | {"other_organisation_admin": A},
@@ -153,6 +156,8 @@ MATRIX: dict[str, dict[str, Cell]] = {
             "cases:workflow_fields",
             "cases:add_note",
             "cases:add_household_member",
+            "cases:add_task",
+            "cases:complete_task",
         ),
         {"anonymous": L, "password_only": T, Role.ADMIN: A, Role.CASEWORKER: A}
         | {Role.TRAVEL_COORDINATOR: 404, Role.FUNDRAISER: 403, Role.VIEWER: 403}
@@ -334,6 +339,12 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
         ),
         lambda world: {"case_id": _world_case(world).public_id},
     ),
+    "cases:add_task": lambda world: {"case_id": _world_case(world).public_id},
+    "cases:complete_task": lambda world: {
+        "task_id": clear_task_for(
+            case=_world_case(world), assignee=world.members[Role.CASEWORKER].user
+        ).public_id
+    },
     "cases:remove_member": lambda world: {
         "case_id": _world_case(world).public_id,
         "user_id": world.members[Role.CASEWORKER].user.public_id,

@@ -9,7 +9,7 @@ from safepassage.accounts.key_session import cookie_name, seal_private_key_into_
 from safepassage.accounts.models import User
 from safepassage.cases.actions import CaseDetails, WorkflowFields, do_create_case, new_case_code
 from safepassage.cases.key_actions import do_enrol_staff_keys, do_set_organisation_recovery_key
-from safepassage.cases.models import Case, CaseMember, OrganisationKeyring
+from safepassage.cases.models import Case, CaseMember, CaseTask, OrganisationKeyring
 from safepassage.core.crypto import KeyPair, OrganisationRecoveryKey
 from safepassage.core.crypto import generate_organisation_recovery_key as new_recovery_key
 from safepassage.organisations.models import Organisation
@@ -87,3 +87,19 @@ def clear_case_for(*, organisation: Organisation, members: list[User]) -> Case:
             CaseMember(case=case, user=member, added_on=today) for member in members
         )
     return case
+
+
+def clear_task_for(*, case: Case, assignee: User) -> CaseTask:
+    """A task on ``case`` whose text envelope is a placeholder (for URL-level tests only)."""
+    task = CaseTask.objects.filter(case=case).order_by("pk").first()
+    if task is None:
+        today = timezone.localdate()
+        task = CaseTask.objects.create(
+            case=case,
+            assignee=assignee,
+            created_by=assignee,
+            created_on=today,
+            due_on=today,
+            text=b"placeholder",
+        )
+    return task

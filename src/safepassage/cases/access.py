@@ -5,7 +5,7 @@ import uuid
 from django.http import Http404
 
 from safepassage.accounts.models import User
-from safepassage.cases.models import Case, CaseMember, CaseState
+from safepassage.cases.models import Case, CaseMember, CaseState, CaseTask
 
 TRIAGE_PERMISSION = "cases.triage_case"
 
@@ -30,3 +30,12 @@ def access_case(*, user: User, case_id: uuid.UUID, permission: str) -> Case:
     ):
         return case
     raise Http404
+
+
+def access_case_task(*, user: User, task_id: uuid.UUID, permission: str) -> CaseTask:
+    """The task, if ``user`` may reach its case with ``permission`` (404 otherwise)."""
+    task = CaseTask.objects.select_related("case").filter(public_id=task_id).first()
+    if task is None:
+        raise Http404
+    task.case = access_case(user=user, case_id=task.case.public_id, permission=permission)
+    return task

@@ -79,6 +79,17 @@ FIELD_CLASSES: dict[str, dict[str, tuple[FieldClass, SensitiveGroup | None]]] = 
         "written_on": (W, None),
         "body": (S, SensitiveGroup.NARRATIVE),
     },
+    "CaseTask": {
+        "id": (W, None),
+        "public_id": (W, None),
+        "case": (W, None),
+        "assignee": (W, None),
+        "created_by": (W, None),
+        "created_on": (W, None),
+        "due_on": (W, None),
+        "done_on": (W, None),
+        "text": (S, SensitiveGroup.NARRATIVE),
+    },
     "StaffKeyPair": {
         "id": (W, None),
         "user": (W, None),

@@ -89,3 +89,16 @@ class LastCaseMember(CasesError):
         "This is the last person working on the case. Add a colleague first: otherwise only "
         "the offline recovery key could open it."
     )
+
+
+class TaskAssigneeRefused(CasesError):
+    code = "task_assignee_refused"
+    message = _(
+        "A task goes to someone working on the case who holds its narrative key (a caseworker "
+        "or admin on the case)."
+    )
+
+
+class TaskAlreadyDone(CasesError):
+    code = "task_already_done"
+    message = _("This task is already done.")

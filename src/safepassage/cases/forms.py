@@ -127,3 +127,19 @@ class WorkflowFieldsForm(forms.Form):
         regex=AIRPORT_OR_COUNTRY,
         required=False,
     )
+
+
+class TaskForm(forms.Form):
+    assignee = forms.ChoiceField(label=_("Who does it"))
+    due_on = forms.DateField(
+        label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    text = forms.CharField(
+        label=_("What needs doing"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={**NO_AUTOCOMPLETE, "rows": 3}),
+    )
+
+    def __init__(self, *args: Any, assignees: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = assignees  # type: ignore[attr-defined]  # ChoiceField has choices

@@ -1,6 +1,6 @@
 """Row locks of the cases app, always taken in primary-key order."""
 
-from safepassage.cases.models import Case, StaffKeyPair
+from safepassage.cases.models import Case, CaseTask, StaffKeyPair
 
 
 def lock_case(*, case: Case) -> Case:
@@ -11,3 +11,8 @@ def lock_case(*, case: Case) -> Case:
 def lock_staff_key_pair(*, user_pk: int) -> StaffKeyPair:
     """Lock a user's key pair row for re-wrapping; call inside ``transaction.atomic()``."""
     return StaffKeyPair.objects.select_for_update().get(user_id=user_pk)
+
+
+def lock_case_task(*, task: CaseTask) -> CaseTask:
+    """Lock one task row; call inside ``transaction.atomic()``."""
+    return CaseTask.objects.select_for_update().select_related("case").get(pk=task.pk)

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from safepassage.accounts.models import User
 from safepassage.cases.errors import NoCaseKey
-from safepassage.cases.models import Case, CaseGroupKey, HolderKind
+from safepassage.cases.models import Case, CaseGroupKey, CaseTask, HolderKind
 from safepassage.core.crypto import (
     CryptoError,
     FieldContext,
@@ -36,6 +36,11 @@ def case_key_id(case: Case) -> str:
 
 def context(*, model: str, field: str, row_id: object) -> FieldContext:
     return FieldContext(model=model, field=field, row_id=str(row_id))
+
+
+def task_context(task: CaseTask) -> FieldContext:
+    """Where a task's text is sealed (narrative key)."""
+    return context(model="cases.CaseTask", field="text", row_id=task.public_id)
 
 
 def seal_json(*, key: GroupKey, field_context: FieldContext, values: Mapping[str, str]) -> bytes:

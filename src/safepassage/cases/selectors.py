@@ -4,12 +4,19 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import ROLE_PERMISSIONS
 from safepassage.cases.key_actions import CASE_TEAM_ROLES
-from safepassage.cases.models import Case, CaseMember, CaseState, CaseTransition
-from safepassage.cases.sealing import CASE_GROUPS, context, open_json, unwrap_user_group_keys
+from safepassage.cases.models import Case, CaseMember, CaseState, CaseTask, CaseTransition
+from safepassage.cases.sealing import (
+    CASE_GROUPS,
+    context,
+    open_json,
+    task_context,
+    unwrap_user_group_keys,
+)
 from safepassage.core import case_workflow
 from safepassage.core.crypto import CryptoError, GroupKey, KeyPair, SensitiveGroup, open_text
 
@@ -77,6 +84,16 @@ class OpenedTransition:
 
 
 @dataclass(frozen=True, kw_only=True)
+class OpenedTask:
+    public_id: str
+    assignee: str
+    due_on: date
+    done_on: date | None
+    overdue: bool
+    text: str = field(repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
 class CaseContents:
     """A case as its reader may see it; groups the reader holds no key for are ``None``."""
 
@@ -84,6 +101,7 @@ class CaseContents:
     notes: list[OpenedNote] | None = field(repr=False)
     household: list[OpenedHouseholdMember] | None = field(repr=False)
     transitions: list[OpenedTransition] = field(repr=False)
+    tasks: list[OpenedTask] | None = field(repr=False, default=None)
 
 
 def read_case_contents(*, case: Case, user: User, key_pair: KeyPair) -> CaseContents:
@@ -145,7 +163,81 @@ def read_case_contents(*, case: Case, user: User, key_pair: KeyPair) -> CaseCont
         )
         for transition in case.transitions.select_related("actor").order_by("made_on", "pk")
     ]
-    return CaseContents(groups=groups, notes=notes, household=household, transitions=transitions)
+    tasks = None
+    if narrative is not None:
+        tasks = [
+            _open_task(task=task, narrative=narrative)
+            for task in case.tasks.select_related("assignee").order_by("done_on", "due_on", "pk")
+        ]
+    return CaseContents(
+        groups=groups, notes=notes, household=household, transitions=transitions, tasks=tasks
+    )
+
+
+def _open_task(*, task: CaseTask, narrative: GroupKey) -> OpenedTask:
+    return OpenedTask(
+        public_id=str(task.public_id),
+        assignee=task.assignee.display_name,
+        due_on=task.due_on,
+        done_on=task.done_on,
+        overdue=task.done_on is None and task.due_on < timezone.localdate(),
+        text=open_text(key=narrative, context=task_context(task), envelope=bytes(task.text)),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class MyTask:
+    """An open task on the reader's list; ``task`` is ``None`` when its text stays sealed."""
+
+    case: Case
+    due_on: date
+    task: OpenedTask | None
+
+
+def list_my_tasks(*, user: User, key_pair: KeyPair | None) -> list[MyTask]:
+    """Open tasks assigned to ``user`` on cases they work on and may still view, soonest due
+    first; texts are opened with the user's own narrative keys where the session holds them."""
+    tasks = (
+        CaseTask.objects.filter(
+            assignee=user,
+            done_on__isnull=True,
+            case__members__user=user,
+            case__organisation_id__in=_organisations_granting(
+                user=user, permission="cases.view_case"
+            ),
+        )
+        .select_related("case__organisation", "assignee")
+        .order_by("due_on", "case__code", "pk")
+    )
+    narratives: dict[int, GroupKey | None] = {}
+    listed: list[MyTask] = []
+    for task in tasks:
+        if task.case_id not in narratives:
+            narratives[task.case_id] = (
+                None
+                if key_pair is None
+                else unwrap_user_group_keys(case=task.case, user=user, key_pair=key_pair).get(
+                    SensitiveGroup.NARRATIVE
+                )
+            )
+        narrative = narratives[task.case_id]
+        opened = None if narrative is None else _open_task(task=task, narrative=narrative)
+        listed.append(MyTask(case=task.case, due_on=task.due_on, task=opened))
+    return listed
+
+
+def assignable_members(*, case: Case) -> list[tuple[str, str]]:
+    """(public id, display name) of people on ``case`` holding its narrative key."""
+    users = (
+        User.objects.filter(
+            case_memberships__case=case,
+            case_group_keys__case=case,
+            case_group_keys__group=SensitiveGroup.NARRATIVE.value,
+        )
+        .distinct()
+        .order_by("display_name")
+    )
+    return [(str(user.public_id), user.display_name) for user in users]
 
 
 def _open_reason(*, transition: CaseTransition, keys: dict[SensitiveGroup, GroupKey]) -> str:

@@ -9,6 +9,8 @@ app_name = "cases"
 urlpatterns = [
     path("", views.queue_view, name="queue"),
     path("new/", views.create_view, name="create"),
+    path("tasks/", views.my_tasks_view, name="my_tasks"),
+    path("tasks/<uuid:task_id>/done/", views.complete_task_view, name="complete_task"),
     path("<uuid:case_id>/", views.detail_view, name="detail"),
     path("<uuid:case_id>/state/", views.transition_view, name="transition"),
     path("<uuid:case_id>/triage/", views.workflow_fields_view, name="workflow_fields"),
@@ -21,4 +23,5 @@ urlpatterns = [
         name="remove_member",
     ),
     path("<uuid:case_id>/take/", views.take_view, name="take"),
+    path("<uuid:case_id>/tasks/new/", views.add_task_view, name="add_task"),
 ]

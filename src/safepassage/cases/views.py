@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods
 from safepassage.accounts.key_session import load_private_key
 from safepassage.accounts.models import User
 from safepassage.accounts.selectors import current_user
-from safepassage.cases import actions, selectors
-from safepassage.cases.access import access_case
+from safepassage.cases import actions, selectors, task_actions
+from safepassage.cases.access import access_case, access_case_task
 from safepassage.cases.errors import CasesError, KeysLocked
 from safepassage.cases.forms import (
     CaseForm,
@@ -24,6 +24,7 @@ from safepassage.cases.forms import (
     ConfirmForm,
     HouseholdMemberForm,
     NoteForm,
+    TaskForm,
     TransitionForm,
     WorkflowFieldsForm,
 )
@@ -263,3 +264,60 @@ def workflow_fields_view(request: HttpRequest, case_id: uuid.UUID) -> HttpRespon
         )
         return redirect("cases:detail", case_id=case.public_id)
     return _form_page(request, title=_("Priority, risk and route"), case=case, form=form)
+
+
+@requires_permission("cases.change_case")
+@require_http_methods(["GET", "POST"])
+def add_task_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Give a colleague on the case a task with a due day (text sealed, narrative key)."""
+    user = current_user(request)
+    case = access_case(user=user, case_id=case_id, permission="cases.change_case")
+    form = TaskForm(request.POST or None, assignees=selectors.assignable_members(case=case))
+    if request.method == "POST" and form.is_valid():
+        assignee = User.objects.get(public_id=form.cleaned_data["assignee"])
+        try:
+            task_actions.check_add_task(case=case, assignee=assignee)
+            task_actions.do_add_task(
+                actor=user,
+                key_pair=_keys(request, user),
+                case=case,
+                assignee=assignee,
+                due_on=form.cleaned_data["due_on"],
+                text=form.cleaned_data["text"],
+            )
+        except CasesError as error:
+            form.add_error(None, str(error.message))
+        else:
+            return redirect("cases:detail", case_id=case.public_id)
+    return _form_page(request, title=_("Add a task"), case=case, form=form)
+
+
+@requires_permission("cases.change_case")
+@require_http_methods(["GET", "POST"])
+def complete_task_view(request: HttpRequest, task_id: uuid.UUID) -> HttpResponse:
+    """Mark a task done (confirmed with a POST)."""
+    user = current_user(request)
+    task = access_case_task(user=user, task_id=task_id, permission="cases.change_case")
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task_actions.do_complete_task(actor=user, task=task)
+        except CasesError as error:
+            form.add_error(None, str(error.message))
+        else:
+            return redirect("cases:detail", case_id=task.case.public_id)
+    return _form_page(request, title=_("Mark the task done"), case=task.case, form=form)
+
+
+@requires_permission("cases.view_case")
+@require_http_methods(["GET"])
+def my_tasks_view(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's open tasks across their cases, soonest due first (audited)."""
+    user = current_user(request)
+    tasks = selectors.list_my_tasks(
+        user=user, key_pair=load_private_key(request=request, user=user)
+    )
+    task_actions.do_record_task_list_view(
+        actor=user, cases=list({item.case.pk: item.case for item in tasks if item.task}.values())
+    )
+    return render(request, "cases/my_tasks.html", {"tasks": tasks})

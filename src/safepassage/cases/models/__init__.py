@@ -1,4 +1,4 @@
-"""Models of the cases app: key material (``keys``) and cases (``case``)."""
+"""Models of the cases app: key material (``keys``), cases (``case``) and their tasks."""
 
 from safepassage.cases.models.case import (
     Case,
@@ -13,6 +13,7 @@ from safepassage.cases.models.case import (
     Risk,
 )
 from safepassage.cases.models.keys import OrganisationKeyring, StaffKeyPair, TeamKeyCopy
+from safepassage.cases.models.tasks import CaseTask
 
 __all__ = [
     "Case",
@@ -20,6 +21,7 @@ __all__ = [
     "CaseMember",
     "CaseNote",
     "CaseState",
+    "CaseTask",
     "CaseTransition",
     "HolderKind",
     "HouseholdMember",
