@@ -1,6 +1,8 @@
 """Pledge pages: the public flow (no account, works without JavaScript) and the staff
 forecast. Thin: parse a form, call one action or selector, render or redirect."""
 
+import datetime
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,12 +25,17 @@ from safepassage.donations.pledges.selectors import (
 )
 from safepassage.donations.pledges.tokens import make_manage_token, new_submission_token
 from safepassage.site.access_policy import public, requires_permission
+from safepassage.site.rate_limits import limit_rate
 
 FORECAST_PERMISSION = "donations.view_pledge_forecast"
+# Generous: guests at an event share the venue's one address (decision 0007).
+PLEDGE_RATE_LIMIT = 20
+PLEDGE_RATE_WINDOW = datetime.timedelta(minutes=5)
 
 
 @public
 @require_http_methods(["GET", "POST"])
+@limit_rate(scope="pledge", limit=PLEDGE_RATE_LIMIT, window=PLEDGE_RATE_WINDOW)
 def pledge_view(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     campaign = get_published_campaign(slug=slug) if slug is not None else None
     if slug is not None and campaign is None:
