@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "safepassage.donations",
     "safepassage.events",
     "safepassage.cases",
+    "safepassage.travel",
     "safepassage.pathways",
     "safepassage.demo",
     "django.contrib.admin",

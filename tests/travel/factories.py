@@ -1,0 +1,108 @@
+"""Travel requests with options, fares and prices, built directly for tests that read them."""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from safepassage.cases.models import Case, CaseState, HouseholdMember
+from safepassage.donations.models import Program
+from safepassage.travel.models import (
+    FarePrice,
+    OptionSource,
+    PriceBasis,
+    TravelFare,
+    TravelOption,
+    TravelRequest,
+    TravelRequestDestination,
+    TravelRequestState,
+    TravelRequestTraveller,
+)
+
+
+def household_member_for(case: Case) -> HouseholdMember:
+    """A household member with an opaque identity envelope (for tests that never open it)."""
+    return HouseholdMember.objects.create(
+        case=case, added_on=timezone.localdate(), identity=b"sealed elsewhere"
+    )
+
+
+def make_travel_request(
+    *, case: Case, travellers: int = 2, state: str = TravelRequestState.OPEN
+) -> TravelRequest:
+    """An open request MCX → VNO for ``travellers`` household members, with one two-fare
+    option (TK then LH, priced) and one single-fare option (a BA price not yet quoted)."""
+    if case.state != CaseState.TRAVEL_PLANNED:
+        case.state = CaseState.TRAVEL_PLANNED
+        case.save(update_fields=["state"])
+    today = timezone.localdate()
+    request = TravelRequest.objects.create(
+        case=case,
+        state=state,
+        party_size=travellers,
+        origin="MCX",
+        earliest_departure=today + datetime.timedelta(days=7),
+        latest_departure=today + datetime.timedelta(days=21),
+        created_on=today,
+        changed_on=today,
+    )
+    for _ in range(travellers):
+        TravelRequestTraveller.objects.create(
+            request=request, household_member=household_member_for(case)
+        )
+    TravelRequestDestination.objects.create(request=request, country="LT")
+    split = TravelOption.objects.create(
+        request=request,
+        position=1,
+        airports="MCX IST VNO",
+        source=OptionSource.FINDER,
+        minimum_journey_minutes=480,
+        distance_miles=1900,
+    )
+    first = TravelFare.objects.create(
+        option=split, position=1, airports="MCX IST", carriers="TK", distance_miles=900
+    )
+    second = TravelFare.objects.create(
+        option=split,
+        position=2,
+        airports="IST VNO",
+        carriers="TK",
+        distance_miles=1000,
+        cash_price=Decimal("210.00"),
+        cash_currency="USD",
+    )
+    for fare, miles in ((first, 4500), (second, 10000)):
+        FarePrice.objects.create(
+            fare=fare,
+            program=Program.objects.get(code="TK"),
+            miles=miles,
+            taxes=Decimal("35.50"),
+            currency="USD",
+            basis=PriceBasis.CHART,
+        )
+    FarePrice.objects.create(
+        fare=second,
+        program=Program.objects.get(code="UA"),
+        miles=12500,
+        taxes=Decimal("5.60"),
+        currency="USD",
+        basis=PriceBasis.ESTIMATE,
+    )
+    single = TravelOption.objects.create(
+        request=request,
+        position=2,
+        airports="MCX SVO VNO",
+        source=OptionSource.MANUAL,
+        distance_miles=1400,
+    )
+    only = TravelFare.objects.create(
+        option=single, position=1, airports="MCX SVO VNO", carriers="SU|BT", distance_miles=1400
+    )
+    FarePrice.objects.create(
+        fare=only,
+        program=Program.objects.get(code="BA"),
+        miles=None,
+        currency="GBP",
+        basis=PriceBasis.UNKNOWN,
+    )
+    return request
