@@ -18,12 +18,14 @@ from safepassage.accounts.tokens import make_invitation_token
 from safepassage.cases.models import Case
 from safepassage.donations.models import Campaign
 from safepassage.events.models import Event
+from safepassage.pathways.models import Pathway
 from tests.cases.factories import clear_case_for, clear_task_for
 from tests.donations.factories import matrix_campaign
 from tests.donations.gift_factories import matrix_gift
 from tests.donations.pledges.factories import matrix_confirm_token, matrix_manage_token
 from tests.events.factories import matrix_event
 from tests.factories import OrganisationFactory, StaffMember, make_staff, sign_in
+from tests.pathways.factories import matrix_pathway
 
 pytestmark = pytest.mark.django_db
 
@@ -185,6 +187,32 @@ MATRIX: dict[str, dict[str, Cell]] = {
     "donations:pledge_forecast": {"anonymous": L, "password_only": T}
     | dict.fromkeys((Role.ADMIN, Role.FUNDRAISER, "other_organisation_admin"), A)
     | dict.fromkeys((Role.CASEWORKER, Role.TRAVEL_COORDINATOR, Role.VIEWER), 403),
+    # Country pathways (issue 4, item 4): coordinators read, admins and caseworkers edit.
+    "pathways:board": {"anonymous": L, "password_only": T}
+    | dict.fromkeys((Role.ADMIN, Role.CASEWORKER, Role.TRAVEL_COORDINATOR), A)
+    | {Role.FUNDRAISER: 403, Role.VIEWER: 403, "other_organisation_admin": A},
+    "pathways:create": {"anonymous": L, "password_only": T}
+    | dict.fromkeys((Role.ADMIN, Role.CASEWORKER, "other_organisation_admin"), A)
+    | dict.fromkeys((Role.TRAVEL_COORDINATOR, Role.FUNDRAISER, Role.VIEWER), 403),
+    "pathways:detail": {"anonymous": L, "password_only": T}
+    | dict.fromkeys((Role.ADMIN, Role.CASEWORKER, Role.TRAVEL_COORDINATOR), A)
+    | {Role.FUNDRAISER: 403, Role.VIEWER: 403, "other_organisation_admin": 404},
+    **dict.fromkeys(
+        (
+            "pathways:edit",
+            "pathways:add_contact",
+            "pathways:remove_contact",
+            "pathways:add_visa_type",
+            "pathways:remove_visa_type",
+            "pathways:quota",
+            "pathways:link_case",
+            "pathways:unlink_case",
+            "pathways:case_pathways",
+        ),
+        {"anonymous": L, "password_only": T, Role.ADMIN: A, Role.CASEWORKER: A}
+        | dict.fromkeys((Role.TRAVEL_COORDINATOR, Role.FUNDRAISER, Role.VIEWER), 403)
+        | {"other_organisation_admin": 404},
+    ),
 }
 
 EXPECTED_HEADERS = {
@@ -349,6 +377,30 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
         "case_id": _world_case(world).public_id,
         "user_id": world.members[Role.CASEWORKER].user.public_id,
     },
+    **dict.fromkeys(
+        (
+            "pathways:detail",
+            "pathways:edit",
+            "pathways:add_contact",
+            "pathways:add_visa_type",
+            "pathways:quota",
+            "pathways:link_case",
+        ),
+        lambda world: {"pathway_id": _world_pathway(world).public_id},
+    ),
+    "pathways:remove_contact": lambda world: {
+        "pathway_id": _world_pathway(world).public_id,
+        "contact_id": _world_pathway(world).contacts.get().public_id,
+    },
+    "pathways:remove_visa_type": lambda world: {
+        "pathway_id": _world_pathway(world).public_id,
+        "visa_type_id": _world_pathway(world).visa_types.get().public_id,
+    },
+    "pathways:unlink_case": lambda world: {
+        "pathway_id": _world_pathway(world).public_id,
+        "case_id": _world_case(world).public_id,
+    },
+    "pathways:case_pathways": lambda world: {"case_id": _world_case(world).public_id},
 }
 
 
@@ -356,6 +408,12 @@ def _world_case(world: World) -> Case:
     return clear_case_for(
         organisation=world.members[Role.ADMIN].organisation,
         members=[world.members[Role.ADMIN].user, world.members[Role.CASEWORKER].user],
+    )
+
+
+def _world_pathway(world: World) -> Pathway:
+    return matrix_pathway(
+        organisation=world.members[Role.ADMIN].organisation, case=_world_case(world)
     )
 
 

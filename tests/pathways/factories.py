@@ -5,7 +5,7 @@ from django.utils import timezone
 from safepassage.cases.actions import new_case_code
 from safepassage.cases.models import Case, CaseMember
 from safepassage.organisations.models import Organisation
-from safepassage.pathways.models import CasePathway, Pathway, Stance
+from safepassage.pathways.models import CasePathway, Pathway, PathwayContact, Stance, VisaType
 
 
 def make_pathway(
@@ -45,3 +45,17 @@ def make_clear_case(
 
 def link(*, case: Case, pathway: Pathway) -> CasePathway:
     return CasePathway.objects.create(case=case, pathway=pathway, linked_on=timezone.localdate())
+
+
+def matrix_pathway(*, organisation: Organisation, case: Case) -> Pathway:
+    """The organisation's Lithuanian pathway with one contact and one visa type and ``case``
+    waiting on it, created once (the permission matrix asks for it per URL)."""
+    pathway = Pathway.objects.filter(organisation=organisation, country="LT").first()
+    if pathway is None:
+        pathway = make_pathway(organisation=organisation, country="LT")
+        PathwayContact.objects.create(
+            pathway=pathway, kind="official", added_on=timezone.localdate(), details=b""
+        )
+        VisaType.objects.create(pathway=pathway, name="D (humanitarian)")
+        link(case=case, pathway=pathway)
+    return pathway

@@ -73,6 +73,14 @@ ROLE_PERMISSIONS[Role.ADMIN] |= PLEDGE_FORECASTERS
 ROLE_PERMISSIONS[Role.FUNDRAISER] |= PLEDGE_FORECASTERS
 
 
+PATHWAY_READERS = frozenset({"pathways.view_pathway"})
+PATHWAY_EDITORS = PATHWAY_READERS | {"pathways.add_pathway", "pathways.change_pathway"}
+"""Issue 4, item 4: admins and caseworkers run country pathways; travel coordinators read them."""
+ROLE_PERMISSIONS[Role.ADMIN] |= PATHWAY_EDITORS
+ROLE_PERMISSIONS[Role.CASEWORKER] |= PATHWAY_EDITORS
+ROLE_PERMISSIONS[Role.TRAVEL_COORDINATOR] |= PATHWAY_READERS
+
+
 def permissions_for_roles(roles: set[str]) -> frozenset[str]:
     """Union of the permissions granted by ``roles``."""
     granted: set[str] = set()

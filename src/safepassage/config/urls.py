@@ -10,6 +10,7 @@ urlpatterns = [
     path("events/", include("safepassage.events.urls")),
     path("ledger/", include("safepassage.ledger.urls")),
     path("cases/", include("safepassage.cases.urls")),
+    path("pathways/", include("safepassage.pathways.urls")),
 ]
 
 handler400 = "safepassage.site.views.bad_request_view"

@@ -5,6 +5,7 @@ case's travel may be planned to. Lists show only clear workflow fields of cases 
 code, state, priority, party size); nothing of a case is decrypted here.
 """
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -210,3 +211,25 @@ def list_linkable_cases(*, user: User, pathway: Pathway) -> QuerySet[Case]:
         .exclude(pk__in=CasePathway.objects.filter(pathway=pathway).values("case"))
         .order_by("-priority", "opened_on", "code")
     )
+
+
+def list_my_case_ids(*, user: User, pathway: Pathway) -> set[uuid.UUID]:
+    """Public ids of the pathway's linked cases that ``user`` works on (may unlink)."""
+    return set(
+        CasePathway.objects.filter(pathway=pathway, case__members__user=user).values_list(
+            "case__public_id", flat=True
+        )
+    )
+
+
+def get_pathway_notes(*, pathway: Pathway) -> str:
+    return open_notes(model="pathways.Pathway", row_id=pathway.public_id, envelope=pathway.notes)
+
+
+def current_quota_initial(*, pathway: Pathway) -> dict[str, int]:
+    """Initial values of the quota form: this year's quota, or an empty one."""
+    year = timezone.localdate().year
+    quota = PathwayQuota.objects.filter(pathway=pathway, year=year).first()
+    if quota is None:
+        return {"year": year, "total": 0, "used": 0}
+    return {"year": year, "total": quota.total, "used": quota.used}

@@ -1,0 +1,39 @@
+"""Typed errors of the pathways app, each with a code and a translatable message."""
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class PathwaysError(Exception):
+    code = "pathways_error"
+    message: str | Promise = _("Something went wrong with the pathway.")
+
+
+class UnknownCountry(PathwaysError):
+    code = "unknown_country"
+    message = _("Choose a country from the list.")
+
+
+class PathwayExists(PathwaysError):
+    code = "pathway_exists"
+    message = _("This organisation already has a board for this country.")
+
+
+class QuotaOverUsed(PathwaysError):
+    code = "quota_over_used"
+    message = _("More places cannot be used than the quota offers.")
+
+
+class CaseOfAnotherOrganisation(PathwaysError):
+    code = "case_of_another_organisation"
+    message = _("A case can only wait on its own organisation's pathways.")
+
+
+class CaseAlreadyLinked(PathwaysError):
+    code = "case_already_linked"
+    message = _("This case is already waiting on this pathway.")
+
+
+class CaseNotLinked(PathwaysError):
+    code = "case_not_linked"
+    message = _("This case is not waiting on this pathway.")
