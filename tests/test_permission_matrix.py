@@ -19,7 +19,7 @@ from safepassage.cases.models import Case
 from safepassage.donations.models import Campaign
 from safepassage.events.models import Event
 from safepassage.pathways.models import Pathway
-from tests.cases.factories import clear_case_for, clear_task_for
+from tests.cases.factories import clear_case_for, clear_document_for, clear_task_for
 from tests.donations.factories import matrix_campaign
 from tests.donations.gift_factories import matrix_gift
 from tests.donations.pledges.factories import matrix_confirm_token, matrix_manage_token
@@ -160,6 +160,8 @@ MATRIX: dict[str, dict[str, Cell]] = {
             "cases:add_household_member",
             "cases:add_task",
             "cases:complete_task",
+            "cases:upload_document",
+            "cases:download_document",
         ),
         {"anonymous": L, "password_only": T, Role.ADMIN: A, Role.CASEWORKER: A}
         | {Role.TRAVEL_COORDINATOR: 404, Role.FUNDRAISER: 403, Role.VIEWER: 403}
@@ -371,6 +373,12 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
     "cases:complete_task": lambda world: {
         "task_id": clear_task_for(
             case=_world_case(world), assignee=world.members[Role.CASEWORKER].user
+        ).public_id
+    },
+    "cases:upload_document": lambda world: {"case_id": _world_case(world).public_id},
+    "cases:download_document": lambda world: {
+        "document_id": clear_document_for(
+            case=_world_case(world), uploader=world.members[Role.CASEWORKER].user
         ).public_id
     },
     "cases:remove_member": lambda world: {

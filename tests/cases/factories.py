@@ -9,7 +9,13 @@ from safepassage.accounts.key_session import cookie_name, seal_private_key_into_
 from safepassage.accounts.models import User
 from safepassage.cases.actions import CaseDetails, WorkflowFields, do_create_case, new_case_code
 from safepassage.cases.key_actions import do_enrol_staff_keys, do_set_organisation_recovery_key
-from safepassage.cases.models import Case, CaseMember, CaseTask, OrganisationKeyring
+from safepassage.cases.models import (
+    Case,
+    CaseDocument,
+    CaseMember,
+    CaseTask,
+    OrganisationKeyring,
+)
 from safepassage.core.crypto import KeyPair, OrganisationRecoveryKey
 from safepassage.core.crypto import generate_organisation_recovery_key as new_recovery_key
 from safepassage.organisations.models import Organisation
@@ -103,3 +109,17 @@ def clear_task_for(*, case: Case, assignee: User) -> CaseTask:
             text=b"placeholder",
         )
     return task
+
+
+def clear_document_for(*, case: Case, uploader: User) -> CaseDocument:
+    """A document row on ``case`` with placeholder envelopes and no file (URL-level tests)."""
+    document = CaseDocument.objects.filter(case=case).order_by("pk").first()
+    if document is None:
+        document = CaseDocument.objects.create(
+            case=case,
+            uploaded_by=uploader,
+            uploaded_on=timezone.localdate(),
+            file_key=b"placeholder",
+            details=b"placeholder",
+        )
+    return document

@@ -5,7 +5,7 @@ import uuid
 from django.http import Http404
 
 from safepassage.accounts.models import User
-from safepassage.cases.models import Case, CaseMember, CaseState, CaseTask
+from safepassage.cases.models import Case, CaseDocument, CaseMember, CaseState, CaseTask
 
 TRIAGE_PERMISSION = "cases.triage_case"
 
@@ -39,3 +39,12 @@ def access_case_task(*, user: User, task_id: uuid.UUID, permission: str) -> Case
         raise Http404
     task.case = access_case(user=user, case_id=task.case.public_id, permission=permission)
     return task
+
+
+def access_case_document(*, user: User, document_id: uuid.UUID, permission: str) -> CaseDocument:
+    """The document, if ``user`` may reach its case with ``permission`` (404 otherwise)."""
+    document = CaseDocument.objects.select_related("case").filter(public_id=document_id).first()
+    if document is None:
+        raise Http404
+    document.case = access_case(user=user, case_id=document.case.public_id, permission=permission)
+    return document

@@ -90,6 +90,15 @@ FIELD_CLASSES: dict[str, dict[str, tuple[FieldClass, SensitiveGroup | None]]] = 
         "done_on": (W, None),
         "text": (S, SensitiveGroup.NARRATIVE),
     },
+    "CaseDocument": {
+        "id": (W, None),
+        "public_id": (W, None),
+        "case": (W, None),
+        "uploaded_by": (W, None),
+        "uploaded_on": (W, None),
+        "file_key": (S, SensitiveGroup.DOCUMENTS),
+        "details": (S, SensitiveGroup.DOCUMENTS),
+    },
     "StaffKeyPair": {
         "id": (W, None),
         "user": (W, None),

@@ -102,3 +102,18 @@ class TaskAssigneeRefused(CasesError):
 class TaskAlreadyDone(CasesError):
     code = "task_already_done"
     message = _("This task is already done.")
+
+
+class DocumentTooLarge(CasesError):
+    code = "document_too_large"
+    message = _("The document is larger than 10 MB.")
+
+
+class DocumentTypeRefused(CasesError):
+    code = "document_type_refused"
+    message = _("Only PDF files and PNG or JPEG images can be uploaded.")
+
+
+class DocumentUnreadable(CasesError):
+    code = "document_unreadable"
+    message = _("This document cannot be opened: its file is missing or damaged.")

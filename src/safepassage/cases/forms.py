@@ -143,3 +143,13 @@ class TaskForm(forms.Form):
     def __init__(self, *args: Any, assignees: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].choices = assignees  # type: ignore[attr-defined]  # ChoiceField has choices
+
+
+class DocumentForm(forms.Form):
+    """The file arrives already encrypted (``cases.document_storage.EncryptingUploadHandler``)."""
+
+    document = forms.FileField(
+        label=_("Document"),
+        help_text=_("A PDF file or a PNG or JPEG image, at most 10 MB. It is stored encrypted."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+    )

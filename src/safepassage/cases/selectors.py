@@ -8,17 +8,35 @@ from django.utils import timezone
 
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import ROLE_PERMISSIONS
+from safepassage.cases.document_storage import document_context, document_path
+from safepassage.cases.errors import DocumentUnreadable
 from safepassage.cases.key_actions import CASE_TEAM_ROLES
-from safepassage.cases.models import Case, CaseMember, CaseState, CaseTask, CaseTransition
+from safepassage.cases.models import (
+    Case,
+    CaseDocument,
+    CaseMember,
+    CaseState,
+    CaseTask,
+    CaseTransition,
+)
 from safepassage.cases.sealing import (
     CASE_GROUPS,
     context,
     open_json,
     task_context,
+    unwrap_user_group_key,
     unwrap_user_group_keys,
 )
 from safepassage.core import case_workflow
-from safepassage.core.crypto import CryptoError, GroupKey, KeyPair, SensitiveGroup, open_text
+from safepassage.core.crypto import (
+    CryptoError,
+    GroupKey,
+    KeyPair,
+    SensitiveGroup,
+    decrypt_file,
+    open_file_key,
+    open_text,
+)
 
 CASE_ROLES = CASE_TEAM_ROLES | {case_workflow.TRAVEL_COORDINATOR}
 """Roles that can be put on a case."""
@@ -94,6 +112,14 @@ class OpenedTask:
 
 
 @dataclass(frozen=True, kw_only=True)
+class OpenedDocument:
+    public_id: str
+    uploaded_on: date
+    uploaded_by: str
+    details: dict[str, str] = field(repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
 class CaseContents:
     """A case as its reader may see it; groups the reader holds no key for are ``None``."""
 
@@ -102,6 +128,7 @@ class CaseContents:
     household: list[OpenedHouseholdMember] | None = field(repr=False)
     transitions: list[OpenedTransition] = field(repr=False)
     tasks: list[OpenedTask] | None = field(repr=False, default=None)
+    documents: list[OpenedDocument] | None = field(repr=False, default=None)
 
 
 def read_case_contents(*, case: Case, user: User, key_pair: KeyPair) -> CaseContents:
@@ -169,9 +196,75 @@ def read_case_contents(*, case: Case, user: User, key_pair: KeyPair) -> CaseCont
             _open_task(task=task, narrative=narrative)
             for task in case.tasks.select_related("assignee").order_by("done_on", "due_on", "pk")
         ]
+    documents_key = keys.get(SensitiveGroup.DOCUMENTS)
+    documents = None
+    if documents_key is not None:
+        documents = [
+            OpenedDocument(
+                public_id=str(document.public_id),
+                uploaded_on=document.uploaded_on,
+                uploaded_by=document.uploaded_by.display_name,
+                details=_document_details(document=document, key=documents_key),
+            )
+            for document in case.documents.select_related("uploaded_by").order_by(
+                "uploaded_on", "pk"
+            )
+        ]
     return CaseContents(
-        groups=groups, notes=notes, household=household, transitions=transitions, tasks=tasks
+        groups=groups,
+        notes=notes,
+        household=household,
+        transitions=transitions,
+        tasks=tasks,
+        documents=documents,
     )
+
+
+def _document_details(*, document: CaseDocument, key: GroupKey) -> dict[str, str]:
+    return open_json(
+        key=key,
+        field_context=context(
+            model="cases.CaseDocument", field="details", row_id=document.public_id
+        ),
+        envelope=bytes(document.details),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocumentFile:
+    """A decrypted document, ready to be sent as an attachment."""
+
+    name: str
+    content: bytes = field(repr=False)
+
+
+def open_document(*, document: CaseDocument, user: User, key_pair: KeyPair) -> DocumentFile:
+    """Decrypt a document with ``user``'s documents key: :class:`NoCaseKey` without one,
+    :class:`DocumentUnreadable` if the file is missing, cut short or altered."""
+    key = unwrap_user_group_key(
+        case=document.case, user=user, key_pair=key_pair, group=SensitiveGroup.DOCUMENTS
+    )
+    details = _document_details(document=document, key=key)
+    try:
+        file_key = open_file_key(
+            group_key=key,
+            context=context(
+                model="cases.CaseDocument", field="file_key", row_id=document.public_id
+            ),
+            envelope=bytes(document.file_key),
+        )
+        content = decrypt_file(
+            key=file_key,
+            context=document_context(document.public_id),
+            envelope=document_path(document.public_id).read_bytes(),
+        )
+    except (CryptoError, OSError):
+        raise DocumentUnreadable from None
+    name = details.get("name") or "document"
+    extension = details.get("extension", "")
+    if extension and not name.lower().endswith(f".{extension}"):
+        name = f"{name}.{extension}"
+    return DocumentFile(name=name, content=content)
 
 
 def _open_task(*, task: CaseTask, narrative: GroupKey) -> OpenedTask:

@@ -10,6 +10,11 @@ urlpatterns = [
     path("", views.queue_view, name="queue"),
     path("new/", views.create_view, name="create"),
     path("tasks/", views.my_tasks_view, name="my_tasks"),
+    path(
+        "documents/<uuid:document_id>/",
+        views.download_document_view,
+        name="download_document",
+    ),
     path("tasks/<uuid:task_id>/done/", views.complete_task_view, name="complete_task"),
     path("<uuid:case_id>/", views.detail_view, name="detail"),
     path("<uuid:case_id>/state/", views.transition_view, name="transition"),
@@ -24,4 +29,5 @@ urlpatterns = [
     ),
     path("<uuid:case_id>/take/", views.take_view, name="take"),
     path("<uuid:case_id>/tasks/new/", views.add_task_view, name="add_task"),
+    path("<uuid:case_id>/documents/new/", views.upload_document_view, name="upload_document"),
 ]

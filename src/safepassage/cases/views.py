@@ -9,25 +9,30 @@ import uuid
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from safepassage.accounts.key_session import load_private_key
 from safepassage.accounts.models import User
 from safepassage.accounts.selectors import current_user
-from safepassage.cases import actions, selectors, task_actions
-from safepassage.cases.access import access_case, access_case_task
+from safepassage.cases import actions, document_actions, selectors, task_actions
+from safepassage.cases.access import access_case, access_case_document, access_case_task
+from safepassage.cases.document_storage import EncryptedUpload, EncryptingUploadHandler
 from safepassage.cases.errors import CasesError, KeysLocked
 from safepassage.cases.forms import (
     CaseForm,
     CaseMemberForm,
     ConfirmForm,
+    DocumentForm,
     HouseholdMemberForm,
     NoteForm,
     TaskForm,
     TransitionForm,
     WorkflowFieldsForm,
 )
+from safepassage.cases.models import Case
 from safepassage.core.crypto import KeyPair
 from safepassage.organisations.access import access_organisation
 from safepassage.site.access_policy import requires_permission
@@ -321,3 +326,69 @@ def my_tasks_view(request: HttpRequest) -> HttpResponse:
         actor=user, cases=list({item.case.pk: item.case for item in tasks if item.task}.values())
     )
     return render(request, "cases/my_tasks.html", {"tasks": tasks})
+
+
+@csrf_exempt  # checked by csrf_protect below, after the encrypting upload handler is set
+@requires_permission("cases.change_case")
+@require_http_methods(["GET", "POST"])
+def upload_document_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Upload a document: encrypted while it is received, never written in plaintext (SR-09).
+
+    The case is fetched before the body is read, so nobody outside the case gets a byte
+    stored; the CSRF check reads the body, so it runs only after the handler is in place.
+    """
+    request.upload_handlers = [EncryptingUploadHandler(request)]
+    case = access_case(user=current_user(request), case_id=case_id, permission="cases.change_case")
+    return _upload_document(request, case)
+
+
+@csrf_protect
+def _upload_document(request: HttpRequest, case: Case) -> HttpResponse:
+    user = current_user(request)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    upload = request.FILES.get("document") if request.method == "POST" else None
+    stored = False
+    try:
+        if form.is_valid() and isinstance(upload, EncryptedUpload):
+            document_actions.check_upload_document(upload=upload)
+            document_actions.do_upload_document(
+                actor=user, key_pair=_keys(request, user), case=case, upload=upload
+            )
+            stored = True
+            return redirect("cases:detail", case_id=case.public_id)
+    except CasesError as error:
+        form.add_error(None, str(error.message))
+    finally:
+        for uploaded in request.FILES.getlist("document") if request.method == "POST" else []:
+            if isinstance(uploaded, EncryptedUpload) and not stored:
+                uploaded.discard()
+    return render(
+        request,
+        "cases/case_form.html",
+        {"title": _("Upload a document"), "case": case, "form": form, "multipart": True},
+    )
+
+
+@requires_permission("cases.view_case")
+@require_http_methods(["GET"])
+def download_document_view(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
+    """Decrypt a document for its reader, as an attachment that no browser renders (audited)."""
+    user = current_user(request)
+    document = access_case_document(
+        user=user, document_id=document_id, permission="cases.view_case"
+    )
+    try:
+        opened = selectors.open_document(
+            document=document, user=user, key_pair=_keys(request, user)
+        )
+    except CasesError as error:
+        return render(
+            request, "cases/notice.html", {"case": document.case, "message": error.message}
+        )
+    document_actions.do_record_document_download(actor=user, document=document)
+    response = HttpResponse(opened.content, content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=opened.name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

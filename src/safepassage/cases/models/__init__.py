@@ -12,11 +12,13 @@ from safepassage.cases.models.case import (
     Priority,
     Risk,
 )
+from safepassage.cases.models.documents import CaseDocument
 from safepassage.cases.models.keys import OrganisationKeyring, StaffKeyPair, TeamKeyCopy
 from safepassage.cases.models.tasks import CaseTask
 
 __all__ = [
     "Case",
+    "CaseDocument",
     "CaseGroupKey",
     "CaseMember",
     "CaseNote",
