@@ -27,6 +27,7 @@ from safepassage.donations.pledges import actions as pledge_actions
 from safepassage.events.models import Event, ProgrammeItem, ProgrammeKind
 from safepassage.organisations.models import Organisation, OrganisationKind, Partnership
 from safepassage.pathways.demo import seed_demo_pathways
+from safepassage.travel.demo import seed_demo_routes
 
 DEMO_DOMAIN = "demo.safepassage.invalid"
 
@@ -115,6 +116,7 @@ def seed_demo() -> list[DemoCredential]:
         seed_demo_keys(credentials=credentials, organisations=list(organisations.values()))
         seed_campaigns_and_events(organisations=organisations)
         seed_pledges_and_gifts(organisations=organisations)
+        seed_demo_routes()
         seed_demo_pathways(organisations=organisations)
         record_audit_event(
             actor_ref=SYSTEM_ACTOR, action="demo.seeded", object_type="network", object_ref="demo"

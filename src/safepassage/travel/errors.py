@@ -1,0 +1,83 @@
+"""Typed errors of the travel app, each with a code and a translatable message."""
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from safepassage.core.routing import LineError
+
+
+class TravelError(Exception):
+    code = "travel_error"
+    message: str | Promise = _("Something went wrong with travel planning.")
+
+
+class MalformedRouteFiles(TravelError):
+    """The route files have malformed lines: nothing was imported. ``errors`` holds
+    (file name, line error) pairs for the per-line report."""
+
+    code = "malformed_route_files"
+    message = _("The route files have malformed lines; nothing was imported.")
+
+    def __init__(self, *, errors: list[tuple[str, LineError]]) -> None:
+        super().__init__(str(self.message))
+        self.errors = errors
+
+
+class CaseNotPlanningTravel(TravelError):
+    code = "case_not_planning_travel"
+    message = _("Travel can be planned only for a case in the state “travel planned”.")
+
+
+class TravellersRequired(TravelError):
+    code = "travellers_required"
+    message = _("Choose at least one traveller from the household.")
+
+
+class TravellerNotInHousehold(TravelError):
+    code = "traveller_not_in_household"
+    message = _("A chosen traveller is not in this case's household.")
+
+
+class DestinationsRequired(TravelError):
+    code = "destinations_required"
+    message = _("Choose at least one acceptable destination country.")
+
+
+class TravelWindowInvalid(TravelError):
+    code = "travel_window_invalid"
+    message = _("The latest departure cannot be before the earliest departure.")
+
+
+class UnknownAirport(TravelError):
+    code = "unknown_airport"
+    message = _("No known airport has this code.")
+
+
+class NoRoutesImported(TravelError):
+    code = "no_routes_imported"
+    message = _(
+        "No routes are imported yet. An operator runs “safepassage import-routes DIR” first."
+    )
+
+
+class NoAirportInDestinations(TravelError):
+    code = "no_airport_in_destinations"
+    message = _("No airport with routes is in the acceptable destination countries.")
+
+
+class RequestNotEditable(TravelError):
+    code = "request_not_editable"
+    message = _("This travel request can no longer be changed.")
+
+
+class InvalidItinerary(TravelError):
+    code = "invalid_itinerary"
+    message = _(
+        "Write each ticket's airports separated by spaces and the tickets separated by "
+        "“/”, for example “MCX IST / IST VNO”; consecutive tickets must meet at one airport."
+    )
+
+
+class ProgramCannotBook(TravelError):
+    code = "program_cannot_book"
+    message = _("This program cannot book this fare.")
