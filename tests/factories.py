@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import factory
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -12,6 +13,7 @@ from factory.declarations import Sequence
 
 from safepassage.accounts.middleware import SIGNED_IN_AT
 from safepassage.accounts.models import Membership, User
+from safepassage.accounts.reauthentication import SESSION_KEY as AUTHENTICATED_AT
 from safepassage.organisations.models import Organisation, OrganisationKind
 
 STAFF_PASSWORD = "correct horse battery staple 42"
@@ -69,12 +71,24 @@ def make_staff(role: str, organisation: Organisation | None = None) -> StaffMemb
     )
 
 
-def sign_in(client: Client, staff: StaffMember, *, second_factor: bool = True) -> Client:
-    """Put ``client`` in the state the real sign-in leaves (tested in test_sign_in)."""
+def sign_in(
+    client: Client,
+    staff: StaffMember,
+    *,
+    second_factor: bool = True,
+    recently_authenticated: bool = True,
+) -> Client:
+    """Put ``client`` in the state the real sign-in leaves (tested in test_sign_in).
+
+    The sign-in counts as a recent authentication (SR-23) for 5 minutes; pass
+    ``recently_authenticated=False`` for a session signed in longer ago.
+    """
     client.force_login(staff.user, backend="safepassage.accounts.backends.MembershipBackend")
     session = client.session
     session[SIGNED_IN_AT] = time.time()
     if second_factor:
         session[DEVICE_ID_SESSION_KEY] = staff.device.persistent_id
+        if recently_authenticated:
+            session[AUTHENTICATED_AT] = timezone.now().timestamp()
     session.save()
     return client

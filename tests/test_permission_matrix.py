@@ -60,6 +60,7 @@ MATRIX: dict[str, dict[str, Cell]] = {
     "accounts:enrol": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], T),
     "accounts:recovery_codes": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
     "accounts:security": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
+    "accounts:reauthenticate": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
     "accounts:change_password": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
     "accounts:logout": {"anonymous": L, "password_only": A} | dict.fromkeys(ROLES[2:], A),
     "accounts:logout_everywhere": {"anonymous": L, "password_only": T}

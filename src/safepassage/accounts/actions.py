@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import authenticate, update_session_auth_hash
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -20,8 +20,11 @@ from safepassage.accounts.errors import (
     InvitationForExistingAccount,
     InvitationInvalid,
     InvitationWrongAccount,
+    ReauthenticationLocked,
+    ReauthenticationRefused,
 )
 from safepassage.accounts.models import Invitation, Membership, User, new_session_epoch
+from safepassage.accounts.reauthentication import mark_recently_authenticated
 from safepassage.accounts.tasks import send_invitation_email
 from safepassage.audit.actions import Outcome, record_audit_event
 from safepassage.cases.key_actions import do_enrol_staff_keys
@@ -100,6 +103,7 @@ def do_confirm_totp_enrolment(
     otp_login(request, device)
     request.session.cycle_key()
     update_session_auth_hash(request, user)
+    mark_recently_authenticated(request)
     return EnrolmentResult(device=device, recovery_codes=codes)
 
 
@@ -144,9 +148,43 @@ def do_complete_second_factor(
     """Mark the session verified with ``device`` and rotate the session key."""
     otp_login(request, device)
     request.session.cycle_key()
+    mark_recently_authenticated(request)
     method = "recovery_code" if isinstance(device, StaticDevice) else "totp"
     with transaction.atomic():
         do_record_login_step(user=user, step=method, outcome=Outcome.SUCCESS)
+
+
+def check_reauthentication(
+    *, request: HttpRequest, user: User, password: str, code: str
+) -> TOTPDevice:
+    """Check the signed-in ``user``'s password and authenticator code again (SR-23).
+
+    Throttled like the sign-in: the password goes through ``authenticate`` (django-axes
+    counts failures and locks the account and address), the code through the device's
+    growing delays. Recovery codes are not accepted: each works once, and they are for a
+    lost phone at sign-in. Raises :class:`ReauthenticationLocked` once axes locks,
+    :class:`ReauthenticationRefused` for any other mismatch (which step failed is audited,
+    not shown).
+    """
+    authenticated = authenticate(request, username=user.email, password=password)
+    if getattr(request, "axes_locked_out", False):
+        raise ReauthenticationLocked
+    if authenticated is None or authenticated.pk != user.pk:
+        do_record_login_step(user=user, step="reauthentication.password", outcome=Outcome.FAILURE)
+        raise ReauthenticationRefused
+    token = code.strip().replace(" ", "")
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None or not token.isdigit() or not device.verify_token(token):
+        do_record_login_step(user=user, step="reauthentication.code", outcome=Outcome.FAILURE)
+        raise ReauthenticationRefused
+    return device
+
+
+def do_reauthenticate(*, request: HttpRequest, user: User) -> None:
+    """Record in the session that ``user`` authenticated fully just now, and audit it."""
+    with transaction.atomic():
+        do_record_login_step(user=user, step="reauthentication", outcome=Outcome.SUCCESS)
+    mark_recently_authenticated(request)
 
 
 def do_log_out_everywhere(*, user: User) -> None:

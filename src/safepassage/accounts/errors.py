@@ -35,3 +35,13 @@ class InvitationWrongAccount(AccountsError):
 class AlreadyMember(AccountsError):
     code = "already_member"
     message = _("This person is already a member of the organisation.")
+
+
+class ReauthenticationRefused(AccountsError):
+    code = "reauthentication_refused"
+    message = _("The password or the code is wrong. Codes change every 30 seconds.")
+
+
+class ReauthenticationLocked(AccountsError):
+    code = "reauthentication_locked"
+    message = _("Too many failed attempts.")

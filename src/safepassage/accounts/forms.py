@@ -65,6 +65,20 @@ class SecondFactorForm(forms.Form):
     )
 
 
+class ReauthenticationForm(forms.Form):
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=1024,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
 class EnrolmentForm(forms.Form):
     code = forms.RegexField(
         label=_("The 6-digit code your authenticator app shows now"),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("two-factor/set-up/", views.enrol_view, name="enrol"),
     path("two-factor/recovery-codes/", views.recovery_codes_view, name="recovery_codes"),
     path("security/", views.security_view, name="security"),
+    path("security/confirm/", views.reauthenticate_view, name="reauthenticate"),
     path("security/password/", views.change_password_view, name="change_password"),
     path("logout/", views.logout_view, name="logout"),
     path("logout/everywhere/", views.logout_everywhere_view, name="logout_everywhere"),

@@ -18,12 +18,15 @@ from safepassage.accounts.errors import (
     AccountsError,
     InvitationForExistingAccount,
     InvitationInvalid,
+    ReauthenticationLocked,
+    ReauthenticationRefused,
 )
 from safepassage.accounts.forms import (
     ChangePasswordForm,
     EnrolmentForm,
     LoginForm,
     NewAccountForm,
+    ReauthenticationForm,
     RecoveryResetForm,
     SecondFactorForm,
 )
@@ -45,7 +48,12 @@ from safepassage.cases.key_actions import (
     do_reset_password_with_recovery_key,
     unlock_staff_keys,
 )
-from safepassage.site.access_policy import password_verified, public, staff
+from safepassage.site.access_policy import (
+    password_verified,
+    public,
+    recent_authentication_required,
+    staff,
+)
 
 RECOVERY_CODES_SESSION_KEY = "safepassage_new_recovery_codes"
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
@@ -113,6 +121,50 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor.html", {"form": form, "next": _next_url(request)})
 
 
+def _relative_next_url(request: HttpRequest) -> str:
+    """The ``next`` parameter when it is a path on this site, else the dashboard."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if (
+        candidate.startswith("/")
+        and not candidate.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(candidate, allowed_hosts=set())
+    ):
+        return candidate
+    return reverse("site:dashboard")
+
+
+@staff
+@require_http_methods(["GET", "POST"])
+def reauthenticate_view(request: HttpRequest) -> HttpResponse:
+    """Password and authenticator code again before a sensitive step (SR-23)."""
+    user = current_user(request)
+    form = ReauthenticationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.check_reauthentication(
+                request=request, user=user, password=data["password"], code=data["code"]
+            )
+        except ReauthenticationLocked:
+            return _end_locked_session(request)
+        except ReauthenticationRefused as error:
+            form.add_error(None, str(error.message))
+        else:
+            actions.do_reauthenticate(request=request, user=user)
+            return redirect(_relative_next_url(request))
+    context = {"form": form, "next": _relative_next_url(request)}
+    return render(request, "accounts/reauthenticate.html", context)
+
+
+def _end_locked_session(request: HttpRequest) -> HttpResponse:
+    """Too many failed re-authentications: this session ends, as a stolen one should."""
+    logout(request)
+    response = locked_out(request)
+    forget_private_key(request=request, response=response)
+    response["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
+
+
 @password_verified
 @require_http_methods(["GET", "POST"])
 def enrol_view(request: HttpRequest) -> HttpResponse:
@@ -150,6 +202,7 @@ def _base32_secret(device: TOTPDevice) -> str:
 
 
 @staff
+@recent_authentication_required
 @require_http_methods(["GET", "POST"])
 def recovery_codes_view(request: HttpRequest) -> HttpResponse:
     """Show freshly issued recovery codes once; POST issues a new set."""
@@ -250,6 +303,7 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @staff
+@recent_authentication_required
 @require_http_methods(["GET", "POST"])
 def change_password_view(request: HttpRequest) -> HttpResponse:
     """Change the password; the private key is re-wrapped under the new one (SR-06)."""

@@ -14,7 +14,7 @@ from safepassage.accounts.forms import InvitationForm
 from safepassage.accounts.selectors import current_user, list_members
 from safepassage.organisations.access import access_organisation
 from safepassage.organisations.selectors import list_work_links
-from safepassage.site.access_policy import requires_permission
+from safepassage.site.access_policy import recent_authentication_required, requires_permission
 
 
 @requires_permission("organisations.view_organisation")
@@ -43,6 +43,7 @@ def organisation_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpR
 
 
 @requires_permission("accounts.add_invitation")
+@recent_authentication_required
 @require_http_methods(["GET", "POST"])
 def invite_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
     user = current_user(request)

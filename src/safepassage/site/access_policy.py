@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 ViewFunction = TypeVar("ViewFunction", bound=Callable[..., Any])
 
 ATTRIBUTE = "safepassage_access_rule"
+RECENT_AUTHENTICATION_ATTRIBUTE = "safepassage_recent_authentication_required"
 
 
 class Audience(StrEnum):
@@ -67,6 +68,41 @@ def requires_permission(permission: str) -> Callable[[ViewFunction], ViewFunctio
     checks the permission for the organisation that owns them.
     """
     return _declare(AccessRule(Audience.PERMISSION, permission))
+
+
+def recent_authentication_required[ViewFunction: Callable[..., Any]](
+    view: ViewFunction,
+) -> ViewFunction:
+    """Also require a full authentication (password and code) in the last 5 minutes (SR-23).
+
+    For exports, referrals, role, membership and invitation changes, key changes and
+    shredding. Stack it with one of the rules above, e.g.::
+
+        @requires_permission("donations.view_gift")
+        @recent_authentication_required
+        @require_http_methods(["GET"])
+        def gift_export_view(request, organisation_id): ...
+
+    The middleware checks the rule first (so the wrong role is still refused), then sends
+    a session without a recent authentication to ``accounts:reauthenticate``, which
+    returns to this URL with a GET afterwards. Decorate the page that shows the form as
+    well as the one it posts to, so the user confirms before filling it in; a stale POST
+    does nothing and comes back to the form.
+    """
+    setattr(view, RECENT_AUTHENTICATION_ATTRIBUTE, True)
+    return view
+
+
+def needs_recent_authentication(view: Callable[..., Any]) -> bool:
+    """True for a view marked :func:`recent_authentication_required`."""
+    return any(
+        getattr(candidate, RECENT_AUTHENTICATION_ATTRIBUTE, False) is True
+        for candidate in (
+            view,
+            getattr(view, "view_class", None),
+            getattr(view, "__wrapped__", None),
+        )
+    )
 
 
 def rule_of(view: Callable[..., Any]) -> AccessRule | None:

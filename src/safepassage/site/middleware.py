@@ -9,9 +9,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
+from safepassage.accounts.reauthentication import is_recently_authenticated
 from safepassage.accounts.selectors import is_two_factor_verified
-from safepassage.site.access_policy import Audience, rule_of
+from safepassage.site.access_policy import Audience, needs_recent_authentication, rule_of
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +69,14 @@ class AccessPolicyMiddleware:
             return None
         if not is_two_factor_verified(request):
             return redirect("accounts:two_factor")
-        if rule.audience is Audience.STAFF:
-            return None
-        if rule.permission is not None and user.has_perm(rule.permission):
-            return None
-        raise PermissionDenied
+        if rule.audience is Audience.PERMISSION and not (
+            rule.permission is not None and user.has_perm(rule.permission)
+        ):
+            raise PermissionDenied
+        if needs_recent_authentication(view_func) and not is_recently_authenticated(request):
+            # Back here with a GET afterwards: a GET keeps its query (an export's filters),
+            # a stale POST did nothing and returns to its form.
+            back = request.get_full_path() if request.method == "GET" else request.path
+            query = urlencode({"next": back})
+            return redirect(f"{reverse('accounts:reauthenticate')}?{query}")
+        return None

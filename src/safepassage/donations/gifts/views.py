@@ -27,7 +27,11 @@ from safepassage.donations.gifts.webhooks import (
     TIMESTAMP_HEADER,
 )
 from safepassage.organisations.access import access_organisation
-from safepassage.site.access_policy import public, requires_permission
+from safepassage.site.access_policy import (
+    public,
+    recent_authentication_required,
+    requires_permission,
+)
 
 VIEW_GIFT = "donations.view_gift"
 ADD_GIFT = "donations.add_gift"
@@ -105,6 +109,7 @@ def gift_list_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResp
 
 
 @requires_permission(VIEW_GIFT)
+@recent_authentication_required
 @require_GET
 def gift_export_view(
     request: HttpRequest, organisation_id: uuid.UUID

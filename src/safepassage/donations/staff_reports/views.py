@@ -17,7 +17,7 @@ from safepassage.donations.staff_reports import actions, selectors
 from safepassage.donations.staff_reports.forms import PledgeFilterForm
 from safepassage.organisations.access import access_organisation
 from safepassage.organisations.models import Organisation
-from safepassage.site.access_policy import requires_permission
+from safepassage.site.access_policy import recent_authentication_required, requires_permission
 
 VIEW_PLEDGE = "donations.view_pledge"
 
@@ -53,6 +53,7 @@ def pledge_list_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpRe
 
 
 @requires_permission(VIEW_PLEDGE)
+@recent_authentication_required
 @require_GET
 def pledge_export_view(
     request: HttpRequest, organisation_id: uuid.UUID
