@@ -5,7 +5,7 @@ to receive, negotiating, no action), yearly :class:`PathwayQuota` rows, the
 :class:`VisaType` rows it can use, the organisation's :class:`PathwayContact` rows
 (officials and NGO contacts, never applicants) and the cases waiting on it
 (:class:`CasePathway`). Contact details and free-text notes are sealed at rest with a
-server-held key (``pathways.sealing``, decision 0007); every other column is a clear,
+server-held key (``pathways.sealing``, decision 0008); every other column is a clear,
 non-identifying workflow value (``pathways.classification``).
 """
 

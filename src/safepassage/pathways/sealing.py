@@ -1,4 +1,4 @@
-"""Seal pathway contacts and notes at rest with a server-held key (decision 0007).
+"""Seal pathway contacts and notes at rest with a server-held key (decision 0008).
 
 Officials and NGO contacts are not applicants, but a seized database must not hand over who
 an organisation talks to inside a ministry or an NGO (some work where that is dangerous),
