@@ -15,10 +15,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from safepassage.accounts.models import Invitation
 from safepassage.accounts.roles import Role
 from safepassage.accounts.tokens import make_invitation_token
+from safepassage.bookings.models import Trip
 from safepassage.cases.models import Case
 from safepassage.donations.models import Campaign
 from safepassage.events.models import Event
 from safepassage.pathways.models import Pathway
+from tests.bookings.factories import matrix_booking, matrix_donor_token, matrix_trip
 from tests.cases.factories import clear_case_for, clear_document_for, clear_task_for
 from tests.donations.factories import matrix_campaign
 from tests.donations.gift_factories import matrix_gift
@@ -216,6 +218,28 @@ MATRIX: dict[str, dict[str, Cell]] = {
         | dict.fromkeys((Role.TRAVEL_COORDINATOR, Role.FUNDRAISER, Role.VIEWER), 403)
         | {"other_organisation_admin": 404},
     ),
+    # Allocation and booking (issue 6): coordinators and admins; trips only for those on the
+    # case (the world's coordinator is not: 404); donors reach one page by a signed link.
+    **dict.fromkeys(
+        ("bookings:runs", "bookings:run", "bookings:trips"),
+        {"anonymous": L, "password_only": T}
+        | dict.fromkeys((Role.ADMIN, Role.TRAVEL_COORDINATOR), A)
+        | dict.fromkeys((Role.CASEWORKER, Role.FUNDRAISER, Role.VIEWER), 403)
+        | {"other_organisation_admin": 404},
+    ),
+    **dict.fromkeys(
+        ("bookings:trip", "bookings:trip_send", "bookings:booking_record"),
+        {"anonymous": L, "password_only": T, Role.ADMIN: A, Role.TRAVEL_COORDINATOR: 404}
+        | dict.fromkeys((Role.CASEWORKER, Role.FUNDRAISER, Role.VIEWER), 403)
+        | {"other_organisation_admin": 404},
+    ),
+    **dict.fromkeys(
+        ("bookings:run_accept", "bookings:trip_progress", "bookings:booking_cancel"),
+        {"anonymous": L, "password_only": T}
+        | dict.fromkeys((Role.ADMIN, Role.TRAVEL_COORDINATOR, "other_organisation_admin"), 405)
+        | dict.fromkeys((Role.CASEWORKER, Role.FUNDRAISER, Role.VIEWER), 403),
+    ),
+    "bookings:donor": dict.fromkeys(ROLES, A),
 }
 
 EXPECTED_HEADERS = {
@@ -410,7 +434,34 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
         "case_id": _world_case(world).public_id,
     },
     "pathways:case_pathways": lambda world: {"case_id": _world_case(world).public_id},
+    **dict.fromkeys(
+        ("bookings:runs", "bookings:trips"),
+        lambda world: {"organisation_id": world.members[Role.ADMIN].organisation.public_id},
+    ),
+    **dict.fromkeys(
+        ("bookings:run", "bookings:run_accept"),
+        lambda world: {"run_id": _world_trip(world).run.public_id},
+    ),
+    **dict.fromkeys(
+        ("bookings:trip", "bookings:trip_send", "bookings:trip_progress"),
+        lambda world: {"trip_id": _world_trip(world).public_id},
+    ),
+    **dict.fromkeys(
+        ("bookings:booking_record", "bookings:booking_cancel"),
+        lambda world: {
+            "booking_id": matrix_booking(
+                _world_case(world), world.members[Role.ADMIN].user
+            ).public_id
+        },
+    ),
+    "bookings:donor": lambda world: {
+        "token": matrix_donor_token(_world_case(world), world.members[Role.ADMIN].user)
+    },
 }
+
+
+def _world_trip(world: World) -> Trip:
+    return matrix_trip(_world_case(world), world.members[Role.ADMIN].user)
 
 
 def _world_case(world: World) -> Case:

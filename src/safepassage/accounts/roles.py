@@ -81,6 +81,12 @@ ROLE_PERMISSIONS[Role.CASEWORKER] |= PATHWAY_EDITORS
 ROLE_PERMISSIONS[Role.TRAVEL_COORDINATOR] |= PATHWAY_READERS
 
 
+TRAVEL_BOOKERS = frozenset({"bookings.run_allocation", "bookings.manage_trip"})
+"""Issue 6: coordinators and admins run the allocator, accept plans and book trips."""
+ROLE_PERMISSIONS[Role.ADMIN] |= TRAVEL_BOOKERS
+ROLE_PERMISSIONS[Role.TRAVEL_COORDINATOR] |= TRAVEL_BOOKERS
+
+
 def permissions_for_roles(roles: set[str]) -> frozenset[str]:
     """Union of the permissions granted by ``roles``."""
     granted: set[str] = set()

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "safepassage.events",
     "safepassage.cases",
     "safepassage.travel",
+    "safepassage.bookings",
     "safepassage.pathways",
     "safepassage.demo",
     "django.contrib.admin",

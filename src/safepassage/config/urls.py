@@ -11,6 +11,7 @@ urlpatterns = [
     path("ledger/", include("safepassage.ledger.urls")),
     path("cases/", include("safepassage.cases.urls")),
     path("pathways/", include("safepassage.pathways.urls")),
+    path("bookings/", include("safepassage.bookings.urls")),
 ]
 
 handler400 = "safepassage.site.views.bad_request_view"

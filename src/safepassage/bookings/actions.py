@@ -1,0 +1,1003 @@
+"""Every write of allocation and booking. Each ``do_*`` runs in one transaction with its
+ledger postings and audit events; e-mails go out only after commit.
+
+Lock order: pledge rows (``donations.pledges.lock_objects``, primary-key order), then
+booking rows, then ledger owners, then the audit head. Audit events and ledger references
+carry public ids only (SR-30); nothing written here puts a donor next to a traveller.
+
+E-mails that carry a link key or a one-time code are sent from ``transaction.on_commit``
+directly, not through the task queue, so neither secret ever rests in the database.
+"""
+
+import secrets
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext
+
+from safepassage.accounts.models import User
+from safepassage.audit.actions import record_audit_event
+from safepassage.bookings import sealing
+from safepassage.bookings.documents import load_plan, load_problem, problem_to_document
+from safepassage.bookings.errors import (
+    BookingNotBooked,
+    BookingNotOpen,
+    BookingsError,
+    CodeInvalid,
+    NoCaseKey,
+    NoDonorAddress,
+    NoOrganisationKeys,
+    NothingToAllocate,
+    PassengersMissing,
+    PledgeChanged,
+    RequestAlreadyAccepted,
+    RequestNoLongerOpen,
+    RequestNotInPlan,
+    RunNotFinished,
+    TooManyAttempts,
+    TooManyMilesCharged,
+    TripNotReady,
+)
+from safepassage.bookings.lock_objects import lock_booking_request, lock_trip
+from safepassage.bookings.models import (
+    AllocationRun,
+    BookingMode,
+    BookingRequest,
+    BookingStatus,
+    RunStatus,
+    Trip,
+    TripStatus,
+)
+from safepassage.bookings.selectors import (
+    LIVE_TRIP_STATUSES,
+    current_pledge_version,
+    get_conversion,
+    list_open_demand,
+    snapshot_pledges,
+    trip_is_fully_booked,
+)
+from safepassage.bookings.tokens import make_donor_token
+from safepassage.cases import errors as case_errors
+from safepassage.cases.actions import do_transition_case
+from safepassage.cases.lock_objects import lock_case
+from safepassage.cases.models import Case, CaseState, CaseTransition
+from safepassage.cases.sealing import unwrap_user_group_key
+from safepassage.core import allocation as core
+from safepassage.core.crypto import GroupKey, KeyPair, PublicKey, SensitiveGroup
+from safepassage.core.ledger import InsufficientBalanceError, OwnerKind, PledgeRef
+from safepassage.core.money import Miles
+from safepassage.donations.models import Pledge, PledgeStatus
+from safepassage.donations.pledges import sealing as pledge_sealing
+from safepassage.donations.pledges import tasks as pledge_tasks
+from safepassage.donations.pledges.lock_objects import lock_pledge, lock_pledges
+from safepassage.ledger import actions as ledger
+from safepassage.ledger.lock_objects import lock_ledger_owners
+from safepassage.organisations.models import Organisation
+from safepassage.travel.models import TravelRequest, TravelRequestState
+
+CODE_LIFETIME = timedelta(minutes=15)
+MAX_CODE_ATTEMPTS = 5
+DONOR_SESSION_LIFETIME = timedelta(minutes=30)
+MAX_TIME_LIMIT = 600
+
+
+def _actor(user: User) -> str:
+    return str(user.public_id)
+
+
+def _audit(
+    *, actor_ref: str, action: str, object_type: str, object_ref: object, organisation: Organisation
+) -> None:
+    record_audit_event(
+        actor_ref=actor_ref,
+        action=action,
+        object_type=object_type,
+        object_ref=str(object_ref),
+        organisation_ref=str(organisation.public_id),
+    )
+
+
+def _travel_key(*, case: Case, user: User, key_pair: KeyPair) -> GroupKey:
+    try:
+        return unwrap_user_group_key(
+            case=case, user=user, key_pair=key_pair, group=SensitiveGroup.TRAVEL_PASSENGER
+        )
+    except case_errors.NoCaseKey:
+        raise NoCaseKey from None
+
+
+def _pledge_ref(pledge: Pledge) -> PledgeRef:
+    return PledgeRef(pledge_id=str(pledge.public_id), program=pledge.program.code)
+
+
+# --- allocation runs -------------------------------------------------------------------
+
+
+def do_start_run(
+    *,
+    actor: User,
+    organisation: Organisation,
+    cash_budget: Decimal,
+    currency: str,
+    time_limit_seconds: int,
+) -> AllocationRun:
+    """Snapshot the network's pledges and the open requests, store the run and queue the
+    allocator in the background. ``NothingToAllocate`` when no request is open."""
+    today = timezone.localdate()
+    pledges = snapshot_pledges(organisation=organisation, today=today)
+    demand = list_open_demand(organisation=organisation, currency=currency)
+    requests = tuple(item.request for item in demand.values() if item.request is not None)
+    if not demand:
+        raise NothingToAllocate
+    problem = core.Problem(
+        as_of=today,
+        currency=currency,
+        cash_budget=cash_budget,
+        pledges=tuple(snapshot.pledge for snapshot in pledges),
+        requests=requests,
+    )
+    with transaction.atomic():
+        run = AllocationRun.objects.create(
+            organisation=organisation,
+            started_by=actor,
+            started_on=today,
+            time_limit_seconds=max(1, min(time_limit_seconds, MAX_TIME_LIMIT)),
+            currency=currency,
+            cash_budget=cash_budget,
+            problem=problem_to_document(problem),
+            pledge_snapshot={
+                snapshot.pledge.id: {
+                    "version": snapshot.version,
+                    "available_points": snapshot.available_points,
+                }
+                for snapshot in pledges
+            },
+            request_snapshot={request_id: item.info for request_id, item in demand.items()},
+        )
+        _audit(
+            actor_ref=_actor(actor),
+            action="allocation.run_started",
+            object_type="allocation_run",
+            object_ref=run.public_id,
+            organisation=organisation,
+        )
+        from safepassage.bookings import tasks  # tasks import actions
+
+        transaction.on_commit(partial(tasks.run_allocation.enqueue, run_id=str(run.public_id)))
+    return run
+
+
+def do_solve_run(*, run_id: uuid.UUID) -> AllocationRun:
+    """Run the allocator for a queued run, storing its progress as it goes (idempotent:
+    a run that is no longer queued is returned unchanged)."""
+    with transaction.atomic():
+        run = AllocationRun.objects.select_for_update().get(public_id=run_id)
+        if run.status != RunStatus.QUEUED:
+            return run
+        run.status = RunStatus.RUNNING
+        run.phase = "starting"
+        run.save(update_fields=["status", "phase"])
+    try:
+        problem = load_problem(run.problem)
+        plan = core.solve(
+            problem,
+            time_limit=float(run.time_limit_seconds),
+            progress=_progress_writer(run.pk),
+        )
+    except core.AllocationError as error:
+        with transaction.atomic():
+            AllocationRun.objects.filter(pk=run.pk).update(
+                status=RunStatus.FAILED, error_code=error.code[:64]
+            )
+            _audit(
+                actor_ref="system",
+                action="allocation.run_failed",
+                object_type="allocation_run",
+                object_ref=run.public_id,
+                organisation=run.organisation,
+            )
+        run.refresh_from_db()
+        return run
+    from safepassage.bookings.documents import plan_to_document
+
+    with transaction.atomic():
+        AllocationRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.DONE,
+            phase="done",
+            plan=plan_to_document(plan),
+            incumbent=plan.totals.weighted_travellers,
+            bound=plan.bound_weighted_travellers,
+            gap=_gap(plan.totals.weighted_travellers, plan.bound_weighted_travellers),
+        )
+        _audit(
+            actor_ref="system",
+            action="allocation.run_finished",
+            object_type="allocation_run",
+            object_ref=run.public_id,
+            organisation=run.organisation,
+        )
+    run.refresh_from_db()
+    return run
+
+
+def _gap(incumbent: float, bound: float) -> float:
+    if bound <= 0:
+        return 0.0
+    return max(0.0, bound - incumbent) / bound
+
+
+def _progress_writer(run_pk: int) -> Callable[[core.Progress], None]:
+    def write(progress: core.Progress) -> None:
+        AllocationRun.objects.filter(pk=run_pk).update(
+            phase=progress.phase[:32],
+            incumbent=progress.incumbent,
+            bound=progress.bound if progress.bound < float("inf") else None,
+            gap=progress.gap,
+        )
+
+    return write
+
+
+# --- accepting a plan ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Acceptance:
+    """Which requests of a plan were accepted, and why the others were refused."""
+
+    accepted: tuple[str, ...]
+    refused: Mapping[str, BookingsError] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _TripKeys:
+    """What a new trip needs sealed under its case's travel key (made before locking)."""
+
+    trip_id: uuid.UUID
+    record_public_key: bytes
+    record_private_key: bytes
+    transition_id: uuid.UUID
+    ticketed_reason: bytes
+
+
+def _prepare_trip_keys(*, case: Case, user: User, key_pair: KeyPair) -> _TripKeys:
+    travel_key = _travel_key(case=case, user=user, key_pair=key_pair)
+    trip_id = uuid.uuid4()
+    transition_id = uuid.uuid4()
+    public, private = sealing.new_record_key_pair(key=travel_key, trip_id=trip_id)
+    from safepassage.cases.sealing import context
+    from safepassage.core.crypto import seal_text
+
+    reason = seal_text(
+        key=travel_key,
+        context=context(model="cases.CaseTransition", field="reason", row_id=transition_id),
+        text=gettext("Every ticket of the trip is booked (trip %(trip)s).") % {"trip": trip_id},
+    )
+    return _TripKeys(
+        trip_id=trip_id,
+        record_public_key=public,
+        record_private_key=private,
+        transition_id=transition_id,
+        ticketed_reason=reason,
+    )
+
+
+def do_accept_plan(
+    *, actor: User, key_pair: KeyPair, run: AllocationRun, request_ids: list[str]
+) -> Acceptance:
+    """Accept the plan for ``request_ids`` in one transaction: each accepted request gets
+    its trip and booking requests, and its tickets' miles are reserved in the ledger.
+
+    A request whose pledges changed or were withdrawn since the run (or that was accepted
+    elsewhere, or is no longer open) is refused with a typed error and leaves nothing
+    behind (its own savepoint rolls back); the others are accepted.
+    """
+    if run.status != RunStatus.DONE or run.plan is None:
+        raise RunNotFinished
+    plan = load_plan(run.plan)
+    problem = load_problem(run.problem)
+    served = {item.request: item for item in plan.served}
+    fares = {
+        fare.id: fare
+        for request in problem.requests
+        for option in request.options
+        for fare in option.fares
+    }
+    refused: dict[str, BookingsError] = {}
+    keys: dict[str, _TripKeys] = {}
+    chosen = sorted(dict.fromkeys(request_ids))
+    for request_id in chosen:
+        info = run.request_snapshot.get(request_id, {})
+        if request_id not in served:
+            refused[request_id] = RequestNotInPlan()
+            continue
+        case = Case.objects.filter(
+            public_id=info.get("case"), organisation=run.organisation
+        ).first()
+        if case is None:
+            refused[request_id] = RequestNoLongerOpen()
+            continue
+        if info.get("kind") == "travel":
+            try:
+                keys[request_id] = _prepare_trip_keys(case=case, user=actor, key_pair=key_pair)
+            except BookingsError as error:
+                refused[request_id] = error
+    todo = [request_id for request_id in chosen if request_id not in refused]
+    pledge_ids = sorted(
+        {
+            uuid.UUID(ticket.pledge)
+            for request_id in todo
+            for ticket in served[request_id].tickets
+            if ticket.pledge is not None
+        }
+    )
+    accepted: list[str] = []
+    with transaction.atomic():
+        pledges = {str(p.public_id): p for p in lock_pledges(pledge_ids=pledge_ids)}
+        lock_ledger_owners(owners=[(OwnerKind.PLEDGE, pledge_id) for pledge_id in pledges])
+        for request_id in todo:
+            try:
+                with transaction.atomic():
+                    _accept_request(
+                        actor=actor,
+                        run=run,
+                        item=served[request_id],
+                        info=run.request_snapshot.get(request_id, {}),
+                        pledges=pledges,
+                        fares=fares,
+                        trip_keys=keys.get(request_id),
+                    )
+            except BookingsError as error:
+                refused[request_id] = error
+            except InsufficientBalanceError:
+                refused[request_id] = PledgeChanged()
+            except IntegrityError:
+                refused[request_id] = RequestAlreadyAccepted()
+            else:
+                accepted.append(request_id)
+    return Acceptance(accepted=tuple(accepted), refused=refused)
+
+
+def _check_pledges_fresh(
+    *, run: AllocationRun, item: core.ServedRequest, pledges: Mapping[str, Pledge]
+) -> None:
+    for pledge_id in sorted({t.pledge for t in item.tickets if t.pledge is not None}):
+        pledge = pledges.get(pledge_id)
+        seen = run.pledge_snapshot.get(pledge_id, {})
+        if (
+            pledge is None
+            or pledge.status != PledgeStatus.CONFIRMED
+            or current_pledge_version(pledge=pledge, run=run) != seen.get("version")
+        ):
+            raise PledgeChanged
+
+
+def _accept_request(
+    *,
+    actor: User,
+    run: AllocationRun,
+    item: core.ServedRequest,
+    info: Mapping[str, object],
+    pledges: Mapping[str, Pledge],
+    fares: Mapping[str, core.Fare],
+    trip_keys: _TripKeys | None,
+) -> Trip:
+    _check_pledges_fresh(run=run, item=item, pledges=pledges)
+    today = timezone.localdate()
+    replaced: BookingRequest | None = None
+    numbers: list[int] = []
+    if info.get("kind") == "rebook":
+        replaced = (
+            BookingRequest.objects.select_for_update()
+            .select_related("trip")
+            .filter(public_id=str(info.get("booking_request")))
+            .first()
+        )
+        if (
+            replaced is None
+            or replaced.replacement_id is not None
+            or replaced.status not in (BookingStatus.DECLINED, BookingStatus.CANCELLED)
+            or replaced.trip.status not in LIVE_TRIP_STATUSES
+        ):
+            raise RequestAlreadyAccepted
+        trip = replaced.trip
+        numbers = [int(n) for n in replaced.traveller_numbers]
+        fare_ref = replaced.fare_ref
+    else:
+        travel_request = (
+            TravelRequest.objects.select_related("case").filter(public_id=item.request).first()
+        )
+        if (
+            travel_request is None
+            or trip_keys is None
+            or travel_request.state != TravelRequestState.OPEN
+            or travel_request.case.state != CaseState.TRAVEL_PLANNED
+        ):
+            raise RequestNoLongerOpen
+        if Trip.objects.filter(request_ref=item.request, status__in=LIVE_TRIP_STATUSES).exists():
+            raise RequestAlreadyAccepted
+        trip = Trip.objects.create(
+            public_id=trip_keys.trip_id,
+            organisation=run.organisation,
+            case=travel_request.case,
+            run=run,
+            request_ref=item.request,
+            option_ref=item.option,
+            travellers=travel_request.party_size,
+            accepted_by=actor,
+            accepted_on=today,
+            record_public_key=trip_keys.record_public_key,
+            record_private_key=trip_keys.record_private_key,
+            ticketed_transition_id=trip_keys.transition_id,
+            ticketed_reason=trip_keys.ticketed_reason,
+        )
+        fare_ref = ""
+    groups: dict[tuple[str, str | None], list[core.Ticket]] = defaultdict(list)
+    for ticket in item.tickets:
+        groups[(ticket.fare, ticket.pledge)].append(ticket)
+    created: list[BookingRequest] = []
+    for (fare_id, pledge_id), tickets in sorted(
+        groups.items(), key=lambda g: (g[0][0], g[0][1] or "")
+    ):
+        pledge = pledges[pledge_id] if pledge_id is not None else None
+        miles = sum(t.miles for t in tickets)
+        points = get_conversion(pledge=pledge).points_for(miles) if pledge is not None else 0
+        travellers = sorted(t.traveller for t in tickets)
+        booking = BookingRequest.objects.create(
+            trip=trip,
+            run=run,
+            request_ref=item.request,
+            fare_ref=fare_ref if replaced is not None else fare_id,
+            traveller_numbers=[numbers[n - 1] for n in travellers] if numbers else travellers,
+            pledge=pledge,
+            program=_program_of(fares.get(fare_id), tickets, pledge),
+            miles=miles,
+            ledger_points=points,
+            cash=sum((t.cash for t in tickets), Decimal(0)),
+            currency=run.currency,
+            mode=BookingMode.DONOR if pledge is not None else BookingMode.COORDINATOR,
+            created_on=today,
+        )
+        if pledge is not None:
+            ledger.do_reserve_miles(
+                pledge=_pledge_ref(pledge),
+                amount=Miles(amount=points, program=pledge.program.code),
+                idempotency_key=f"booking-reserve:{booking.public_id}",
+                reference=f"booking-request:{booking.public_id}",
+                actor_ref=_actor(actor),
+                organisation_ref=str(run.organisation.public_id),
+            )
+        created.append(booking)
+    if replaced is not None:
+        replaced.replacement = created[0]
+        replaced.save(update_fields=["replacement"])
+        if trip.status != TripStatus.BOOKING:
+            trip.status = TripStatus.BOOKING
+            trip.save(update_fields=["status"])
+    _audit(
+        actor_ref=_actor(actor),
+        action="allocation.request_accepted",
+        object_type="trip",
+        object_ref=trip.public_id,
+        organisation=run.organisation,
+    )
+    return trip
+
+
+def _program_of(fare: core.Fare | None, tickets: list[core.Ticket], pledge: Pledge | None) -> str:
+    if pledge is None or fare is None:
+        return ""
+    per_traveller = tickets[0].miles
+    for program, miles in fare.miles.items():
+        if miles == per_traveller and program == get_conversion(pledge=pledge).program:
+            return program
+    return get_conversion(pledge=pledge).program
+
+
+# --- sending booking requests ----------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Passenger:
+    """One traveller as the airline needs them; never leaves a sealed envelope at rest."""
+
+    number: int
+    name_in_passport: str = field(repr=False)
+    birth_date: str = field(repr=False)
+    document: str = field(repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TripDetails:
+    itinerary: str = field(repr=False)
+    passengers: tuple[Passenger, ...] = field(repr=False)
+
+    def values(self) -> dict[str, object]:
+        return {
+            "itinerary": self.itinerary,
+            "passengers": [
+                {
+                    "number": p.number,
+                    "name_in_passport": p.name_in_passport,
+                    "birth_date": p.birth_date,
+                    "document": p.document,
+                }
+                for p in self.passengers
+            ],
+        }
+
+
+def _donor_values(details: Mapping[str, object], numbers: list[int]) -> dict[str, object]:
+    passengers = details.get("passengers")
+    wanted = set(numbers)
+    return {
+        "itinerary": details.get("itinerary", ""),
+        "passengers": [p for p in passengers if isinstance(p, dict) and p.get("number") in wanted]
+        if isinstance(passengers, list)
+        else [],
+    }
+
+
+def _absolute(path: str) -> str:
+    return str(settings.SITE_BASE_URL).rstrip("/") + path
+
+
+def _send_email(
+    *, template: str, language: str, address: str, context: Mapping[str, object]
+) -> None:
+    with translation.override(language):
+        subject = render_to_string(f"bookings/email/{template}_subject.txt", dict(context))
+        body = render_to_string(f"bookings/email/{template}_body.txt", dict(context))
+    send_mail(subject.strip(), body, None, [address])
+
+
+def _donor_address(pledge: Pledge) -> str:
+    return pledge_sealing.open_pledge_value(
+        pledge_id=str(pledge.public_id),
+        field=pledge_sealing.EMAIL,
+        envelope=pledge.donor_email_envelope,
+    )
+
+
+def do_send_booking_requests(
+    *, actor: User, key_pair: KeyPair, trip: Trip, details: TripDetails | None
+) -> int:
+    """Seal the passengers for the trip (when given) and send every booking request not
+    yet sent: a donor gets a link (no traveller identity in the e-mail) whose key alone
+    opens the passengers of that request. Returns how many were sent."""
+    travel_key = _travel_key(case=trip.case, user=actor, key_pair=key_pair)
+    with transaction.atomic():
+        locked = lock_trip(trip_pk=trip.pk)
+        if locked.status not in LIVE_TRIP_STATUSES:
+            raise TripNotReady
+        if details is not None:
+            locked.passengers = sealing.seal_trip_passengers(
+                key=travel_key, trip_id=locked.public_id, values=details.values()
+            )
+            locked.save(update_fields=["passengers"])
+        if not locked.passengers:
+            raise PassengersMissing
+        opened = sealing.open_trip_passengers(
+            key=travel_key, trip_id=locked.public_id, envelope=bytes(locked.passengers)
+        )
+        sent = 0
+        for booking in locked.booking_requests.filter(status=BookingStatus.RESERVED).select_related(
+            "pledge__program"
+        ):
+            _send_one(actor=actor, trip=locked, booking=booking, opened=opened)
+            sent += 1
+    trip.passengers = locked.passengers
+    return sent
+
+
+def _send_one(
+    *, actor: User, trip: Trip, booking: BookingRequest, opened: Mapping[str, object]
+) -> None:
+    booking.status = BookingStatus.SENT
+    booking.sent_on = timezone.localdate()
+    booking.link_version += 1
+    if booking.mode == BookingMode.DONOR and booking.pledge is not None:
+        address = _donor_address(booking.pledge)
+        if not address:
+            raise NoDonorAddress
+        link_key = sealing.new_link_key()
+        booking.donor_passengers = sealing.seal_donor_passengers(
+            link_key=link_key,
+            booking_id=booking.public_id,
+            version=booking.link_version,
+            values=_donor_values(opened, [int(n) for n in booking.traveller_numbers]),
+        )
+        link = _absolute(
+            reverse(
+                "bookings:donor",
+                kwargs={
+                    "token": make_donor_token(
+                        booking_id=booking.public_id,
+                        version=booking.link_version,
+                        link_key=link_key,
+                    )
+                },
+            )
+        )
+        transaction.on_commit(
+            partial(
+                _send_email,
+                template="request",
+                language=booking.pledge.language,
+                address=address,
+                context={
+                    "link": link,
+                    "program": booking.pledge.program.name,
+                    "miles": f"{booking.miles:,}",
+                    "travellers": len(booking.traveller_numbers),
+                },
+            )
+        )
+    booking.save(update_fields=["status", "sent_on", "link_version", "donor_passengers"])
+    _audit(
+        actor_ref=_actor(actor),
+        action="booking.request_sent",
+        object_type="booking_request",
+        object_ref=booking.public_id,
+        organisation=trip.organisation,
+    )
+
+
+# --- the donor's one-time code ---------------------------------------------------------
+
+
+def _code_hash(booking: BookingRequest, code: str) -> str:
+    return salted_hmac(
+        "safepassage.bookings.donor-code", f"{booking.public_id}:{booking.link_version}:{code}"
+    ).hexdigest()
+
+
+def do_send_donor_code(*, booking: BookingRequest) -> None:
+    """E-mail a fresh six-digit code to the pledge's donor (the previous one stops working)."""
+    if booking.pledge is None or booking.mode != BookingMode.DONOR:
+        raise BookingNotOpen
+    code = f"{secrets.randbelow(10**6):06d}"
+    with transaction.atomic():
+        locked = lock_booking_request(booking_pk=booking.pk)
+        if locked.status != BookingStatus.SENT or locked.pledge is None:
+            raise BookingNotOpen
+        address = _donor_address(locked.pledge)
+        if not address:
+            raise NoDonorAddress
+        locked.code_hash = _code_hash(locked, code)
+        locked.code_expires_at = timezone.now() + CODE_LIFETIME
+        locked.code_attempts = 0
+        locked.save(update_fields=["code_hash", "code_expires_at", "code_attempts"])
+        _audit(
+            actor_ref="anonymous",
+            action="booking.code_sent",
+            object_type="booking_request",
+            object_ref=locked.public_id,
+            organisation=locked.trip.organisation,
+        )
+        transaction.on_commit(
+            partial(
+                _send_email,
+                template="code",
+                language=locked.pledge.language,
+                address=address,
+                context={"code": code, "minutes": int(CODE_LIFETIME.total_seconds() // 60)},
+            )
+        )
+
+
+def check_donor_code(*, booking: BookingRequest, code: str) -> None:
+    """Accept the code once; every wrong try counts, five end the code."""
+    with transaction.atomic():
+        locked = lock_booking_request(booking_pk=booking.pk)
+        if locked.code_attempts >= MAX_CODE_ATTEMPTS:
+            raise TooManyAttempts
+        valid = (
+            bool(locked.code_hash)
+            and locked.code_expires_at is not None
+            and locked.code_expires_at >= timezone.now()
+            and constant_time_compare(locked.code_hash, _code_hash(locked, code.strip()))
+        )
+        if valid:
+            locked.code_hash = ""
+            locked.code_expires_at = None
+            locked.save(update_fields=["code_hash", "code_expires_at"])
+            _audit(
+                actor_ref="anonymous",
+                action="booking.code_accepted",
+                object_type="booking_request",
+                object_ref=locked.public_id,
+                organisation=locked.trip.organisation,
+            )
+            return
+        locked.code_attempts += 1
+        locked.save(update_fields=["code_attempts"])
+    raise CodeInvalid
+
+
+# --- recording, declining, cancelling --------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class BookingRecord:
+    """What the airline charged: the locator and taxes are sealed, the miles are not (the
+    ledger needs them)."""
+
+    locator: str = field(repr=False)
+    miles_charged: int
+    taxes: Decimal
+    currency: str
+
+
+def _lock_booking(booking: BookingRequest) -> tuple[Pledge | None, BookingRequest]:
+    pledge = lock_pledge(pledge_id=booking.pledge.public_id) if booking.pledge is not None else None
+    return pledge, lock_booking_request(booking_pk=booking.pk)
+
+
+def check_record_booking(*, booking: BookingRequest, record: BookingRecord) -> None:
+    if not booking.is_open:
+        raise BookingNotOpen
+    if record.miles_charged > booking.miles:
+        raise TooManyMilesCharged
+
+
+def do_record_booking(
+    *, booking: BookingRequest, record: BookingRecord, actor_ref: str
+) -> BookingRequest:
+    """Record the booking: redeem the miles charged, release what was set aside but not
+    charged, seal locator and taxes to the trip's record key, and, when it was the trip's
+    last ticket, move the trip and the case to "ticketed" (audited)."""
+    with transaction.atomic():
+        pledge, locked = _lock_booking(booking)
+        check_record_booking(booking=locked, record=record)
+        trip = lock_trip(trip_pk=locked.trip_id)
+        recipients = [PublicKey(raw=bytes(trip.record_public_key))]
+        recovery = sealing.recovery_public_key(case=trip.case)
+        if recovery is None:
+            raise NoOrganisationKeys
+        recipients.append(recovery)
+        organisation_ref = str(trip.organisation.public_id)
+        if pledge is not None:
+            conversion = get_conversion(pledge=pledge)
+            points = min(locked.ledger_points, conversion.points_for(record.miles_charged))
+            if points:
+                ledger.do_redeem_miles(
+                    pledge=_pledge_ref(pledge),
+                    amount=Miles(amount=points, program=pledge.program.code),
+                    idempotency_key=f"booking-redeem:{locked.public_id}",
+                    reference=f"booking-request:{locked.public_id}",
+                    actor_ref=actor_ref,
+                    organisation_ref=organisation_ref,
+                )
+            if locked.ledger_points > points:
+                ledger.do_release_miles(
+                    pledge=_pledge_ref(pledge),
+                    amount=Miles(amount=locked.ledger_points - points, program=pledge.program.code),
+                    idempotency_key=f"booking-release-unused:{locked.public_id}",
+                    reference=f"booking-request:{locked.public_id}",
+                    actor_ref=actor_ref,
+                    organisation_ref=organisation_ref,
+                )
+            locked.points_redeemed = points
+        locked.booking_record = sealing.seal_booking_record(
+            recipients=recipients,
+            booking_id=locked.public_id,
+            values={
+                "locator": record.locator.strip().upper(),
+                "taxes": str(record.taxes),
+                "currency": record.currency,
+            },
+        )
+        locked.miles_charged = record.miles_charged
+        locked.status = BookingStatus.BOOKED
+        locked.closed_on = timezone.localdate()
+        locked.donor_passengers = None
+        locked.save(
+            update_fields=[
+                "booking_record",
+                "miles_charged",
+                "points_redeemed",
+                "status",
+                "closed_on",
+                "donor_passengers",
+            ]
+        )
+        _audit(
+            actor_ref=actor_ref,
+            action="booking.booked",
+            object_type="booking_request",
+            object_ref=locked.public_id,
+            organisation=trip.organisation,
+        )
+        _ticket_if_complete(trip=trip, actor_ref=actor_ref)
+    return locked
+
+
+def _ticket_if_complete(*, trip: Trip, actor_ref: str) -> None:
+    """Every ticket booked: the trip and the case become "ticketed".
+
+    The case's move uses the reason the accepting coordinator sealed in advance under the
+    case's travel key, so a donor's booking can complete it without any case key.
+    """
+    if trip.status != TripStatus.BOOKING or not trip_is_fully_booked(trip=trip):
+        return
+    trip.status = TripStatus.TICKETED
+    trip.save(update_fields=["status"])
+    case = lock_case(case=trip.case)
+    if case.state != CaseState.TRAVEL_PLANNED:
+        return
+    if CaseTransition.objects.filter(public_id=trip.ticketed_transition_id).exists():
+        return
+    today = timezone.localdate()
+    CaseTransition.objects.create(
+        public_id=trip.ticketed_transition_id,
+        case=case,
+        actor=trip.accepted_by,
+        source=case.state,
+        target=CaseState.TICKETED,
+        made_on=today,
+        reason=bytes(trip.ticketed_reason),
+        reason_group=SensitiveGroup.TRAVEL_PASSENGER.value,
+    )
+    case.state = CaseState.TICKETED
+    case.state_changed_on = today
+    case.save(update_fields=["state", "state_changed_on"])
+    record_audit_event(
+        actor_ref=actor_ref,
+        action=f"case.state.{CaseState.TICKETED}",
+        object_type="case",
+        object_ref=str(case.public_id),
+        organisation_ref=str(trip.organisation.public_id),
+    )
+
+
+def do_decline_booking(*, booking: BookingRequest, actor_ref: str) -> BookingRequest:
+    """The donor (or the coordinator) declines: the reserved miles go back to the pledge
+    and the tickets wait for the next allocation."""
+    with transaction.atomic():
+        pledge, locked = _lock_booking(booking)
+        if not locked.is_open:
+            raise BookingNotOpen
+        _release(pledge=pledge, booking=locked, actor_ref=actor_ref, kind="decline")
+        locked.status = BookingStatus.DECLINED
+        locked.closed_on = timezone.localdate()
+        locked.donor_passengers = None
+        locked.code_hash = ""
+        locked.save(update_fields=["status", "closed_on", "donor_passengers", "code_hash"])
+        _audit(
+            actor_ref=actor_ref,
+            action="booking.declined",
+            object_type="booking_request",
+            object_ref=locked.public_id,
+            organisation=locked.trip.organisation,
+        )
+    return locked
+
+
+def _release(*, pledge: Pledge | None, booking: BookingRequest, actor_ref: str, kind: str) -> None:
+    if pledge is None or not booking.ledger_points:
+        return
+    ledger.do_release_miles(
+        pledge=_pledge_ref(pledge),
+        amount=Miles(amount=booking.ledger_points, program=pledge.program.code),
+        idempotency_key=f"booking-{kind}:{booking.public_id}",
+        reference=f"booking-request:{booking.public_id}",
+        actor_ref=actor_ref,
+        organisation_ref=str(booking.trip.organisation.public_id),
+    )
+
+
+def do_cancel_booking(*, booking: BookingRequest, actor: User) -> BookingRequest:
+    """Cancel before departure: an open request releases its reserved miles, a recorded
+    booking gets its redeemed miles back (``return``); the tickets go back into the next
+    allocation and the trip is being booked again."""
+    actor_ref = _actor(actor)
+    with transaction.atomic():
+        pledge, locked = _lock_booking(booking)
+        trip = lock_trip(trip_pk=locked.trip_id)
+        if trip.status not in LIVE_TRIP_STATUSES:
+            raise TripNotReady
+        if locked.is_open:
+            _release(pledge=pledge, booking=locked, actor_ref=actor_ref, kind="cancel")
+        elif locked.status == BookingStatus.BOOKED:
+            if pledge is not None and locked.points_redeemed:
+                ledger.do_return_miles(
+                    pledge=_pledge_ref(pledge),
+                    amount=Miles(amount=locked.points_redeemed, program=pledge.program.code),
+                    idempotency_key=f"booking-return:{locked.public_id}",
+                    reference=f"booking-request:{locked.public_id}",
+                    actor_ref=actor_ref,
+                    organisation_ref=str(trip.organisation.public_id),
+                )
+        else:
+            raise BookingNotBooked
+        locked.status = BookingStatus.CANCELLED
+        locked.closed_on = timezone.localdate()
+        locked.donor_passengers = None
+        locked.save(update_fields=["status", "closed_on", "donor_passengers"])
+        if trip.status == TripStatus.TICKETED:
+            trip.status = TripStatus.BOOKING
+            trip.save(update_fields=["status"])
+        _audit(
+            actor_ref=actor_ref,
+            action="booking.cancelled",
+            object_type="booking_request",
+            object_ref=locked.public_id,
+            organisation=trip.organisation,
+        )
+    return locked
+
+
+# --- after the flight ------------------------------------------------------------------
+
+
+def do_record_trip_progress(*, actor: User, key_pair: KeyPair, trip: Trip, target: str) -> Trip:
+    """Departed (from ticketed) or arrived (from departed): the trip and the case move
+    together (the case through its own state machine, audited). On arrival every donor
+    whose miles paid a ticket is sent the impact note, which names and places no one."""
+    moves = {TripStatus.DEPARTED: TripStatus.TICKETED, TripStatus.ARRIVED: TripStatus.DEPARTED}
+    if target not in moves:
+        raise TripNotReady
+    with transaction.atomic():
+        locked = lock_trip(trip_pk=trip.pk)
+        if locked.status != moves[TripStatus(target)]:
+            raise TripNotReady
+        try:
+            do_transition_case(
+                actor=actor,
+                key_pair=key_pair,
+                case=locked.case,
+                target=target,
+                reason=gettext("Trip %(trip)s: %(state)s.")
+                % {"trip": locked.public_id, "state": TripStatus(target).label},
+            )
+        except case_errors.CasesError as error:
+            raise TripNotReady from error
+        locked.status = target
+        locked.save(update_fields=["status"])
+        _audit(
+            actor_ref=_actor(actor),
+            action=f"trip.{target}",
+            object_type="trip",
+            object_ref=locked.public_id,
+            organisation=locked.organisation,
+        )
+        if target == TripStatus.ARRIVED:
+            _queue_impact_notes(trip=locked)
+    trip.status = locked.status
+    return trip
+
+
+def _queue_impact_notes(*, trip: Trip) -> None:
+    today = timezone.localdate()
+    per_pledge: dict[int, tuple[Pledge, int, set[int]]] = {}
+    for booking in trip.booking_requests.filter(
+        status=BookingStatus.BOOKED, pledge__isnull=False
+    ).select_related("pledge"):
+        assert booking.pledge is not None  # filtered above
+        pledge, miles, travellers = per_pledge.get(booking.pledge.pk, (booking.pledge, 0, set()))
+        travellers.update(int(n) for n in booking.traveller_numbers)
+        per_pledge[booking.pledge.pk] = (pledge, miles + (booking.miles_charged or 0), travellers)
+    for pledge, miles, travellers in per_pledge.values():
+        if pledge.contact_before is not None and pledge.contact_before < today:
+            continue
+        transaction.on_commit(
+            partial(
+                pledge_tasks.send_impact_note.enqueue,
+                pledge_id=str(pledge.public_id),
+                miles=miles,
+                travellers=len(travellers),
+            )
+        )

@@ -1,0 +1,106 @@
+"""Typed errors of allocation and booking: a stable code and a message staff or donors act on."""
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class BookingsError(Exception):
+    code = "bookings_error"
+    message: str | Promise = _("Something went wrong with the allocation or booking.")
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class KeysLocked(BookingsError):
+    code = "keys_locked"
+    message = _(
+        "Your keys are not unlocked in this session. Sign out and sign in again with your "
+        "password to work on trips."
+    )
+
+
+class NoCaseKey(BookingsError):
+    code = "no_case_key"
+    message = _("You hold no travel key for this case: ask a caseworker to add you to it.")
+
+
+class NoOrganisationKeys(BookingsError):
+    code = "no_organisation_keys"
+    message = _("The case's organisation has no recovery key yet.")
+
+
+class RunNotFinished(BookingsError):
+    code = "run_not_finished"
+    message = _("The allocation run has not finished yet.")
+
+
+class NothingToAllocate(BookingsError):
+    code = "nothing_to_allocate"
+    message = _("There are no open travel requests to allocate.")
+
+
+class PledgeChanged(BookingsError):
+    code = "pledge_changed"
+    message = _(
+        "A pledge this plan uses has changed or been withdrawn since the run: run the "
+        "allocation again for this request."
+    )
+
+
+class RequestAlreadyAccepted(BookingsError):
+    code = "request_already_accepted"
+    message = _("This travel request already has an accepted allocation.")
+
+
+class RequestNoLongerOpen(BookingsError):
+    code = "request_no_longer_open"
+    message = _("This travel request is no longer open for allocation.")
+
+
+class RequestNotInPlan(BookingsError):
+    code = "request_not_in_plan"
+    message = _("The plan does not serve this request.")
+
+
+class BookingNotOpen(BookingsError):
+    code = "booking_not_open"
+    message = _("This booking request is no longer open.")
+
+
+class BookingNotBooked(BookingsError):
+    code = "booking_not_booked"
+    message = _("Only a recorded booking can be cancelled this way.")
+
+
+class TooManyMilesCharged(BookingsError):
+    code = "too_many_miles_charged"
+    message = _(
+        "More miles were charged than were set aside for this booking. Record the booking "
+        "with the travel team instead."
+    )
+
+
+class PassengersMissing(BookingsError):
+    code = "passengers_missing"
+    message = _("Enter the passenger details before sending booking requests.")
+
+
+class CodeInvalid(BookingsError):
+    code = "code_invalid"
+    message = _("That code is wrong or has expired. Ask for a new one.")
+
+
+class TooManyAttempts(BookingsError):
+    code = "too_many_attempts"
+    message = _("Too many wrong codes. Ask for a new one.")
+
+
+class NoDonorAddress(BookingsError):
+    code = "no_donor_address"
+    message = _("The donor's e-mail address is no longer stored, so no request can be sent.")
+
+
+class TripNotReady(BookingsError):
+    code = "trip_not_ready"
+    message = _("The trip is not in a state that allows this change.")

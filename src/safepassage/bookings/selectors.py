@@ -1,0 +1,648 @@
+"""Reads of allocation and booking: the network's pledges as the allocator sees them, the
+open travel requests, a run's review, trips and booking requests.
+
+Nothing returned here puts a donor next to a traveller (SR-32): pledges appear by public id
+and program, requests by case code and party size.
+"""
+
+import hashlib
+import json
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+from safepassage.accounts.models import User
+from safepassage.bookings.models import (
+    AllocationRun,
+    BookingRequest,
+    BookingStatus,
+    Trip,
+    TripStatus,
+)
+from safepassage.bookings.models.trips import OPEN_BOOKING_STATUSES
+from safepassage.cases.models import Case, CaseState
+from safepassage.core import allocation as core
+from safepassage.core.ledger import PledgeRef
+from safepassage.donations.models import Pledge, PledgeStatus, ProgramKind, TransferPartner
+from safepassage.ledger.selectors import get_pledge_balances
+from safepassage.organisations.models import Organisation, Partnership
+from safepassage.travel.models import TravelRequest, TravelRequestState
+
+if TYPE_CHECKING:
+    from safepassage.bookings.tokens import DonorLink
+    from safepassage.core.crypto import KeyPair
+
+LIVE_BOOKING_STATUSES = (*OPEN_BOOKING_STATUSES, BookingStatus.BOOKED)
+"""Booking requests whose miles are set aside or spent (reserved, sent or booked)."""
+
+LIVE_TRIP_STATUSES = (TripStatus.BOOKING, TripStatus.TICKETED)
+
+
+# --- the network -----------------------------------------------------------------------
+
+
+def list_network(*, organisation: Organisation) -> list[Organisation]:
+    """``organisation`` and every partner that lists it back (a partnership needs both)."""
+    partners = Partnership.objects.filter(organisation=organisation).values_list(
+        "partner_id", flat=True
+    )
+    mutual = Partnership.objects.filter(
+        organisation_id__in=list(partners), partner=organisation
+    ).values_list("organisation_id", flat=True)
+    return [organisation, *Organisation.objects.filter(pk__in=list(mutual)).order_by("pk")]
+
+
+def list_network_pledges(*, organisations: Iterable[Organisation]) -> QuerySet[Pledge]:
+    """Confirmed pledges given to the network: through a campaign or event one of the
+    organisations runs or benefits from, or to the general fund (no campaign, no event)."""
+    members = list(organisations)
+    return (
+        Pledge.objects.filter(status=PledgeStatus.CONFIRMED)
+        .filter(
+            Q(campaign__organisation__in=members)
+            | Q(campaign__beneficiaries__in=members)
+            | Q(event__organiser__in=members)
+            | Q(event__beneficiaries__in=members)
+            | Q(campaign__isnull=True, event__isnull=True)
+        )
+        .select_related("program", "transfer_partner")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+# --- pledges as the allocator sees them ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Conversion:
+    """How ledger points of a pledge become miles of the program the allocator sees."""
+
+    program: str
+    points_in: int = 1
+    miles_out: int = 1
+
+    def miles_for(self, points: int) -> int:
+        return points * self.miles_out // self.points_in
+
+    def points_for(self, miles: int) -> int:
+        return math.ceil(miles * self.points_in / self.miles_out)
+
+
+def get_conversion(*, pledge: Pledge) -> Conversion:
+    """Bank points count as their chosen airline program's miles (DOMAIN.md)."""
+    if pledge.program.kind == ProgramKind.BANK_POINTS and pledge.transfer_partner is not None:
+        partner = TransferPartner.objects.filter(
+            bank_program=pledge.program, airline_program=pledge.transfer_partner
+        ).first()
+        if partner is not None and partner.points_in and partner.miles_out:
+            return Conversion(
+                program=pledge.transfer_partner.code,
+                points_in=partner.points_in,
+                miles_out=partner.miles_out,
+            )
+        return Conversion(program=pledge.transfer_partner.code)
+    return Conversion(program=pledge.program.code)
+
+
+@dataclass(frozen=True, slots=True)
+class PledgeSnapshot:
+    """One pledge as a run saw it: the allocator's view and its version."""
+
+    pledge: core.Pledge
+    version: str
+    available_points: int
+
+
+def pledge_version(
+    *, pledge: Pledge, available_points: int, travellers_used: int, program: str
+) -> str:
+    """A fingerprint of everything about a pledge the allocator relied on.
+
+    Any change (status, program, expiry, traveller limit, available miles, travellers
+    already booked from it) changes the version, so acceptance can tell a stale plan.
+    """
+    facts = [
+        str(pledge.public_id),
+        pledge.status,
+        program,
+        pledge.expires_on.isoformat(),
+        pledge.max_travellers,
+        available_points,
+        travellers_used,
+    ]
+    return hashlib.sha256(json.dumps(facts).encode()).hexdigest()[:32]
+
+
+def travellers_used_by_pledge(
+    *, pledge_ids: Iterable[int], exclude_run: AllocationRun | None = None
+) -> dict[int, int]:
+    """Distinct travellers each pledge pays for in live booking requests (per trip)."""
+    rows = BookingRequest.objects.filter(
+        pledge_id__in=list(pledge_ids), status__in=LIVE_BOOKING_STATUSES
+    )
+    if exclude_run is not None:
+        rows = rows.exclude(run=exclude_run)
+    per_trip: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for row in rows.only("pledge_id", "trip_id", "traveller_numbers"):
+        if row.pledge_id is not None:
+            per_trip[(row.pledge_id, row.trip_id)].update(int(n) for n in row.traveller_numbers)
+    used: dict[int, int] = defaultdict(int)
+    for (pledge_id, _trip), travellers in per_trip.items():
+        used[pledge_id] += len(travellers)
+    return dict(used)
+
+
+def snapshot_pledges(*, organisation: Organisation, today: date) -> list[PledgeSnapshot]:
+    """The network's usable pledges as ALLOCATION.md pledges, each with its version.
+
+    ``donor`` is the pledge's own public id: the allocator never sees who gave.
+    """
+    pledges = [
+        pledge
+        for pledge in list_network_pledges(organisations=list_network(organisation=organisation))
+        if pledge.expires_on >= today
+    ]
+    balances = get_pledge_balances(
+        pledges=[PledgeRef(pledge_id=str(p.public_id), program=p.program.code) for p in pledges]
+    )
+    used = travellers_used_by_pledge(pledge_ids=[p.pk for p in pledges])
+    snapshots = []
+    for pledge in pledges:
+        available = balances[str(pledge.public_id)].available.amount
+        conversion = get_conversion(pledge=pledge)
+        miles = conversion.miles_for(available)
+        travellers_used = used.get(pledge.pk, 0)
+        max_travellers = None
+        if pledge.max_travellers is not None:
+            max_travellers = pledge.max_travellers - travellers_used
+        if miles <= 0 or (max_travellers is not None and max_travellers <= 0):
+            continue
+        snapshots.append(
+            PledgeSnapshot(
+                pledge=core.Pledge(
+                    id=str(pledge.public_id),
+                    donor=str(pledge.public_id),
+                    program=conversion.program,
+                    miles=miles,
+                    expires=pledge.expires_on,
+                    max_travellers=max_travellers,
+                ),
+                version=pledge_version(
+                    pledge=pledge,
+                    available_points=available,
+                    travellers_used=travellers_used,
+                    program=conversion.program,
+                ),
+                available_points=available,
+            )
+        )
+    return snapshots
+
+
+def current_pledge_version(*, pledge: Pledge, run: AllocationRun) -> str:
+    """The pledge's version now, as ``run`` would see it: miles and travellers that this
+    run's own accepted requests took since are counted back, so accepting a plan request
+    by request does not make its own later requests look stale."""
+    ref = PledgeRef(pledge_id=str(pledge.public_id), program=pledge.program.code)
+    available = get_pledge_balances(pledges=[ref])[ref.pledge_id].available.amount
+    reserved_by_run = sum(
+        row.ledger_points
+        for row in BookingRequest.objects.filter(
+            pledge=pledge,
+            run=run,
+            status__in=LIVE_BOOKING_STATUSES,
+        ).only("ledger_points")
+    )
+    used = travellers_used_by_pledge(pledge_ids=[pledge.pk], exclude_run=run).get(pledge.pk, 0)
+    return pledge_version(
+        pledge=pledge,
+        available_points=available + reserved_by_run,
+        travellers_used=used,
+        program=get_conversion(pledge=pledge).program,
+    )
+
+
+# --- travel requests as the allocator sees them ----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Demand:
+    """One request for the allocator, and what acceptance needs to know about it.
+
+    ``info`` is stored in the run's request snapshot: ids, case code and party size only.
+    """
+
+    request: core.TravelRequest | None
+    info: dict[str, object] = field(default_factory=dict)
+
+
+def _priority(case: Case) -> float:
+    return float(case.priority)
+
+
+def _travel_demand(*, request: TravelRequest, currency: str) -> Demand:
+    options = []
+    for option in request.options.all():
+        fares = []
+        for fare in option.fares.all():
+            miles = {}
+            taxes = {}
+            for price in fare.prices.all():
+                if price.miles and price.currency == currency:
+                    miles[price.program.code] = price.miles
+                    taxes[price.program.code] = price.taxes
+            cash_price = fare.cash_price if fare.cash_currency == currency else None
+            if not miles and cash_price is None:
+                break
+            fares.append(
+                core.Fare(id=str(fare.public_id), miles=miles, taxes=taxes, cash_price=cash_price)
+            )
+        else:
+            if fares:
+                options.append(core.RouteOption(id=str(option.public_id), fares=tuple(fares)))
+    info: dict[str, object] = {
+        "kind": "travel",
+        "case": str(request.case.public_id),
+        "case_code": request.case.code,
+        "travellers": request.party_size,
+    }
+    if not options:
+        return Demand(request=None, info=info | {"excluded": "no_priced_option"})
+    return Demand(
+        request=core.TravelRequest(
+            id=str(request.public_id),
+            travellers=request.party_size,
+            priority=_priority(request.case),
+            options=tuple(options),
+        ),
+        info=info,
+    )
+
+
+def _stored_fare(run: AllocationRun, fare_ref: str) -> core.Fare | None:
+    from safepassage.bookings.documents import load_problem  # cycle-free
+
+    for request in load_problem(run.problem).requests:
+        for option in request.options:
+            for fare in option.fares:
+                if fare.id == fare_ref:
+                    return fare
+    return None
+
+
+def _rebook_demand(*, booking: BookingRequest) -> Demand:
+    trip = booking.trip
+    info: dict[str, object] = {
+        "kind": "rebook",
+        "case": str(trip.case.public_id),
+        "case_code": trip.case.code,
+        "travellers": len(booking.traveller_numbers),
+        "trip": str(trip.public_id),
+        "booking_request": str(booking.public_id),
+        "fare_ref": booking.fare_ref,
+        "traveller_numbers": list(booking.traveller_numbers),
+    }
+    fare = _stored_fare(booking.run, booking.fare_ref)
+    if fare is None:
+        return Demand(request=None, info=info | {"excluded": "fare_unknown"})
+    request_id = f"rebook-{booking.public_id}"
+    return Demand(
+        request=core.TravelRequest(
+            id=request_id,
+            travellers=len(booking.traveller_numbers),
+            priority=_priority(trip.case),
+            options=(
+                core.RouteOption(
+                    id=f"{request_id}-option",
+                    fares=(
+                        core.Fare(
+                            id=f"{request_id}-fare",
+                            miles=fare.miles,
+                            taxes=fare.taxes,
+                            cash_price=fare.cash_price,
+                        ),
+                    ),
+                ),
+            ),
+        ),
+        info=info,
+    )
+
+
+def list_open_demand(*, organisation: Organisation, currency: str) -> dict[str, Demand]:
+    """Every open request of ``organisation``'s cases, by allocator request id:
+
+    - travel requests open for allocation, of cases in "travel planned", with no live trip;
+    - declined or cancelled booking requests of live trips, not yet replaced (the tickets
+      go back into the next allocation).
+    """
+    live = Trip.objects.filter(status__in=LIVE_TRIP_STATUSES).values_list("request_ref", flat=True)
+    requests = (
+        TravelRequest.objects.filter(
+            state=TravelRequestState.OPEN,
+            case__organisation=organisation,
+            case__state=CaseState.TRAVEL_PLANNED,
+        )
+        .exclude(public_id__in=list(live))
+        .select_related("case")
+        .prefetch_related("options__fares__prices__program")
+        .order_by("pk")
+    )
+    demand = {
+        str(request.public_id): _travel_demand(request=request, currency=currency)
+        for request in requests
+    }
+    rebooks = (
+        BookingRequest.objects.filter(
+            status__in=[BookingStatus.DECLINED, BookingStatus.CANCELLED],
+            replacement__isnull=True,
+            trip__organisation=organisation,
+            trip__status__in=LIVE_TRIP_STATUSES,
+        )
+        .select_related("trip__case", "run")
+        .order_by("pk")
+    )
+    for booking in rebooks:
+        demand[f"rebook-{booking.public_id}"] = _rebook_demand(booking=booking)
+    return demand
+
+
+# --- runs and their review -------------------------------------------------------------
+
+
+def list_runs(*, organisation: Organisation) -> QuerySet[AllocationRun]:
+    return AllocationRun.objects.filter(organisation=organisation).order_by("-pk")[:20]
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewTicket:
+    """One fare of a served request paid from one pledge (or cash): no donor, no name."""
+
+    fare: str
+    travellers: int
+    pledge: str | None
+    program: str
+    miles: int
+    cash: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRequest:
+    request_id: str
+    case_code: str
+    travellers: int
+    kind: str
+    tickets: tuple[ReviewTicket, ...]
+    cash: Decimal
+    miles: int
+    accepted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class UnservedRequest:
+    request_id: str
+    case_code: str
+    travellers: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunReview:
+    """What a coordinator reviews before accepting: who flies, which pledge pays which
+    ticket, cash needed, miles used, and what stays unserved and why."""
+
+    served: tuple[ReviewRequest, ...]
+    unserved: tuple[UnservedRequest, ...]
+    cash: Decimal
+    miles: int
+    travellers: int
+    status: str
+    bound: float
+
+
+UNSERVED_NO_PAYER = "no_payer"
+UNSERVED_OUTBID = "outbid"
+UNSERVED_NO_OPTION = "no_priced_option"
+UNSERVED_FARE_UNKNOWN = "fare_unknown"
+
+
+def _payable_alone(request: core.TravelRequest, problem: core.Problem) -> bool:
+    """Could some option be paid if this request had every pledge and the budget alone?"""
+    for option in request.options:
+        cash = Decimal(0)
+        payable = True
+        for fare in option.fares:
+            pledge_ok = any(
+                pledge.program in fare.miles
+                and pledge.miles >= fare.miles[pledge.program]
+                and pledge.is_usable_on(problem.as_of)
+                for pledge in problem.pledges
+            )
+            if pledge_ok:
+                cash += min(
+                    fare.tax_for(p.program) for p in problem.pledges if p.program in fare.miles
+                )
+            elif fare.cash_price is not None:
+                cash += fare.cash_price
+            else:
+                payable = False
+        if payable and cash <= problem.cash_budget:
+            return True
+    return False
+
+
+def get_run_review(*, run: AllocationRun) -> RunReview | None:
+    """The run's plan for review (None until it is ready)."""
+    from safepassage.bookings.documents import load_plan, load_problem
+
+    if run.plan is None:
+        return None
+    plan = load_plan(run.plan)
+    problem = load_problem(run.problem)
+    programs = {pledge.id: pledge.program for pledge in problem.pledges}
+    accepted = set(
+        BookingRequest.objects.filter(run=run).values_list("request_ref", flat=True).distinct()
+    )
+    served = []
+    for item in plan.served:
+        info = run.request_snapshot.get(item.request, {})
+        grouped: dict[tuple[str, str | None], list[core.Ticket]] = defaultdict(list)
+        for ticket in item.tickets:
+            grouped[(ticket.fare, ticket.pledge)].append(ticket)
+        tickets = tuple(
+            ReviewTicket(
+                fare=fare,
+                travellers=len(group),
+                pledge=pledge,
+                program=programs.get(pledge, "") if pledge else "",
+                miles=sum(t.miles for t in group),
+                cash=sum((t.cash for t in group), Decimal(0)),
+            )
+            for (fare, pledge), group in grouped.items()
+        )
+        served.append(
+            ReviewRequest(
+                request_id=item.request,
+                case_code=str(info.get("case_code", "")),
+                travellers=int(info.get("travellers", 0)),
+                kind=str(info.get("kind", "travel")),
+                tickets=tickets,
+                cash=sum((t.cash for t in tickets), Decimal(0)),
+                miles=sum(t.miles for t in tickets),
+                accepted=item.request in accepted,
+            )
+        )
+    served_ids = {item.request for item in plan.served}
+    unserved = [
+        UnservedRequest(
+            request_id=request.id,
+            case_code=str(run.request_snapshot.get(request.id, {}).get("case_code", "")),
+            travellers=request.travellers,
+            reason=UNSERVED_OUTBID if _payable_alone(request, problem) else UNSERVED_NO_PAYER,
+        )
+        for request in problem.requests
+        if request.id not in served_ids
+    ]
+    unserved += [
+        UnservedRequest(
+            request_id=request_id,
+            case_code=str(info.get("case_code", "")),
+            travellers=int(info.get("travellers", 0)),
+            reason=str(info["excluded"]),
+        )
+        for request_id, info in run.request_snapshot.items()
+        if "excluded" in info
+    ]
+    return RunReview(
+        served=tuple(served),
+        unserved=tuple(unserved),
+        cash=plan.totals.cash,
+        miles=plan.totals.miles,
+        travellers=plan.totals.travellers,
+        status=plan.status.value,
+        bound=plan.bound_weighted_travellers,
+    )
+
+
+# --- trips and booking requests --------------------------------------------------------
+
+
+def list_trips(*, organisation: Organisation) -> QuerySet[Trip]:
+    return Trip.objects.filter(organisation=organisation).select_related("case").order_by("-pk")
+
+
+def list_trip_booking_requests(*, trip: Trip) -> QuerySet[BookingRequest]:
+    return trip.booking_requests.select_related("pledge__program").order_by("pk")
+
+
+def trip_is_fully_booked(*, trip: Trip) -> bool:
+    """Every ticket of the trip booked: no open request and no ticket waiting to be
+    allocated again."""
+    requests = list(trip.booking_requests.all())
+    if not requests:
+        return False
+    if any(r.is_open for r in requests):
+        return False
+    waiting = [
+        r
+        for r in requests
+        if r.status in (BookingStatus.DECLINED, BookingStatus.CANCELLED) and r.replacement is None
+    ]
+    return not waiting and any(r.status == BookingStatus.BOOKED for r in requests)
+
+
+# --- sealed contents -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BookingRow:
+    """A booking request as the trip page shows it; ``record`` only for key holders."""
+
+    booking: BookingRequest
+    record: dict[str, str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class TripContents:
+    """A trip for its page. ``readable`` is False when the reader holds no travel key;
+    ``passengers`` is None until they are entered (or when unreadable)."""
+
+    readable: bool
+    passengers: dict[str, object] | None
+    bookings: tuple[BookingRow, ...]
+
+
+def read_trip(*, trip: Trip, user: User, key_pair: "KeyPair | None") -> TripContents:
+    """Open the trip's passengers and booking records with the reader's travel key."""
+    from safepassage.bookings import sealing
+    from safepassage.cases.errors import NoCaseKey
+    from safepassage.cases.sealing import unwrap_user_group_key
+    from safepassage.core.crypto import CryptoError, SensitiveGroup
+
+    requests = list(list_trip_booking_requests(trip=trip))
+    key = None
+    if key_pair is not None:
+        try:
+            key = unwrap_user_group_key(
+                case=trip.case, user=user, key_pair=key_pair, group=SensitiveGroup.TRAVEL_PASSENGER
+            )
+        except NoCaseKey:
+            key = None
+    if key is None:
+        return TripContents(
+            readable=False,
+            passengers=None,
+            bookings=tuple(BookingRow(booking=r, record=None) for r in requests),
+        )
+    passengers = None
+    if trip.passengers:
+        passengers = sealing.open_trip_passengers(
+            key=key, trip_id=trip.public_id, envelope=bytes(trip.passengers)
+        )
+    record_keys = sealing.open_record_key_pair(
+        key=key,
+        trip_id=trip.public_id,
+        public=bytes(trip.record_public_key),
+        sealed=bytes(trip.record_private_key),
+    )
+    rows = []
+    for request in requests:
+        record = None
+        if request.booking_record:
+            try:
+                record = sealing.open_booking_record(
+                    private_key=record_keys.private_key,
+                    booking_id=request.public_id,
+                    envelope=bytes(request.booking_record),
+                )
+            except CryptoError:
+                record = None
+        rows.append(BookingRow(booking=request, record=record))
+    return TripContents(readable=True, passengers=passengers, bookings=tuple(rows))
+
+
+def read_donor_passengers(
+    *, booking: BookingRequest, link: "DonorLink"
+) -> dict[str, object] | None:
+    """The passengers of one booking request, opened with the key from the donor's link."""
+    from safepassage.bookings import sealing
+    from safepassage.core.crypto import CryptoError
+
+    if not booking.donor_passengers:
+        return None
+    try:
+        return sealing.open_donor_passengers(
+            link_key=link.link_key,
+            booking_id=booking.public_id,
+            version=link.version,
+            envelope=bytes(booking.donor_passengers),
+        )
+    except CryptoError:
+        return None
