@@ -30,3 +30,24 @@ class RateLimitCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.window_start:%Y-%m-%d %H:%M}"
+
+
+class ScheduledTaskRun(models.Model):
+    """The last time slot the scheduler enqueued a periodic task for (see ``scheduler``).
+
+    One row per registered task name. Claiming a slot is one conditional UPDATE
+    (``last_slot < slot``), so a restarted scheduler, or two running at once, enqueue
+    each slot once.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    last_slot = models.DateTimeField(null=True, blank=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+    last_result_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled task run")
+        verbose_name_plural = _("scheduled task runs")
+
+    def __str__(self) -> str:
+        return self.name
