@@ -21,7 +21,13 @@ from safepassage.donations.models import Campaign
 from safepassage.events.models import Event
 from safepassage.pathways.models import Pathway
 from tests.bookings.factories import matrix_booking, matrix_donor_token, matrix_trip
-from tests.cases.factories import clear_case_for, clear_document_for, clear_task_for
+from tests.cases.factories import (
+    clear_case_for,
+    clear_document_for,
+    clear_referral_for,
+    clear_task_for,
+    matrix_received_referral,
+)
 from tests.donations.factories import matrix_campaign
 from tests.donations.gift_factories import matrix_gift
 from tests.donations.pledges.factories import matrix_confirm_token, matrix_manage_token
@@ -171,7 +177,14 @@ MATRIX: dict[str, dict[str, Cell]] = {
         | {"other_organisation_admin": 404},
     ),
     **dict.fromkeys(
-        ("cases:add_member", "cases:remove_member", "cases:take"),
+        (
+            "cases:add_member",
+            "cases:remove_member",
+            "cases:take",
+            "cases:refer",
+            "cases:accept_referral",
+            "cases:revoke_referral",
+        ),
         {"anonymous": L, "password_only": T, Role.ADMIN: A, Role.CASEWORKER: A}
         | dict.fromkeys(ROLES[4:7], 403)
         | {"other_organisation_admin": 404},
@@ -404,6 +417,19 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
     "cases:download_document": lambda world: {
         "document_id": clear_document_for(
             case=_world_case(world), uploader=world.members[Role.CASEWORKER].user
+        ).public_id
+    },
+    "cases:refer": lambda world: {"case_id": _world_case(world).public_id},
+    "cases:accept_referral": lambda world: {
+        "referral_id": matrix_received_referral(
+            organisation=world.members[Role.ADMIN].organisation
+        ).public_id
+    },
+    "cases:revoke_referral": lambda world: {
+        "referral_id": clear_referral_for(
+            case=_world_case(world),
+            to_organisation=OrganisationFactory.create(),
+            referred_by=world.members[Role.CASEWORKER].user,
         ).public_id
     },
     "cases:remove_member": lambda world: {

@@ -13,10 +13,16 @@ from safepassage.cases.models import (
     Case,
     CaseDocument,
     CaseMember,
+    CaseReferral,
     CaseTask,
     OrganisationKeyring,
 )
-from safepassage.core.crypto import KeyPair, OrganisationRecoveryKey
+from safepassage.core.crypto import (
+    KeyPair,
+    OrganisationRecoveryKey,
+    PrivateKey,
+    parse_organisation_recovery_key,
+)
 from safepassage.core.crypto import generate_organisation_recovery_key as new_recovery_key
 from safepassage.organisations.models import Organisation
 from tests.factories import STAFF_PASSWORD, OrganisationFactory, StaffMember, make_staff, sign_in
@@ -123,3 +129,38 @@ def clear_document_for(*, case: Case, uploader: User) -> CaseDocument:
             details=b"placeholder",
         )
     return document
+
+
+def recovery_private_key(recovery: OrganisationRecoveryKey) -> PrivateKey:
+    """The private half of an organisation recovery key, as typed from its paper sheet."""
+    return parse_organisation_recovery_key(
+        text=recovery.private_key_text, expected_public_key=recovery.public_key
+    )
+
+
+def clear_referral_for(
+    *, case: Case, to_organisation: Organisation, referred_by: User
+) -> CaseReferral:
+    """A waiting referral with a placeholder consent envelope (URL-level tests only)."""
+    referral = CaseReferral.objects.filter(case=case, to_organisation=to_organisation).first()
+    if referral is None:
+        referral = CaseReferral.objects.create(
+            case=case,
+            from_organisation=case.organisation,
+            to_organisation=to_organisation,
+            referred_by=referred_by,
+            referred_on=timezone.localdate(),
+            sender_keeps_access=True,
+            consent=b"placeholder",
+        )
+    return referral
+
+
+def matrix_received_referral(*, organisation: Organisation) -> CaseReferral:
+    """A referral to ``organisation`` of a case of another organisation (one per organisation)."""
+    existing = CaseReferral.objects.filter(to_organisation=organisation).first()
+    if existing is not None:
+        return existing
+    sender = make_staff("caseworker", OrganisationFactory.create())
+    case = clear_case_for(organisation=sender.organisation, members=[sender.user])
+    return clear_referral_for(case=case, to_organisation=organisation, referred_by=sender.user)

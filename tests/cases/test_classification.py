@@ -15,6 +15,7 @@ CLEAR_TYPES = (
     models.CharField,
     models.PositiveSmallIntegerField,
     models.DateField,
+    models.BooleanField,
 )
 
 

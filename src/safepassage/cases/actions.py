@@ -430,7 +430,11 @@ def do_take_case(*, actor: User, key_pair: KeyPair, case: Case) -> None:
             team_id=team_id(case.organisation),
             team_public_key=PublicKey(raw=bytes(keyring.team_public_key)),
         )
-        team_copies = list(CaseGroupKey.objects.filter(case=case, holder_kind=HolderKind.TEAM))
+        team_copies = list(
+            CaseGroupKey.objects.filter(
+                case=case, holder_kind=HolderKind.TEAM, referral__isnull=True
+            )
+        )
         rewrapped = [
             CaseGroupKey(
                 case=case,
@@ -457,7 +461,9 @@ def do_take_case(*, actor: User, key_pair: KeyPair, case: Case) -> None:
             raise AlreadyOnCase
         CaseMember.objects.create(case=locked, user=actor, added_on=timezone.localdate())
         CaseGroupKey.objects.bulk_create(rewrapped)
-        CaseGroupKey.objects.filter(case=locked, holder_kind=HolderKind.TEAM).delete()
+        CaseGroupKey.objects.filter(
+            case=locked, holder_kind=HolderKind.TEAM, referral__isnull=True
+        ).delete()
         _audit(actor=actor, action="case.taken", case=locked)
 
 

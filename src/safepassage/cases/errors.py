@@ -117,3 +117,23 @@ class DocumentTypeRefused(CasesError):
 class DocumentUnreadable(CasesError):
     code = "document_unreadable"
     message = _("This document cannot be opened: its file is missing or damaged.")
+
+
+class NotPartners(CasesError):
+    code = "not_partners"
+    message = _("Cases can be referred only to organisations that list yours as a partner.")
+
+
+class PartnerHasNoCaseTeam(CasesError):
+    code = "partner_has_no_case_team"
+    message = _("This organisation has no case-team key yet, so nobody there could open the case.")
+
+
+class ReferralExists(CasesError):
+    code = "referral_exists"
+    message = _("This case is already referred to this organisation.")
+
+
+class ReferralClosed(CasesError):
+    code = "referral_closed"
+    message = _("This referral was already accepted, revoked or has expired.")

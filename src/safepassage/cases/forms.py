@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safepassage.cases.models import Priority, Risk
 from safepassage.core.case_workflow import MAX_REASON_LENGTH
+from safepassage.core.crypto import SensitiveGroup
 
 NO_AUTOCOMPLETE = {"autocomplete": "off"}
 AIRPORT_OR_COUNTRY = r"^[A-Za-z]{2,3}$"
@@ -153,3 +154,56 @@ class DocumentForm(forms.Form):
         help_text=_("A PDF file or a PNG or JPEG image, at most 10 MB. It is stored encrypted."),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
     )
+
+
+REFERRAL_GROUPS = [
+    (SensitiveGroup.IDENTITY.value, _("Identity (names)")),
+    (SensitiveGroup.CONTACT.value, _("Contact")),
+    (SensitiveGroup.LOCATION.value, _("Where they are")),
+    (SensitiveGroup.DOCUMENTS.value, _("Documents")),
+    (SensitiveGroup.TRAVEL_PASSENGER.value, _("Travel passenger details")),
+]
+
+
+class ReferralForm(forms.Form):
+    to_organisation = forms.ChoiceField(label=_("Partner organisation"))
+    groups = forms.MultipleChoiceField(
+        label=_("Share, besides the story and notes"),
+        choices=REFERRAL_GROUPS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sender_keeps_access = forms.BooleanField(
+        label=_("We keep working on the case"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Untick to hand the case over: it then belongs to the partner, everything is "
+            "shared with them, and nobody here can open it any more."
+        ),
+    )
+    expires_on = forms.DateField(
+        label=_("Sharing ends on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Optional; only when we keep working on the case."),
+    )
+    consent_given_by = forms.CharField(
+        label=_("Consent given by"),
+        max_length=300,
+        widget=forms.TextInput(attrs=NO_AUTOCOMPLETE),
+        help_text=_("The person, or who spoke for them."),
+    )
+    consent_given_on = forms.DateField(
+        label=_("Consent given on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    consent_how = forms.CharField(
+        label=_("How consent was obtained"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={**NO_AUTOCOMPLETE, "rows": 3}),
+    )
+
+    def __init__(self, *args: Any, partners: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_organisation"].choices = partners  # type: ignore[attr-defined]  # ChoiceField has choices

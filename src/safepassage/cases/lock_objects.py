@@ -1,6 +1,6 @@
 """Row locks of the cases app, always taken in primary-key order."""
 
-from safepassage.cases.models import Case, CaseTask, StaffKeyPair
+from safepassage.cases.models import Case, CaseReferral, CaseTask, StaffKeyPair
 
 
 def lock_case(*, case: Case) -> Case:
@@ -16,3 +16,12 @@ def lock_staff_key_pair(*, user_pk: int) -> StaffKeyPair:
 def lock_case_task(*, task: CaseTask) -> CaseTask:
     """Lock one task row; call inside ``transaction.atomic()``."""
     return CaseTask.objects.select_for_update().select_related("case").get(pk=task.pk)
+
+
+def lock_case_referral(*, referral: CaseReferral) -> CaseReferral:
+    """Lock one referral row; call inside ``transaction.atomic()``."""
+    return (
+        CaseReferral.objects.select_for_update()
+        .select_related("case__organisation", "from_organisation", "to_organisation")
+        .get(pk=referral.pk)
+    )

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from safepassage.accounts.models import User
 from safepassage.cases.errors import NoCaseKey
-from safepassage.cases.models import Case, CaseGroupKey, CaseTask, HolderKind
+from safepassage.cases.models import Case, CaseGroupKey, CaseReferral, CaseTask, HolderKind
 from safepassage.core.crypto import (
     CryptoError,
     FieldContext,
@@ -41,6 +41,11 @@ def context(*, model: str, field: str, row_id: object) -> FieldContext:
 def task_context(task: CaseTask) -> FieldContext:
     """Where a task's text is sealed (narrative key)."""
     return context(model="cases.CaseTask", field="text", row_id=task.public_id)
+
+
+def referral_consent_context(referral: CaseReferral) -> FieldContext:
+    """Where a referral's consent record is sealed (narrative key)."""
+    return context(model="cases.CaseReferral", field="consent", row_id=referral.public_id)
 
 
 def seal_json(*, key: GroupKey, field_context: FieldContext, values: Mapping[str, str]) -> bytes:

@@ -15,6 +15,7 @@ from safepassage.cases.models import (
     Case,
     CaseDocument,
     CaseMember,
+    CaseReferral,
     CaseState,
     CaseTask,
     CaseTransition,
@@ -23,6 +24,7 @@ from safepassage.cases.sealing import (
     CASE_GROUPS,
     context,
     open_json,
+    referral_consent_context,
     task_context,
     unwrap_user_group_key,
     unwrap_user_group_keys,
@@ -120,6 +122,19 @@ class OpenedDocument:
 
 
 @dataclass(frozen=True, kw_only=True)
+class OpenedReferral:
+    public_id: str
+    from_organisation: str
+    to_organisation: str
+    referred_on: date
+    sender_keeps_access: bool
+    expires_on: date | None
+    accepted_on: date | None
+    revoked_on: date | None
+    consent: dict[str, str] = field(repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
 class CaseContents:
     """A case as its reader may see it; groups the reader holds no key for are ``None``."""
 
@@ -129,6 +144,7 @@ class CaseContents:
     transitions: list[OpenedTransition] = field(repr=False)
     tasks: list[OpenedTask] | None = field(repr=False, default=None)
     documents: list[OpenedDocument] | None = field(repr=False, default=None)
+    referrals: list[OpenedReferral] | None = field(repr=False, default=None)
 
 
 def read_case_contents(*, case: Case, user: User, key_pair: KeyPair) -> CaseContents:
@@ -217,7 +233,50 @@ def read_case_contents(*, case: Case, user: User, key_pair: KeyPair) -> CaseCont
         transitions=transitions,
         tasks=tasks,
         documents=documents,
+        referrals=None if narrative is None else _open_referrals(case=case, narrative=narrative),
     )
+
+
+def _open_referrals(*, case: Case, narrative: GroupKey) -> list[OpenedReferral]:
+    return [
+        OpenedReferral(
+            public_id=str(referral.public_id),
+            from_organisation=referral.from_organisation.name,
+            to_organisation=referral.to_organisation.name,
+            referred_on=referral.referred_on,
+            sender_keeps_access=referral.sender_keeps_access,
+            expires_on=referral.expires_on,
+            accepted_on=referral.accepted_on,
+            revoked_on=referral.revoked_on,
+            consent=open_json(
+                key=narrative,
+                field_context=referral_consent_context(referral),
+                envelope=bytes(referral.consent),
+            ),
+        )
+        for referral in case.referrals.select_related(
+            "from_organisation", "to_organisation"
+        ).order_by("referred_on", "pk")
+    ]
+
+
+def list_received_referrals(*, user: User) -> list[CaseReferral]:
+    """Referrals waiting to be accepted by organisations where ``user`` may triage (clear
+    workflow fields only)."""
+    today = timezone.localdate()
+    return [
+        referral
+        for referral in CaseReferral.objects.filter(
+            to_organisation_id__in=_organisations_granting(
+                user=user, permission="cases.triage_case"
+            ),
+            accepted_on__isnull=True,
+            revoked_on__isnull=True,
+        )
+        .select_related("case", "from_organisation", "to_organisation")
+        .order_by("-case__priority", "referred_on", "pk")
+        if referral.expires_on is None or referral.expires_on >= today
+    ]
 
 
 def _document_details(*, document: CaseDocument, key: GroupKey) -> dict[str, str]:

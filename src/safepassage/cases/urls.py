@@ -29,5 +29,16 @@ urlpatterns = [
     ),
     path("<uuid:case_id>/take/", views.take_view, name="take"),
     path("<uuid:case_id>/tasks/new/", views.add_task_view, name="add_task"),
+    path("<uuid:case_id>/referrals/new/", views.refer_view, name="refer"),
+    path(
+        "referrals/<uuid:referral_id>/accept/",
+        views.accept_referral_view,
+        name="accept_referral",
+    ),
+    path(
+        "referrals/<uuid:referral_id>/revoke/",
+        views.revoke_referral_view,
+        name="revoke_referral",
+    ),
     path("<uuid:case_id>/documents/new/", views.upload_document_view, name="upload_document"),
 ]

@@ -17,8 +17,20 @@ from django.views.decorators.http import require_http_methods
 from safepassage.accounts.key_session import load_private_key
 from safepassage.accounts.models import User
 from safepassage.accounts.selectors import current_user
-from safepassage.cases import actions, document_actions, selectors, task_actions
-from safepassage.cases.access import access_case, access_case_document, access_case_task
+from safepassage.cases import (
+    actions,
+    document_actions,
+    referral_actions,
+    selectors,
+    task_actions,
+)
+from safepassage.cases.access import (
+    access_case,
+    access_case_document,
+    access_case_task,
+    access_received_referral,
+    access_sent_referral,
+)
 from safepassage.cases.document_storage import EncryptedUpload, EncryptingUploadHandler
 from safepassage.cases.errors import CasesError, KeysLocked
 from safepassage.cases.forms import (
@@ -28,14 +40,15 @@ from safepassage.cases.forms import (
     DocumentForm,
     HouseholdMemberForm,
     NoteForm,
+    ReferralForm,
     TaskForm,
     TransitionForm,
     WorkflowFieldsForm,
 )
 from safepassage.cases.models import Case
-from safepassage.core.crypto import KeyPair
+from safepassage.core.crypto import KeyPair, SensitiveGroup
 from safepassage.organisations.access import access_organisation
-from safepassage.site.access_policy import requires_permission
+from safepassage.site.access_policy import recent_authentication_required, requires_permission
 
 
 def _keys(request: HttpRequest, user: User) -> KeyPair:
@@ -60,6 +73,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
         {
             "queue": selectors.list_triage_queue(user=user),
             "mine": selectors.list_my_cases(user=user),
+            "referrals": selectors.list_received_referrals(user=user),
             "can_add": bool(selectors.list_case_organisations(user=user)),
         },
     )
@@ -392,3 +406,86 @@ def download_document_view(request: HttpRequest, document_id: uuid.UUID) -> Http
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@requires_permission("cases.manage_case_members")
+@recent_authentication_required
+@require_http_methods(["GET", "POST"])
+def refer_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Refer the case to a partner organisation with recorded consent (SR-28)."""
+    user = current_user(request)
+    case = access_case(user=user, case_id=case_id, permission="cases.manage_case_members")
+    partners = referral_actions.list_partner_organisations(organisation=case.organisation)
+    form = ReferralForm(
+        request.POST or None,
+        partners=[(str(partner.public_id), partner.name) for partner in partners],
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        partner = next(p for p in partners if str(p.public_id) == data["to_organisation"])
+        try:
+            referral_actions.check_refer_case(case=case, to_organisation=partner)
+            referral_actions.do_refer_case(
+                actor=user,
+                key_pair=_keys(request, user),
+                case=case,
+                to_organisation=partner,
+                groups=[SensitiveGroup(group) for group in data["groups"]],
+                consent=referral_actions.Consent(
+                    given_by=data["consent_given_by"],
+                    given_on=data["consent_given_on"],
+                    how_obtained=data["consent_how"],
+                ),
+                sender_keeps_access=data["sender_keeps_access"],
+                expires_on=data["expires_on"],
+            )
+        except CasesError as error:
+            form.add_error(None, str(error.message))
+        else:
+            if data["sender_keeps_access"]:
+                return redirect("cases:detail", case_id=case.public_id)
+            return redirect("cases:queue")
+    return _form_page(request, title=_("Refer to a partner organisation"), case=case, form=form)
+
+
+@requires_permission("cases.triage_case")
+@recent_authentication_required
+@require_http_methods(["GET", "POST"])
+def accept_referral_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    """A receiving case-team member accepts a referral and joins the case."""
+    user = current_user(request)
+    referral = access_received_referral(user=user, referral_id=referral_id)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral_actions.do_accept_referral(
+                actor=user, key_pair=_keys(request, user), referral=referral
+            )
+        except CasesError as error:
+            form.add_error(None, str(error.message))
+        else:
+            return redirect("cases:detail", case_id=referral.case.public_id)
+    title = _("Accept case %(code)s, referred by %(organisation)s") % {
+        "code": referral.case.code,
+        "organisation": referral.from_organisation.name,
+    }
+    return _form_page(request, title=title, case=None, form=form)
+
+
+@requires_permission("cases.manage_case_members")
+@recent_authentication_required
+@require_http_methods(["GET", "POST"])
+def revoke_referral_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    """The referring side ends a referral: the partner's copies of the keys are deleted."""
+    user = current_user(request)
+    referral = access_sent_referral(user=user, referral_id=referral_id)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral_actions.check_revoke_referral(referral=referral)
+            referral_actions.do_revoke_referral(actor=user, referral=referral)
+        except CasesError as error:
+            form.add_error(None, str(error.message))
+        else:
+            return redirect("cases:detail", case_id=referral.case.public_id)
+    return _form_page(request, title=_("End this referral"), case=referral.case, form=form)

@@ -14,6 +14,7 @@ from safepassage.cases.models.case import (
 )
 from safepassage.cases.models.documents import CaseDocument
 from safepassage.cases.models.keys import OrganisationKeyring, StaffKeyPair, TeamKeyCopy
+from safepassage.cases.models.referrals import CaseReferral
 from safepassage.cases.models.tasks import CaseTask
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "CaseGroupKey",
     "CaseMember",
     "CaseNote",
+    "CaseReferral",
     "CaseState",
     "CaseTask",
     "CaseTransition",

@@ -102,6 +102,15 @@ class CaseGroupKey(models.Model):
     )
     recipient_fingerprint = models.BinaryField(max_length=8)
     envelope = models.BinaryField()
+    referral = models.ForeignKey(
+        "cases.CaseReferral",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="wrapped_keys",
+    )
+    """Set on copies made for a referral's receiving organisation (its team, its recovery
+    key, its members), so revoking the referral deletes exactly those."""
 
     class Meta:
         constraints = [
