@@ -34,6 +34,11 @@ from tests.donations.pledges.factories import matrix_confirm_token, matrix_manag
 from tests.events.factories import matrix_event
 from tests.factories import OrganisationFactory, StaffMember, make_staff, sign_in
 from tests.pathways.factories import matrix_pathway
+from tests.travel.factories import (
+    matrix_fare_price,
+    matrix_travel_option,
+    matrix_travel_request,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -253,6 +258,46 @@ MATRIX: dict[str, dict[str, Cell]] = {
         | dict.fromkeys((Role.CASEWORKER, Role.FUNDRAISER, Role.VIEWER), 403),
     ),
     "bookings:donor": dict.fromkeys(ROLES, A),
+    # Travel (issue 6): coordinators and admins plan travel on the cases they are on (the
+    # world's coordinator is not on the world's case: 404); caseworkers on it read requests.
+    "travel:home": {"anonymous": L, "password_only": T}
+    | dict.fromkeys((Role.ADMIN, Role.CASEWORKER, Role.TRAVEL_COORDINATOR), A)
+    | {Role.FUNDRAISER: 403, Role.VIEWER: 403, "other_organisation_admin": A},
+    **dict.fromkeys(
+        ("travel:search", "travel:programs"),
+        {"anonymous": L, "password_only": T}
+        | dict.fromkeys((Role.ADMIN, Role.TRAVEL_COORDINATOR, "other_organisation_admin"), A)
+        | dict.fromkeys((Role.CASEWORKER, Role.FUNDRAISER, Role.VIEWER), 403),
+    ),
+    **dict.fromkeys(
+        ("travel:program_carrier_add", "travel:alliance_member_add"),
+        {"anonymous": L, "password_only": T}
+        | dict.fromkeys(ROLES[3:7], 403)
+        | {Role.ADMIN: A, "other_organisation_admin": A},
+    ),
+    "travel:partnership_remove": {"anonymous": L, "password_only": T}
+    | dict.fromkeys(ROLES[3:7], 403)
+    | {Role.ADMIN: 405, "other_organisation_admin": 405},
+    "travel:request_detail": {"anonymous": L, "password_only": T, Role.ADMIN: A}
+    | {Role.CASEWORKER: A, Role.TRAVEL_COORDINATOR: 404, Role.FUNDRAISER: 403}
+    | {Role.VIEWER: 403, "other_organisation_admin": 404},
+    **dict.fromkeys(
+        (
+            "travel:request_create",
+            "travel:generate_options",
+            "travel:option_add",
+            "travel:price_quote",
+        ),
+        {"anonymous": L, "password_only": T, Role.ADMIN: A, Role.CASEWORKER: 403}
+        | {Role.TRAVEL_COORDINATOR: 404, Role.FUNDRAISER: 403, Role.VIEWER: 403}
+        | {"other_organisation_admin": 404},
+    ),
+    **dict.fromkeys(
+        ("travel:option_remove", "travel:request_state"),
+        {"anonymous": L, "password_only": T}
+        | dict.fromkeys((Role.ADMIN, Role.TRAVEL_COORDINATOR, "other_organisation_admin"), 405)
+        | dict.fromkeys((Role.CASEWORKER, Role.FUNDRAISER, Role.VIEWER), 403),
+    ),
 }
 
 EXPECTED_HEADERS = {
@@ -482,6 +527,24 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
     ),
     "bookings:donor": lambda world: {
         "token": matrix_donor_token(_world_case(world), world.members[Role.ADMIN].user)
+    },
+    "travel:request_create": lambda world: {"case_id": _world_case(world).public_id},
+    **dict.fromkeys(
+        (
+            "travel:request_detail",
+            "travel:generate_options",
+            "travel:option_add",
+            "travel:request_state",
+        ),
+        lambda world: {"request_id": matrix_travel_request(case=_world_case(world)).public_id},
+    ),
+    "travel:option_remove": lambda world: {
+        "request_id": matrix_travel_request(case=_world_case(world)).public_id,
+        "option_id": matrix_travel_option(case=_world_case(world)).public_id,
+    },
+    "travel:price_quote": lambda world: {
+        "request_id": matrix_travel_request(case=_world_case(world)).public_id,
+        "price_id": matrix_fare_price(case=_world_case(world)).public_id,
     },
 }
 

@@ -1,10 +1,14 @@
 """Travel requests with options, fares and prices, built directly for tests that read them."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.test import Client
 from django.utils import timezone
 
+from safepassage.accounts.roles import Role
+from safepassage.cases.actions import do_add_case_member, do_add_household_member
 from safepassage.cases.models import Case, CaseState, HouseholdMember
 from safepassage.donations.models import Program
 from safepassage.travel.models import (
@@ -17,6 +21,13 @@ from safepassage.travel.models import (
     TravelRequestDestination,
     TravelRequestState,
     TravelRequestTraveller,
+)
+from tests.cases.factories import (
+    KeyedStaff,
+    keyed_organisation,
+    make_case,
+    make_keyed_staff,
+    sign_in_with_keys,
 )
 
 
@@ -106,3 +117,67 @@ def make_travel_request(
         basis=PriceBasis.UNKNOWN,
     )
     return request
+
+
+@dataclass
+class TravelWorld:
+    """A keyed organisation with a case in "travel planned" whose household has two sealed
+    members; an admin and a caseworker hold every key, the coordinator only the
+    travel-passenger key (SR-26)."""
+
+    admin: KeyedStaff
+    caseworker: KeyedStaff
+    coordinator: KeyedStaff
+    case: Case
+    members: list[HouseholdMember]
+
+
+def make_travel_world() -> TravelWorld:
+    organisation, _ = keyed_organisation()
+    admin = make_keyed_staff(Role.ADMIN, organisation)
+    caseworker = make_keyed_staff(Role.CASEWORKER, organisation)
+    coordinator = make_keyed_staff(Role.TRAVEL_COORDINATOR, organisation)
+    case = make_case(actor=caseworker, full_name="Aslan Testperson")
+    members = [
+        do_add_household_member(
+            actor=caseworker.user,
+            key_pair=caseworker.key_pair,
+            case=case,
+            full_name=name,
+            relationship="self",
+            birth_year="1990",
+        )
+        for name in ("Aslan Testperson", "Ruslan Testperson")
+    ]
+    for colleague in (admin, coordinator):
+        do_add_case_member(
+            actor=caseworker.user, key_pair=caseworker.key_pair, case=case, member=colleague.user
+        )
+    case.state = CaseState.TRAVEL_PLANNED
+    case.save(update_fields=["state"])
+    return TravelWorld(
+        admin=admin, caseworker=caseworker, coordinator=coordinator, case=case, members=members
+    )
+
+
+def client_for(keyed: KeyedStaff) -> Client:
+    return sign_in_with_keys(Client(), keyed)
+
+
+def matrix_travel_request(*, case: Case) -> TravelRequest:
+    """The case's first travel request, made by :func:`make_travel_request` if needed."""
+    existing = TravelRequest.objects.filter(case=case).order_by("pk").first()
+    return existing or make_travel_request(case=case)
+
+
+def matrix_fare_price(*, case: Case) -> FarePrice:
+    travel_request = matrix_travel_request(case=case)
+    price = FarePrice.objects.filter(fare__option__request=travel_request).order_by("pk").first()
+    assert price is not None
+    return price
+
+
+def matrix_travel_option(*, case: Case) -> TravelOption:
+    option = matrix_travel_request(case=case).options.order_by("pk").first()
+    assert option is not None
+    return option

@@ -87,6 +87,21 @@ ROLE_PERMISSIONS[Role.ADMIN] |= TRAVEL_BOOKERS
 ROLE_PERMISSIONS[Role.TRAVEL_COORDINATOR] |= TRAVEL_BOOKERS
 
 
+TRAVEL_PLANNERS = frozenset(
+    {
+        "travel.view_travelrequest",
+        "travel.add_travelrequest",
+        "travel.change_travelrequest",
+        "travel.search_routes",
+    }
+)
+"""Issue 6: travel coordinators and admins search routes and plan travel requests on the cases
+they work on; caseworkers on a case see its travel requests; admins correct who-can-book data."""
+ROLE_PERMISSIONS[Role.TRAVEL_COORDINATOR] |= TRAVEL_PLANNERS
+ROLE_PERMISSIONS[Role.ADMIN] |= TRAVEL_PLANNERS | {"travel.change_partnerships"}
+ROLE_PERMISSIONS[Role.CASEWORKER] |= {"travel.view_travelrequest"}
+
+
 def permissions_for_roles(roles: set[str]) -> frozenset[str]:
     """Union of the permissions granted by ``roles``."""
     granted: set[str] = set()

@@ -4,22 +4,61 @@ Every ``do_*`` performs its whole change in one transaction, audit event include
 events carry public ids only.
 """
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import models, transaction
 from django.utils import timezone
 
+from safepassage.accounts.models import User
 from safepassage.audit.actions import SYSTEM_ACTOR, record_audit_event
+from safepassage.cases.models import Case, CaseState, HouseholdMember
+from safepassage.core.pricing import PricingError, PricingSegment, price_ticket
 from safepassage.core.routing import (
     AirlineRow,
     LineError,
+    Offer,
     RouteRow,
+    Ticket,
+    great_circle_miles,
     parse_airlines,
     parse_routes,
 )
-from safepassage.travel.errors import MalformedRouteFiles
-from safepassage.travel.models import Airline, Airport, Route, RouteImport
+from safepassage.donations.models import Program
+from safepassage.travel.booking_rules import load_program_carriers
+from safepassage.travel.errors import (
+    CaseNotPlanningTravel,
+    DestinationsRequired,
+    InvalidItinerary,
+    MalformedRouteFiles,
+    RequestNotEditable,
+    TravellerNotInHousehold,
+    TravellersRequired,
+    TravelWindowInvalid,
+    UnknownAirport,
+)
+from safepassage.travel.lock_objects import lock_travel_request
+from safepassage.travel.models import (
+    Airline,
+    Airport,
+    AllianceMembership,
+    FarePrice,
+    OptionSource,
+    PriceBasis,
+    ProgramCarrier,
+    Route,
+    RouteImport,
+    TravelFare,
+    TravelOption,
+    TravelRequest,
+    TravelRequestDestination,
+    TravelRequestState,
+    TravelRequestTraveller,
+)
+from safepassage.travel.pricing import PROGRAM_PRICING
+from safepassage.travel.route_search import RouteQuery, search_routes
 
 BATCH_SIZE = 5000
 
@@ -168,3 +207,469 @@ def do_import_routes(
             object_ref=str(route_import.pk),
         )
     return route_import
+
+
+# Travel requests ---------------------------------------------------------------------------
+
+
+def _audit(*, actor: User, action: str, travel_request: TravelRequest) -> None:
+    record_audit_event(
+        actor_ref=str(actor.public_id),
+        action=action,
+        object_type="travel_request",
+        object_ref=str(travel_request.public_id),
+        organisation_ref=str(travel_request.case.organisation.public_id),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestDetails:
+    """What a coordinator enters for a travel request."""
+
+    traveller_ids: Sequence[str]
+    origin: str
+    destinations: Sequence[str]
+    earliest_departure: datetime.date
+    latest_departure: datetime.date
+    max_connections: int = 2
+    minimum_connection_minutes: int = 60
+
+
+def check_create_travel_request(*, case: Case, details: RequestDetails) -> list[HouseholdMember]:
+    """Validate the request; returns the chosen household members in the given order."""
+    if case.state != CaseState.TRAVEL_PLANNED:
+        raise CaseNotPlanningTravel
+    if not details.traveller_ids:
+        raise TravellersRequired
+    members = {
+        str(member.public_id): member
+        for member in HouseholdMember.objects.filter(
+            case=case, public_id__in=list(details.traveller_ids)
+        )
+    }
+    if len(members) != len(set(details.traveller_ids)):
+        raise TravellerNotInHousehold
+    if not details.destinations:
+        raise DestinationsRequired
+    if details.latest_departure < details.earliest_departure:
+        raise TravelWindowInvalid
+    if not Airport.objects.filter(code=details.origin.upper()).exists():
+        raise UnknownAirport
+    return [members[member_id] for member_id in dict.fromkeys(details.traveller_ids)]
+
+
+def do_create_travel_request(
+    *, actor: User, case: Case, travellers: Sequence[HouseholdMember], details: RequestDetails
+) -> TravelRequest:
+    """Create a draft request for ``travellers`` (checked by ``check_create_travel_request``)."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        travel_request = TravelRequest.objects.create(
+            case=case,
+            party_size=len(travellers),
+            origin=details.origin.upper(),
+            earliest_departure=details.earliest_departure,
+            latest_departure=details.latest_departure,
+            max_connections=details.max_connections,
+            minimum_connection_minutes=details.minimum_connection_minutes,
+            created_on=today,
+            changed_on=today,
+        )
+        TravelRequestTraveller.objects.bulk_create(
+            TravelRequestTraveller(request=travel_request, household_member=member)
+            for member in travellers
+        )
+        TravelRequestDestination.objects.bulk_create(
+            TravelRequestDestination(request=travel_request, country=country.upper())
+            for country in sorted(set(details.destinations))
+        )
+        _audit(actor=actor, action="travel.request_created", travel_request=travel_request)
+    return travel_request
+
+
+def check_change_travel_request(*, travel_request: TravelRequest) -> None:
+    """Options and prices change only while the case plans travel and the request is live."""
+    if travel_request.case.state != CaseState.TRAVEL_PLANNED:
+        raise CaseNotPlanningTravel
+    if travel_request.state == TravelRequestState.WITHDRAWN:
+        raise RequestNotEditable
+
+
+def _touch(travel_request: TravelRequest) -> TravelRequest:
+    locked = lock_travel_request(travel_request=travel_request)
+    locked.changed_on = timezone.localdate()
+    locked.save(update_fields=["changed_on"])
+    locked.case = travel_request.case
+    return locked
+
+
+def _fare_airports(ticket: Ticket) -> str:
+    return " ".join([ticket.legs[0].origin, *(leg.destination for leg in ticket.legs)])
+
+
+def _store_fare(
+    *,
+    option: TravelOption,
+    position: int,
+    airports: str,
+    carriers: str,
+    distance_miles: float,
+    offers: Sequence[Offer],
+    programs: dict[str, Program],
+) -> TravelFare:
+    fare = TravelFare.objects.create(
+        option=option,
+        position=position,
+        airports=airports,
+        carriers=carriers[:64],
+        distance_miles=round(distance_miles),
+    )
+    prices = []
+    for offer in offers:
+        program = programs.get(offer.program)
+        if program is None:
+            continue
+        price = offer.price
+        if price is None:
+            pricing = PROGRAM_PRICING.get(offer.program)
+            prices.append(
+                FarePrice(
+                    fare=fare,
+                    program=program,
+                    currency=pricing.currency if pricing is not None else "USD",
+                    basis=PriceBasis.UNKNOWN,
+                    sources=offer.problem or "",
+                )
+            )
+            continue
+        prices.append(
+            FarePrice(
+                fare=fare,
+                program=program,
+                miles=price.miles.amount,
+                taxes=price.cash.amount,
+                currency=price.cash.currency,
+                basis=PriceBasis(price.basis.value),
+                estimated_miles=price.miles.amount,
+                estimated_taxes=price.cash.amount,
+                sources="; ".join(source.citation for source in price.sources),
+            )
+        )
+    FarePrice.objects.bulk_create(prices)
+    return fare
+
+
+def _store_option(
+    *,
+    travel_request: TravelRequest,
+    position: int,
+    source: str,
+    airports: Sequence[str],
+    minimum_journey_minutes: int | None,
+    tickets: Sequence[Ticket],
+    programs: dict[str, Program],
+) -> TravelOption:
+    option = TravelOption.objects.create(
+        request=travel_request,
+        position=position,
+        airports=" ".join(airports),
+        source=source,
+        minimum_journey_minutes=minimum_journey_minutes,
+        distance_miles=round(sum(leg.distance_miles for ticket in tickets for leg in ticket.legs)),
+    )
+    for fare_position, ticket in enumerate(tickets, start=1):
+        _store_fare(
+            option=option,
+            position=fare_position,
+            airports=_fare_airports(ticket),
+            carriers="|".join(" ".join(sorted(leg.carriers)) for leg in ticket.legs),
+            distance_miles=sum(leg.distance_miles for leg in ticket.legs),
+            offers=ticket.offers,
+            programs=programs,
+        )
+    return option
+
+
+def _programs_by_code() -> dict[str, Program]:
+    return {program.code: program for program in Program.objects.all()}
+
+
+def do_generate_options(
+    *,
+    actor: User,
+    travel_request: TravelRequest,
+    excluded_countries: frozenset[str] = frozenset(),
+    limit: int = 5,
+) -> int:
+    """Replace the request's route-finder options with the best ``limit`` itineraries.
+
+    Each itinerary becomes an option ticketed the fewest-tickets way; when that is not one
+    ticket per flight, a second option prices every flight as its own ticket (more ways to
+    pay, every connection a self-transfer). Manual options stay. ``excluded_countries`` is used
+    for this search only and not stored. Returns the number of options created.
+    """
+    itineraries = search_routes(
+        query=RouteQuery(
+            origin=travel_request.origin,
+            destination_countries=frozenset(
+                travel_request.destinations.values_list("country", flat=True)
+            ),
+            max_connections=travel_request.max_connections,
+            minimum_connection_minutes=travel_request.minimum_connection_minutes,
+            excluded_countries=excluded_countries,
+            limit=limit,
+        )
+    )
+    programs = _programs_by_code()
+    created = 0
+    with transaction.atomic():
+        locked = _touch(travel_request)
+        locked.options.filter(source=OptionSource.FINDER).delete()
+        position = locked.options.aggregate(models.Max("position"))["position__max"] or 0
+        for itinerary in itineraries:
+            variants: list[tuple[tuple[Ticket, ...], int | None]] = [
+                (itinerary.tickets or itinerary.separate_legs, itinerary.minimum_journey_minutes)
+            ]
+            if itinerary.separate_legs and len(itinerary.tickets) < len(itinerary.separate_legs):
+                variants.append((itinerary.separate_legs, None))
+            for tickets, minutes in variants:
+                if not tickets:
+                    continue
+                position += 1
+                created += 1
+                _store_option(
+                    travel_request=locked,
+                    position=position,
+                    source=OptionSource.FINDER,
+                    airports=itinerary.airports,
+                    minimum_journey_minutes=minutes,
+                    tickets=tickets,
+                    programs=programs,
+                )
+        _audit(actor=actor, action="travel.options_generated", travel_request=locked)
+    return created
+
+
+@dataclass(frozen=True, kw_only=True)
+class ManualFare:
+    """One ticket a coordinator adds: its airports and, optionally, the carrier flying it."""
+
+    airports: tuple[str, ...]
+    carriers: frozenset[str]
+
+
+def parse_manual_itinerary(*, itinerary: str, carriers: str) -> list[ManualFare]:
+    """``"MCX IST / IST VNO"`` and ``"TK / TK"`` → fares; :class:`InvalidItinerary` if the
+    text is not tickets of two or more airports that meet end to start."""
+    groups = [group.split() for group in itinerary.upper().split("/")]
+    carrier_groups = [group.split() for group in carriers.upper().split("/")] if carriers else []
+    if carrier_groups and len(carrier_groups) != len(groups):
+        raise InvalidItinerary
+    fares: list[ManualFare] = []
+    for position, airports in enumerate(groups):
+        if len(airports) < 2 or any(len(code) != 3 for code in airports):
+            raise InvalidItinerary
+        if fares and fares[-1].airports[-1] != airports[0]:
+            raise InvalidItinerary
+        fares.append(
+            ManualFare(
+                airports=tuple(airports),
+                carriers=frozenset(carrier_groups[position]) if carrier_groups else frozenset(),
+            )
+        )
+    if not fares or sum(len(fare.airports) - 1 for fare in fares) > 3 * len(fares) + 3:
+        raise InvalidItinerary
+    return fares
+
+
+def check_add_manual_option(*, travel_request: TravelRequest, fares: Sequence[ManualFare]) -> None:
+    check_change_travel_request(travel_request=travel_request)
+    codes = {code for fare in fares for code in fare.airports}
+    if Airport.objects.filter(code__in=codes).count() != len(codes):
+        raise UnknownAirport
+
+
+def _manual_offers(*, fare: ManualFare, airports: dict[str, Airport]) -> tuple[float, list[Offer]]:
+    segments = []
+    for origin, destination in zip(fare.airports, fare.airports[1:], strict=False):
+        start, end = airports[origin], airports[destination]
+        segments.append(
+            PricingSegment(
+                origin=origin,
+                destination=destination,
+                origin_country=start.country,
+                destination_country=end.country,
+                distance_miles=great_circle_miles(
+                    latitude_a=start.latitude,
+                    longitude_a=start.longitude,
+                    latitude_b=end.latitude,
+                    longitude_b=end.longitude,
+                ),
+            )
+        )
+    distance = sum(segment.distance_miles for segment in segments)
+    if not fare.carriers:
+        return distance, []
+    offers = []
+    for program in load_program_carriers():
+        if not fare.carriers <= program.carriers:
+            continue
+        pricing = PROGRAM_PRICING.get(program.program)
+        if pricing is None:
+            offers.append(Offer(program=program.program, price=None, problem="no pricing data"))
+            continue
+        try:
+            offers.append(
+                Offer(
+                    program=program.program, price=price_ticket(pricing=pricing, segments=segments)
+                )
+            )
+        except PricingError as error:
+            offers.append(Offer(program=program.program, price=None, problem=str(error)))
+    return distance, offers
+
+
+def do_add_manual_option(
+    *, actor: User, travel_request: TravelRequest, fares: Sequence[ManualFare]
+) -> TravelOption:
+    """Add an option a coordinator found themselves; each fare is priced for every program
+    that can book its carriers (no carriers given: no program prices until quoted)."""
+    airports = {
+        airport.code: airport
+        for airport in Airport.objects.filter(
+            code__in={code for fare in fares for code in fare.airports}
+        )
+    }
+    programs = _programs_by_code()
+    with transaction.atomic():
+        locked = _touch(travel_request)
+        position = (locked.options.aggregate(models.Max("position"))["position__max"] or 0) + 1
+        route = [fares[0].airports[0]] + [code for fare in fares for code in fare.airports[1:]]
+        option = TravelOption.objects.create(
+            request=locked,
+            position=position,
+            airports=" ".join(route),
+            source=OptionSource.MANUAL,
+            distance_miles=0,
+        )
+        total = 0.0
+        for fare_position, fare in enumerate(fares, start=1):
+            distance, offers = _manual_offers(fare=fare, airports=airports)
+            total += distance
+            _store_fare(
+                option=option,
+                position=fare_position,
+                airports=" ".join(fare.airports),
+                carriers=" ".join(sorted(fare.carriers)),
+                distance_miles=distance,
+                offers=offers,
+                programs=programs,
+            )
+        option.distance_miles = round(total)
+        option.save(update_fields=["distance_miles"])
+        _audit(actor=actor, action="travel.option_added", travel_request=locked)
+    return option
+
+
+def do_remove_option(*, actor: User, option: TravelOption) -> None:
+    """Remove an option with its fares and prices."""
+    with transaction.atomic():
+        locked = _touch(option.request)
+        option.delete()
+        _audit(actor=actor, action="travel.option_removed", travel_request=locked)
+
+
+def do_quote_price(
+    *, actor: User, price: FarePrice, miles: int, taxes: Decimal, currency: str
+) -> FarePrice:
+    """Replace the estimate with the price a coordinator saw (the estimate is kept)."""
+    with transaction.atomic():
+        locked = _touch(price.fare.option.request)
+        price.miles = miles
+        price.taxes = taxes
+        price.currency = currency.upper()
+        price.basis = PriceBasis.QUOTED
+        price.quoted_on = timezone.localdate()
+        price.quoted_by = actor
+        price.save(update_fields=["miles", "taxes", "currency", "basis", "quoted_on", "quoted_by"])
+        _audit(actor=actor, action="travel.price_quoted", travel_request=locked)
+    return price
+
+
+def do_set_travel_request_state(
+    *, actor: User, travel_request: TravelRequest, state: str
+) -> TravelRequest:
+    """Open the request for allocation, take it back to draft, or withdraw it."""
+    with transaction.atomic():
+        locked = _touch(travel_request)
+        locked.state = state
+        locked.save(update_fields=["state"])
+        _audit(actor=actor, action=f"travel.request_{state}", travel_request=locked)
+    travel_request.state = state
+    return locked
+
+
+def do_record_travel_request_view(
+    *, actor: User, travel_request: TravelRequest, decrypted: bool
+) -> None:
+    """Audit a reading of the request page (travellers' names shown or not)."""
+    with transaction.atomic():
+        _audit(
+            actor=actor,
+            action="travel.request_viewed" + ("_decrypted" if decrypted else ""),
+            travel_request=travel_request,
+        )
+
+
+# Who can book what ---------------------------------------------------------------------------
+
+
+def _audit_partnership(*, actor: User, action: str, reference: str) -> None:
+    record_audit_event(
+        actor_ref=str(actor.public_id),
+        action=action,
+        object_type="partnership",
+        object_ref=reference,
+    )
+
+
+def do_save_program_carrier(*, actor: User, row: ProgramCarrier) -> ProgramCarrier:
+    """Store a program's own or partner carrier (validated by its form)."""
+    with transaction.atomic():
+        row.save()
+        _audit_partnership(
+            actor=actor,
+            action="travel.program_carrier_saved",
+            reference=f"{row.program.code}:{row.carrier}",
+        )
+    return row
+
+
+def do_save_alliance_membership(*, actor: User, row: AllianceMembership) -> AllianceMembership:
+    """Store an alliance member (validated by its form)."""
+    with transaction.atomic():
+        row.save()
+        _audit_partnership(
+            actor=actor,
+            action="travel.alliance_membership_saved",
+            reference=f"{row.alliance.code}:{row.carrier}",
+        )
+    return row
+
+
+def do_remove_program_carrier(*, actor: User, row: ProgramCarrier) -> None:
+    with transaction.atomic():
+        reference = f"{row.program.code}:{row.carrier}"
+        row.delete()
+        _audit_partnership(
+            actor=actor, action="travel.program_carrier_removed", reference=reference
+        )
+
+
+def do_remove_alliance_membership(*, actor: User, row: AllianceMembership) -> None:
+    with transaction.atomic():
+        reference = f"{row.alliance.code}:{row.carrier}"
+        row.delete()
+        _audit_partnership(
+            actor=actor, action="travel.alliance_membership_removed", reference=reference
+        )

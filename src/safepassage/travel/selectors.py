@@ -5,14 +5,26 @@ allocation and bookings work: an open request becomes one entry of the allocator
 ``requests`` list exactly as ``ALLOCATION.md`` describes it. Nothing here decrypts anything.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import ROLE_PERMISSIONS
+from safepassage.cases.errors import NoCaseKey
 from safepassage.cases.models import Case, CaseState
+from safepassage.cases.sealing import context, open_json, unwrap_user_group_key
+from safepassage.core.crypto import CryptoError, KeyPair, SensitiveGroup
+from safepassage.core.pricing import (
+    DistanceBandChart,
+    MultiSegmentRule,
+    ProgramPricing,
+    SourceNote,
+    ZoneChart,
+)
 from safepassage.organisations.models import Organisation
 from safepassage.travel.models import (
     AllianceMembership,
@@ -23,6 +35,7 @@ from safepassage.travel.models import (
     TravelRequest,
     TravelRequestState,
 )
+from safepassage.travel.pricing import PROGRAM_PRICING
 
 
 def _prefetched(requests: QuerySet[TravelRequest]) -> QuerySet[TravelRequest]:
@@ -139,3 +152,117 @@ def list_program_carriers() -> QuerySet[ProgramCarrier]:
     return ProgramCarrier.objects.select_related("program").order_by(
         "program__code", "relation", "carrier"
     )
+
+
+def traveller_choices(
+    *, case: Case, user: User, key_pair: KeyPair | None
+) -> tuple[list[tuple[str, str]], bool]:
+    """(household member public id, label) of the case's household, and whether the labels
+    are names: only when ``user``'s own keys open the case's identity group (a travel
+    coordinator holds the travel-passenger key only, SR-26, and sees "Traveller 1 (3f2a…)")."""
+    identity = None
+    if key_pair is not None:
+        try:
+            identity = unwrap_user_group_key(
+                case=case, user=user, key_pair=key_pair, group=SensitiveGroup.IDENTITY
+            )
+        except NoCaseKey:
+            identity = None
+    choices = []
+    for number, member in enumerate(case.household.order_by("added_on", "pk"), start=1):
+        label = _("Traveller %(number)s (%(reference)s…)") % {
+            "number": number,
+            "reference": str(member.public_id)[:8],
+        }
+        if identity is not None:
+            try:
+                values = open_json(
+                    key=identity,
+                    field_context=context(
+                        model="cases.HouseholdMember", field="identity", row_id=member.public_id
+                    ),
+                    envelope=bytes(member.identity),
+                )
+            except CryptoError:
+                values = {}
+            label = values.get("full_name") or label
+        choices.append((str(member.public_id), label))
+    return choices, identity is not None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChosenTraveller:
+    reference: str
+    label: str
+
+
+def chosen_travellers(
+    *, travel_request: TravelRequest, labels: dict[str, str]
+) -> list[ChosenTraveller]:
+    """The request's travellers with the labels of :func:`traveller_choices`."""
+    references = [
+        str(traveller.household_member.public_id)
+        for traveller in travel_request.travellers.select_related("household_member").order_by("pk")
+    ]
+    return [
+        ChosenTraveller(reference=reference, label=labels.get(reference, reference[:8]))
+        for reference in references
+    ]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PricingRow:
+    """How one program's award estimates are made, for the programs page."""
+
+    program: str
+    chart: str
+    figures: list[str]
+    cash: list[str]
+    sources: list[SourceNote]
+
+
+def _chart_figures(pricing: ProgramPricing) -> list[str]:
+    chart = pricing.chart
+    if isinstance(chart, DistanceBandChart):
+        rule = (
+            _("each flight banded on its own")
+            if chart.multi_segment is MultiSegmentRule.PER_SEGMENT
+            else _("total distance banded once")
+        )
+        bands = [
+            f"{band.min_miles:,}-{band.max_miles:,} mi: {band.miles:,}"
+            if band.max_miles is not None
+            else f"{band.min_miles:,}+ mi: {band.miles:,}"
+            for band in chart.bands
+        ]
+        return [*bands, str(rule)]
+    if isinstance(chart, ZoneChart):
+        return [
+            f"{price.origin_zone} → {price.destination_zone}: {price.miles:,}"
+            for price in chart.prices
+        ]
+    return [_("%(miles)s miles for any ticket") % {"miles": f"{chart.miles:,}"}]
+
+
+def list_program_pricing() -> list[PricingRow]:
+    """Every program with award pricing data, by code, with its figures and sources."""
+    rows = []
+    for code, pricing in sorted(PROGRAM_PRICING.items()):
+        sources = [pricing.chart.source]
+        if isinstance(pricing.chart, DistanceBandChart) and pricing.chart.multi_segment_source:
+            sources.append(pricing.chart.multi_segment_source)
+        sources += [rule.source for rule in pricing.cash_rules if rule.source not in sources]
+        rows.append(
+            PricingRow(
+                program=code,
+                chart=pricing.chart.name,
+                figures=_chart_figures(pricing),
+                cash=[
+                    f"{rule.route_type.value}: {rule.taxes.amount + rule.carrier_surcharge.amount} "
+                    f"{pricing.currency}"
+                    for rule in pricing.cash_rules
+                ],
+                sources=sources,
+            )
+        )
+    return rows

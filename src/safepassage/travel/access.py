@@ -1,0 +1,55 @@
+"""Permission-checked fetches of travel requests and their parts (SR-15, STYLE rule 4).
+
+A travel request is reached through its case: ``user``'s role in the case's organisation must
+grant ``permission`` and the user must work on the case (``cases.access.access_case``).
+Missing and forbidden answer alike (404).
+"""
+
+import uuid
+
+from django.http import Http404
+
+from safepassage.accounts.models import User
+from safepassage.cases.access import access_case
+from safepassage.travel.models import FarePrice, TravelOption, TravelRequest
+
+
+def access_travel_request(*, user: User, request_id: uuid.UUID, permission: str) -> TravelRequest:
+    """The travel request, if ``user`` may ``permission`` on its case."""
+    travel_request = (
+        TravelRequest.objects.select_related("case").filter(public_id=request_id).first()
+    )
+    if travel_request is None:
+        raise Http404
+    travel_request.case = access_case(
+        user=user, case_id=travel_request.case.public_id, permission=permission
+    )
+    return travel_request
+
+
+def access_travel_option(
+    *, user: User, request_id: uuid.UUID, option_id: uuid.UUID, permission: str
+) -> TravelOption:
+    """An option of a request ``user`` may ``permission`` (404 for another request's option)."""
+    travel_request = access_travel_request(user=user, request_id=request_id, permission=permission)
+    option = TravelOption.objects.filter(public_id=option_id, request=travel_request).first()
+    if option is None:
+        raise Http404
+    option.request = travel_request
+    return option
+
+
+def access_fare_price(
+    *, user: User, request_id: uuid.UUID, price_id: uuid.UUID, permission: str
+) -> FarePrice:
+    """A program's price of a fare of a request ``user`` may ``permission``."""
+    travel_request = access_travel_request(user=user, request_id=request_id, permission=permission)
+    price = (
+        FarePrice.objects.select_related("fare__option", "program")
+        .filter(public_id=price_id, fare__option__request=travel_request)
+        .first()
+    )
+    if price is None:
+        raise Http404
+    price.fare.option.request = travel_request
+    return price

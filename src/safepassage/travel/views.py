@@ -1,0 +1,344 @@
+"""Travel pages: route search, who can book what, and a case's travel requests.
+
+Thin views: parse a form, call one access/action/selector, render or redirect. Travel
+requests are fetched only through ``travel.access`` (which goes through ``access_case``).
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from safepassage.accounts.key_session import load_private_key
+from safepassage.accounts.selectors import current_user
+from safepassage.cases.access import access_case
+from safepassage.pathways.selectors import acceptable_destination_countries
+from safepassage.site.access_policy import requires_permission
+from safepassage.travel import actions, selectors
+from safepassage.travel.access import (
+    access_fare_price,
+    access_travel_option,
+    access_travel_request,
+)
+from safepassage.travel.errors import TravelError
+from safepassage.travel.forms import (
+    AllianceMembershipForm,
+    GenerateOptionsForm,
+    ManualOptionForm,
+    ProgramCarrierForm,
+    QuoteForm,
+    RequestStateForm,
+    RouteSearchForm,
+    TravelRequestForm,
+)
+from safepassage.travel.models import AllianceMembership, ProgramCarrier
+from safepassage.travel.route_search import RouteQuery, search_routes
+
+VIEW = "travel.view_travelrequest"
+ADD = "travel.add_travelrequest"
+CHANGE = "travel.change_travelrequest"
+SEARCH = "travel.search_routes"
+PARTNERSHIPS = "travel.change_partnerships"
+
+
+def _form_page(
+    request: HttpRequest, *, title: str, form: object, back: str, travel_request: object = None
+) -> HttpResponse:
+    return render(
+        request,
+        "travel/form.html",
+        {"title": title, "form": form, "back": back, "travel_request": travel_request},
+    )
+
+
+@requires_permission(VIEW)
+@require_http_methods(["GET"])
+def home_view(request: HttpRequest) -> HttpResponse:
+    """The cases in "travel planned" the user works on, with their travel requests."""
+    user = current_user(request)
+    return render(
+        request,
+        "travel/home.html",
+        {
+            "cases": selectors.list_travel_planned_cases(user=user),
+            "can_search": user.has_perm(SEARCH),
+        },
+    )
+
+
+@requires_permission(SEARCH)
+@require_http_methods(["GET"])
+def search_view(request: HttpRequest) -> HttpResponse:
+    """Route finder: itineraries with tickets, self-transfers and per-program prices."""
+    form = RouteSearchForm(request.GET or None)
+    itineraries = None
+    if form.is_valid():
+        data = form.cleaned_data
+        airports, countries = data["destinations"]
+        try:
+            itineraries = search_routes(
+                query=RouteQuery(
+                    origin=data["origin"],
+                    destination_airports=frozenset(airports),
+                    destination_countries=frozenset(countries),
+                    max_connections=data["max_connections"],
+                    minimum_connection_minutes=data["minimum_connection_minutes"],
+                    excluded_countries=frozenset(data["excluded_countries"]),
+                )
+            )
+        except TravelError as error:
+            form.add_error(None, str(error.message))
+    return render(request, "travel/search.html", {"form": form, "itineraries": itineraries})
+
+
+@requires_permission(SEARCH)
+@require_http_methods(["GET"])
+def programs_view(request: HttpRequest) -> HttpResponse:
+    """Who can book what, and the award pricing the estimates use, each with its source."""
+    return render(
+        request,
+        "travel/programs.html",
+        {
+            "program_carriers": selectors.list_program_carriers(),
+            "memberships": selectors.list_alliance_memberships(),
+            "pricing": selectors.list_program_pricing(),
+            "can_edit": current_user(request).has_perm(PARTNERSHIPS),
+        },
+    )
+
+
+@requires_permission(PARTNERSHIPS)
+@require_http_methods(["GET", "POST"])
+def program_carrier_add_view(request: HttpRequest) -> HttpResponse:
+    form = ProgramCarrierForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.do_save_program_carrier(actor=current_user(request), row=form.save(commit=False))
+        messages.success(request, _("Saved."))
+        return redirect("travel:programs")
+    return _form_page(request, title=_("Add a program carrier"), form=form, back="travel:programs")
+
+
+@requires_permission(PARTNERSHIPS)
+@require_http_methods(["GET", "POST"])
+def alliance_member_add_view(request: HttpRequest) -> HttpResponse:
+    form = AllianceMembershipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.do_save_alliance_membership(
+            actor=current_user(request), row=form.save(commit=False)
+        )
+        messages.success(request, _("Saved."))
+        return redirect("travel:programs")
+    return _form_page(request, title=_("Add an alliance member"), form=form, back="travel:programs")
+
+
+@requires_permission(PARTNERSHIPS)
+@require_http_methods(["POST"])
+def partnership_remove_view(request: HttpRequest) -> HttpResponse:
+    """Remove one program carrier or alliance membership (its kind and id in the body)."""
+    user, kind, row_id = current_user(request), request.POST.get("kind"), request.POST.get("id")
+    if kind == "program" and (row := ProgramCarrier.objects.filter(pk=row_id or 0).first()):
+        actions.do_remove_program_carrier(actor=user, row=row)
+    elif kind == "alliance" and (
+        row_a := AllianceMembership.objects.filter(pk=row_id or 0).first()
+    ):
+        actions.do_remove_alliance_membership(actor=user, row=row_a)
+    else:
+        raise Http404
+    messages.success(request, _("Removed."))
+    return redirect("travel:programs")
+
+
+@requires_permission(ADD)
+@require_http_methods(["GET", "POST"])
+def request_create_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Plan travel for a case: travellers, origin, acceptable destinations, window."""
+    user = current_user(request)
+    case = access_case(user=user, case_id=case_id, permission=ADD)
+    travellers, _named = selectors.traveller_choices(
+        case=case, user=user, key_pair=load_private_key(request=request, user=user)
+    )
+    form = TravelRequestForm(
+        request.POST or None,
+        travellers=travellers,
+        pathway_countries=acceptable_destination_countries(case=case),
+        initial={"origin": case.origin if len(case.origin) == 3 else ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        details = actions.RequestDetails(
+            traveller_ids=data["travellers"],
+            origin=data["origin"],
+            destinations=data["all_destinations"],
+            earliest_departure=data["earliest_departure"],
+            latest_departure=data["latest_departure"],
+            max_connections=data["max_connections"],
+            minimum_connection_minutes=data["minimum_connection_minutes"],
+        )
+        try:
+            members = actions.check_create_travel_request(case=case, details=details)
+            travel_request = actions.do_create_travel_request(
+                actor=user, case=case, travellers=members, details=details
+            )
+        except TravelError as error:
+            form.add_error(None, str(error.message))
+        else:
+            return redirect("travel:request_detail", request_id=travel_request.public_id)
+    return _form_page(request, title=_("Plan travel"), form=form, back="travel:home")
+
+
+@requires_permission(VIEW)
+@require_http_methods(["GET"])
+def request_detail_view(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
+    """The request, its travellers (names only if the reader's keys open them) and options."""
+    user = current_user(request)
+    travel_request = access_travel_request(user=user, request_id=request_id, permission=VIEW)
+    travellers, named = selectors.traveller_choices(
+        case=travel_request.case, user=user, key_pair=load_private_key(request=request, user=user)
+    )
+    actions.do_record_travel_request_view(
+        actor=user, travel_request=travel_request, decrypted=named
+    )
+    return render(
+        request,
+        "travel/request.html",
+        {
+            "travel_request": selectors.get_travel_request(travel_request=travel_request),
+            "travellers": selectors.chosen_travellers(
+                travel_request=travel_request, labels=dict(travellers)
+            ),
+            "can_change": user.has_perm(CHANGE, travel_request.case.organisation),
+            "state_form": RequestStateForm(initial={"state": travel_request.state}),
+        },
+    )
+
+
+@requires_permission(CHANGE)
+@require_http_methods(["GET", "POST"])
+def generate_options_view(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
+    """Replace the route-finder options with a new search (manual options stay)."""
+    user = current_user(request)
+    travel_request = access_travel_request(user=user, request_id=request_id, permission=CHANGE)
+    form = GenerateOptionsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.check_change_travel_request(travel_request=travel_request)
+            created = actions.do_generate_options(
+                actor=user,
+                travel_request=travel_request,
+                excluded_countries=frozenset(form.cleaned_data["excluded_countries"]),
+                limit=form.cleaned_data["limit"],
+            )
+        except TravelError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("%(count)s options found.") % {"count": created})
+            return redirect("travel:request_detail", request_id=travel_request.public_id)
+    return _form_page(
+        request,
+        title=_("Find route options"),
+        form=form,
+        back="travel:request_detail",
+        travel_request=travel_request,
+    )
+
+
+@requires_permission(CHANGE)
+@require_http_methods(["GET", "POST"])
+def option_add_view(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
+    """Add an option the coordinator found themselves."""
+    user = current_user(request)
+    travel_request = access_travel_request(user=user, request_id=request_id, permission=CHANGE)
+    form = ManualOptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            fares = actions.parse_manual_itinerary(
+                itinerary=form.cleaned_data["itinerary"], carriers=form.cleaned_data["carriers"]
+            )
+            actions.check_add_manual_option(travel_request=travel_request, fares=fares)
+            actions.do_add_manual_option(actor=user, travel_request=travel_request, fares=fares)
+        except TravelError as error:
+            form.add_error(None, str(error.message))
+        else:
+            return redirect("travel:request_detail", request_id=travel_request.public_id)
+    return _form_page(
+        request,
+        title=_("Add an option"),
+        form=form,
+        back="travel:request_detail",
+        travel_request=travel_request,
+    )
+
+
+@requires_permission(CHANGE)
+@require_http_methods(["POST"])
+def option_remove_view(
+    request: HttpRequest, request_id: uuid.UUID, option_id: uuid.UUID
+) -> HttpResponse:
+    user = current_user(request)
+    option = access_travel_option(
+        user=user, request_id=request_id, option_id=option_id, permission=CHANGE
+    )
+    try:
+        actions.check_change_travel_request(travel_request=option.request)
+    except TravelError as error:
+        messages.error(request, str(error.message))
+    else:
+        actions.do_remove_option(actor=user, option=option)
+        messages.success(request, _("Option removed."))
+    return redirect("travel:request_detail", request_id=request_id)
+
+
+@requires_permission(CHANGE)
+@require_http_methods(["GET", "POST"])
+def price_quote_view(
+    request: HttpRequest, request_id: uuid.UUID, price_id: uuid.UUID
+) -> HttpResponse:
+    """Replace an estimate with the price the coordinator saw (the estimate is kept)."""
+    user = current_user(request)
+    price = access_fare_price(
+        user=user, request_id=request_id, price_id=price_id, permission=CHANGE
+    )
+    form = QuoteForm(
+        request.POST or None,
+        initial={"miles": price.miles, "taxes": price.taxes, "currency": price.currency},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.check_change_travel_request(travel_request=price.fare.option.request)
+            actions.do_quote_price(actor=user, price=price, **form.cleaned_data)
+        except TravelError as error:
+            form.add_error(None, str(error.message))
+        else:
+            return redirect("travel:request_detail", request_id=request_id)
+    title = _("Quote %(program)s for %(airports)s") % {
+        "program": price.program.name,
+        "airports": price.fare.airports,
+    }
+    return _form_page(
+        request,
+        title=title,
+        form=form,
+        back="travel:request_detail",
+        travel_request=price.fare.option.request,
+    )
+
+
+@requires_permission(CHANGE)
+@require_http_methods(["POST"])
+def request_state_view(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
+    """Open the request for allocation, take it back to draft, or withdraw it."""
+    user = current_user(request)
+    travel_request = access_travel_request(user=user, request_id=request_id, permission=CHANGE)
+    form = RequestStateForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.check_change_travel_request(travel_request=travel_request)
+            actions.do_set_travel_request_state(
+                actor=user, travel_request=travel_request, state=form.cleaned_data["state"]
+            )
+        except TravelError as error:
+            messages.error(request, str(error.message))
+    return redirect("travel:request_detail", request_id=request_id)
