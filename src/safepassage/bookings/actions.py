@@ -660,7 +660,9 @@ def _send_one(
 
 def _code_hash(booking: BookingRequest, code: str) -> str:
     return salted_hmac(
-        "safepassage.bookings.donor-code", f"{booking.public_id}:{booking.link_version}:{code}"
+        "safepassage.bookings.donor-code",
+        f"{booking.public_id}:{booking.link_version}:{code}",
+        algorithm="sha256",
     ).hexdigest()
 
 
