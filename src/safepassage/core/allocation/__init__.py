@@ -18,6 +18,8 @@ Modules, by role:
 - ``instance``: the indexed, integer view the solvers work on.
 - ``highs_model``: the one adapter to HiGHS (``highspy``); ``exact``: the pledge-level
   MILP; ``aggregate``: the pooled relaxation and its cuts (proven bounds);
+  ``patterns``: the per-pledge pattern relaxation (column generation, the tightest
+  bound) and its master MILP (price-and-branch plans);
   ``packing``: tickets into individual pledges; ``solver``: the strategy.
 
 What the solver does, and what it does not prove, is described in ``solver``'s docstring.

@@ -4,9 +4,15 @@
 2. Problems whose exact pledge-level model is small (``EXACT_MODEL_LIMIT`` columns, about
    100 pledges x 40 requests) go to that MILP (:mod:`.exact`), which proves optimality.
 3. Otherwise, or when the exact model does not finish, the aggregated relaxation
-   (:mod:`.aggregate`) is solved as an LP and tightened by rounds of valid cuts, warm
-   started; every LP optimum is a proven upper bound (a MILP pass adds to it on small
-   models). Its duals price miles per program and cash; tickets are packed into
+   (:mod:`.aggregate`) is solved as an LP; every LP optimum is a proven upper bound.
+   Up to ``PATTERN_COLUMN_LIMIT`` columns, the pattern relaxation (:mod:`.patterns`,
+   per pledge a multiset of tickets that fits its balance) is then solved by column
+   generation, started from the pooled LP's prices; its Lagrangian bound is proven at
+   every round and is much tighter. When it converges, the master restricted to the
+   generated patterns is solved as a MILP (price-and-branch) and decoded into tickets:
+   usually the best plan found. Where it does not converge, the pooled LP is tightened
+   by rounds of valid cuts, warm started (a MILP pass adds to it on small models).
+   The pooled LP's duals price miles per program and cash; tickets are packed into
    individual pledges by best fit (:mod:`.packing`): the LP's chosen options first, and
    a greedy by weight per priced cost, re-priced from what each pass used up.
    Pledge-level MILPs restricted to the options and programs the LP or the packed plan
@@ -66,6 +72,14 @@ from safepassage.core.allocation.packing import (
     Assignment,
     PackingState,
     build_plan,
+    default_order,
+)
+from safepassage.core.allocation.patterns import (
+    PatternSession,
+    build_pattern_model,
+    decode_master,
+    generate_patterns,
+    solve_master,
 )
 from safepassage.core.allocation.validator import validate_plan
 
@@ -488,6 +502,79 @@ class _GuidedPacker:
                     break
 
 
+PATTERN_SHARE = 0.6
+"""Share of the remaining time column generation of the pattern relaxation may take."""
+
+MASTER_SHARE = 0.85
+"""Share of the time left after column generation the master MILP may take."""
+
+
+def _pooled_prices(
+    aggregated: AggregatedModel, row_duals: list[float]
+) -> dict[tuple[int, int], float]:
+    """What the pooled LP charges for one ticket of each (program, miles): its duals on
+    the miles and size rows (a starting point for pricing patterns, nothing more)."""
+    model = aggregated.model
+    prices = {}
+    for key, columns in aggregated.size_columns.items():
+        column = columns[0]
+        total = 0.0
+        for entry in range(model.starts[column] + 1, model.starts[column + 1]):
+            row = model.rows[entry]
+            if row != aggregated.budget_row and row < len(row_duals):
+                total += abs(row_duals[row]) * model.values[entry]
+        prices[key] = total
+    return prices
+
+
+PATTERN_COLUMN_LIMIT = 100_000
+"""Above this many pooled-model columns column generation does not converge in time
+(20,000 x 5,000 has about 150,000), so the pattern phase is skipped."""
+
+MASTER_GAP = 0.01
+"""The master MILP is tried only when the restricted LP is within this of the bound."""
+
+
+def _run_patterns(
+    search: _Search, prices: dict[tuple[int, int], float]
+) -> tuple[PackingState | None, bool]:
+    """The pattern relaxation's proven bound, and a plan from its master MILP.
+
+    Returns the packed plan (None if none was found) and whether column generation
+    converged (then its bound dominates the pooled LP's cuts).
+    """
+    instance = search.instance
+    model = build_pattern_model(instance, prices=prices)
+    session = PatternSession(model)
+    bound, converged = generate_patterns(
+        session, deadline=time.monotonic() + PATTERN_SHARE * search.remaining()
+    )
+    search.tighten(bound)
+    search.report("patterns")
+    close = session.objective >= (1 - MASTER_GAP) * search.bound
+    if session.primal is None or search.remaining() <= 0.1 or not close:
+        return None, converged
+    values = solve_master(
+        model,
+        session.primal,
+        time_limit=MASTER_SHARE * search.remaining(),
+        integral=search.integral,
+    )
+    if values is None:
+        return None, converged
+    state = PackingState(instance)
+    assignments = decode_master(instance, model, values)
+    assignments.sort(key=lambda a: -instance.requests[a.request].weight)
+    failed = [a for a in assignments if not state.try_commit(a)]
+    for assignment in failed:
+        # Not expected (caps keep limits), but never lose a request to a decoding slip.
+        option = instance.requests[assignment.request].options[assignment.option]
+        state.try_serve(assignment.request, assignment.option, default_order(option))
+    search.offer(list(state.assignments.values()))
+    search.report("master MILP")
+    return state, converged
+
+
 def _run_aggregated(search: _Search) -> None:
     instance = search.instance
     aggregated = build_aggregated_model(instance)
@@ -499,13 +586,30 @@ def _run_aggregated(search: _Search) -> None:
     if relaxation.values is None:
         search.timed_out = True
         return
+    patterned: PackingState | None = None
+    converged = False
+    if aggregated.model.num_columns <= PATTERN_COLUMN_LIMIT:
+        patterned, converged = _run_patterns(
+            search, _pooled_prices(aggregated, relaxation.row_duals or [])
+        )
     guide_session = session
-    if aggregated.model.num_columns <= CUT_COLUMN_LIMIT:
+    if aggregated.model.num_columns <= CUT_COLUMN_LIMIT and not converged:
         _cut_rounds(search, aggregated, session, relaxation)
         # The heuristic LPs of the capacity rounds change capacities, so they get their
         # own copy of the model; ``session`` keeps the true one for bounds.
         guide_session = HighsSession(aggregated.model, integer=False)
-    state, packer = _pack_with_capacity_rounds(search, aggregated, guide_session, relaxation)
+    state, packer = _pack_with_capacity_rounds(
+        search,
+        aggregated,
+        guide_session,
+        relaxation,
+        rounds=1 if patterned is not None else CAPACITY_ROUNDS,
+    )
+    if patterned is not None:
+        packer.fill(patterned, packer.fill_order, allow_cash=False)
+        packer.fill(patterned, packer.fill_order, allow_cash=True)
+        if patterned.weighted_travellers() >= state.weighted_travellers():
+            state = patterned
     search.offer(list(state.assignments.values()))
     search.report("packed")
     if (
@@ -687,6 +791,8 @@ def _pack_with_capacity_rounds(
     aggregated: AggregatedModel,
     session: HighsSession,
     relaxation: ModelResult,
+    *,
+    rounds: int = CAPACITY_ROUNDS,
 ) -> tuple[PackingState, _GuidedPacker]:
     """Pack the LP's plan, then re-solve the LP with each program's capacity moved toward
     what packing could really use, so choices and prices account for fragmentation.
@@ -699,7 +805,7 @@ def _pack_with_capacity_rounds(
     guide = relaxation
     best: tuple[PackingState, _GuidedPacker] | None = None
     until = time.monotonic() + CAPACITY_SHARE * search.remaining()
-    for _ in range(CAPACITY_ROUNDS):
+    for _ in range(rounds):
         assert guide.values is not None
         packer = _GuidedPacker(instance, aggregated, guide.row_duals or [])
         for state in (packer.pack(guide.values), packer.greedy(guide.values)):

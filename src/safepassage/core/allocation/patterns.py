@@ -1,0 +1,593 @@
+"""The pattern relaxation: a per-program cutting-stock LP solved by column generation.
+
+The pooled model (:mod:`.aggregate`) lets the miles of a program flow freely between
+pledges, so a pledge of 9,000 miles can pay half of an 18,000-mile ticket. Here each
+pledge instead pays a *pattern*: a multiset of ticket sizes of its program whose miles
+fit its balance (Gilmore-Gomory). Pledges of one program with the same usable balance
+(balances are rounded down to the greatest common divisor ``g`` of the program's ticket
+sizes, which loses nothing) form one *class*. Rows:
+
+- per (program, ticket size ``s``): tickets of size ``s`` paid by the program
+  ``<=`` slots of size ``s`` in the chosen patterns;
+- per class: patterns chosen ``<=`` pledges in the class;
+- the request rows of the pooled model (one option per request, every traveller of every
+  fare ticketed, the cash budget, travellers of all-limited programs).
+
+Every real plan gives a solution (each used pledge's tickets are a pattern of its class),
+so the LP optimum bounds objective (1). Traveller limits are ignored in patterns (a
+relaxation). Patterns are priced by an unbounded knapsack per program, solved once for
+every capacity with numpy.
+
+The bound never depends on the column generation having converged: for *any*
+non-negative row prices ``w`` (the restricted LP's duals, with each class price raised to
+the best pattern value the knapsack finds for it), weak duality gives the upper bound
+``sum(rhs * w) + sum(upper_j * max(0, reduced cost_j))`` over the request columns, which
+:func:`PatternSession.dual_bound` computes from scratch. It equals the LP optimum once no
+pattern prices out.
+"""
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from math import gcd
+
+import numpy as np
+
+from safepassage.core.allocation.highs_model import INFINITY, HighsSession, ModelBuilder
+from safepassage.core.allocation.instance import Instance
+from safepassage.core.allocation.packing import CASH, Assignment
+
+NO_UPPER = 1e30
+
+Pattern = tuple[int, int, tuple[tuple[int, int], ...]]
+"""(program, class index, ((size index, count), ...))."""
+
+
+@dataclass(slots=True)
+class ProgramPatterns:
+    """One program's sizes (in units of ``unit`` miles), size rows and pledge classes."""
+
+    unit: int
+    sizes: list[int]
+    """Distinct ticket sizes in units, ascending."""
+    size_rows: list[int]
+    classes: list[int]
+    """Usable balance of each class in units, ascending."""
+    class_caps: list[int]
+    """Most tickets a pattern of the class may hold (0: no limit); see class_key."""
+    class_counts: list[int]
+    class_rows: list[int]
+
+
+@dataclass(slots=True)
+class PatternModel:
+    """The built restricted master and where each request, option and fare lives in it."""
+
+    model: ModelBuilder
+    base_columns: int
+    """Columns before the first pattern: options, payments and cash tickets."""
+    option_columns: tuple[tuple[int, ...], ...]
+    payment_columns: tuple[tuple[tuple[tuple[tuple[int, ...], int], ...], ...], ...]
+    """Per request, per option, per fare: (payment columns, cash column or -1)."""
+    programs: list[ProgramPatterns]
+    upper_rows: list[int]
+    """Rows of the form ``a x <= rhs`` (all except the fare rows, which are ``= 0``)."""
+    patterns: list[tuple[int, int, tuple[tuple[int, int], ...]]] = field(default_factory=list)
+    """Per pattern column (in order): (program, class index, ((size index, count), ...))."""
+
+
+def _program_shapes(instance: Instance) -> list[tuple[int, list[int]]]:
+    sizes: list[set[int]] = [set() for _ in instance.programs]
+    for request in instance.requests:
+        for option in request.options:
+            for fare in option.fares:
+                for program, miles, _ in fare.payments:
+                    sizes[program].add(miles)
+    shapes = []
+    for values in sizes:
+        unit = 0
+        for miles in values:
+            unit = gcd(unit, miles)
+        shapes.append((max(unit, 1), sorted(miles // max(unit, 1) for miles in values)))
+    return shapes
+
+
+def build_pattern_model(
+    instance: Instance, *, prices: dict[tuple[int, int], float] | None = None
+) -> PatternModel:
+    """Build the restricted master with, per class, the pattern that fills it best and
+    (if ``prices`` of tickets by (program, miles) are given) the one worth most."""
+    model = ModelBuilder()
+    upper_rows: list[int] = []
+
+    def upper_row(rhs: float) -> int:
+        row = model.add_row(-NO_UPPER, rhs)
+        upper_rows.append(row)
+        return row
+
+    programs: list[ProgramPatterns] = []
+    shapes = _program_shapes(instance)
+    for program, (unit, sizes) in enumerate(shapes):
+        counts: Counter[tuple[int, int]] = Counter(
+            key
+            for k, owner in enumerate(instance.pledge_program)
+            if owner == program and (key := class_key(instance, k, unit, sizes)) is not None
+        )
+        classes = sorted(counts)
+        programs.append(
+            ProgramPatterns(
+                unit=unit,
+                sizes=sizes,
+                size_rows=[upper_row(0.0) for _ in sizes],
+                classes=[units for units, _ in classes],
+                class_caps=[cap for _, cap in classes],
+                class_counts=[counts[c] for c in classes],
+                class_rows=[upper_row(float(counts[c])) for c in classes],
+            )
+        )
+    traveller_rows = []
+    for program in range(len(instance.programs)):
+        limits = [
+            limit
+            for limit, owner in zip(instance.pledge_limit, instance.pledge_program, strict=True)
+            if owner == program
+        ]
+        bounded = bool(limits) and all(limit < 1 << 30 for limit in limits)
+        traveller_rows.append(upper_row(float(sum(limits))) if bounded else -1)
+    budget_row = upper_row(float(instance.cash_budget))
+    size_index = [{size: i for i, size in enumerate(shape.sizes)} for shape in programs]
+    option_columns = []
+    payment_columns = []
+    for request in instance.requests:
+        choice_row = upper_row(1.0) if len(request.options) > 1 else -1
+        columns_of_request = []
+        payments_of_request = []
+        for option in request.options:
+            fare_rows = [model.add_row(0.0, 0.0) for _ in option.fares]
+            entries = [(row, -float(request.travellers)) for row in fare_rows]
+            if choice_row >= 0:
+                entries.append((choice_row, 1.0))
+            columns_of_request.append(model.add_column(request.weight, 1.0, entries))
+            share = 1.0 / len(option.fares)
+            per_fare = []
+            for fare, fare_row in zip(option.fares, fare_rows, strict=True):
+                columns = []
+                for program, miles, tax in fare.payments:
+                    shape = programs[program]
+                    row = shape.size_rows[size_index[program][miles // shape.unit]]
+                    entries = [(fare_row, 1.0), (row, 1.0)]
+                    if tax:
+                        entries.append((budget_row, float(tax)))
+                    if traveller_rows[program] >= 0:
+                        entries.append((traveller_rows[program], share))
+                    columns.append(model.add_column(0.0, float(request.travellers), entries))
+                cash = -1
+                if fare.cash_price is not None and fare.cash_price <= instance.cash_budget:
+                    cash = model.add_column(
+                        0.0,
+                        float(request.travellers),
+                        [(fare_row, 1.0), (budget_row, float(fare.cash_price))],
+                    )
+                per_fare.append((tuple(columns), cash))
+            payments_of_request.append(tuple(per_fare))
+        option_columns.append(tuple(columns_of_request))
+        payment_columns.append(tuple(payments_of_request))
+    pattern_model = PatternModel(
+        model=model,
+        base_columns=model.num_columns,
+        option_columns=tuple(option_columns),
+        payment_columns=tuple(payment_columns),
+        programs=programs,
+        upper_rows=upper_rows,
+    )
+    for program, shape in enumerate(programs):
+        if not shape.classes:
+            continue
+        value_sets = [[float(size) for size in shape.sizes]]
+        if prices:
+            value_sets.append([prices.get((program, s * shape.unit), 0.0) for s in shape.sizes])
+        seen: set[tuple[int, tuple[tuple[int, int], ...]]] = set()
+        for values in value_sets:
+            pricing = ProgramPricing(shape, values)
+            for class_index in range(len(shape.classes)):
+                pattern = pricing.pattern(class_index)
+                if pattern and (class_index, pattern) not in seen:
+                    seen.add((class_index, pattern))
+                    _add_pattern(pattern_model, program, class_index, pattern)
+    return pattern_model
+
+
+MAX_CAP = 8
+"""Largest ticket cap of a limited class (a restriction beyond it; see class_key)."""
+
+
+def class_key(
+    instance: Instance, pledge: int, unit: int, sizes: list[int]
+) -> tuple[int, int] | None:
+    """(usable balance in units, ticket cap) of a pledge, or None if it fits no ticket.
+
+    A pledge limited to ``L`` travellers gets patterns of at most ``min(L, MAX_CAP)``
+    tickets, so any way of giving its tickets to travellers respects the limit (the
+    master's plans always decode). Pledges that could not hold more tickets than their
+    limit anyway count as unlimited (cap 0). The bound does not rely on caps: it prices
+    every class without them (see PatternSession.evaluate).
+    """
+    if not sizes:
+        return None
+    units = instance.pledge_miles[pledge] // unit
+    fits = units // sizes[0]
+    if fits == 0:
+        return None
+    limit = instance.pledge_limit[pledge]
+    return units, (0 if limit >= fits else min(limit, MAX_CAP))
+
+
+class ProgramPricing:
+    """Knapsack tables of one program at given size values: unbounded, and with at most
+    ``k`` tickets for every cap ``k`` of its classes."""
+
+    def __init__(self, shape: ProgramPatterns, values: list[float]) -> None:
+        self.shape = shape
+        self.values = values
+        capacity = shape.classes[-1]
+        self.free = knapsack(shape.sizes, values, capacity)
+        self.choices: Choices | None = None
+        self.layers: list[np.ndarray] = [np.zeros(capacity + 1)]
+        self.weights = np.asarray(shape.sizes, dtype=np.int64)
+        self.gains = np.asarray(values, dtype=np.float64)
+        useful = [
+            (size, value)
+            for size, value in zip(shape.sizes, values, strict=True)
+            if value > 0 and size <= capacity
+        ]
+        for _ in range(max(shape.class_caps, default=0)):
+            previous = self.layers[-1]
+            layer = previous.copy()
+            for size, value in useful:
+                np.maximum(layer[size:], previous[: capacity + 1 - size] + value, out=layer[size:])
+            self.layers.append(layer)
+
+    def relaxed_value(self, class_index: int) -> float:
+        """Best pattern value of the class ignoring its cap (for the bound)."""
+        return float(self.free[self.shape.classes[class_index]])
+
+    def capped_values(self) -> np.ndarray:
+        """Best pattern value of every class within its cap."""
+        shape = self.shape
+        return np.asarray(
+            [
+                self.free[units] if cap == 0 else self.layers[cap][units]
+                for units, cap in zip(shape.classes, shape.class_caps, strict=True)
+            ],
+            dtype=np.float64,
+        )
+
+    def pattern(self, class_index: int) -> tuple[tuple[int, int], ...]:
+        """A best pattern of the class within its cap."""
+        shape = self.shape
+        capacity = shape.classes[class_index]
+        cap = shape.class_caps[class_index]
+        if cap == 0:
+            if self.choices is None:
+                self.choices = Choices(self.free, shape.sizes, self.values)
+            return self.choices.pattern(capacity)
+        counts: Counter[int] = Counter()
+        layer = cap
+        while layer > 0 and capacity > 0:
+            here = self.layers[layer][capacity]
+            tolerance = 1e-9 * max(1.0, here)
+            if here <= 1e-12:
+                break
+            if self.layers[layer - 1][capacity] >= here - tolerance:
+                layer -= 1
+                continue
+            fits = self.weights <= capacity
+            candidates = np.where(
+                fits & (self.gains > 0),
+                self.layers[layer - 1][np.maximum(capacity - self.weights, 0)] + self.gains,
+                -np.inf,
+            )
+            choice = int(np.argmax(candidates))
+            if candidates[choice] < here - 1e-7 * max(1.0, here):
+                break
+            counts[choice] += 1
+            capacity -= shape.sizes[choice]
+            layer -= 1
+        return tuple(sorted(counts.items()))
+
+
+def _add_pattern(
+    model: PatternModel, program: int, class_index: int, pattern: tuple[tuple[int, int], ...]
+) -> int:
+    shape = model.programs[program]
+    entries = [(shape.class_rows[class_index], 1.0)]
+    entries.extend((shape.size_rows[i], -float(count)) for i, count in pattern)
+    column = model.model.add_column(
+        0.0, float(shape.class_counts[class_index]), entries, integer=True
+    )
+    model.patterns.append((program, class_index, pattern))
+    return column
+
+
+def knapsack(sizes: list[int], values: list[float], capacity: int) -> np.ndarray:
+    """Best value of a multiset of ``sizes`` fitting each capacity ``0..capacity``
+    (unbounded knapsack; items with value <= 0 are skipped)."""
+    best = np.zeros(capacity + 1, dtype=np.float64)
+    for size, value in zip(sizes, values, strict=True):
+        if value <= 0 or size > capacity:
+            continue
+        rows = -(-(capacity + 1) // size)
+        padded = np.full(rows * size, -np.inf)
+        padded[: capacity + 1] = best
+        grid = padded.reshape(rows, size)
+        steps = (np.arange(rows, dtype=np.float64) * value)[:, None]
+        grid = np.maximum.accumulate(grid - steps, axis=0) + steps
+        best = np.maximum(best, grid.reshape(-1)[: capacity + 1])
+    return best
+
+
+class Choices:
+    """For every capacity of a :func:`knapsack` table, an item that ends a best multiset
+    (or where to skip to when the last unit is left empty), to rebuild patterns fast."""
+
+    def __init__(self, table: np.ndarray, sizes: list[int], values: list[float]) -> None:
+        capacity = len(table) - 1
+        item = np.full(capacity + 1, -1, dtype=np.int64)
+        tolerance = 1e-9 * np.maximum(1.0, table)
+        for i, (size, value) in enumerate(zip(sizes, values, strict=True)):
+            if value <= 0 or size > capacity:
+                continue
+            candidate = np.full(capacity + 1, -np.inf)
+            candidate[size:] = table[: capacity + 1 - size] + value
+            hit = (item < 0) & (candidate >= table - tolerance) & (table > 1e-12)
+            item[hit] = i
+        positions = np.arange(capacity + 1)
+        self.last = np.maximum.accumulate(np.where(item >= 0, positions, -1))
+        self.item = item
+        self.sizes = sizes
+
+    def pattern(self, capacity: int) -> tuple[tuple[int, int], ...]:
+        """A best multiset for ``capacity`` as ((size index, count), ...)."""
+        counts: Counter[int] = Counter()
+        position = int(self.last[capacity])
+        while position > 0:
+            choice = int(self.item[position])
+            counts[choice] += 1
+            position -= self.sizes[choice]
+            if position <= 0:
+                break
+            position = int(self.last[position])
+        return tuple(sorted(counts.items()))
+
+
+class PatternSession:
+    """The restricted master in HiGHS, re-solved (warm) as patterns are added."""
+
+    def __init__(self, model: PatternModel) -> None:
+        self.model = model
+        builder = model.model
+        base = model.base_columns
+        self.session = HighsSession(builder, integer=False)
+        self.cost = np.asarray(builder.cost[:base], dtype=np.float64)
+        self.upper = np.asarray(builder.upper[:base], dtype=np.float64)
+        end = builder.starts[base]
+        self.index = np.asarray(builder.rows[:end], dtype=np.int64)
+        self.values = np.asarray(builder.values[:end], dtype=np.float64)
+        self.column_of = np.repeat(np.arange(base), np.diff(np.asarray(builder.starts[: base + 1])))
+        self.rhs = np.zeros(len(builder.row_upper), dtype=np.float64)
+        self.is_upper = np.zeros(len(builder.row_upper), dtype=bool)
+        self.is_upper[model.upper_rows] = True
+        self.rhs[model.upper_rows] = np.asarray(builder.row_upper, dtype=np.float64)[
+            model.upper_rows
+        ]
+        self.objective = INFINITY
+        self.primal: list[float] | None = None
+
+    def solve(self, time_limit: float) -> list[float] | None:
+        """Solve the restricted LP; return its row duals (None if not solved)."""
+        result = self.session.run(time_limit=time_limit)
+        if not result.optimal or result.row_duals is None:
+            return None
+        self.objective = result.objective
+        self.primal = result.values
+        return result.row_duals
+
+    def prices_of(self, duals: list[float]) -> np.ndarray:
+        """Row prices from HiGHS duals: non-negative on ``<=`` rows, free on fare rows."""
+        raw = np.asarray(duals, dtype=np.float64)
+        return np.where(self.is_upper, np.abs(raw), raw)
+
+    def evaluate(self, prices: np.ndarray) -> tuple[float, list[Pattern]]:
+        """The proven bound at ``prices`` and each class's best pattern there (if it
+        prices out)."""
+        point = prices.copy()
+        found: list[Pattern] = []
+        for program, shape in enumerate(self.model.programs):
+            if not shape.classes:
+                continue
+            pricing = ProgramPricing(shape, [float(point[row]) for row in shape.size_rows])
+            rows = shape.class_rows
+            capped = pricing.capped_values() * (1 + 1e-9)
+            pricing_out = np.flatnonzero(capped > point[rows] + 1e-7)
+            for class_index in pricing_out.tolist():
+                pattern = pricing.pattern(class_index)
+                if pattern:
+                    found.append((program, class_index, pattern))
+            # The bound prices every class without its cap (a relaxation).
+            best = pricing.free[shape.classes] * (1 + 1e-9)
+            point[rows] = np.maximum(point[rows], best)
+        reduced = self.cost - np.bincount(
+            self.column_of, weights=self.values * point[self.index], minlength=len(self.cost)
+        )
+        bound = float(self.rhs @ point + self.upper @ np.maximum(reduced, 0.0))
+        return bound, found
+
+    def reduced_cost(self, prices: np.ndarray, pattern: Pattern) -> float:
+        """A pattern column's reduced cost at ``prices`` (positive: it improves the LP)."""
+        program, class_index, items = pattern
+        shape = self.model.programs[program]
+        value = sum(count * float(prices[shape.size_rows[i]]) for i, count in items)
+        return value - float(prices[shape.class_rows[class_index]])
+
+    def add(self, patterns: list[Pattern]) -> None:
+        """Add pattern columns to the master."""
+        if patterns:
+            self._add(patterns)
+
+    def _add(self, columns: list[tuple[int, int, tuple[tuple[int, int], ...]]]) -> None:
+        builder = self.model.model
+        first = builder.num_columns
+        for program, class_index, pattern in columns:
+            _add_pattern(self.model, program, class_index, pattern)
+        start = builder.starts[first]
+        starts = np.asarray(builder.starts[first:-1], dtype=np.int32) - start
+        self.session.highs.addCols(
+            builder.num_columns - first,
+            np.zeros(builder.num_columns - first),
+            np.zeros(builder.num_columns - first),
+            np.asarray(builder.upper[first:], dtype=np.float64),
+            len(builder.rows) - start,
+            starts,
+            np.asarray(builder.rows[start:], dtype=np.int32),
+            np.asarray(builder.values[start:], dtype=np.float64),
+        )
+        self.session.num_columns = builder.num_columns
+        self.session.integer_flags = list(builder.integer)
+
+
+SMOOTHING = 0.5
+"""Weight of the best prices so far when pricing (Wentges smoothing: fewer rounds)."""
+
+
+def generate_patterns(
+    session: PatternSession, *, deadline: float, tolerance: float = 1e-4
+) -> tuple[float, bool]:
+    """Column generation until no pattern prices out (or the bound meets the restricted
+    LP within ``tolerance``, or ``deadline``); return the best proven bound found and
+    whether it converged.
+
+    Patterns are priced at a mix of the current duals and the prices that gave the best
+    bound so far (smoothing); only when that finds nothing new are the current duals
+    priced alone. Every price vector priced gives a proven bound.
+    """
+    bound = INFINITY
+    center: np.ndarray | None = None
+    while time.monotonic() < deadline:
+        duals = session.solve(deadline - time.monotonic())
+        if duals is None:
+            break
+        current = session.prices_of(duals)
+        points = (
+            [current]
+            if center is None
+            else [
+                SMOOTHING * center + (1 - SMOOTHING) * current,
+                current,
+            ]
+        )
+        added: list[Pattern] = []
+        for point in points:
+            point_bound, found = session.evaluate(point)
+            if point_bound < bound:
+                bound, center = point_bound, point
+            added = [p for p in found if session.reduced_cost(current, p) > 1e-7]
+            if added:
+                break
+        if not added or bound - session.objective <= tolerance * max(1.0, bound):
+            return bound, True
+        session.add(added)
+    return bound, False
+
+
+def decode_master(instance: Instance, model: PatternModel, values: list[float]) -> list[Assignment]:
+    """Turn an integer solution of the master into tickets per traveller.
+
+    Each chosen pattern goes to one pledge of its class (those that expire sooner
+    first); each ticket then takes a slot of its program and size. A limited pledge's
+    patterns hold no more tickets than its limit, so every assignment is valid; the
+    caller still commits them through :class:`~.packing.PackingState`, which refuses any
+    that would break a rule.
+    """
+    members: list[dict[tuple[int, int], list[int]]] = [{} for _ in model.programs]
+    for pledge in sorted(
+        range(len(instance.pledge_ids)), key=lambda k: (instance.pledge_expiry[k], k)
+    ):
+        program = instance.pledge_program[pledge]
+        shape = model.programs[program]
+        key = class_key(instance, pledge, shape.unit, shape.sizes)
+        if key is not None:
+            members[program].setdefault(key, []).append(pledge)
+    chosen: list[list[tuple[int, tuple[tuple[int, int], ...]]]] = [[] for _ in model.programs]
+    base = model.base_columns
+    for offset, (program, class_index, pattern) in enumerate(model.patterns):
+        for _ in range(round(values[base + offset])):
+            chosen[program].append((class_index, pattern))
+    slots: dict[tuple[int, int], list[int]] = {}
+    for program, shape in enumerate(model.programs):
+        by_class: dict[int, list[tuple[tuple[int, int], ...]]] = {}
+        for class_index, pattern in chosen[program]:
+            by_class.setdefault(class_index, []).append(pattern)
+        for class_index, patterns in by_class.items():
+            key = (shape.classes[class_index], shape.class_caps[class_index])
+            pledges = members[program].get(key, [])
+            for pledge, pattern in zip(pledges, patterns, strict=False):
+                for size_index, count in pattern:
+                    key = (program, shape.sizes[size_index] * shape.unit)
+                    slots.setdefault(key, []).extend([pledge] * count)
+    for entries in slots.values():
+        entries.reverse()
+    assignments = []
+    for request_index, request in enumerate(instance.requests):
+        for option_index, column in enumerate(model.option_columns[request_index]):
+            if values[column] < 0.5:
+                continue
+            option = request.options[option_index]
+            payers = []
+            for fare, (columns, cash) in zip(
+                option.fares, model.payment_columns[request_index][option_index], strict=True
+            ):
+                row = []
+                for (program, miles, _), payment_column in zip(fare.payments, columns, strict=True):
+                    pool = slots.get((program, miles), [])
+                    for _ in range(round(values[payment_column])):
+                        row.append(pool.pop() if pool else CASH)
+                if cash >= 0:
+                    row.extend([CASH] * round(values[cash]))
+                row = (row + [CASH] * request.travellers)[: request.travellers]
+                payers.append(tuple(row))
+            assignments.append(
+                Assignment(request=request_index, option=option_index, payers=tuple(payers))
+            )
+            break
+    return assignments
+
+
+def solve_master(
+    model: PatternModel, lp_values: list[float], *, time_limit: float, integral: bool
+) -> list[float] | None:
+    """Price-and-branch: the master as a MILP over the generated patterns only (a
+    restriction: its plans are valid, its bound is not a bound of the problem).
+
+    Options the LP leaves at 0 stay closed and those it serves in full stay served,
+    which leaves HiGHS a small MILP; if that finds nothing, the options it served are
+    reopened for the rest of the time.
+    """
+    deadline = time.monotonic() + time_limit
+    options = [column for columns in model.option_columns for column in columns]
+    for fix_served in (True, False):
+        left = deadline - time.monotonic()
+        if left <= 0.05:
+            break
+        session = HighsSession(model.model, integer=True)
+        if integral:
+            session.highs.setOptionValue("mip_abs_gap", 1 - 1e-3)
+        for column in options:
+            value = lp_values[column]
+            if value < 1e-3:
+                session.highs.changeColBounds(column, 0.0, 0.0)
+            elif value > 1 - 1e-3 and fix_served:
+                session.highs.changeColBounds(column, 1.0, 1.0)
+        result = session.run(time_limit=left * (0.6 if fix_served else 1.0), relative_gap=1e-4)
+        if result.values is not None:
+            return result.values
+    return None

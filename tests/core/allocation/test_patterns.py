@@ -1,0 +1,159 @@
+"""The pattern relaxation: knapsack pricing, proven bounds at any prices, decodable plans."""
+
+import itertools
+import json
+import random
+import time
+
+import numpy as np
+from bench.allocation.generate import generate
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from safepassage.core.allocation.instance import build_instance
+from safepassage.core.allocation.models import PlanStatus, Problem
+from safepassage.core.allocation.packing import PackingState, build_plan
+from safepassage.core.allocation.parsing import parse_problem
+from safepassage.core.allocation.patterns import (
+    Choices,
+    PatternSession,
+    ProgramPatterns,
+    ProgramPricing,
+    build_pattern_model,
+    decode_master,
+    generate_patterns,
+    knapsack,
+    solve_master,
+)
+from safepassage.core.allocation.solver import SolveMethod, solve
+from safepassage.core.allocation.validator import validate_plan
+from tests.core.allocation.oracle import brute_force_optimum
+from tests.core.allocation.test_solver import tiny_problems
+
+
+def _brute_force_knapsack(
+    sizes: list[int], values: list[float], capacity: int, cap: int | None = None
+) -> float:
+    best = 0.0
+    limit = capacity // min(sizes) if sizes else 0
+    for count in range(limit + 1):
+        if cap is not None and count > cap:
+            break
+        for items in itertools.combinations_with_replacement(range(len(sizes)), count):
+            if sum(sizes[i] for i in items) <= capacity:
+                best = max(best, sum(values[i] for i in items))
+    return best
+
+
+knapsacks = st.tuples(
+    st.lists(st.integers(1, 9), min_size=1, max_size=4, unique=True).map(sorted),
+    st.lists(st.floats(0, 10, allow_nan=False), min_size=4, max_size=4),
+    st.integers(0, 20),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(knapsacks)
+def test_the_knapsack_table_is_the_best_value_for_every_capacity(
+    case: tuple[list[int], list[float], int],
+) -> None:
+    sizes, all_values, capacity = case
+    values = all_values[: len(sizes)]
+
+    table = knapsack(sizes, values, capacity)
+    choices = Choices(table, sizes, values)
+
+    for room in range(capacity + 1):
+        assert abs(table[room] - _brute_force_knapsack(sizes, values, room)) < 1e-9
+        pattern = choices.pattern(room)
+        assert sum(sizes[i] * count for i, count in pattern) <= room
+        assert abs(sum(values[i] * count for i, count in pattern) - table[room]) < 1e-9
+
+
+@settings(max_examples=60, deadline=None)
+@given(knapsacks, st.integers(1, 3))
+def test_a_capped_class_gets_its_best_pattern_of_at_most_cap_tickets(
+    case: tuple[list[int], list[float], int], cap: int
+) -> None:
+    sizes, all_values, capacity = case
+    values = all_values[: len(sizes)]
+    shape = ProgramPatterns(
+        unit=1,
+        sizes=sizes,
+        size_rows=[],
+        classes=[max(1, capacity)],
+        class_caps=[cap],
+        class_counts=[1],
+        class_rows=[],
+    )
+
+    pricing = ProgramPricing(shape, values)
+    pattern = pricing.pattern(0)
+
+    expected = _brute_force_knapsack(sizes, values, max(1, capacity), cap)
+    assert abs(pricing.capped_values()[0] - expected) < 1e-9
+    assert sum(count for _, count in pattern) <= cap
+    assert sum(sizes[i] * count for i, count in pattern) <= max(1, capacity)
+    assert abs(sum(values[i] * count for i, count in pattern) - expected) < 1e-9
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_problems(), st.randoms(use_true_random=False))
+def test_the_pattern_bound_holds_at_any_prices_and_when_converged(
+    prob: Problem, rng: random.Random
+) -> None:
+    optimum = brute_force_optimum(prob)
+    instance = build_instance(prob)
+    session = PatternSession(build_pattern_model(instance))
+
+    for _ in range(3):
+        prices = np.asarray(
+            [rng.uniform(-2, 5) for _ in session.rhs],
+            dtype=np.float64,
+        )
+        prices[session.is_upper] = np.abs(prices[session.is_upper])
+        bound, _ = session.evaluate(prices)
+        assert bound >= optimum - 1e-6
+    bound, converged = generate_patterns(session, deadline=time.monotonic() + 10)
+    assert converged
+    assert bound >= optimum - 1e-6
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_problems())
+def test_the_master_milp_decodes_into_a_valid_plan_worth_what_it_claims(prob: Problem) -> None:
+    instance = build_instance(prob)
+    model = build_pattern_model(instance)
+    session = PatternSession(model)
+    generate_patterns(session, deadline=time.monotonic() + 10)
+    assert session.primal is not None
+
+    values = solve_master(model, session.primal, time_limit=5, integral=False)
+
+    assert values is not None
+    assignments = decode_master(instance, model, values)
+    state = PackingState(instance)
+    assert all(state.try_commit(a) for a in assignments)
+    plan = build_plan(instance, assignments, status=PlanStatus.FEASIBLE, bound=1e9)
+    assert validate_plan(prob, plan) == ()
+    claimed = sum(
+        instance.requests[r].weight * values[column]
+        for r, columns in enumerate(model.option_columns)
+        for column in columns
+    )
+    assert abs(plan.totals.weighted_travellers - claimed) < 1e-6
+    assert plan.totals.weighted_travellers <= brute_force_optimum(prob) + 1e-6
+
+
+def test_on_a_generated_problem_the_pattern_bound_covers_the_exact_optimum() -> None:
+    prob = parse_problem(json.loads(json.dumps(generate(40, 16, seed=3))))
+    instance = build_instance(prob)
+    session = PatternSession(build_pattern_model(instance))
+
+    bound, converged = generate_patterns(session, deadline=time.monotonic() + 20)
+    exact = solve(prob, time_limit=30, method=SolveMethod.EXACT)
+
+    assert converged
+    assert exact.status == PlanStatus.OPTIMAL
+    assert bound >= exact.totals.weighted_travellers - 1e-6
+    assert bound < sum(request.weight for request in instance.requests)
