@@ -162,6 +162,9 @@ MATRIX: dict[str, dict[str, Cell]] = {
     "cases:my_tasks": {"anonymous": L, "password_only": T}
     | dict.fromkeys(ROLES[2:5], A)
     | {Role.FUNDRAISER: 403, Role.VIEWER: 403, "other_organisation_admin": A},
+    "cases:retention": {"anonymous": L, "password_only": T, Role.ADMIN: A}
+    | dict.fromkeys(ROLES[3:7], 403)
+    | {"other_organisation_admin": 404},
     "cases:create": {"anonymous": L, "password_only": T, Role.ADMIN: A, Role.CASEWORKER: A}
     | dict.fromkeys(ROLES[4:7], 403)
     | {"other_organisation_admin": A},
@@ -476,6 +479,9 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
             to_organisation=OrganisationFactory.create(),
             referred_by=world.members[Role.CASEWORKER].user,
         ).public_id
+    },
+    "cases:retention": lambda world: {
+        "organisation_id": world.members[Role.ADMIN].organisation.public_id
     },
     "cases:remove_member": lambda world: {
         "case_id": _world_case(world).public_id,

@@ -102,6 +102,11 @@ ROLE_PERMISSIONS[Role.ADMIN] |= TRAVEL_PLANNERS | {"travel.change_partnerships"}
 ROLE_PERMISSIONS[Role.CASEWORKER] |= {"travel.view_travelrequest"}
 
 
+RETENTION_KEEPERS = frozenset({"cases.change_retentionrule"})
+"""Issue 4 (SR-12): organisation admins set how long finished cases are kept before shredding."""
+ROLE_PERMISSIONS[Role.ADMIN] |= RETENTION_KEEPERS
+
+
 def permissions_for_roles(roles: set[str]) -> frozenset[str]:
     """Union of the permissions granted by ``roles``."""
     granted: set[str] = set()

@@ -115,6 +115,23 @@ FIELD_CLASSES: dict[str, dict[str, tuple[FieldClass, SensitiveGroup | None]]] = 
         "revoked_on": (W, None),
         "consent": (S, SensitiveGroup.NARRATIVE),
     },
+    "RetentionRule": {
+        "id": (W, None),
+        "organisation": (W, None),
+        "state": (W, None),
+        "days": (W, None),
+    },
+    "ShreddedCase": {
+        "id": (W, None),
+        "organisation": (W, None),
+        "code": (W, None),
+        "final_state": (W, None),
+        "final_state_on": (W, None),
+        "shredded_on": (W, None),
+        "reason": (W, None),
+        "party_size": (W, None),
+        "destination": (W, None),
+    },
     "StaffKeyPair": {
         "id": (W, None),
         "user": (W, None),

@@ -207,3 +207,17 @@ class ReferralForm(forms.Form):
     def __init__(self, *args: Any, partners: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_organisation"].choices = partners  # type: ignore[attr-defined]  # ChoiceField has choices
+
+
+class RetentionForm(forms.Form):
+    """Days to keep a case after each final state; empty keeps it until someone decides."""
+
+    def __init__(self, *args: Any, states: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for state, label in states:
+            self.fields[state] = forms.IntegerField(
+                label=_("Days after “%(state)s”") % {"state": label},
+                min_value=1,
+                max_value=30000,
+                required=False,
+            )

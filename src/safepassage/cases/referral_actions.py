@@ -17,11 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from safepassage.accounts.models import User
-from safepassage.audit.actions import record_audit_event
+from safepassage.audit.actions import SYSTEM_ACTOR, record_audit_event
 from safepassage.cases.errors import (
     NoCaseKey,
     NotPartners,
@@ -265,24 +264,51 @@ def check_revoke_referral(*, referral: CaseReferral) -> None:
         raise ReferralClosed
 
 
+def _end_referral(*, locked: CaseReferral) -> None:
+    """Delete every copy made for the receiving side and the memberships it gave."""
+    receivers = set(
+        locked.wrapped_keys.filter(user__isnull=False).values_list("user_id", flat=True)
+    )
+    locked.wrapped_keys.all().delete()
+    still_holding = set(
+        CaseGroupKey.objects.filter(case=locked.case, user_id__in=receivers).values_list(
+            "user_id", flat=True
+        )
+    )
+    CaseMember.objects.filter(case=locked.case, user_id__in=receivers - still_holding).delete()
+    locked.revoked_on = timezone.localdate()
+    locked.save(update_fields=["revoked_on"])
+
+
 def do_revoke_referral(*, actor: User, referral: CaseReferral) -> None:
     """End a kept-access referral: the receiving side's copies and memberships go."""
     with transaction.atomic():
         locked = lock_case_referral(referral=referral)
         check_revoke_referral(referral=locked)
-        receivers = set(
-            locked.wrapped_keys.filter(user__isnull=False).values_list("user_id", flat=True)
-        )
-        locked.wrapped_keys.all().delete()
-        still_holding = set(
-            CaseGroupKey.objects.filter(case=locked.case, user_id__in=receivers).values_list(
-                "user_id", flat=True
-            )
-        )
-        CaseMember.objects.filter(
-            Q(user_id__in=receivers - still_holding), case=locked.case
-        ).delete()
-        locked.revoked_on = timezone.localdate()
-        locked.save(update_fields=["revoked_on"])
+        _end_referral(locked=locked)
         _audit_both_sides(actor=actor, action="case.referral_revoked", referral=locked)
     referral.revoked_on = locked.revoked_on
+
+
+def do_end_expired_referrals(*, today: datetime.date | None = None) -> int:
+    """End every referral past its last day (daily task); returns how many."""
+    day = today or timezone.localdate()
+    ended = 0
+    for referral in CaseReferral.objects.filter(
+        revoked_on__isnull=True, expires_on__lt=day
+    ).order_by("pk"):
+        with transaction.atomic():
+            locked = lock_case_referral(referral=referral)
+            if locked.revoked_on is not None:
+                continue
+            _end_referral(locked=locked)
+            for organisation in (locked.from_organisation, locked.to_organisation):
+                record_audit_event(
+                    actor_ref=SYSTEM_ACTOR,
+                    action="case.referral_expired",
+                    object_type="case",
+                    object_ref=str(locked.case.public_id),
+                    organisation_ref=str(organisation.public_id),
+                )
+        ended += 1
+    return ended

@@ -439,3 +439,14 @@ def list_possible_case_members(*, case: Case) -> list[tuple[str, str]]:
         .order_by("display_name")
     )
     return [(str(user.public_id), user.display_name) for user in users]
+
+
+def list_retention_organisations(*, user: User) -> list[tuple[str, str]]:
+    """(public id, name) of the organisations whose retention rules ``user`` sets."""
+    return [
+        (str(membership.organisation.public_id), membership.organisation.name)
+        for membership in user.memberships.select_related("organisation").order_by(
+            "organisation__name"
+        )
+        if "cases.change_retentionrule" in ROLE_PERMISSIONS.get(membership.role, frozenset())
+    ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.queue_view, name="queue"),
     path("new/", views.create_view, name="create"),
     path("tasks/", views.my_tasks_view, name="my_tasks"),
+    path("retention/<uuid:organisation_id>/", views.retention_view, name="retention"),
     path(
         "documents/<uuid:document_id>/",
         views.download_document_view,

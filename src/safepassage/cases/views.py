@@ -21,6 +21,7 @@ from safepassage.cases import (
     actions,
     document_actions,
     referral_actions,
+    retention_actions,
     selectors,
     task_actions,
 )
@@ -41,11 +42,12 @@ from safepassage.cases.forms import (
     HouseholdMemberForm,
     NoteForm,
     ReferralForm,
+    RetentionForm,
     TaskForm,
     TransitionForm,
     WorkflowFieldsForm,
 )
-from safepassage.cases.models import Case
+from safepassage.cases.models import FINAL_STATES, Case, RetentionRule
 from safepassage.core.crypto import KeyPair, SensitiveGroup
 from safepassage.organisations.access import access_organisation
 from safepassage.site.access_policy import recent_authentication_required, requires_permission
@@ -74,6 +76,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
             "queue": selectors.list_triage_queue(user=user),
             "mine": selectors.list_my_cases(user=user),
             "referrals": selectors.list_received_referrals(user=user),
+            "retention": selectors.list_retention_organisations(user=user),
             "can_add": bool(selectors.list_case_organisations(user=user)),
         },
     )
@@ -489,3 +492,27 @@ def revoke_referral_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpRe
         else:
             return redirect("cases:detail", case_id=referral.case.public_id)
     return _form_page(request, title=_("End this referral"), case=referral.case, form=form)
+
+
+@requires_permission("cases.change_retentionrule")
+@recent_authentication_required
+@require_http_methods(["GET", "POST"])
+def retention_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
+    """Set how many days finished cases are kept before they are crypto-shredded (SR-12)."""
+    user = current_user(request)
+    organisation = access_organisation(
+        user=user, organisation_id=organisation_id, permission="cases.change_retentionrule"
+    )
+    form = RetentionForm(
+        request.POST or None,
+        states=[(state.value, str(state.label)) for state in FINAL_STATES],
+        initial=dict(
+            RetentionRule.objects.filter(organisation=organisation).values_list("state", "days")
+        ),
+    )
+    if request.method == "POST" and form.is_valid():
+        retention_actions.do_set_retention_rules(
+            actor=user, organisation=organisation, days_by_state=form.cleaned_data
+        )
+        return redirect("cases:retention", organisation_id=organisation.public_id)
+    return render(request, "cases/retention.html", {"organisation": organisation, "form": form})

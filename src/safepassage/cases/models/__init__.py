@@ -15,9 +15,16 @@ from safepassage.cases.models.case import (
 from safepassage.cases.models.documents import CaseDocument
 from safepassage.cases.models.keys import OrganisationKeyring, StaffKeyPair, TeamKeyCopy
 from safepassage.cases.models.referrals import CaseReferral
+from safepassage.cases.models.retention import (
+    FINAL_STATES,
+    RetentionRule,
+    ShreddedCase,
+    ShredReason,
+)
 from safepassage.cases.models.tasks import CaseTask
 
 __all__ = [
+    "FINAL_STATES",
     "Case",
     "CaseDocument",
     "CaseGroupKey",
@@ -31,7 +38,10 @@ __all__ = [
     "HouseholdMember",
     "OrganisationKeyring",
     "Priority",
+    "RetentionRule",
     "Risk",
+    "ShredReason",
+    "ShreddedCase",
     "StaffKeyPair",
     "TeamKeyCopy",
 ]
