@@ -28,10 +28,10 @@ from tests.cases.factories import (
     clear_task_for,
     matrix_received_referral,
 )
-from tests.donations.factories import matrix_campaign
+from tests.donations.factories import matrix_campaign, matrix_sponsor_match
 from tests.donations.gift_factories import matrix_gift
 from tests.donations.pledges.factories import matrix_confirm_token, matrix_manage_token
-from tests.events.factories import matrix_event
+from tests.events.factories import matrix_event, matrix_programme_item
 from tests.factories import OrganisationFactory, StaffMember, make_staff, sign_in
 from tests.pathways.factories import matrix_pathway
 from tests.travel.factories import (
@@ -114,6 +114,12 @@ MATRIX: dict[str, dict[str, Cell]] = {
     "donations:sponsor_match_remove": {"anonymous": L, "password_only": T}
     | dict.fromkeys(ROLES[3:7], 403)
     | {Role.ADMIN: 405, Role.FUNDRAISER: 405, "other_organisation_admin": 405},
+    "donations:sponsor_match_edit": {"anonymous": L, "password_only": T}
+    | dict.fromkeys(ROLES[3:7], 403)
+    | {Role.ADMIN: A, Role.FUNDRAISER: A, "other_organisation_admin": 404},
+    "donations:sponsor_match_end": {"anonymous": L, "password_only": T}
+    | dict.fromkeys(ROLES[3:7], 403)
+    | {Role.ADMIN: 405, Role.FUNDRAISER: 405, "other_organisation_admin": 405},
     "events:event_list": dict.fromkeys(ROLES, A),
     "events:event": dict.fromkeys(ROLES, A),
     "events:event_tally": dict.fromkeys(ROLES, A),
@@ -133,6 +139,12 @@ MATRIX: dict[str, dict[str, Cell]] = {
     "events:programme_item_add": {"anonymous": L, "password_only": T}
     | dict.fromkeys(ROLES[3:7], 403)
     | {Role.ADMIN: A, Role.FUNDRAISER: A, "other_organisation_admin": 404},
+    "events:programme_item_edit": {"anonymous": L, "password_only": T}
+    | dict.fromkeys(ROLES[3:7], 403)
+    | {Role.ADMIN: A, Role.FUNDRAISER: A, "other_organisation_admin": 404},
+    "events:programme_item_remove": {"anonymous": L, "password_only": T}
+    | dict.fromkeys(ROLES[3:7], 403)
+    | {Role.ADMIN: 405, Role.FUNDRAISER: 405, "other_organisation_admin": 405},
     "donations:gift_webhook": dict.fromkeys(ROLES, 405),
     **dict.fromkeys(
         (
@@ -426,6 +438,13 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
     "donations:campaign_publish": lambda world: {"campaign_id": _campaign(world).public_id},
     "donations:sponsor_match_add": lambda world: {"campaign_id": _campaign(world).public_id},
     "donations:campaign_cover_preview": lambda world: {"campaign_id": _campaign(world).public_id},
+    **dict.fromkeys(
+        ("donations:sponsor_match_edit", "donations:sponsor_match_end"),
+        lambda world: {
+            "campaign_id": _campaign(world).public_id,
+            "match_id": matrix_sponsor_match(_campaign(world)).public_id,
+        },
+    ),
     "donations:sponsor_match_remove": lambda world: {
         "campaign_id": _campaign(world).public_id,
         "match_id": "00000000-0000-4000-8000-000000000000",
@@ -436,6 +455,13 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
     "events:event_edit": lambda world: {"event_id": _event(world).public_id},
     "events:event_publish": lambda world: {"event_id": _event(world).public_id},
     "events:programme_item_add": lambda world: {"event_id": _event(world).public_id},
+    **dict.fromkeys(
+        ("events:programme_item_edit", "events:programme_item_remove"),
+        lambda world: {
+            "event_id": _event(world).public_id,
+            "item_id": matrix_programme_item(_event(world)).public_id,
+        },
+    ),
     "accounts:accept_invitation": lambda world: {"token": world.invitation_token},
     "organisations:detail": lambda world: {
         "organisation_id": world.members[Role.ADMIN].organisation.public_id

@@ -100,3 +100,13 @@ def make_pledge(
         created_on=datetime.date(2026, 11, 20),
         confirmed_on=datetime.date(2026, 11, 21) if status == PledgeStatus.CONFIRMED else None,
     )
+
+
+def matrix_sponsor_match(campaign: Campaign) -> SponsorMatch:
+    """The one sponsor match of the matrix campaign."""
+    match, _created = SponsorMatch.objects.get_or_create(
+        campaign=campaign,
+        sponsor_name="Matrix sponsor",
+        defaults={"ratio": Decimal(1), "cap": Decimal(500), "currency": campaign.goal_currency},
+    )
+    return match

@@ -5,7 +5,7 @@ import datetime
 import factory
 from factory.declarations import Sequence, SubFactory
 
-from safepassage.events.models import Event
+from safepassage.events.models import Event, ProgrammeItem, ProgrammeKind
 from safepassage.organisations.models import Organisation
 from tests.factories import OrganisationFactory
 
@@ -41,3 +41,13 @@ def matrix_event(organisation: Organisation) -> Event:
         },
     )
     return event
+
+
+def matrix_programme_item(event: Event) -> ProgrammeItem:
+    """The one programme item of the matrix event."""
+    item, _created = ProgrammeItem.objects.get_or_create(
+        event=event,
+        title="Matrix panel",
+        defaults={"starts_at": event.starts_at, "kind": ProgrammeKind.PANEL},
+    )
+    return item

@@ -5,7 +5,7 @@ import uuid
 from django.http import Http404
 
 from safepassage.accounts.models import User
-from safepassage.donations.models import Campaign, Program
+from safepassage.donations.models import Campaign, Program, SponsorMatch
 
 
 def access_program(*, user: User, program_code: str, permission: str) -> Program:
@@ -31,3 +31,17 @@ def access_campaign(*, user: User, campaign_id: uuid.UUID, permission: str) -> C
     if campaign is None or not user.has_perm(permission, campaign.organisation):
         raise Http404
     return campaign
+
+
+def access_sponsor_match(
+    *, user: User, campaign_id: uuid.UUID, match_id: uuid.UUID, permission: str
+) -> SponsorMatch:
+    """A sponsor match of the campaign, if ``user`` may ``permission`` the campaign."""
+    match = (
+        SponsorMatch.objects.filter(public_id=match_id, campaign__public_id=campaign_id)
+        .select_related("campaign", "campaign__organisation")
+        .first()
+    )
+    if match is None or not user.has_perm(permission, match.campaign.organisation):
+        raise Http404
+    return match

@@ -23,9 +23,13 @@ from safepassage.donations.errors import (
     CampaignGoalMissing,
     CampaignSlugTaken,
     OrganisationNotAllowed,
+    SponsorMatchCapBelowMatched,
     SponsorMatchCurrencyMismatch,
+    SponsorMatchEnded,
+    SponsorMatchEndInPast,
+    SponsorMatchRatioLowered,
 )
-from safepassage.donations.lock_objects import lock_campaign, lock_program
+from safepassage.donations.lock_objects import lock_campaign, lock_program, lock_sponsor_match
 from safepassage.donations.models import Campaign, Program, ProgramFact, SponsorMatch
 from safepassage.organisations.models import Organisation
 
@@ -220,3 +224,82 @@ def do_remove_sponsor_match(*, actor: User, campaign: Campaign, match_id: uuid.U
             organisation_ref=str(campaign.organisation.public_id),
         )
     return True
+
+
+@dataclass(frozen=True, slots=True)
+class SponsorMatchTerms:
+    sponsor_name: str
+    ratio: Decimal
+    cap: Decimal
+
+
+def _is_ended(*, match: SponsorMatch, today: datetime.date) -> bool:
+    return match.ends_on is not None and match.ends_on < today
+
+
+def check_update_sponsor_match(
+    *, match: SponsorMatch, terms: SponsorMatchTerms, today: datetime.date
+) -> None:
+    """Changes may never lower what the sponsor has matched already (shown publicly).
+
+    The cap may not go below the matched amount; the ratio may only go up once anything
+    is matched (the matched amount is derived from every gift so far, so a lower ratio
+    would shrink it); an ended match is history and stays as it was.
+    """
+    from safepassage.donations.selectors import get_matched
+
+    if _is_ended(match=match, today=today):
+        raise SponsorMatchEnded
+    matched = get_matched(match=match)
+    if Money(amount=terms.cap, currency=match.currency) < matched:
+        raise SponsorMatchCapBelowMatched(matched=matched)
+    if terms.ratio < match.ratio and matched.amount > 0:
+        raise SponsorMatchRatioLowered
+
+
+def do_update_sponsor_match(
+    *, actor: User, match: SponsorMatch, terms: SponsorMatchTerms, today: datetime.date
+) -> SponsorMatch:
+    """Change a match's sponsor, ratio or cap; the rules are checked again under lock."""
+    with transaction.atomic():
+        locked = lock_sponsor_match(campaign_id=match.campaign_id, match_id=match.pk)
+        check_update_sponsor_match(match=locked, terms=terms, today=today)
+        locked.sponsor_name, locked.ratio, locked.cap = terms.sponsor_name, terms.ratio, terms.cap
+        locked.save(update_fields=["sponsor_name", "ratio", "cap"])
+        record_audit_event(
+            actor_ref=str(actor.public_id),
+            action="sponsor_match.updated",
+            object_type="sponsor_match",
+            object_ref=str(locked.public_id),
+            organisation_ref=str(match.campaign.organisation.public_id),
+        )
+    return locked
+
+
+def check_end_sponsor_match(
+    *, match: SponsorMatch, ends_on: datetime.date, today: datetime.date
+) -> None:
+    """A match ends today or later, never retroactively, and an ended match stays ended."""
+    if _is_ended(match=match, today=today):
+        raise SponsorMatchEnded
+    if ends_on < today:
+        raise SponsorMatchEndInPast
+
+
+def do_end_sponsor_match(
+    *, actor: User, match: SponsorMatch, ends_on: datetime.date, today: datetime.date
+) -> SponsorMatch:
+    """Match no gift received after ``ends_on``; what is matched up to then stays."""
+    with transaction.atomic():
+        locked = lock_sponsor_match(campaign_id=match.campaign_id, match_id=match.pk)
+        check_end_sponsor_match(match=locked, ends_on=ends_on, today=today)
+        locked.ends_on = ends_on
+        locked.save(update_fields=["ends_on"])
+        record_audit_event(
+            actor_ref=str(actor.public_id),
+            action="sponsor_match.ended",
+            object_type="sponsor_match",
+            object_ref=str(locked.public_id),
+            organisation_ref=str(match.campaign.organisation.public_id),
+        )
+    return locked

@@ -47,3 +47,35 @@ class CoverImageTooManyPixels(DonationsError):
 class SponsorMatchCurrencyMismatch(DonationsError):
     code = "sponsor_match_currency_mismatch"
     message = _("A sponsor match must use the campaign's currency.")
+
+
+class SponsorMatchCapBelowMatched(DonationsError):
+    code = "sponsor_match_cap_below_matched"
+
+    def __init__(self, *, matched: object) -> None:
+        super().__init__(self.code)
+        self.message = _(
+            "The cap cannot be lower than what this sponsor has matched already (%(matched)s): "
+            "totals donors have seen would go down."
+        ) % {"matched": matched}
+
+
+class SponsorMatchRatioLowered(DonationsError):
+    code = "sponsor_match_ratio_lowered"
+    message = _(
+        "This sponsor has matched gifts already, so the ratio can only go up. To match less "
+        "from now on, end this match and add a new one."
+    )
+
+
+class SponsorMatchEnded(DonationsError):
+    code = "sponsor_match_ended"
+    message = _("This match has ended; it can no longer be changed.")
+
+
+class SponsorMatchEndInPast(DonationsError):
+    code = "sponsor_match_end_in_past"
+    message = _(
+        "A match can end today at the earliest: ending it earlier would un-match gifts "
+        "already counted."
+    )

@@ -8,9 +8,9 @@ from django.forms import modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from safepassage.core.money import CURRENCY_MINOR_UNITS
-from safepassage.donations.actions import CampaignDetails
+from safepassage.donations.actions import CampaignDetails, SponsorMatchTerms
 from safepassage.donations.cover_images import MAX_UPLOAD_BYTES
-from safepassage.donations.models import Campaign, Program, ProgramFact
+from safepassage.donations.models import Campaign, Program, ProgramFact, SponsorMatch
 from safepassage.organisations.models import Organisation
 
 
@@ -142,4 +142,22 @@ class SponsorMatchForm(forms.Form):
     )
     cap = forms.DecimalField(
         label=_("Cap"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2
+    )
+
+    def terms(self) -> SponsorMatchTerms:
+        data = self.cleaned_data
+        return SponsorMatchTerms(
+            sponsor_name=data["sponsor_name"], ratio=data["ratio"], cap=data["cap"]
+        )
+
+    @staticmethod
+    def initial_for(match: SponsorMatch) -> dict[str, Any]:
+        return {"sponsor_name": match.sponsor_name, "ratio": match.ratio, "cap": match.cap}
+
+
+class EndSponsorMatchForm(forms.Form):
+    ends_on = forms.DateField(
+        label=_("Last day of gifts matched"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Today or later. Gifts received after this day are not matched."),
     )

@@ -1,5 +1,6 @@
 """Reads of the donations app: the program catalogue, campaigns and their totals."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
@@ -78,6 +79,7 @@ class MatchTotal:
     ratio: Decimal
     cap: Money
     matched: Money
+    ends_on: datetime.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,17 +144,9 @@ def get_campaign_totals(*, campaign: Campaign) -> CampaignTotals:
     """
     currency = campaign.goal_currency
     gifts = Gift.objects.filter(campaign=campaign)
-    same_currency = gifts.filter(currency=currency).aggregate(total=Sum("amount"))["total"]
-    given = _quantize(amount=same_currency or Decimal(0), currency=currency)
+    given = _given(campaign_id=campaign.pk, currency=currency, until=None)
     matches = tuple(
-        MatchTotal(
-            sponsor_name=match.sponsor_name,
-            ratio=match.ratio,
-            cap=Money(amount=match.cap, currency=match.currency),
-            matched=compute_match(
-                given=given, ratio=match.ratio, cap=Money(amount=match.cap, currency=currency)
-            ),
-        )
+        _match_total(match=match, given=given)
         for match in SponsorMatch.objects.filter(campaign=campaign, currency=currency)
     )
     matched = Money.zero(currency=currency)
@@ -169,6 +163,37 @@ def get_campaign_totals(*, campaign: Campaign) -> CampaignTotals:
         miles_pledged=pledge_summary.miles,
         pledge_count=pledge_summary.count,
         recent_pledges=pledge_summary.recent,
+    )
+
+
+def _given(*, campaign_id: int, currency: str, until: datetime.date | None) -> Money:
+    """Gifts to the campaign in ``currency``, received on or before ``until`` if given."""
+    gifts = Gift.objects.filter(campaign_id=campaign_id, currency=currency)
+    if until is not None:
+        gifts = gifts.filter(received_on__lte=until)
+    total = gifts.aggregate(total=Sum("amount"))["total"]
+    return _quantize(amount=total or Decimal(0), currency=currency)
+
+
+def _match_total(*, match: SponsorMatch, given: Money) -> MatchTotal:
+    """One match's share: ``given`` (all gifts) unless it ended, then gifts up to its end."""
+    if match.ends_on is not None:
+        given = _given(campaign_id=match.campaign_id, currency=match.currency, until=match.ends_on)
+    cap = Money(amount=match.cap, currency=match.currency)
+    return MatchTotal(
+        sponsor_name=match.sponsor_name,
+        ratio=match.ratio,
+        cap=cap,
+        matched=compute_match(given=given, ratio=match.ratio, cap=cap),
+        ends_on=match.ends_on,
+    )
+
+
+def get_matched(*, match: SponsorMatch) -> Money:
+    """What ``match`` has matched so far (derived from the gifts, never stored)."""
+    given = _given(campaign_id=match.campaign_id, currency=match.currency, until=match.ends_on)
+    return compute_match(
+        given=given, ratio=match.ratio, cap=Money(amount=match.cap, currency=match.currency)
     )
 
 

@@ -30,6 +30,16 @@ urlpatterns = [
         name="sponsor_match_add",
     ),
     path(
+        "manage/campaigns/<uuid:campaign_id>/matches/<uuid:match_id>/",
+        views.sponsor_match_edit_view,
+        name="sponsor_match_edit",
+    ),
+    path(
+        "manage/campaigns/<uuid:campaign_id>/matches/<uuid:match_id>/end/",
+        views.sponsor_match_end_view,
+        name="sponsor_match_end",
+    ),
+    path(
         "manage/campaigns/<uuid:campaign_id>/matches/<uuid:match_id>/remove/",
         views.sponsor_match_remove_view,
         name="sponsor_match_remove",

@@ -5,21 +5,27 @@ import uuid
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from safepassage.accounts.selectors import current_user
 from safepassage.donations import actions, selectors
-from safepassage.donations.access import access_campaign, access_program
+from safepassage.donations.access import (
+    access_campaign,
+    access_program,
+    access_sponsor_match,
+)
 from safepassage.donations.cover_images import reencode_cover_image
 from safepassage.donations.errors import DonationsError
 from safepassage.donations.forms import (
     CampaignForm,
+    EndSponsorMatchForm,
     ProgramFactFormSet,
     ProgramForm,
     SponsorMatchForm,
 )
-from safepassage.donations.models import Campaign
+from safepassage.donations.models import Campaign, SponsorMatch
 from safepassage.site.access_policy import public, requires_permission, staff
 
 
@@ -231,3 +237,70 @@ def sponsor_match_remove_view(
         raise Http404
     messages.success(request, _("Sponsor match removed."))
     return redirect("donations:campaign_edit", campaign_id=campaign.public_id)
+
+
+@requires_permission("donations.change_campaign")
+@require_http_methods(["GET", "POST"])
+def sponsor_match_edit_view(
+    request: HttpRequest, campaign_id: uuid.UUID, match_id: uuid.UUID
+) -> HttpResponse:
+    user = current_user(request)
+    match = access_sponsor_match(
+        user=user,
+        campaign_id=campaign_id,
+        match_id=match_id,
+        permission="donations.change_campaign",
+    )
+    form = SponsorMatchForm(request.POST or None, initial=SponsorMatchForm.initial_for(match))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_update_sponsor_match(
+                actor=user, match=match, terms=form.terms(), today=timezone.localdate()
+            )
+        except DonationsError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Sponsor match saved."))
+            return redirect("donations:campaign_edit", campaign_id=campaign_id)
+    return render(request, "donations/sponsor_match_edit.html", _match_page(match, form=form))
+
+
+@requires_permission("donations.change_campaign")
+@require_http_methods(["POST"])
+def sponsor_match_end_view(
+    request: HttpRequest, campaign_id: uuid.UUID, match_id: uuid.UUID
+) -> HttpResponse:
+    user = current_user(request)
+    match = access_sponsor_match(
+        user=user,
+        campaign_id=campaign_id,
+        match_id=match_id,
+        permission="donations.change_campaign",
+    )
+    end_form = EndSponsorMatchForm(request.POST)
+    if end_form.is_valid():
+        try:
+            actions.do_end_sponsor_match(
+                actor=user,
+                match=match,
+                ends_on=end_form.cleaned_data["ends_on"],
+                today=timezone.localdate(),
+            )
+        except DonationsError as error:
+            end_form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Sponsor match ended."))
+            return redirect("donations:campaign_edit", campaign_id=campaign_id)
+    context = _match_page(match, form=SponsorMatchForm(initial=SponsorMatchForm.initial_for(match)))
+    return render(request, "donations/sponsor_match_edit.html", context | {"end_form": end_form})
+
+
+def _match_page(match: SponsorMatch, *, form: SponsorMatchForm) -> dict[str, object]:
+    return {
+        "match": match,
+        "campaign": match.campaign,
+        "form": form,
+        "end_form": EndSponsorMatchForm(initial={"ends_on": timezone.localdate()}),
+        "matched": selectors.get_matched(match=match),
+        "is_ended": match.ends_on is not None and match.ends_on < timezone.localdate(),
+    }

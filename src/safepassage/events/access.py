@@ -5,7 +5,7 @@ import uuid
 from django.http import Http404
 
 from safepassage.accounts.models import User
-from safepassage.events.models import Event
+from safepassage.events.models import Event, ProgrammeItem
 
 
 def access_event(*, user: User, event_id: uuid.UUID, permission: str) -> Event:
@@ -19,3 +19,17 @@ def access_event(*, user: User, event_id: uuid.UUID, permission: str) -> Event:
     if event is None or not user.has_perm(permission, event.organiser):
         raise Http404
     return event
+
+
+def access_programme_item(
+    *, user: User, event_id: uuid.UUID, item_id: uuid.UUID, permission: str
+) -> ProgrammeItem:
+    """One item of the event's programme, if ``user`` may ``permission`` the event."""
+    item = (
+        ProgrammeItem.objects.filter(public_id=item_id, event__public_id=event_id)
+        .select_related("event", "event__organiser")
+        .first()
+    )
+    if item is None or not user.has_perm(permission, item.event.organiser):
+        raise Http404
+    return item

@@ -131,6 +131,44 @@ def do_set_event_published(*, actor: User, event: Event, published: bool) -> Non
         )
 
 
+def do_update_programme_item(
+    *,
+    actor: User,
+    item: ProgrammeItem,
+    starts_at: datetime.datetime,
+    title: str,
+    kind: str,
+) -> ProgrammeItem:
+    """Change the time, title and kind of one programme item."""
+    with transaction.atomic():
+        event = lock_event(event_id=item.event_id)
+        locked = ProgrammeItem.objects.select_for_update().get(pk=item.pk)
+        locked.starts_at, locked.title, locked.kind = starts_at, title, kind
+        locked.save(update_fields=["starts_at", "title", "kind"])
+        record_audit_event(
+            actor_ref=str(actor.public_id),
+            action="programme_item.updated",
+            object_type="programme_item",
+            object_ref=str(locked.public_id),
+            organisation_ref=str(event.organiser.public_id),
+        )
+    return locked
+
+
+def do_remove_programme_item(*, actor: User, item: ProgrammeItem) -> None:
+    """Take one item off the event's programme (a programme carries no money or miles)."""
+    with transaction.atomic():
+        event = lock_event(event_id=item.event_id)
+        ProgrammeItem.objects.filter(pk=item.pk).delete()
+        record_audit_event(
+            actor_ref=str(actor.public_id),
+            action="programme_item.removed",
+            object_type="programme_item",
+            object_ref=str(item.public_id),
+            organisation_ref=str(event.organiser.public_id),
+        )
+
+
 def do_add_programme_item(
     *, actor: User, event: Event, starts_at: datetime.datetime, title: str, kind: str
 ) -> ProgrammeItem:

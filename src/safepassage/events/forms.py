@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safepassage.donations.models import Campaign
 from safepassage.events.actions import EventDetails
-from safepassage.events.models import Event, ProgrammeKind
+from safepassage.events.models import Event, ProgrammeItem, ProgrammeKind
 from safepassage.organisations.models import Organisation
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
@@ -120,3 +120,11 @@ class ProgrammeItemForm(forms.Form):
     )
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=ProgrammeKind.choices)
+
+    @staticmethod
+    def initial_for(item: ProgrammeItem) -> dict[str, Any]:
+        return {
+            "starts_at": local_input(item.starts_at, item.event.time_zone),
+            "title": item.title,
+            "kind": item.kind,
+        }

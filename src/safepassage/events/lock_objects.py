@@ -4,4 +4,4 @@ from safepassage.events.models import Event
 
 
 def lock_event(*, event_id: int) -> Event:
-    return Event.objects.select_for_update().get(pk=event_id)
+    return Event.objects.select_for_update().select_related("organiser").get(pk=event_id)

@@ -17,6 +17,16 @@ urlpatterns = [
         views.programme_item_add_view,
         name="programme_item_add",
     ),
+    path(
+        "manage/<uuid:event_id>/programme/<uuid:item_id>/",
+        views.programme_item_edit_view,
+        name="programme_item_edit",
+    ),
+    path(
+        "manage/<uuid:event_id>/programme/<uuid:item_id>/remove/",
+        views.programme_item_remove_view,
+        name="programme_item_remove",
+    ),
     path("<slug:slug>/", views.event_view, name="event"),
     path("<slug:slug>/tally/", views.event_tally_view, name="event_tally"),
     path("<slug:slug>/calendar.ics", views.event_calendar_view, name="event_calendar"),

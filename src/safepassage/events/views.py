@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from safepassage.accounts.selectors import current_user
 from safepassage.donations.selectors import get_pledge_url, list_organisations_permitting
 from safepassage.events import actions, selectors
-from safepassage.events.access import access_event
+from safepassage.events.access import access_event, access_programme_item
 from safepassage.events.calendar_files import CalendarEvent, render_calendar
 from safepassage.events.errors import EventsError
 from safepassage.events.forms import EventForm, ProgrammeItemForm, in_zone
@@ -184,3 +184,41 @@ def programme_item_add_view(request: HttpRequest, event_id: uuid.UUID) -> HttpRe
         messages.success(request, _("Programme item added."))
         return redirect("events:event_edit", event_id=event.public_id)
     return render(request, "events/programme_item_form.html", {"form": form, "event": event})
+
+
+@requires_permission("events.change_event")
+@require_http_methods(["GET", "POST"])
+def programme_item_edit_view(
+    request: HttpRequest, event_id: uuid.UUID, item_id: uuid.UUID
+) -> HttpResponse:
+    user = current_user(request)
+    item = access_programme_item(
+        user=user, event_id=event_id, item_id=item_id, permission="events.change_event"
+    )
+    form = ProgrammeItemForm(request.POST or None, initial=ProgrammeItemForm.initial_for(item))
+    if request.method == "POST" and form.is_valid():
+        actions.do_update_programme_item(
+            actor=user,
+            item=item,
+            starts_at=in_zone(form.cleaned_data["starts_at"], item.event.time_zone),
+            title=form.cleaned_data["title"],
+            kind=form.cleaned_data["kind"],
+        )
+        messages.success(request, _("Programme item saved."))
+        return redirect("events:event_edit", event_id=event_id)
+    context = {"form": form, "event": item.event, "item": item}
+    return render(request, "events/programme_item_form.html", context)
+
+
+@requires_permission("events.change_event")
+@require_http_methods(["POST"])
+def programme_item_remove_view(
+    request: HttpRequest, event_id: uuid.UUID, item_id: uuid.UUID
+) -> HttpResponse:
+    user = current_user(request)
+    item = access_programme_item(
+        user=user, event_id=event_id, item_id=item_id, permission="events.change_event"
+    )
+    actions.do_remove_programme_item(actor=user, item=item)
+    messages.success(request, _("Programme item removed."))
+    return redirect("events:event_edit", event_id=event_id)

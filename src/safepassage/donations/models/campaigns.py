@@ -71,7 +71,9 @@ class SponsorMatch(models.Model):
     """A sponsor matching cash gifts to a campaign: ``ratio`` per unit given, up to ``cap``.
 
     A ratio of 1 doubles every gift (one matched for one given); 0.5 adds half. Only gifts
-    in the match's ``currency`` are matched; the cap is in the same currency.
+    in the match's ``currency`` are matched; the cap is in the same currency. A match ends
+    on ``ends_on`` (inclusive): gifts received later are not matched. The matched amount
+    is derived from the gifts every time (``selectors.get_campaign_totals``), never stored.
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -87,6 +89,7 @@ class SponsorMatch(models.Model):
         _("cap"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
     currency = models.CharField(_("currency"), max_length=3)
+    ends_on = models.DateField(_("last day matched"), null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
