@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from safepassage.accounts.models import Membership, User
 from safepassage.accounts.roles import Role
 from safepassage.audit.actions import SYSTEM_ACTOR, record_audit_event
+from safepassage.bookings.demo import seed_demo_trip
 from safepassage.cases.demo import seed_demo_keys
 from safepassage.core.money import Money
 from safepassage.donations.gifts import actions as gift_actions
@@ -118,6 +119,7 @@ def seed_demo() -> list[DemoCredential]:
         seed_pledges_and_gifts(organisations=organisations)
         seed_demo_routes()
         seed_demo_pathways(organisations=organisations)
+        seed_demo_trip(credentials=credentials, organisations=organisations)
         record_audit_event(
             actor_ref=SYSTEM_ACTOR, action="demo.seeded", object_type="network", object_ref="demo"
         )
