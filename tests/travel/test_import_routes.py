@@ -11,6 +11,7 @@ from safepassage.audit.models import AuditEvent
 from safepassage.travel.demo import seed_demo_routes
 from safepassage.travel.flight_graph import clear_flight_graph_cache, get_flight_graph
 from safepassage.travel.models import Airline, Route, RouteImport
+from safepassage.travel.route_search import RouteQuery, search_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -130,9 +131,29 @@ def test_the_demo_route_set_covers_the_region() -> None:
 def test_the_real_openflights_files_import_in_one_go() -> None:
     if not (OPENFLIGHTS / "routes.dat").exists():
         pytest.skip(f"OpenFlights data not found at {OPENFLIGHTS} (see README: never copied here)")
+    clear_flight_graph_cache()
     out, _ = _import(OPENFLIGHTS)
     assert Route.objects.count() == 67663
     assert "Imported 6,162 airlines and 67,663 routes" in out
+
+    # And the app's route finder answers from the stored graph: Makhachkala to Lithuania or
+    # Canada with up to two connections, not through the Gulf
+    itineraries = search_routes(
+        query=RouteQuery(
+            origin="MCX",
+            destination_countries=frozenset({"LT", "CA"}),
+            excluded_countries=frozenset({"AE", "QA"}),
+        )
+    )
+    assert len(itineraries) == 20
+    assert all(itinerary.airports[0] == "MCX" for itinerary in itineraries)
+    assert all(len(itinerary.legs) <= 3 for itinerary in itineraries)
+    graph = get_flight_graph()
+    assert all(
+        graph.airport(code).country not in {"AE", "QA"}
+        for itinerary in itineraries
+        for code in itinerary.airports[1:-1]
+    )
 
 
 def test_the_progress_bar_redraws_one_line_and_ends_it() -> None:
