@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safepassage.accounts.models import User
 from safepassage.organisations.models import Organisation
+from safepassage.travel.labels import TRAVEL_PLANNING
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ WORK_LINKS: tuple[tuple[str, str | Promise, str, bool], ...] = (
         False,
     ),
     ("donations.change_program", _("Program catalogue facts"), "donations:program_facts", False),
+    ("travel.view_travelrequest", TRAVEL_PLANNING, "travel:home", False),
 )
 
 
