@@ -236,3 +236,17 @@ def test_departed_then_arrived_moves_the_case_and_sends_the_impact_note() -> Non
     assert "40,000" in note
     for secret in ("CANARY", trip.case.code, "MCX", "IST", "QX7LMB"):
         assert secret not in note
+
+
+def test_sending_again_gives_a_new_link_and_the_old_one_stops_working() -> None:
+    network = make_network()
+    pledge_of(network)
+    trip, booking = _booked_trip(network)
+    old_link = _link()
+    sent_trip(network, trip)
+    new_link = _link()
+    assert new_link != old_link
+    assert Client().get(old_link).status_code == 404
+    assert Client().get(new_link).status_code == 200
+    booking.refresh_from_db()
+    assert (booking.status, booking.link_version) == (BookingStatus.SENT, 2)

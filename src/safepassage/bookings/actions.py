@@ -60,6 +60,7 @@ from safepassage.bookings.models import (
     Trip,
     TripStatus,
 )
+from safepassage.bookings.models.trips import OPEN_BOOKING_STATUSES
 from safepassage.bookings.selectors import (
     LIVE_TRIP_STATUSES,
     current_pledge_version,
@@ -574,9 +575,11 @@ def _donor_address(pledge: Pledge) -> str:
 def do_send_booking_requests(
     *, actor: User, key_pair: KeyPair, trip: Trip, details: TripDetails | None
 ) -> int:
-    """Seal the passengers for the trip (when given) and send every booking request not
-    yet sent: a donor gets a link (no traveller identity in the e-mail) whose key alone
-    opens the passengers of that request. Returns how many were sent."""
+    """Seal the passengers for the trip (when given) and send every open booking request:
+    a donor gets a link (no traveller identity in the e-mail) whose key alone opens the
+    passengers of that request. Sending again gives each open request a new link (the old
+    one stops working, and so does any code asked for with it). Returns how many were
+    sent."""
     travel_key = _travel_key(case=trip.case, user=actor, key_pair=key_pair)
     with transaction.atomic():
         locked = lock_trip(trip_pk=trip.pk)
@@ -593,9 +596,9 @@ def do_send_booking_requests(
             key=travel_key, trip_id=locked.public_id, envelope=bytes(locked.passengers)
         )
         sent = 0
-        for booking in locked.booking_requests.filter(status=BookingStatus.RESERVED).select_related(
-            "pledge__program"
-        ):
+        for booking in locked.booking_requests.filter(
+            status__in=OPEN_BOOKING_STATUSES
+        ).select_related("pledge__program"):
             _send_one(actor=actor, trip=locked, booking=booking, opened=opened)
             sent += 1
     trip.passengers = locked.passengers
@@ -608,6 +611,8 @@ def _send_one(
     booking.status = BookingStatus.SENT
     booking.sent_on = timezone.localdate()
     booking.link_version += 1
+    booking.code_hash = ""
+    booking.code_attempts = 0
     if booking.mode == BookingMode.DONOR and booking.pledge is not None:
         address = _donor_address(booking.pledge)
         if not address:
@@ -645,7 +650,16 @@ def _send_one(
                 },
             )
         )
-    booking.save(update_fields=["status", "sent_on", "link_version", "donor_passengers"])
+    booking.save(
+        update_fields=[
+            "status",
+            "sent_on",
+            "link_version",
+            "donor_passengers",
+            "code_hash",
+            "code_attempts",
+        ]
+    )
     _audit(
         actor_ref=_actor(actor),
         action="booking.request_sent",
