@@ -1,0 +1,110 @@
+"""SR-01 for allocation and booking: every model field is classified, in code.
+
+- ``workflow``: clear and non-identifying (SR-02): public ids and references, states, case
+  codes and party sizes (inside run snapshots), program codes, miles, money, dates to the
+  day; run documents hold ids and numbers only;
+- ``sensitive``: an envelope (FIELD or MESSAGE) of the named group;
+- ``key``: key material that opens nothing alone (a public key; a private key sealed under
+  the case's travel-passenger key is listed as sensitive);
+- ``secret``: the one-time code's HMAC and expiry (opens nothing without the e-mail).
+
+``tests/bookings/test_classification.py`` fails for an unclassified field.
+"""
+
+from enum import StrEnum
+
+from safepassage.core.crypto import SensitiveGroup
+
+
+class FieldClass(StrEnum):
+    WORKFLOW = "workflow"
+    SENSITIVE = "sensitive"
+    KEY = "key"
+    SECRET = "secret"  # noqa: S105  # a class name, not a secret
+
+
+W, S, K, X = FieldClass.WORKFLOW, FieldClass.SENSITIVE, FieldClass.KEY, FieldClass.SECRET
+TRAVEL = SensitiveGroup.TRAVEL_PASSENGER
+
+FIELD_CLASSES: dict[str, dict[str, tuple[FieldClass, SensitiveGroup | None]]] = {
+    "AllocationRun": dict.fromkeys(
+        (
+            "id",
+            "public_id",
+            "organisation",
+            "started_by",
+            "started_on",
+            "status",
+            "time_limit_seconds",
+            "currency",
+            "cash_budget",
+            "problem",
+            "pledge_snapshot",
+            "request_snapshot",
+            "phase",
+            "incumbent",
+            "bound",
+            "gap",
+            "plan",
+            "error_code",
+        ),
+        (W, None),
+    ),
+    "Trip": dict.fromkeys(
+        (
+            "id",
+            "public_id",
+            "organisation",
+            "case",
+            "run",
+            "request_ref",
+            "option_ref",
+            "travellers",
+            "status",
+            "accepted_by",
+            "accepted_on",
+            "ticketed_transition_id",
+        ),
+        (W, None),
+    )
+    | {
+        "passengers": (S, TRAVEL),
+        "record_public_key": (K, None),
+        "record_private_key": (S, TRAVEL),
+        "ticketed_reason": (S, TRAVEL),
+    },
+    "BookingRequest": dict.fromkeys(
+        (
+            "id",
+            "public_id",
+            "trip",
+            "run",
+            "request_ref",
+            "fare_ref",
+            "traveller_numbers",
+            "pledge",
+            "program",
+            "miles",
+            "ledger_points",
+            "cash",
+            "currency",
+            "mode",
+            "status",
+            "created_on",
+            "sent_on",
+            "link_version",
+            "code_attempts",
+            "miles_charged",
+            "points_redeemed",
+            "closed_on",
+            "replacement",
+        ),
+        (W, None),
+    )
+    | {
+        "donor_passengers": (S, TRAVEL),
+        "booking_record": (S, TRAVEL),
+        "code_hash": (X, None),
+        "code_expires_at": (X, None),
+    },
+}
