@@ -225,6 +225,8 @@ MATRIX: dict[str, dict[str, Cell]] = {
     "donations:pledge_forecast": {"anonymous": L, "password_only": T}
     | dict.fromkeys((Role.ADMIN, Role.FUNDRAISER, "other_organisation_admin"), A)
     | dict.fromkeys((Role.CASEWORKER, Role.TRAVEL_COORDINATOR, Role.VIEWER), 403),
+    # The public transparency page (issue 6, item 8).
+    "transparency:page": dict.fromkeys(ROLES, A),
     # Country pathways (issue 4, item 4): coordinators read, admins and caseworkers edit.
     "pathways:board": {"anonymous": L, "password_only": T}
     | dict.fromkeys((Role.ADMIN, Role.CASEWORKER, Role.TRAVEL_COORDINATOR), A)

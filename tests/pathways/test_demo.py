@@ -23,5 +23,6 @@ def test_demo_pathways() -> None:
         "CA": Stance.NEGOTIATING,
         "NL": Stance.NEGOTIATING,
     }
-    case = Case.objects.get()
-    assert acceptable_destination_countries(case=case) == ["DE"]
+    linked = Case.objects.filter(organisation__name="Northern Path").order_by("pk").first()
+    assert linked is not None
+    assert acceptable_destination_countries(case=linked) == ["DE"]

@@ -173,7 +173,7 @@ def test_the_command_enqueues_pledge_expiry_and_the_worker_posts_due_expiries(
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
 
     # then: pledge expiry ran once and posted the expiry
-    assert "Enqueued 2 periodic task(s)." in out.getvalue()
+    assert f"Enqueued {len(discover().tasks)} periodic task(s)." in out.getvalue()
     assert "Enqueued 0 periodic task(s)." in out.getvalue()
     assert DBTaskResult.objects.filter(task_path=run_pledge_expiry.module_path).count() == 1
     assert LedgerTransaction.objects.filter(kind="expire").count() == 1

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "safepassage.travel",
     "safepassage.bookings",
     "safepassage.pathways",
+    "safepassage.transparency",
     "safepassage.demo",
     "django.contrib.admin",
     "django.contrib.auth",

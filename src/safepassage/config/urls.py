@@ -11,6 +11,7 @@ urlpatterns = [
     path("ledger/", include("safepassage.ledger.urls")),
     path("cases/", include("safepassage.cases.urls")),
     path("pathways/", include("safepassage.pathways.urls")),
+    path("transparency/", include("safepassage.transparency.urls")),
     path("travel/", include("safepassage.travel.urls")),
     path("bookings/", include("safepassage.bookings.urls")),
 ]

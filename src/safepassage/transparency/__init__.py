@@ -1,0 +1,1 @@
+"""The public transparency page: aggregate figures published in periodic snapshots (SR-33)."""
