@@ -209,6 +209,18 @@ MATRIX: dict[str, dict[str, Cell]] = {
         | dict.fromkeys(ROLES[4:7], 403)
         | {"other_organisation_admin": 404},
     ),
+    # Applicant intake (issue 4, item 2): public pages under /help/; the status page sends
+    # anyone without an applicant cookie to the codename page; quick exit leaves the site.
+    **dict.fromkeys(("intake:start", "intake:safety", "intake:sign_in"), dict.fromkeys(ROLES, A)),
+    **dict.fromkeys(("intake:exit", "intake:status"), dict.fromkeys(ROLES, 302)),
+    "intake:sign_out": dict.fromkeys(ROLES, 405),
+    # Applicant messages, staff side: caseworkers and admins on the case.
+    "intake_staff:messages": {"anonymous": L, "password_only": T, Role.ADMIN: A, Role.CASEWORKER: A}
+    | dict.fromkeys(ROLES[4:7], 403)
+    | {"other_organisation_admin": 404},
+    "intake_staff:reply": {"anonymous": L, "password_only": T}
+    | dict.fromkeys((Role.ADMIN, Role.CASEWORKER, "other_organisation_admin"), 405)
+    | dict.fromkeys(ROLES[4:7], 403),
     # Pledges (issue 3): the donor's pages are public, reached by signed links.
     **dict.fromkeys(
         (
@@ -463,6 +475,10 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
             "event_id": _event(world).public_id,
             "item_id": matrix_programme_item(_event(world)).public_id,
         },
+    ),
+    **dict.fromkeys(
+        ("intake_staff:messages", "intake_staff:reply"),
+        lambda world: {"case_id": _world_case(world).public_id},
     ),
     "accounts:accept_invitation": lambda world: {"token": world.invitation_token},
     "organisations:detail": lambda world: {

@@ -107,6 +107,12 @@ RETENTION_KEEPERS = frozenset({"cases.change_retentionrule"})
 ROLE_PERMISSIONS[Role.ADMIN] |= RETENTION_KEEPERS
 
 
+APPLICANT_MESSAGES = frozenset({"intake.view_message", "intake.add_message"})
+"""Issue 4: caseworkers and admins on a case read and answer the applicant's messages."""
+ROLE_PERMISSIONS[Role.ADMIN] |= APPLICANT_MESSAGES
+ROLE_PERMISSIONS[Role.CASEWORKER] |= APPLICANT_MESSAGES
+
+
 def permissions_for_roles(roles: set[str]) -> frozenset[str]:
     """Union of the permissions granted by ``roles``."""
     granted: set[str] = set()

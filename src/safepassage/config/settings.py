@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "safepassage.donations",
     "safepassage.events",
     "safepassage.cases",
+    "safepassage.intake",
     "safepassage.travel",
     "safepassage.bookings",
     "safepassage.pathways",

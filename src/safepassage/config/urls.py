@@ -10,6 +10,8 @@ urlpatterns = [
     path("events/", include("safepassage.events.urls")),
     path("ledger/", include("safepassage.ledger.urls")),
     path("cases/", include("safepassage.cases.urls")),
+    path("cases/", include("safepassage.intake.staff_urls")),
+    path("help/", include("safepassage.intake.urls")),
     path("pathways/", include("safepassage.pathways.urls")),
     path("transparency/", include("safepassage.transparency.urls")),
     path("travel/", include("safepassage.travel.urls")),

@@ -1,0 +1,42 @@
+"""Typed errors of the intake app, each with a code and a translatable message."""
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class IntakeError(Exception):
+    code = "intake_error"
+    message: str | Promise = _("Something went wrong. Please try again.")
+
+
+class IntakeUnavailable(IntakeError):
+    code = "intake_unavailable"
+    message = _(
+        "Requests cannot be received at the moment. Please try again later or contact us "
+        "another way."
+    )
+
+
+class SignInRefused(IntakeError):
+    """One error for an unknown codename, a wrong one and a wrong case code (SR-15)."""
+
+    code = "sign_in_refused"
+    message = _(
+        "We could not find a request with this codename and case code. Check every word "
+        "and the case code, and try again."
+    )
+
+
+class NoApplicant(IntakeError):
+    code = "no_applicant"
+    message = _("This case did not come through the intake, so it has no applicant to write to.")
+
+
+class MessageNotFiled(IntakeError):
+    code = "message_not_filed"
+    message = _("This message cannot be opened with your keys.")
+
+
+class PeppersMissing(IntakeError):
+    code = "peppers_missing"
+    message = _("The codename peppers are not configured.")

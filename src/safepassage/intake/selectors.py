@@ -1,0 +1,97 @@
+"""Reads of the intake app: what the applicant may see (SR-18) and message summaries."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from safepassage.cases.models import Case, CaseState
+from safepassage.cases.sealing import context
+from safepassage.core.crypto import CryptoError, KeyPair, open_message
+from safepassage.intake.models import Applicant, Direction, Message
+from safepassage.organisations.models import Organisation, OrganisationKind
+
+MESSAGE_MODEL = "intake.Message"
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpenedMessage:
+    """One message as its reader sees it; ``body`` is None when the reader's keys cannot
+    open it. ``author`` is a staff display name for staff readers, empty for the applicant."""
+
+    public_id: str
+    direction: str
+    sent_on: date
+    author: str
+    body: str | None = field(repr=False)
+
+
+APPLICANT_STATUS: dict[str, Promise] = {
+    CaseState.NEW: _("We have received your request. Someone will read it soon."),
+    CaseState.TRIAGED: _("Your request is being reviewed."),
+    CaseState.VETTING: _("Your request is being reviewed."),
+    CaseState.APPROVED: _("We can help you. We are preparing the next steps."),
+    CaseState.DOCUMENTS_VISA: _("We are working on documents and visas with you."),
+    CaseState.TRAVEL_PLANNED: _("Your journey is being arranged. Watch for our messages."),
+    CaseState.TICKETED: _("Your journey is booked. Watch for our messages."),
+    CaseState.DEPARTED: _("Your journey has started."),
+    CaseState.ARRIVED: _("You have arrived. We will keep helping you settle."),
+    CaseState.RESETTLED: _("Your case is complete. We wish you well."),
+    CaseState.DECLINED: _("We cannot help with this request. Read our messages for other options."),
+    CaseState.WITHDRAWN: _("This request was withdrawn."),
+    CaseState.CLOSED: _("This request is closed."),
+}
+"""Applicant-safe words for each state: no staff names, counts or queue positions (SR-18)."""
+
+
+def applicant_status(*, case: Case) -> Promise:
+    return APPLICANT_STATUS.get(case.state, APPLICANT_STATUS[CaseState.TRIAGED])
+
+
+def list_applicant_messages(*, applicant: Applicant, key_pair: KeyPair) -> list[OpenedMessage]:
+    """Both directions, oldest first, opened with the applicant's own key; no staff names."""
+    opened = []
+    for message in Message.objects.filter(case=applicant.case).order_by("pk"):
+        try:
+            body: str | None = open_message(
+                envelope=bytes(message.applicant_copy),
+                private_key=key_pair.private_key,
+                context=context(
+                    model=MESSAGE_MODEL, field="applicant_copy", row_id=message.public_id
+                ),
+            ).decode("utf-8")
+        except (CryptoError, UnicodeDecodeError):
+            body = None
+        opened.append(
+            OpenedMessage(
+                public_id=str(message.public_id),
+                direction=message.direction,
+                sent_on=message.sent_on,
+                author="",
+                body=body,
+            )
+        )
+    return opened
+
+
+def has_unfiled_messages(*, case: Case) -> bool:
+    """Whether the applicant wrote something no caseworker has read yet (SR-18: says no more)."""
+    return Message.objects.filter(
+        case=case, direction=Direction.FROM_APPLICANT, case_copy__isnull=True
+    ).exists()
+
+
+def has_applicant(*, case: Case) -> bool:
+    return Applicant.objects.filter(case=case).exists()
+
+
+def list_intake_organisations() -> list[Organisation]:
+    """Case organisations that can receive intakes: both public keys set."""
+    return list(
+        Organisation.objects.filter(
+            kind=OrganisationKind.CASE_ORGANISATION,
+            keyring__isnull=False,
+            keyring__team_public_key__isnull=False,
+        ).order_by("name")
+    )

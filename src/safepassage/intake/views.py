@@ -1,0 +1,163 @@
+"""The applicant's pages under one neutral prefix (``/help/``): request, codename, status,
+messages, safety and quick exit (SR-13, SR-17, SR-18).
+
+Public views with their own cookie (``applicant_session``), never the staff session. Every
+page works without JavaScript, loads only same-origin resources and links with relative
+URLs; ``Cache-Control: no-store`` comes from the site middleware, forms never autocomplete.
+"""
+
+import os
+import uuid
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.http import require_http_methods, require_POST
+
+from safepassage.intake import actions, selectors
+from safepassage.intake.applicant_session import (
+    end_applicant_session,
+    load_applicant_session,
+    start_applicant_session,
+)
+from safepassage.intake.errors import IntakeError
+from safepassage.intake.forms import IntakeForm, MessageForm, SignInForm
+from safepassage.intake.wordlists import WordListName, default_word_list_for
+from safepassage.site.access_policy import public
+
+QUICK_EXIT_VARIABLE = "SAFEPASSAGE_QUICK_EXIT_URL"
+DEFAULT_QUICK_EXIT_URL = "https://www.wikipedia.org/"
+CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
+
+
+def _intake_form(request: HttpRequest) -> IntakeForm:
+    organisations = selectors.list_intake_organisations()
+    return IntakeForm(
+        request.POST if request.method == "POST" else None,
+        organisations=[(str(item.public_id), item.name) for item in organisations],
+        initial={"word_list": default_word_list_for(get_language() or "en")},
+    )
+
+
+def _start_page(request: HttpRequest, form: IntakeForm) -> HttpResponse:
+    return render(
+        request,
+        "intake/start.html",
+        {
+            "form": form,
+            "unavailable": not selectors.list_intake_organisations(),
+            "safety_url": reverse("intake:safety"),
+            "sign_in_url": reverse("intake:sign_in"),
+        },
+    )
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def start_view(request: HttpRequest) -> HttpResponse:
+    """The request form; on submit, the codename and case code, shown this once."""
+    form = _intake_form(request)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        organisation = next(
+            item
+            for item in selectors.list_intake_organisations()
+            if item.public_id == uuid.UUID(data["organisation"])
+        )
+        try:
+            actions.check_submit_intake(organisation=organisation)
+            receipt = actions.do_submit_intake(
+                organisation=organisation,
+                answers=actions.IntakeAnswers(
+                    name=data["name"],
+                    contact=data["contact"],
+                    location=data["location"],
+                    travelling_with=data["travelling_with"],
+                    story=data["story"],
+                    party_size=data["party_size"],
+                    urgency=data["urgency"],
+                ),
+                word_list=WordListName(data["word_list"]),
+            )
+        except IntakeError as error:
+            form.add_error(None, str(error.message))
+        else:
+            return render(request, "intake/submitted.html", {"receipt": receipt})
+    return _start_page(request, form)
+
+
+@public
+@require_http_methods(["GET"])
+def safety_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "intake/safety.html")
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def exit_view(request: HttpRequest) -> HttpResponse:
+    """Quick exit: forget the applicant session, clear the site's data, leave (SR-17)."""
+    response = HttpResponseRedirect(os.environ.get(QUICK_EXIT_VARIABLE) or DEFAULT_QUICK_EXIT_URL)
+    end_applicant_session(response=response)
+    response["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def sign_in_view(request: HttpRequest) -> HttpResponse:
+    """Codename and case code; every failure answers alike (SR-15)."""
+    form = SignInForm(request.POST if request.method == "POST" else None)
+    error = None
+    if request.method == "POST":
+        try:
+            applicant, key_pair = actions.check_sign_in_applicant(
+                codename=form.data.get("codename", ""), case_code=form.data.get("case_code", "")
+            )
+        except IntakeError as failure:
+            # A fresh form: what was typed is never echoed back into the page.
+            form, error = SignInForm(), failure.message
+        else:
+            response = redirect("intake:status")
+            start_applicant_session(response=response, applicant=applicant, key_pair=key_pair)
+            return response
+    return render(request, "intake/sign_in.html", {"form": form, "error": error})
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def status_view(request: HttpRequest) -> HttpResponse:
+    """The request's status in applicant-safe words and the messages; send a message."""
+    session = load_applicant_session(request=request)
+    if session is None:
+        return redirect("intake:sign_in")
+    form = MessageForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        actions.do_send_applicant_message(
+            applicant=session.applicant, body=form.cleaned_data["body"]
+        )
+        response: HttpResponse = redirect("intake:status")
+    else:
+        response = render(
+            request,
+            "intake/status.html",
+            {
+                "status": selectors.applicant_status(case=session.applicant.case),
+                "messages_list": selectors.list_applicant_messages(
+                    applicant=session.applicant, key_pair=session.key_pair
+                ),
+                "form": form,
+            },
+        )
+    start_applicant_session(
+        response=response, applicant=session.applicant, key_pair=session.key_pair
+    )
+    return response
+
+
+@public
+@require_POST
+def sign_out_view(request: HttpRequest) -> HttpResponse:
+    response = redirect("intake:start")
+    end_applicant_session(response=response)
+    return response
