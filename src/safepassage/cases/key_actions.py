@@ -9,6 +9,7 @@ private key exists only wrapped to each case-team member (:class:`TeamKeyCopy`).
 from collections.abc import Mapping
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -319,3 +320,27 @@ def do_set_organisation_recovery_key(
             organisation_ref=str(organisation.public_id),
         )
     return keyring
+
+
+def do_lockdown() -> tuple[int, int]:
+    """Emergency lockdown (SR-24): end every session and make every cached key unopenable.
+
+    Deletes every stored session (staff and applicants) and gives every user a new session
+    epoch, which is bound into the sealed private-key box of each session (SR-08), so a
+    copy of an old session row and its ``sp-key`` cookie opens nothing either. Staff sign in
+    again with password and code; nothing else changes. Returns (sessions ended, users).
+    """
+    with transaction.atomic():
+        sessions, _ = Session.objects.all().delete()
+        users = 0
+        for user in User.objects.select_for_update().order_by("pk"):
+            user.session_epoch = new_session_epoch()
+            user.save(update_fields=["session_epoch"])
+            users += 1
+        record_audit_event(
+            actor_ref=SYSTEM_ACTOR,
+            action="site.lockdown",
+            object_type="site",
+            object_ref="all",
+        )
+    return sessions, users
