@@ -36,6 +36,7 @@ from tests.factories import OrganisationFactory, StaffMember, make_staff, sign_i
 from tests.pathways.factories import matrix_pathway
 from tests.travel.factories import (
     matrix_fare_price,
+    matrix_travel_fare,
     matrix_travel_option,
     matrix_travel_request,
 )
@@ -316,6 +317,7 @@ MATRIX: dict[str, dict[str, Cell]] = {
             "travel:generate_options",
             "travel:option_add",
             "travel:price_quote",
+            "travel:fare_cash",
         ),
         {"anonymous": L, "password_only": T, Role.ADMIN: A, Role.CASEWORKER: 403}
         | {Role.TRAVEL_COORDINATOR: 404, Role.FUNDRAISER: 403, Role.VIEWER: 403}
@@ -591,6 +593,10 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
     "travel:option_remove": lambda world: {
         "request_id": matrix_travel_request(case=_world_case(world)).public_id,
         "option_id": matrix_travel_option(case=_world_case(world)).public_id,
+    },
+    "travel:fare_cash": lambda world: {
+        "request_id": matrix_travel_request(case=_world_case(world)).public_id,
+        "fare_id": matrix_travel_fare(case=_world_case(world)).public_id,
     },
     "travel:price_quote": lambda world: {
         "request_id": matrix_travel_request(case=_world_case(world)).public_id,

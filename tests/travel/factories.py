@@ -181,3 +181,7 @@ def matrix_travel_option(*, case: Case) -> TravelOption:
     option = matrix_travel_request(case=case).options.order_by("pk").first()
     assert option is not None
     return option
+
+
+def matrix_travel_fare(*, case: Case) -> TravelFare:
+    return matrix_fare_price(case=case).fare

@@ -302,3 +302,29 @@ def test_a_coordinator_not_on_the_case_gets_404(world: TravelWorld) -> None:
     stranger = client_for(make_keyed_staff(Role.TRAVEL_COORDINATOR, world.case.organisation))
     url = reverse("travel:request_detail", kwargs={"request_id": travel_request.public_id})
     assert stranger.get(url).status_code == 404
+
+
+def test_a_cash_price_makes_a_fare_buyable_and_clearing_it_undoes_that(world: TravelWorld) -> None:
+    # Given an option whose fare no program can book
+    client = client_for(world.coordinator)
+    travel_request = _create(world, client)
+    client.post(
+        reverse("travel:option_add", kwargs={"request_id": travel_request.public_id}),
+        {"itinerary": "MCX SVO VNO", "carriers": ""},
+    )
+    fare = TravelFare.objects.get(option__request=travel_request)
+    url = reverse(
+        "travel:fare_cash",
+        kwargs={"request_id": travel_request.public_id, "fare_id": fare.public_id},
+    )
+
+    # When the coordinator sets a cash price, then clears it
+    client.post(url, {"cash_price": "240.00", "currency": "eur"})
+    fare.refresh_from_db()
+    assert (fare.cash_price, fare.cash_currency) == (Decimal("240.00"), "EUR")
+    client.post(url, {"cash_price": "", "currency": "EUR"})
+    fare.refresh_from_db()
+
+    # Then the fare is again not for cash, and both changes are audited
+    assert (fare.cash_price, fare.cash_currency) == (None, "")
+    assert AuditEvent.objects.filter(action="travel.fare_cash_price_set").count() == 2

@@ -11,7 +11,7 @@ from django.http import Http404
 
 from safepassage.accounts.models import User
 from safepassage.cases.access import access_case
-from safepassage.travel.models import FarePrice, TravelOption, TravelRequest
+from safepassage.travel.models import FarePrice, TravelFare, TravelOption, TravelRequest
 
 
 def access_travel_request(*, user: User, request_id: uuid.UUID, permission: str) -> TravelRequest:
@@ -53,3 +53,19 @@ def access_fare_price(
         raise Http404
     price.fare.option.request = travel_request
     return price
+
+
+def access_travel_fare(
+    *, user: User, request_id: uuid.UUID, fare_id: uuid.UUID, permission: str
+) -> TravelFare:
+    """A fare of an option of a request ``user`` may ``permission``."""
+    travel_request = access_travel_request(user=user, request_id=request_id, permission=permission)
+    fare = (
+        TravelFare.objects.select_related("option")
+        .filter(public_id=fare_id, option__request=travel_request)
+        .first()
+    )
+    if fare is None:
+        raise Http404
+    fare.option.request = travel_request
+    return fare

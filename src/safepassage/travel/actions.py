@@ -596,6 +596,19 @@ def do_quote_price(
     return price
 
 
+def do_set_fare_cash_price(
+    *, actor: User, fare: TravelFare, cash_price: Decimal | None, currency: str
+) -> TravelFare:
+    """Set (or clear, with None) what one traveller's ticket for ``fare`` costs in cash."""
+    with transaction.atomic():
+        locked = _touch(fare.option.request)
+        fare.cash_price = cash_price
+        fare.cash_currency = currency.upper() if cash_price is not None else ""
+        fare.save(update_fields=["cash_price", "cash_currency"])
+        _audit(actor=actor, action="travel.fare_cash_price_set", travel_request=locked)
+    return fare
+
+
 def do_set_travel_request_state(
     *, actor: User, travel_request: TravelRequest, state: str
 ) -> TravelRequest:

@@ -196,6 +196,21 @@ class QuoteForm(forms.Form):
         return str(self.cleaned_data["currency"]).upper()
 
 
+class FareCashForm(forms.Form):
+    cash_price = forms.DecimalField(
+        label=_("Cash price per traveller"),
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        help_text=_("Empty: this fare cannot be bought with cash."),
+    )
+    currency = forms.CharField(label=_("Currency"), min_length=3, max_length=3, initial="USD")
+
+    def clean_currency(self) -> str:
+        return str(self.cleaned_data["currency"]).upper()
+
+
 class RequestStateForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), choices=TravelRequestState.choices)
 

@@ -31,5 +31,10 @@ urlpatterns = [
         views.price_quote_view,
         name="price_quote",
     ),
+    path(
+        "requests/<uuid:request_id>/fares/<uuid:fare_id>/cash/",
+        views.fare_cash_view,
+        name="fare_cash",
+    ),
     path("requests/<uuid:request_id>/state/", views.request_state_view, name="request_state"),
 ]

@@ -20,12 +20,14 @@ from safepassage.site.access_policy import requires_permission
 from safepassage.travel import actions, selectors
 from safepassage.travel.access import (
     access_fare_price,
+    access_travel_fare,
     access_travel_option,
     access_travel_request,
 )
 from safepassage.travel.errors import TravelError
 from safepassage.travel.forms import (
     AllianceMembershipForm,
+    FareCashForm,
     GenerateOptionsForm,
     ManualOptionForm,
     ProgramCarrierForm,
@@ -323,6 +325,33 @@ def price_quote_view(
         form=form,
         back="travel:request_detail",
         travel_request=price.fare.option.request,
+    )
+
+
+@requires_permission(CHANGE)
+@require_http_methods(["GET", "POST"])
+def fare_cash_view(request: HttpRequest, request_id: uuid.UUID, fare_id: uuid.UUID) -> HttpResponse:
+    """Set what a ticket for this fare costs in cash (the allocator may then buy it)."""
+    user = current_user(request)
+    fare = access_travel_fare(user=user, request_id=request_id, fare_id=fare_id, permission=CHANGE)
+    form = FareCashForm(
+        request.POST or None,
+        initial={"cash_price": fare.cash_price, "currency": fare.cash_currency or "USD"},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.check_change_travel_request(travel_request=fare.option.request)
+            actions.do_set_fare_cash_price(actor=user, fare=fare, **form.cleaned_data)
+        except TravelError as error:
+            form.add_error(None, str(error.message))
+        else:
+            return redirect("travel:request_detail", request_id=request_id)
+    return _form_page(
+        request,
+        title=_("Cash price for %(airports)s") % {"airports": fare.airports},
+        form=form,
+        back="travel:request_detail",
+        travel_request=fare.option.request,
     )
 
 
