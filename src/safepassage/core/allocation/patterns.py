@@ -72,6 +72,7 @@ class PatternModel:
     programs: list[ProgramPatterns]
     upper_rows: list[int]
     """Rows of the form ``a x <= rhs`` (all except the fare rows, which are ``= 0``)."""
+    budget_row: int
     patterns: list[tuple[int, int, tuple[tuple[int, int], ...]]] = field(default_factory=list)
     """Per pattern column (in order): (program, class index, ((size index, count), ...))."""
 
@@ -179,6 +180,7 @@ def build_pattern_model(
         payment_columns=tuple(payment_columns),
         programs=programs,
         upper_rows=upper_rows,
+        budget_row=budget_row,
     )
     for program, shape in enumerate(programs):
         if not shape.classes:
@@ -568,12 +570,14 @@ def solve_master(
     """Price-and-branch: the master as a MILP over the generated patterns only (a
     restriction: its plans are valid, its bound is not a bound of the problem).
 
-    Options the LP leaves at 0 stay closed and those it serves in full stay served,
-    which leaves HiGHS a small MILP; if that finds nothing, the options it served are
-    reopened for the rest of the time.
+    Options the LP leaves at 0 stay closed. First the options it serves in full stay
+    served too, which leaves HiGHS a small MILP that finds a good plan fast; then they
+    are reopened and the MILP, started from that plan, improves it for the rest of the
+    time.
     """
     deadline = time.monotonic() + time_limit
     options = [column for columns in model.option_columns for column in columns]
+    best: list[float] | None = None
     for fix_served in (True, False):
         left = deadline - time.monotonic()
         if left <= 0.05:
@@ -587,7 +591,11 @@ def solve_master(
                 session.highs.changeColBounds(column, 0.0, 0.0)
             elif value > 1 - 1e-3 and fix_served:
                 session.highs.changeColBounds(column, 1.0, 1.0)
-        result = session.run(time_limit=left * (0.6 if fix_served else 1.0), relative_gap=1e-4)
+        if best is not None:
+            session.set_start(best)
+        result = session.run(time_limit=left * (0.5 if fix_served else 1.0), relative_gap=1e-4)
         if result.values is not None:
-            return result.values
-    return None
+            best = result.values
+            if result.optimal and not fix_served:
+                break
+    return best
