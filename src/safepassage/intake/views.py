@@ -6,6 +6,7 @@ page works without JavaScript, loads only same-origin resources and links with r
 URLs; ``Cache-Control: no-store`` comes from the site middleware, forms never autocomplete.
 """
 
+import datetime
 import os
 import uuid
 
@@ -24,11 +25,32 @@ from safepassage.intake.applicant_session import (
 from safepassage.intake.errors import IntakeError
 from safepassage.intake.forms import IntakeForm, MessageForm, SignInForm
 from safepassage.intake.wordlists import WordListName, default_word_list_for
+from safepassage.site import rate_limits
 from safepassage.site.access_policy import public
 
 QUICK_EXIT_VARIABLE = "SAFEPASSAGE_QUICK_EXIT_URL"
 DEFAULT_QUICK_EXIT_URL = "https://www.wikipedia.org/"
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
+RATE_WINDOW = datetime.timedelta(minutes=10)
+RATE_LIMITS = {"intake": 5, "intake-sign-in": 10, "intake-message": 20}
+"""POSTs per client address and window (SR-16). Each request and sign-in costs one Argon2id
+run; behind an onion service every visitor shares one address (see decision 0011)."""
+
+
+def _over_limit(request: HttpRequest, scope: str) -> HttpResponse | None:
+    """The 429 page, with quick exit, once this client has POSTed too often to ``scope``."""
+    if request.method != "POST" or rate_limits.hit(
+        request=request, scope=scope, limit=RATE_LIMITS[scope], window=RATE_WINDOW
+    ):
+        return None
+    response = render(
+        request,
+        "intake/rate_limited.html",
+        {"message": rate_limits.RateLimited.message},
+        status=429,
+    )
+    response["Retry-After"] = str(int(RATE_WINDOW.total_seconds()))
+    return response
 
 
 def _intake_form(request: HttpRequest) -> IntakeForm:
@@ -57,6 +79,8 @@ def _start_page(request: HttpRequest, form: IntakeForm) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def start_view(request: HttpRequest) -> HttpResponse:
     """The request form; on submit, the codename and case code, shown this once."""
+    if refused := _over_limit(request, "intake"):
+        return refused
     form = _intake_form(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -107,6 +131,8 @@ def exit_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sign_in_view(request: HttpRequest) -> HttpResponse:
     """Codename and case code; every failure answers alike (SR-15)."""
+    if refused := _over_limit(request, "intake-sign-in"):
+        return refused
     form = SignInForm(request.POST if request.method == "POST" else None)
     error = None
     if request.method == "POST":
@@ -131,6 +157,8 @@ def status_view(request: HttpRequest) -> HttpResponse:
     session = load_applicant_session(request=request)
     if session is None:
         return redirect("intake:sign_in")
+    if refused := _over_limit(request, "intake-message"):
+        return refused
     form = MessageForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         actions.do_send_applicant_message(
