@@ -196,3 +196,17 @@ def test_no_answer_codename_address_or_user_agent_is_stored_or_logged(
         for haystack, where in ((stored, "database"), (logged, "logs")):
             assert marker.encode("utf-8") not in haystack, f"{marker!r} found in the {where}"
     assert Applicant.objects.count() == 1
+
+
+def test_the_demo_holds_one_intake_with_a_message_for_the_case_team() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from safepassage.intake.models import Message
+
+    call_command("demo", stdout=StringIO())
+    applicant = Applicant.objects.select_related("case").get()
+    assert applicant.case.state == CaseState.NEW
+    assert applicant.case.organisation.name == "Northern Path"
+    assert Message.objects.filter(case=applicant.case).count() == 1

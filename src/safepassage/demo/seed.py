@@ -26,6 +26,7 @@ from safepassage.donations.gifts import actions as gift_actions
 from safepassage.donations.models import Campaign, GiftSource, Program, SponsorMatch
 from safepassage.donations.pledges import actions as pledge_actions
 from safepassage.events.models import Event, ProgrammeItem, ProgrammeKind
+from safepassage.intake.demo import seed_demo_intake
 from safepassage.organisations.models import Organisation, OrganisationKind, Partnership
 from safepassage.pathways.demo import seed_demo_pathways
 from safepassage.travel.demo import seed_demo_routes
@@ -115,6 +116,7 @@ def seed_demo() -> list[DemoCredential]:
                 )
             )
         seed_demo_keys(credentials=credentials, organisations=list(organisations.values()))
+        seed_demo_intake(organisations=organisations)
         seed_campaigns_and_events(organisations=organisations)
         seed_pledges_and_gifts(organisations=organisations)
         seed_demo_routes()
