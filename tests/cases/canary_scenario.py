@@ -2,9 +2,11 @@
 
 Not a test module: it migrates a fresh database in ``SAFEPASSAGE_DATA_DIR``, logs at DEBUG
 (SQL included), signs staff in through the real pages, puts one unique marker (read from
-standard input, one per line, ``name=value``) in every sensitive field, checks that the
-authorised reader sees them all, and snapshots the database file with its WAL while the
-connection is still open. It exits non-zero if anything is off.
+standard input, one per line, ``name=value``) in every sensitive field (case groups, note,
+household, transition reason, task, document name and content, referral consent, intake),
+checks that the authorised reader sees them all, and on SQLite snapshots the database file
+with its WAL while the connection is still open (on PostgreSQL the test runs ``pg_dump``).
+It exits non-zero if anything is off.
 """
 
 import logging
@@ -31,9 +33,11 @@ def main() -> int:
 
     call_command("migrate", verbosity=0)
 
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from safepassage.accounts.roles import Role
     from safepassage.cases.actions import WorkflowFields, do_create_case_from_intake
-    from safepassage.cases.models import Case, OrganisationKeyring
+    from safepassage.cases.models import Case, CaseDocument, OrganisationKeyring
     from safepassage.core.crypto import (
         FieldContext,
         IntakeValue,
@@ -41,6 +45,7 @@ def main() -> int:
         SensitiveGroup,
         seal_intake,
     )
+    from safepassage.organisations.models import Partnership
     from tests.cases.factories import KeyedStaff, keyed_organisation, make_keyed_staff
     from tests.factories import STAFF_PASSWORD
 
@@ -57,6 +62,10 @@ def main() -> int:
     organisation, _recovery = keyed_organisation()
     caseworker = make_keyed_staff(Role.CASEWORKER, organisation)
     admin = make_keyed_staff(Role.ADMIN, organisation)
+    partner_organisation, _partner_recovery = keyed_organisation()
+    make_keyed_staff(Role.CASEWORKER, partner_organisation)  # holds the partner's team key
+    Partnership.objects.create(organisation=organisation, partner=partner_organisation)
+    Partnership.objects.create(organisation=partner_organisation, partner=organisation)
     client = signed_in(caseworker)
     client.post(
         reverse("cases:create"),
@@ -73,7 +82,7 @@ def main() -> int:
             "destination": "BER",
         },
     )
-    case = Case.objects.get()
+    case = Case.objects.get(organisation=organisation)
     kwargs = {"case_id": case.public_id}
     client.post(reverse("cases:add_note", kwargs=kwargs), {"body": markers["note"]})
     client.post(
@@ -85,7 +94,36 @@ def main() -> int:
         {"target": "triaged", "reason": markers["reason"]},
     )
     client.post(reverse("cases:add_member", kwargs=kwargs), {"member": str(admin.user.public_id)})
-    page = signed_in(admin).get(reverse("cases:detail", kwargs=kwargs)).content.decode()
+    client.post(
+        reverse("cases:add_task", kwargs=kwargs),
+        {"assignee": str(admin.user.public_id), "due_on": "2031-01-01", "text": markers["task"]},
+    )
+    client.post(
+        reverse("cases:upload_document", kwargs=kwargs),
+        {
+            "document": SimpleUploadedFile(
+                markers["document_name"], b"%PDF-1.4\n" + markers["document_content"].encode()
+            )
+        },
+    )
+    client.post(
+        reverse("cases:refer", kwargs=kwargs),
+        {
+            "to_organisation": str(partner_organisation.public_id),
+            "groups": ["identity"],
+            "sender_keeps_access": "on",
+            "consent_given_by": markers["consent_given_by"],
+            "consent_given_on": "2026-11-20",
+            "consent_how": markers["consent_how"],
+        },
+    )
+    reader = signed_in(admin)
+    page = reader.get(reverse("cases:detail", kwargs=kwargs)).content.decode()
+    page += reader.get(reverse("cases:my_tasks")).content.decode()
+    document = CaseDocument.objects.get()
+    page += reader.get(
+        reverse("cases:download_document", kwargs={"document_id": document.public_id})
+    ).content.decode()
     intake_marker = markers["intake_name"]
     missing = [
         name for name, value in markers.items() if value not in page and value != intake_marker
@@ -116,18 +154,24 @@ def main() -> int:
     if intake_marker not in intake_page.decode():
         missing.append("intake_name")
 
-    # Snapshot the database file and its WAL while the connection is open.
-    database = Path(settings.DATABASES["default"]["NAME"])
-    snapshot = Path(os.environ["SAFEPASSAGE_DATA_DIR"]) / "snapshot"
-    snapshot.mkdir()
-    for suffix in ("", "-wal", "-shm"):
-        source = database.with_name(database.name + suffix)
-        if source.exists():
-            shutil.copy(source, snapshot / source.name)
     private_keys = [caseworker.key_pair.private_key.raw, admin.key_pair.private_key.raw]
-    connection.close()
-    stored = b"".join(path.read_bytes() for path in snapshot.iterdir())
-    leaked_keys = [key for key in private_keys if key in stored or key.hex().encode() in stored]
+    leaked_keys: list[bytes] = []
+    if connection.vendor == "sqlite":
+        # Snapshot the database file and its WAL while the connection is open.
+        database = Path(settings.DATABASES["default"]["NAME"])
+        snapshot = Path(os.environ["SAFEPASSAGE_DATA_DIR"]) / "snapshot"
+        snapshot.mkdir()
+        for suffix in ("", "-wal", "-shm"):
+            source = database.with_name(database.name + suffix)
+            if source.exists():
+                shutil.copy(source, snapshot / source.name)
+        connection.close()
+        stored = b"".join(path.read_bytes() for path in snapshot.iterdir())
+        leaked_keys = [key for key in private_keys if key in stored or key.hex().encode() in stored]
+    else:
+        # PostgreSQL: the test dumps the database with pg_dump; hand it the keys to look for.
+        for key in private_keys:
+            sys.stdout.write(f"PRIVATE KEY {key.hex()}\n")
     if missing or leaked_keys:
         sys.stdout.write(f"CANARY SCENARIO FAILED: missing {missing}, keys {len(leaked_keys)}\n")
         return 1

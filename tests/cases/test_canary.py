@@ -1,15 +1,24 @@
-"""Canary: with nobody signed in, the database (file and WAL), the data folder (uploads, mail)
-and every log line reveal none of the sensitive values put into cases (issue 4, item 1).
+"""Canary: with nobody signed in, the database (SQLite file and WAL, or a PostgreSQL
+``pg_dump``), the data folder (documents, mail) and every log line reveal none of the
+sensitive values put into cases (issue 4, items 1 and 3; SR-10).
 
-The scenario runs in its own process (``canary_scenario.py``) against a real SQLite file in
-WAL mode, logging at DEBUG with SQL, so what is searched is what a seized server would hold.
+The scenario runs in its own process (``canary_scenario.py``) against a fresh database,
+logging at DEBUG with SQL, so what is searched is what a seized server would hold. Each
+marker is searched as UTF-8, UTF-16, escaped, and as its SHA-256 and MD5 digests (SR-10:
+no plain hashes of sensitive values).
 """
 
+import hashlib
 import os
+import re
+import shutil
 import subprocess
 import sys
 import uuid
 from pathlib import Path
+
+import pytest
+from django.conf import settings
 
 FIELDS = (
     "full_name",
@@ -21,6 +30,11 @@ FIELDS = (
     "household_name",
     "relationship",
     "reason",
+    "task",
+    "document_name",
+    "document_content",
+    "consent_given_by",
+    "consent_how",
     "intake_name",
 )
 SCENARIO = Path(__file__).with_name("canary_scenario.py")
@@ -28,15 +42,21 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 
 
 def _forms(marker: str) -> list[bytes]:
-    """The marker as it could appear on disk: UTF-8, UTF-16 and JSON-escaped."""
-    return [marker.encode(), marker.encode("utf-16-le"), marker.encode("unicode_escape")]
+    """The marker as it could appear on disk: UTF-8, UTF-16, escaped, or as a plain digest."""
+    raw = marker.encode()
+    return [
+        raw,
+        marker.encode("utf-16-le"),
+        marker.encode("unicode_escape"),
+        hashlib.sha256(raw).hexdigest().encode(),
+        hashlib.sha256(raw).digest(),
+        hashlib.md5(raw, usedforsecurity=False).hexdigest().encode(),
+    ]
 
 
-def test_no_sensitive_value_reaches_the_database_files_the_data_folder_or_the_logs(
-    tmp_path: Path,
-) -> None:
-    # Given a unique marker for every sensitive field
-    markers = {name: f"Canary{uuid.uuid4().hex}{name}" for name in FIELDS}
+def _run_scenario(
+    tmp_path: Path, markers: dict[str, str], database_url: str | None
+) -> subprocess.CompletedProcess[str]:
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -47,8 +67,8 @@ def test_no_sensitive_value_reaches_the_database_files_the_data_folder_or_the_lo
         "SAFEPASSAGE_EMAIL": "file",
         "PYTHONPATH": os.pathsep.join([str(REPOSITORY / "src"), str(REPOSITORY)]),
     }
-
-    # When the scenario seeds and reads cases through the real pages
+    if database_url is not None:
+        environment["DATABASE_URL"] = database_url
     result = subprocess.run(
         [sys.executable, str(SCENARIO)],
         input="\n".join(f"{name}={value}" for name, value in markers.items()),
@@ -59,19 +79,113 @@ def test_no_sensitive_value_reaches_the_database_files_the_data_folder_or_the_lo
         timeout=540,
         check=False,
     )
-
-    # Then it ran, the reader saw every marker, and no file or log line holds one
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
     assert "CANARY SCENARIO DONE" in result.stdout
     assert "SELECT" in result.stderr  # SQL was logged, so the logs were really searched
+    return result
+
+
+def _leaks(
+    tmp_path: Path, markers: dict[str, str], result: subprocess.CompletedProcess[str]
+) -> list[str]:
     files = [path for path in tmp_path.rglob("*") if path.is_file()]
-    assert any(path.name.endswith("-wal") for path in files)
     leaks = [
         f"{name} in {path.relative_to(tmp_path)}"
         for path in files
         for name, marker in markers.items()
         if any(form in path.read_bytes() for form in _forms(marker))
     ]
-    logs = result.stdout + result.stderr
-    leaks += [f"{name} in the log output" for name, marker in markers.items() if marker in logs]
-    assert leaks == []
+    logs = (result.stdout + result.stderr).encode()
+    leaks += [
+        f"{name} in the log output"
+        for name, marker in markers.items()
+        if any(form in logs for form in _forms(marker))
+    ]
+    return leaks
+
+
+def _markers() -> dict[str, str]:
+    return {name: f"Canary{uuid.uuid4().hex}{name}" for name in FIELDS}
+
+
+def test_no_sensitive_value_reaches_the_sqlite_files_the_data_folder_or_the_logs(
+    tmp_path: Path,
+) -> None:
+    # Given a unique marker for every sensitive field
+    markers = _markers()
+
+    # When the scenario seeds and reads cases through the real pages on a SQLite file
+    result = _run_scenario(tmp_path, markers, database_url=None)
+
+    # Then the reader saw every marker, and no file (database, WAL, documents) or log holds one
+    files = [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert any(path.name.endswith("-wal") for path in files)
+    assert any(path.suffix == ".sp" for path in files)  # an encrypted document was stored
+    assert _leaks(tmp_path, markers, result) == []
+
+
+def _pg_bin(program: str) -> str:
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{program}"))
+    found = os.environ.get("SAFEPASSAGE_PG_BIN")
+    if found:
+        return str(Path(found) / program)
+    if candidates:
+        return str(candidates[-1])
+    located = shutil.which(program)
+    assert located, f"{program} not found: apt-get install postgresql"
+    return located
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db
+def test_no_sensitive_value_reaches_a_pg_dump_the_data_folder_or_the_logs(
+    tmp_path: Path,
+) -> None:
+    # Given a fresh PostgreSQL database on the test server and a marker per sensitive field
+    import psycopg
+
+    database = settings.DATABASES["default"]
+    name = f"canary_{uuid.uuid4().hex[:12]}"
+    password = str(database.get("PASSWORD") or "")
+    credentials = f"{database['USER']}:{password}" if password else str(database["USER"])
+    server = f"{credentials}@{database['HOST']}:{database['PORT']}"
+    url = f"postgres://{server}/{name}"
+    with psycopg.connect(f"postgres://{server}/{database['NAME']}", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    markers = _markers()
+    try:
+        # When the scenario seeds and reads cases through the real pages on it
+        data = tmp_path / "data"
+        data.mkdir()
+        result = _run_scenario(data, markers, database_url=url)
+
+        # Then a real pg_dump of the database holds no marker and no staff private key
+        dump = tmp_path / "dump.sql"
+        subprocess.run(
+            [
+                _pg_bin("pg_dump"),
+                "--no-owner",
+                "--format=plain",
+                f"--file={dump}",
+                f"--dbname={url}",
+            ],
+            check=True,
+            timeout=120,
+            env=dict(os.environ),
+        )
+        dumped = dump.read_bytes()
+        assert b"cases_casegroupkey" in dumped  # the dump really holds the case tables
+        leaks = [
+            f"{marker_name} in pg_dump"
+            for marker_name, marker in markers.items()
+            if any(form in dumped for form in _forms(marker))
+        ]
+        for key in re.findall(r"PRIVATE KEY ([0-9a-f]{64})", result.stdout):
+            if key.encode() in dumped or bytes.fromhex(key).hex().encode() in dumped.lower():
+                leaks.append("a staff private key in pg_dump")
+        # and neither does the data folder or the log output
+        leaks += _leaks(data, markers, result)
+        assert leaks == []
+    finally:
+        with psycopg.connect(f"postgres://{server}/{database['NAME']}", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -6,20 +6,33 @@ staff member's private key is wrapped under their printed demo password, so sign
 unlocks it as in production.
 """
 
+import datetime
 from collections.abc import Iterable
 from typing import Protocol
 
 from django.db import transaction
+from django.utils import timezone
 
 from safepassage.accounts.models import User
 from safepassage.cases.actions import CaseDetails, WorkflowFields, do_create_case
+from safepassage.cases.document_actions import do_upload_document
+from safepassage.cases.document_storage import encrypt_bytes_as_upload
 from safepassage.cases.key_actions import (
     do_enrol_staff_keys,
     do_set_organisation_recovery_key,
     do_share_team_keys,
 )
+from safepassage.cases.task_actions import do_add_task
 from safepassage.core.crypto import KeyPair, generate_organisation_recovery_key
 from safepassage.organisations.models import Organisation, OrganisationKind
+
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 100]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+"""A blank one-page PDF: the demo case's fictional letter."""
 
 
 class Credential(Protocol):
@@ -36,7 +49,8 @@ def seed_demo_keys(
     *, credentials: Iterable[Credential], organisations: Iterable[Organisation]
 ) -> None:
     """Give case organisations a recovery key, every demo user a key pair (under their demo
-    password), share the team keys, and open one fictional case for the first caseworker."""
+    password), share the team keys, and open one fictional case for the first caseworker, with
+    a task and an encrypted document."""
     passwords = {credential.email: credential.password for credential in credentials}
     with transaction.atomic():
         for organisation in organisations:
@@ -65,7 +79,7 @@ def seed_demo_keys(
         if caseworker is None:
             return
         membership = caseworker.memberships.select_related("organisation").get(role="caseworker")
-        do_create_case(
+        case = do_create_case(
             actor=caseworker,
             organisation=membership.organisation,
             details=CaseDetails(
@@ -75,4 +89,19 @@ def seed_demo_keys(
                 story="A fictional request for help, made for the demo.",
             ),
             workflow=WorkflowFields(priority=3, risk=3, origin="GRV", destination="BER"),
+        )
+        key_pair = dict(unlocked)[caseworker]
+        do_add_task(
+            actor=caseworker,
+            key_pair=key_pair,
+            case=case,
+            assignee=caseworker,
+            due_on=timezone.localdate() + datetime.timedelta(days=3),
+            text="Call the fictional consulate about the demo visa appointment.",
+        )
+        do_upload_document(
+            actor=caseworker,
+            key_pair=key_pair,
+            case=case,
+            upload=encrypt_bytes_as_upload(name="demo-letter.pdf", content=DEMO_PDF),
         )

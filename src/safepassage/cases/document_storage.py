@@ -168,3 +168,14 @@ class EncryptingUploadHandler(FileUploadHandler):
         if self._out is not None:
             self._out.close()
             remove_file(incoming_path(self._document_id))
+
+
+def encrypt_bytes_as_upload(*, name: str, content: bytes) -> EncryptedUpload:
+    """Encrypt a document held in memory as the upload handler would (demo data, imports)."""
+    handler = EncryptingUploadHandler()
+    handler.new_file("document", name, "application/octet-stream", len(content))
+    for start in range(0, max(len(content), 1), handler.chunk_size):
+        handler.receive_data_chunk(content[start : start + handler.chunk_size], start)
+    upload = handler.file_complete(len(content))
+    assert upload is not None  # new_file always prepares an encryptor
+    return upload
