@@ -9,6 +9,7 @@ codename. Production refuses to derive without them; development derives stand-i
 exhausting memory.
 """
 
+import logging
 import os
 import threading
 
@@ -28,8 +29,10 @@ from safepassage.intake.errors import PeppersMissing
 LOOKUP_PEPPER_VARIABLE = "SAFEPASSAGE_CODENAME_LOOKUP_PEPPER"
 KEY_PEPPER_VARIABLE = "SAFEPASSAGE_CODENAME_KEY_PEPPER"  # a variable's name
 CONCURRENT_DERIVATIONS = 2
+_NAMES = (LOOKUP_PEPPER_VARIABLE, KEY_PEPPER_VARIABLE)
 
 _derivations = threading.BoundedSemaphore(CONCURRENT_DERIVATIONS)
+logger = logging.getLogger(__name__)
 
 
 def _development_pepper(person: bytes) -> bytes:
@@ -48,8 +51,10 @@ def codename_peppers() -> CodenamePeppers:
         try:
             return CodenamePeppers(lookup=bytes.fromhex(lookup), key=bytes.fromhex(key))
         except (ValueError, CryptoError):
+            logger.error("%s and %s must be two different 64-character hex values", *_NAMES)
             raise PeppersMissing from None
     if getattr(settings, "PRODUCTION", False):
+        logger.error("%s and %s are not set: intake and codename sign-in refused", *_NAMES)
         raise PeppersMissing
     return CodenamePeppers(
         lookup=_development_pepper(b"sp-dev-lookup"), key=_development_pepper(b"sp-dev-key")

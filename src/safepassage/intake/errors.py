@@ -37,6 +37,8 @@ class MessageNotFiled(IntakeError):
     message = _("This message cannot be opened with your keys.")
 
 
-class PeppersMissing(IntakeError):
+class PeppersMissing(IntakeUnavailable):
+    """Production without codename peppers: the applicant sees only "unavailable"; the
+    operator finds the reason in the log."""
+
     code = "peppers_missing"
-    message = _("The codename peppers are not configured.")

@@ -34,7 +34,7 @@ CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
 RATE_WINDOW = datetime.timedelta(minutes=10)
 RATE_LIMITS = {"intake": 5, "intake-sign-in": 10, "intake-message": 20}
 """POSTs per client address and window (SR-16). Each request and sign-in costs one Argon2id
-run; behind an onion service every visitor shares one address (see decision 0011)."""
+run; behind an onion service every visitor shares one address (see decision 0012)."""
 
 
 def _over_limit(request: HttpRequest, scope: str) -> HttpResponse | None:
