@@ -300,7 +300,7 @@ MATRIX: dict[str, dict[str, Cell]] = {
         | dict.fromkeys((Role.CASEWORKER, Role.FUNDRAISER, Role.VIEWER), 403),
     ),
     **dict.fromkeys(
-        ("travel:program_carrier_add", "travel:alliance_member_add"),
+        ("travel:program_carrier_add", "travel:alliance_member_add", "travel:chart_edit"),
         {"anonymous": L, "password_only": T}
         | dict.fromkeys(ROLES[3:7], 403)
         | {Role.ADMIN: A, "other_organisation_admin": A},
@@ -594,6 +594,7 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
         "request_id": matrix_travel_request(case=_world_case(world)).public_id,
         "option_id": matrix_travel_option(case=_world_case(world)).public_id,
     },
+    "travel:chart_edit": lambda world: {"program_code": "BA"},
     "travel:fare_cash": lambda world: {
         "request_id": matrix_travel_request(case=_world_case(world)).public_id,
         "fare_id": matrix_travel_fare(case=_world_case(world)).public_id,

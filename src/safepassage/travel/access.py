@@ -11,6 +11,7 @@ from django.http import Http404
 
 from safepassage.accounts.models import User
 from safepassage.cases.access import access_case
+from safepassage.donations.models import Program
 from safepassage.travel.models import FarePrice, TravelFare, TravelOption, TravelRequest
 
 
@@ -69,3 +70,12 @@ def access_travel_fare(
         raise Http404
     fare.option.request = travel_request
     return fare
+
+
+def access_chart_program(*, user: User, program_code: str, permission: str) -> Program:
+    """A program whose award chart ``user`` may edit (charts are shared by every
+    organisation, so any role granting ``permission`` will do)."""
+    program = Program.objects.filter(code=program_code).first()
+    if program is None or not user.has_perm(permission):
+        raise Http404
+    return program

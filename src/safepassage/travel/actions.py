@@ -8,14 +8,16 @@ import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import models, transaction
+from django.forms import BaseInlineFormSet
 from django.utils import timezone
 
 from safepassage.accounts.models import User
 from safepassage.audit.actions import SYSTEM_ACTOR, record_audit_event
 from safepassage.cases.models import Case, CaseState, HouseholdMember
-from safepassage.core.pricing import PricingError, PricingSegment, price_ticket
+from safepassage.core.pricing import PricingError, PricingSegment, ProgramPricing, price_ticket
 from safepassage.core.routing import (
     AirlineRow,
     LineError,
@@ -31,6 +33,7 @@ from safepassage.travel.booking_rules import load_program_carriers
 from safepassage.travel.errors import (
     CaseNotPlanningTravel,
     DestinationsRequired,
+    InvalidAwardChart,
     InvalidItinerary,
     MalformedRouteFiles,
     RequestNotEditable,
@@ -39,11 +42,13 @@ from safepassage.travel.errors import (
     TravelWindowInvalid,
     UnknownAirport,
 )
+from safepassage.travel.forms import AwardChartForm
 from safepassage.travel.lock_objects import lock_travel_request
 from safepassage.travel.models import (
     Airline,
     Airport,
     AllianceMembership,
+    AwardChart,
     FarePrice,
     OptionSource,
     PriceBasis,
@@ -57,10 +62,12 @@ from safepassage.travel.models import (
     TravelRequestState,
     TravelRequestTraveller,
 )
-from safepassage.travel.pricing import PROGRAM_PRICING
+from safepassage.travel.pricing import load_program_pricing, program_pricing
 from safepassage.travel.route_search import RouteQuery, search_routes
 
 BATCH_SIZE = 5000
+UNPRICED_CURRENCY = "USD"
+"""Currency of a program's price before anyone priced it (a quote names its own)."""
 
 type Progress = Callable[[int, int], None]
 """Called with (rows written, rows to write) while an import writes."""
@@ -331,12 +338,11 @@ def _store_fare(
             continue
         price = offer.price
         if price is None:
-            pricing = PROGRAM_PRICING.get(offer.program)
             prices.append(
                 FarePrice(
                     fare=fare,
                     program=program,
-                    currency=pricing.currency if pricing is not None else "USD",
+                    currency=UNPRICED_CURRENCY,
                     basis=PriceBasis.UNKNOWN,
                     sources=offer.problem or "",
                 )
@@ -489,7 +495,9 @@ def check_add_manual_option(*, travel_request: TravelRequest, fares: Sequence[Ma
         raise UnknownAirport
 
 
-def _manual_offers(*, fare: ManualFare, airports: dict[str, Airport]) -> tuple[float, list[Offer]]:
+def _manual_offers(
+    *, fare: ManualFare, airports: dict[str, Airport], pricing: dict[str, ProgramPricing]
+) -> tuple[float, list[Offer]]:
     segments = []
     for origin, destination in zip(fare.airports, fare.airports[1:], strict=False):
         start, end = airports[origin], airports[destination]
@@ -514,14 +522,15 @@ def _manual_offers(*, fare: ManualFare, airports: dict[str, Airport]) -> tuple[f
     for program in load_program_carriers():
         if not fare.carriers <= program.carriers:
             continue
-        pricing = PROGRAM_PRICING.get(program.program)
-        if pricing is None:
+        program_pricing = pricing.get(program.program)
+        if program_pricing is None:
             offers.append(Offer(program=program.program, price=None, problem="no pricing data"))
             continue
         try:
             offers.append(
                 Offer(
-                    program=program.program, price=price_ticket(pricing=pricing, segments=segments)
+                    program=program.program,
+                    price=price_ticket(pricing=program_pricing, segments=segments),
                 )
             )
         except PricingError as error:
@@ -541,6 +550,7 @@ def do_add_manual_option(
         )
     }
     programs = _programs_by_code()
+    pricing = load_program_pricing()
     with transaction.atomic():
         locked = _touch(travel_request)
         position = (locked.options.aggregate(models.Max("position"))["position__max"] or 0) + 1
@@ -554,7 +564,7 @@ def do_add_manual_option(
         )
         total = 0.0
         for fare_position, fare in enumerate(fares, start=1):
-            distance, offers = _manual_offers(fare=fare, airports=airports)
+            distance, offers = _manual_offers(fare=fare, airports=airports, pricing=pricing)
             total += distance
             _store_fare(
                 option=option,
@@ -686,3 +696,34 @@ def do_remove_alliance_membership(*, actor: User, row: AllianceMembership) -> No
         _audit_partnership(
             actor=actor, action="travel.alliance_membership_removed", reference=reference
         )
+
+
+# Award charts ----------------------------------------------------------------------------------
+
+
+def do_save_award_chart(
+    *,
+    actor: User,
+    chart_form: AwardChartForm,
+    formsets: Sequence[BaseInlineFormSet[Any, AwardChart, Any]],
+) -> AwardChart:
+    """Save a program's chart and its rows (forms already valid) in one transaction;
+    :class:`InvalidAwardChart` (nothing saved) when the result cannot price anything."""
+    with transaction.atomic():
+        chart = chart_form.save()
+        for formset in formsets:
+            formset.instance = chart
+            formset.save()
+        stored = (
+            AwardChart.objects.select_related("program")
+            .prefetch_related("bands", "zones", "zone_prices", "cash_rules")
+            .get(pk=chart.pk)
+        )
+        try:
+            program_pricing(stored)
+        except ValueError:
+            raise InvalidAwardChart from None  # leaving the block rolls everything back
+        _audit_partnership(
+            actor=actor, action="travel.award_chart_saved", reference=stored.program.code
+        )
+    return chart

@@ -1,7 +1,7 @@
 """SR-01 for the travel app: every model field is classified, in code.
 
 - ``public``: reference data anyone may know (airports, airlines, routes, alliances, program
-  carriers, pricing sources);
+  carriers, award charts and their sources);
 - ``workflow``: clear and non-identifying (SR-02): public ids and internal references, states,
   party size, airport and country codes, dates to the day, prices in miles and cash.
 
@@ -42,6 +42,44 @@ FIELD_CLASSES: dict[str, dict[str, FieldClass]] = {
     ),
     "ProgramCarrier": dict.fromkeys(
         ("id", "program", "carrier", "relation", "source", "as_of", "verified"), P
+    ),
+    "AwardChart": dict.fromkeys(
+        (
+            "id",
+            "program",
+            "name",
+            "kind",
+            "multi_segment",
+            "multi_segment_source",
+            "fixed_miles",
+            "short_haul_max_miles",
+            "route_type_source",
+            "currency",
+            "source",
+            "as_of",
+            "verified",
+        ),
+        P,
+    ),
+    "ChartBand": dict.fromkeys(("id", "chart", "min_miles", "max_miles", "miles"), P),
+    "ChartZone": dict.fromkeys(
+        ("id", "chart", "name", "countries", "source", "as_of", "verified"), P
+    ),
+    "ChartZonePrice": dict.fromkeys(
+        ("id", "chart", "origin_zone", "destination_zone", "miles", "one_way_only"), P
+    ),
+    "CashRule": dict.fromkeys(
+        (
+            "id",
+            "chart",
+            "route_type",
+            "taxes",
+            "carrier_surcharge",
+            "source",
+            "as_of",
+            "verified",
+        ),
+        P,
     ),
     "TravelRequest": dict.fromkeys(
         (

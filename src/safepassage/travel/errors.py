@@ -81,3 +81,11 @@ class InvalidItinerary(TravelError):
 class ProgramCannotBook(TravelError):
     code = "program_cannot_book"
     message = _("This program cannot book this fare.")
+
+
+class InvalidAwardChart(TravelError):
+    code = "invalid_award_chart"
+    message = _(
+        "This chart cannot price anything: distance bands must follow each other without gaps "
+        "or overlaps, and a fixed estimate needs its miles."
+    )

@@ -8,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from safepassage.pathways.countries import country_name, is_country_code
 from safepassage.travel.models import (
     AllianceMembership,
+    AwardChart,
+    CashRule,
+    ChartBand,
+    ChartZone,
+    ChartZonePrice,
     ProgramCarrier,
     TravelRequestState,
 )
@@ -233,3 +238,58 @@ class AllianceMembershipForm(forms.ModelForm[AllianceMembership]):
 
     def clean_carrier(self) -> str:
         return str(self.cleaned_data["carrier"]).upper()
+
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
+
+
+class AwardChartForm(forms.ModelForm[AwardChart]):
+    class Meta:
+        model = AwardChart
+        fields = [
+            "name",
+            "kind",
+            "fixed_miles",
+            "multi_segment",
+            "multi_segment_source",
+            "short_haul_max_miles",
+            "route_type_source",
+            "currency",
+            "source",
+            "as_of",
+            "verified",
+        ]
+        widgets = {
+            "as_of": DATE_WIDGET,
+            "multi_segment_source": forms.TextInput(),
+            "route_type_source": forms.TextInput(),
+            "source": forms.TextInput(),
+        }
+
+    def clean_currency(self) -> str:
+        return str(self.cleaned_data["currency"]).upper()
+
+
+ChartBandFormSet = forms.inlineformset_factory(
+    AwardChart, ChartBand, fields=["min_miles", "max_miles", "miles"], extra=2
+)
+ChartZoneFormSet = forms.inlineformset_factory(
+    AwardChart,
+    ChartZone,
+    fields=["name", "countries", "source", "as_of", "verified"],
+    widgets={"as_of": DATE_WIDGET, "source": forms.TextInput()},
+    extra=1,
+)
+ChartZonePriceFormSet = forms.inlineformset_factory(
+    AwardChart,
+    ChartZonePrice,
+    fields=["origin_zone", "destination_zone", "miles", "one_way_only"],
+    extra=1,
+)
+CashRuleFormSet = forms.inlineformset_factory(
+    AwardChart,
+    CashRule,
+    fields=["route_type", "taxes", "carrier_surcharge", "source", "as_of", "verified"],
+    widgets={"as_of": DATE_WIDGET, "source": forms.TextInput()},
+    extra=1,
+)

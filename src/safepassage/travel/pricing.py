@@ -1,95 +1,129 @@
-"""The award pricing the route finder uses: one :class:`ProgramPricing` per program code.
+"""The award pricing the route finder uses: the stored charts as the pricing core's
+:class:`ProgramPricing`, one per program code.
 
-The charts themselves are data in the framework-free catalogue
-(``safepassage.core.pricing.catalogue``), each figure with its source and as-of date; this
-module picks the one to use per program and adds fixed "from" estimates for programs that
-price dynamically, taken from PROGRAMS.md with their sources. Every estimate is replaced by a
-coordinator's quote before a booking (``FarePrice`` keeps the estimate it replaced).
-Programs without an entry get no estimate: the fare shows them as "not priced yet".
+The rows (``travel.models.pricing``) were seeded from the sourced figures of
+``safepassage.core.pricing.catalogue`` and PROGRAMS.md and are corrected by admins; every
+estimate made from them is replaced by a coordinator's quote before a booking. Programs
+without a chart get no estimate: their fares show as "not priced yet".
 """
 
-from datetime import date
+from decimal import Decimal
 
-from safepassage.core.pricing import FixedEstimate, ProgramPricing, SourceNote
-from safepassage.core.pricing.catalogue import (
-    ETIHAD_ECONOMY,
-    TURKISH_PROMOTION_ECONOMY_FROM_TURKIYE,
-    UNITED_LOWEST_LEVEL,
-    british_airways_pricing,
+from django.db.models import Prefetch
+
+from safepassage.core.money import Money
+from safepassage.core.pricing import (
+    AwardChart as CoreChart,
 )
-
-_ROUTE_TYPES = SourceNote(
-    citation="short haul up to 2,000 mi: BA's Reward Flight Saver limit, used for every program",
-    as_of=date(2026, 11, 24),
-    verified=False,
+from safepassage.core.pricing import (
+    CashRule as CoreCashRule,
 )
+from safepassage.core.pricing import (
+    DistanceBand,
+    DistanceBandChart,
+    FixedEstimate,
+    MultiSegmentRule,
+    ProgramPricing,
+    SourceNote,
+    Zone,
+    ZoneChart,
+    ZonePrice,
+)
+from safepassage.core.pricing import (
+    RouteType as CoreRouteType,
+)
+from safepassage.travel.models import AwardChart, ChartBand, ChartKind
 
 
-def _fixed(*, program: str, estimate: FixedEstimate) -> ProgramPricing:
-    return ProgramPricing(
-        program=program,
-        chart=estimate,
-        short_haul_max_miles=2000,
-        currency="USD",
-        route_type_source=_ROUTE_TYPES,
+def _note(*, citation: str, chart: AwardChart) -> SourceNote | None:
+    if not citation:
+        return None
+    return SourceNote(
+        citation=citation,
+        as_of=chart.as_of,
+        verified=chart.verified and "unverified" not in citation.lower(),
     )
 
 
-def _estimate(*, name: str, miles: int, citation: str, as_of: date) -> FixedEstimate:
-    return FixedEstimate(name=name, miles=miles, source=SourceNote(citation=citation, as_of=as_of))
+def _core_chart(chart: AwardChart) -> CoreChart:
+    source = SourceNote(citation=chart.source, as_of=chart.as_of, verified=chart.verified)
+    if chart.kind == ChartKind.DISTANCE_BANDS:
+        return DistanceBandChart(
+            name=chart.name,
+            bands=tuple(
+                DistanceBand(min_miles=band.min_miles, max_miles=band.max_miles, miles=band.miles)
+                for band in chart.bands.all()
+            ),
+            multi_segment=MultiSegmentRule(chart.multi_segment),
+            source=source,
+            multi_segment_source=_note(citation=chart.multi_segment_source, chart=chart),
+        )
+    if chart.kind == ChartKind.ZONES:
+        return ZoneChart(
+            name=chart.name,
+            zones=tuple(
+                Zone(
+                    name=zone.name,
+                    countries=frozenset(zone.countries.upper().split()),
+                    source=SourceNote(
+                        citation=zone.source, as_of=zone.as_of, verified=zone.verified
+                    ),
+                )
+                for zone in chart.zones.all()
+            ),
+            prices=tuple(
+                ZonePrice(
+                    origin_zone=price.origin_zone,
+                    destination_zone=price.destination_zone,
+                    miles=price.miles,
+                    one_way_only=price.one_way_only,
+                )
+                for price in chart.zone_prices.all()
+            ),
+            source=source,
+        )
+    if chart.fixed_miles is None:
+        raise ValueError(f"{chart.name}: a fixed estimate needs its miles")
+    return FixedEstimate(name=chart.name, miles=chart.fixed_miles, source=source)
 
 
-PROGRAM_PRICING: dict[str, ProgramPricing] = {
-    "BA": british_airways_pricing(peak=False),
-    "EY": ProgramPricing(
-        program="EY",
-        chart=ETIHAD_ECONOMY,
-        short_haul_max_miles=2000,
-        currency="USD",
-        route_type_source=_ROUTE_TYPES,
-    ),
-    "TK": ProgramPricing(
-        program="TK",
-        chart=TURKISH_PROMOTION_ECONOMY_FROM_TURKIYE,
-        short_haul_max_miles=2000,
-        currency="USD",
-        route_type_source=_ROUTE_TYPES,
-    ),
-    "UA": _fixed(program="UA", estimate=UNITED_LOWEST_LEVEL),
-    "AA": _fixed(
-        program="AA",
-        estimate=_estimate(
-            name="American AAdvantage 'starting at' level (dynamic pricing: quote required)",
-            miles=7500,
-            citation=(
-                "PROGRAMS.md [AA6] thepointsguy.com/news/american-airlines-drops-award-charts "
-                "(5 Apr 2023): from 7,500 mi one-way within contiguous US/Canada"
-            ),
-            as_of=date(2023, 4, 5),
+def program_pricing(chart: AwardChart) -> ProgramPricing:
+    """One stored chart as the pricing core's value; ValueError when it is inconsistent
+    (bands not contiguous, no miles for a fixed estimate, cash in another currency)."""
+
+    def money(amount: Decimal) -> Money:
+        return Money(amount=amount, currency=chart.currency)
+
+    return ProgramPricing(
+        program=chart.program.code,
+        chart=_core_chart(chart),
+        short_haul_max_miles=chart.short_haul_max_miles,
+        currency=chart.currency,
+        cash_rules=tuple(
+            CoreCashRule(
+                route_type=CoreRouteType(rule.route_type),
+                taxes=money(rule.taxes),
+                carrier_surcharge=money(rule.carrier_surcharge),
+                source=SourceNote(citation=rule.source, as_of=rule.as_of, verified=rule.verified),
+            )
+            for rule in chart.cash_rules.all()
         ),
-    ),
-    "DL": _fixed(
-        program="DL",
-        estimate=_estimate(
-            name="Delta SkyMiles minimum (dynamic pricing: quote required)",
-            miles=5000,
-            citation=(
-                "PROGRAMS.md [D6] lendingtree.com/credit-cards/guides/delta-skymiles/ (n/d): "
-                "'at least 5,000 SkyMiles per person'"
-            ),
-            as_of=date(2026, 11, 24),
-        ),
-    ),
-    "FB": _fixed(
-        program="FB",
-        estimate=_estimate(
-            name="Flying Blue economy within Europe 'normally from' (dynamic: quote required)",
-            miles=10000,
-            citation=(
-                "PROGRAMS.md [FB4] skystatus.pro/guide/flying-blue-promo-rewards (27 Feb 2026): "
-                "economy within Europe normally from 10,000"
-            ),
-            as_of=date(2026, 2, 27),
-        ),
-    ),
-}
+        route_type_source=_note(citation=chart.route_type_source, chart=chart),
+    )
+
+
+def load_program_pricing() -> dict[str, ProgramPricing]:
+    """Every program's stored chart, by program code (inconsistent charts are left out)."""
+    charts = AwardChart.objects.select_related("program").prefetch_related(
+        Prefetch("bands", queryset=ChartBand.objects.order_by("min_miles")),
+        "zones",
+        "zone_prices",
+        "cash_rules",
+    )
+    pricing: dict[str, ProgramPricing] = {}
+    for chart in charts:
+        try:
+            pricing[chart.program.code] = program_pricing(chart)
+        except ValueError:
+            continue
+    return pricing

@@ -13,7 +13,7 @@ from safepassage.core.routing import (
 from safepassage.travel.booking_rules import load_program_carriers
 from safepassage.travel.errors import NoAirportInDestinations, UnknownAirport
 from safepassage.travel.flight_graph import get_flight_graph
-from safepassage.travel.pricing import PROGRAM_PRICING
+from safepassage.travel.pricing import load_program_pricing
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,7 +58,7 @@ def search_routes(*, query: RouteQuery) -> tuple[Itinerary, ...]:
         excluded_countries=query.excluded_countries,
         timing=TimingAssumptions(default_connection_minutes=query.minimum_connection_minutes),
         programs=load_program_carriers(),
-        pricing=PROGRAM_PRICING,
+        pricing=load_program_pricing(),
         limit=query.limit,
     )
 

@@ -25,6 +25,7 @@ from safepassage.core.pricing import (
     SourceNote,
     ZoneChart,
 )
+from safepassage.donations.models import Program, ProgramKind
 from safepassage.organisations.models import Organisation
 from safepassage.travel.models import (
     AllianceMembership,
@@ -35,7 +36,7 @@ from safepassage.travel.models import (
     TravelRequest,
     TravelRequestState,
 )
-from safepassage.travel.pricing import PROGRAM_PRICING
+from safepassage.travel.pricing import load_program_pricing
 
 
 def _prefetched(requests: QuerySet[TravelRequest]) -> QuerySet[TravelRequest]:
@@ -247,7 +248,7 @@ def _chart_figures(pricing: ProgramPricing) -> list[str]:
 def list_program_pricing() -> list[PricingRow]:
     """Every program with award pricing data, by code, with its figures and sources."""
     rows = []
-    for code, pricing in sorted(PROGRAM_PRICING.items()):
+    for code, pricing in sorted(load_program_pricing().items()):
         sources = [pricing.chart.source]
         if isinstance(pricing.chart, DistanceBandChart) and pricing.chart.multi_segment_source:
             sources.append(pricing.chart.multi_segment_source)
@@ -266,3 +267,10 @@ def list_program_pricing() -> list[PricingRow]:
             )
         )
     return rows
+
+
+def list_programs_without_chart() -> QuerySet[Program]:
+    """Airline programs with no award chart yet (their fares stay "not priced yet")."""
+    return Program.objects.filter(kind=ProgramKind.AIRLINE, award_chart__isnull=True).order_by(
+        "code"
+    )

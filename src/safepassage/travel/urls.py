@@ -13,6 +13,7 @@ urlpatterns = [
     path("programs/carriers/new/", views.program_carrier_add_view, name="program_carrier_add"),
     path("programs/alliances/new/", views.alliance_member_add_view, name="alliance_member_add"),
     path("programs/remove/", views.partnership_remove_view, name="partnership_remove"),
+    path("programs/<str:program_code>/chart/", views.chart_edit_view, name="chart_edit"),
     path("cases/<uuid:case_id>/requests/new/", views.request_create_view, name="request_create"),
     path("requests/<uuid:request_id>/", views.request_detail_view, name="request_detail"),
     path(

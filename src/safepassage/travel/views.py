@@ -19,6 +19,7 @@ from safepassage.pathways.selectors import acceptable_destination_countries
 from safepassage.site.access_policy import requires_permission
 from safepassage.travel import actions, selectors
 from safepassage.travel.access import (
+    access_chart_program,
     access_fare_price,
     access_travel_fare,
     access_travel_option,
@@ -27,6 +28,11 @@ from safepassage.travel.access import (
 from safepassage.travel.errors import TravelError
 from safepassage.travel.forms import (
     AllianceMembershipForm,
+    AwardChartForm,
+    CashRuleFormSet,
+    ChartBandFormSet,
+    ChartZoneFormSet,
+    ChartZonePriceFormSet,
     FareCashForm,
     GenerateOptionsForm,
     ManualOptionForm,
@@ -36,7 +42,7 @@ from safepassage.travel.forms import (
     RouteSearchForm,
     TravelRequestForm,
 )
-from safepassage.travel.models import AllianceMembership, ProgramCarrier
+from safepassage.travel.models import AllianceMembership, AwardChart, ProgramCarrier
 from safepassage.travel.route_search import RouteQuery, search_routes
 
 VIEW = "travel.view_travelrequest"
@@ -107,6 +113,7 @@ def programs_view(request: HttpRequest) -> HttpResponse:
             "program_carriers": selectors.list_program_carriers(),
             "memberships": selectors.list_alliance_memberships(),
             "pricing": selectors.list_program_pricing(),
+            "without_chart": selectors.list_programs_without_chart(),
             "can_edit": current_user(request).has_perm(PARTNERSHIPS),
         },
     )
@@ -151,6 +158,39 @@ def partnership_remove_view(request: HttpRequest) -> HttpResponse:
         raise Http404
     messages.success(request, _("Removed."))
     return redirect("travel:programs")
+
+
+@requires_permission(PARTNERSHIPS)
+@require_http_methods(["GET", "POST"])
+def chart_edit_view(request: HttpRequest, program_code: str) -> HttpResponse:
+    """A program's award chart with its bands, zones, zone prices and cash rules."""
+    user = current_user(request)
+    program = access_chart_program(user=user, program_code=program_code, permission=PARTNERSHIPS)
+    chart = AwardChart.objects.filter(program=program).first() or AwardChart(program=program)
+    data = request.POST or None
+    form = AwardChartForm(data, instance=chart, prefix="chart")
+    formsets = [
+        formset_class(data, instance=chart, prefix=prefix)
+        for prefix, formset_class in (
+            ("bands", ChartBandFormSet),
+            ("zones", ChartZoneFormSet),
+            ("zone_prices", ChartZonePriceFormSet),
+            ("cash", CashRuleFormSet),
+        )
+    ]
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets):
+        try:
+            actions.do_save_award_chart(actor=user, chart_form=form, formsets=formsets)
+        except TravelError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("travel:programs")
+    return render(
+        request,
+        "travel/chart_edit.html",
+        {"program": program, "form": form, "formsets": formsets},
+    )
 
 
 @requires_permission(ADD)

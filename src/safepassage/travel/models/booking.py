@@ -47,7 +47,9 @@ class AllianceMembership(models.Model):
                 fields=["alliance", "carrier"], name="travel_alliance_membership_unique"
             )
         ]
-        permissions = [("change_partnerships", "Can correct alliances and partnerships")]
+        permissions = [
+            ("change_partnerships", "Can correct alliances, partnerships and award charts")
+        ]
         verbose_name = _("alliance membership")
         verbose_name_plural = _("alliance memberships")
 
