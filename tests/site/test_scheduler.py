@@ -188,6 +188,7 @@ def test_the_list_shows_every_periodic_task() -> None:
     assert "last never" in out.getvalue()
 
 
+@pytest.mark.django_db(transaction=True)  # the loop closes stale connections, as a worker does
 def test_the_loop_ticks_until_it_is_told_to_stop() -> None:
     # given: a clock that asks the loop to stop as soon as it has been read once
     stop = threading.Event()
