@@ -187,6 +187,7 @@ def test_the_command_publishes_once_per_period() -> None:
         do_publish_snapshot(period_end=datetime.date(2026, 9, 30))
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_background_task_publishes_through_the_worker() -> None:
     from safepassage.transparency.tasks import publish_transparency_snapshot
 

@@ -193,8 +193,22 @@ def do_set_quota(
     return quota
 
 
-def _link_ref(*, case: Case, pathway: Pathway) -> str:
-    return f"{case.public_id}/{pathway.public_id}"
+def _audit_link(*, actor: User, action: str, case: Case, pathway: Pathway) -> None:
+    """A link names two objects; the audit reference holds one id, so record it on both."""
+    _audit(
+        actor=actor,
+        action=f"pathway.{action}",
+        object_type="pathway",
+        object_ref=str(pathway.public_id),
+        pathway=pathway,
+    )
+    _audit(
+        actor=actor,
+        action=f"case.pathway_{action.removeprefix('case_')}",
+        object_type="case",
+        object_ref=str(case.public_id),
+        pathway=pathway,
+    )
 
 
 def check_link_case(*, case: Case, pathway: Pathway) -> None:
@@ -211,13 +225,7 @@ def do_link_case(*, actor: User, case: Case, pathway: Pathway) -> CasePathway:
         link = CasePathway.objects.create(
             case=case, pathway=pathway, linked_on=timezone.localdate()
         )
-        _audit(
-            actor=actor,
-            action="pathway.case_linked",
-            object_type="case_pathway",
-            object_ref=_link_ref(case=case, pathway=pathway),
-            pathway=pathway,
-        )
+        _audit_link(actor=actor, action="case_linked", case=case, pathway=pathway)
     return link
 
 
@@ -230,10 +238,4 @@ def do_unlink_case(*, actor: User, case: Case, pathway: Pathway) -> None:
     with transaction.atomic():
         lock_pathway(pathway=pathway)
         CasePathway.objects.filter(case=case, pathway=pathway).delete()
-        _audit(
-            actor=actor,
-            action="pathway.case_unlinked",
-            object_type="case_pathway",
-            object_ref=_link_ref(case=case, pathway=pathway),
-            pathway=pathway,
-        )
+        _audit_link(actor=actor, action="case_unlinked", case=case, pathway=pathway)
