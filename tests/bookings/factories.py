@@ -7,6 +7,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core import mail
 from django.core.management import call_command
 from django.test import TestCase
 from django.utils import timezone
@@ -130,6 +131,9 @@ def committed() -> AbstractContextManager[object]:
 
 
 def solved_run(network: Network, *, cash_budget: str = "1000") -> AllocationRun:
+    """A run started and solved. The task is queued as in production, but solved here by
+    the action the task calls: inside a test transaction the worker would close the
+    connection on PostgreSQL (``tests/bookings/test_worker.py`` runs the real worker)."""
     with committed():
         run = actions.do_start_run(
             actor=network.coordinator.user,
@@ -138,9 +142,7 @@ def solved_run(network: Network, *, cash_budget: str = "1000") -> AllocationRun:
             currency="USD",
             time_limit_seconds=5,
         )
-    run_worker()
-    run.refresh_from_db()
-    return run
+    return actions.do_solve_run(run_id=run.public_id)
 
 
 def accept_all(network: Network, run: AllocationRun) -> actions.Acceptance:
@@ -177,6 +179,17 @@ def sent_trip(network: Network, trip: Trip) -> list[BookingRequest]:
             details=details_for(trip.travellers),
         )
     return list(trip.booking_requests.order_by("pk"))
+
+
+def booked_trip(network: Network, *, travellers: int = 2) -> tuple[Trip, BookingRequest]:
+    case = planned_case(network)
+    travel_request(case, program=network.program, travellers=travellers, miles=20_000)
+    run = solved_run(network)
+    accept_all(network, run)
+    trip = Trip.objects.get(case=case)
+    mail.outbox.clear()
+    bookings = sent_trip(network, trip)
+    return trip, bookings[0]
 
 
 # --- rows for URL-level tests (the permission matrix): placeholders, never opened -------

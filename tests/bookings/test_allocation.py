@@ -1,13 +1,12 @@
 """Allocation in the app: the pledge snapshot, the background run, review and acceptance."""
 
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from safepassage.bookings import actions, selectors
 from safepassage.bookings.errors import PledgeChanged, RequestAlreadyAccepted
-from safepassage.bookings.models import BookingRequest, BookingStatus, RunStatus, Trip
+from safepassage.bookings.models import BookingRequest, BookingStatus, Trip
 from safepassage.donations.models import Campaign
 from safepassage.donations.pledges.actions import do_withdraw_pledge
 from safepassage.donations.pledges.selectors import get_balance
@@ -66,29 +65,6 @@ def test_a_one_sided_partnership_shares_no_pledges() -> None:
         organisation=network.organisation, today=timezone.localdate()
     )
     assert snapshot == []
-
-
-def test_a_run_solves_in_the_worker_and_the_review_shows_codes_and_pledges() -> None:
-    # given one request for two travellers and a pledge that covers it
-    network = make_network()
-    case = planned_case(network)
-    travel_request(case, program=network.program, travellers=2, miles=20_000)
-    pledge = pledge_of(network, miles=50_000)
-    # when the run is started and the worker runs it
-    run = solved_run(network)
-    # then the plan serves the party from the pledge, taxes are the cash
-    assert run.status == RunStatus.DONE
-    assert run.gap == 0
-    review = selectors.get_run_review(run=run)
-    assert review is not None
-    assert [(r.case_code, r.travellers) for r in review.served] == [(case.code, 2)]
-    ticket = review.served[0].tickets[0]
-    assert (ticket.pledge, ticket.miles, ticket.cash) == (
-        str(pledge.public_id),
-        40_000,
-        Decimal("100.00"),
-    )
-    assert review.unserved == ()
 
 
 def test_accepting_reserves_the_miles_in_the_ledger() -> None:

@@ -11,22 +11,19 @@ from django.urls import reverse
 
 from safepassage.bookings import actions, selectors
 from safepassage.bookings.errors import BookingNotOpen, TooManyMilesCharged
-from safepassage.bookings.models import BookingRequest, BookingStatus, Trip, TripStatus
+from safepassage.bookings.models import BookingRequest, BookingStatus, TripStatus
 from safepassage.cases.models import CaseState, CaseTransition
 from safepassage.cases.selectors import read_case_contents
 from safepassage.donations.pledges.selectors import get_balance
 from safepassage.ledger.selectors import verify_ledger
 from tests.bookings.factories import (
-    Network,
     accept_all,
+    booked_trip,
     committed,
     make_network,
-    planned_case,
     pledge_of,
-    run_worker,
     sent_trip,
     solved_run,
-    travel_request,
 )
 from tests.donations.pledges.factories import DONOR_EMAIL
 
@@ -35,17 +32,6 @@ pytestmark = pytest.mark.django_db
 RECORD = actions.BookingRecord(
     locator="QX7LMB", miles_charged=40_000, taxes=Decimal("98.40"), currency="USD"
 )
-
-
-def _booked_trip(network: Network, *, travellers: int = 2) -> tuple[Trip, BookingRequest]:
-    case = planned_case(network)
-    travel_request(case, program=network.program, travellers=travellers, miles=20_000)
-    run = solved_run(network)
-    accept_all(network, run)
-    trip = Trip.objects.get(case=case)
-    mail.outbox.clear()
-    bookings = sent_trip(network, trip)
-    return trip, bookings[0]
 
 
 def _link() -> str:
@@ -58,7 +44,7 @@ def test_the_request_email_names_no_traveller() -> None:
     # given a trip whose passengers are entered and sealed
     network = make_network()
     pledge_of(network)
-    _trip, booking = _booked_trip(network)
+    _trip, booking = booked_trip(network)
     # then the donor got one e-mail, with a link and without any traveller identity
     assert booking.status == BookingStatus.SENT
     assert len(mail.outbox) == 1
@@ -73,7 +59,7 @@ def test_the_request_email_names_no_traveller() -> None:
 def test_the_donor_sees_passengers_only_after_the_code_and_records_the_booking() -> None:
     network = make_network()
     pledge = pledge_of(network)
-    trip, _booking = _booked_trip(network)
+    trip, _booking = booked_trip(network)
     client = Client()
     link = _link()
     # when the donor opens the link: no passenger yet
@@ -119,7 +105,7 @@ def test_the_donor_sees_passengers_only_after_the_code_and_records_the_booking()
 def test_the_ticketed_move_is_readable_by_the_coordinator() -> None:
     network = make_network()
     pledge_of(network)
-    trip, booking = _booked_trip(network)
+    trip, booking = booked_trip(network)
     actions.do_record_booking(booking=booking, record=RECORD, actor_ref="anonymous")
     transition = CaseTransition.objects.get(case=trip.case, target=CaseState.TICKETED)
     assert transition.reason_group == "travel-passenger"
@@ -138,9 +124,9 @@ def test_the_ticketed_move_is_readable_by_the_coordinator() -> None:
 def test_a_donor_link_cannot_open_another_booking() -> None:
     network = make_network()
     pledge_of(network, miles=100_000)
-    _trip, first = _booked_trip(network, travellers=1)
+    _trip, first = booked_trip(network, travellers=1)
     first_link = _link()
-    _trip2, second = _booked_trip(network, travellers=1)
+    _trip2, second = booked_trip(network, travellers=1)
     second_link = _link()
     token = first_link.rstrip("/").rsplit("/", 1)[-1]
     # a token whose id is swapped for another booking's fails its signature
@@ -158,7 +144,7 @@ def test_a_donor_link_cannot_open_another_booking() -> None:
 def test_too_many_miles_charged_is_refused_and_nothing_changes() -> None:
     network = make_network()
     pledge = pledge_of(network)
-    _trip, booking = _booked_trip(network)
+    _trip, booking = booked_trip(network)
     with pytest.raises(TooManyMilesCharged):
         actions.check_record_booking(
             booking=booking,
@@ -172,7 +158,7 @@ def test_too_many_miles_charged_is_refused_and_nothing_changes() -> None:
 def test_declining_releases_the_miles_and_the_tickets_are_allocated_again() -> None:
     network = make_network()
     pledge = pledge_of(network, miles=40_000)
-    trip, booking = _booked_trip(network)
+    trip, booking = booked_trip(network)
     # when the donor declines
     actions.do_decline_booking(booking=booking, actor_ref="anonymous")
     # then the miles are available again and the tickets wait for the next allocation
@@ -197,7 +183,7 @@ def test_declining_releases_the_miles_and_the_tickets_are_allocated_again() -> N
 def test_cancelling_a_booking_returns_the_miles_and_reopens_the_trip() -> None:
     network = make_network()
     pledge = pledge_of(network, miles=50_000)
-    trip, booking = _booked_trip(network)
+    trip, booking = booked_trip(network)
     actions.do_record_booking(booking=booking, record=RECORD, actor_ref="anonymous")
     # when the coordinator cancels the booking before departure
     actions.do_cancel_booking(booking=booking, actor=network.coordinator.user)
@@ -212,36 +198,10 @@ def test_cancelling_a_booking_returns_the_miles_and_reopens_the_trip() -> None:
     assert verify_ledger().lines == []
 
 
-def test_departed_then_arrived_moves_the_case_and_sends_the_impact_note() -> None:
-    network = make_network()
-    pledge_of(network)
-    trip, booking = _booked_trip(network)
-    actions.do_record_booking(booking=booking, record=RECORD, actor_ref="anonymous")
-    trip.refresh_from_db()
-    coordinator = network.coordinator
-    actions.do_record_trip_progress(
-        actor=coordinator.user, key_pair=coordinator.key_pair, trip=trip, target="departed"
-    )
-    mail.outbox.clear()
-    with committed():
-        actions.do_record_trip_progress(
-            actor=coordinator.user, key_pair=coordinator.key_pair, trip=trip, target="arrived"
-        )
-    run_worker()
-    trip.refresh_from_db()
-    trip.case.refresh_from_db()
-    assert (trip.status, trip.case.state) == (TripStatus.ARRIVED, CaseState.ARRIVED)
-    assert len(mail.outbox) == 1
-    note = str(mail.outbox[0].subject) + str(mail.outbox[0].body)
-    assert "40,000" in note
-    for secret in ("CANARY", trip.case.code, "MCX", "IST", "QX7LMB"):
-        assert secret not in note
-
-
 def test_sending_again_gives_a_new_link_and_the_old_one_stops_working() -> None:
     network = make_network()
     pledge_of(network)
-    trip, booking = _booked_trip(network)
+    trip, booking = booked_trip(network)
     old_link = _link()
     sent_trip(network, trip)
     new_link = _link()

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from safepassage.accounts.roles import Role
+from safepassage.bookings import actions
 from safepassage.bookings.models import AllocationRun, BookingRequest, BookingStatus, Trip
 from safepassage.donations.pledges.selectors import get_balance
 from safepassage.ledger.models import LedgerTransaction
@@ -17,7 +18,6 @@ from tests.bookings.factories import (
     make_network,
     planned_case,
     pledge_of,
-    run_worker,
     solved_run,
     travel_request,
 )
@@ -42,7 +42,7 @@ def test_a_coordinator_runs_reviews_and_accepts_through_the_pages() -> None:
     assert started["Location"] == reverse("bookings:run", kwargs={"run_id": run.public_id})
     waiting = client.get(started["Location"])
     assert b'http-equiv="refresh"' in waiting.content
-    run_worker()
+    actions.do_solve_run(run_id=run.public_id)
     review = client.get(started["Location"])
     assert b'http-equiv="refresh"' not in review.content
     assert case.code.encode() in review.content

@@ -401,7 +401,7 @@ def _accept_request(
     numbers: list[int] = []
     if info.get("kind") == "rebook":
         replaced = (
-            BookingRequest.objects.select_for_update()
+            BookingRequest.objects.select_for_update(of=("self",))
             .select_related("trip")
             .filter(public_id=str(info.get("booking_request")))
             .first()

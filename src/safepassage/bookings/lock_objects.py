@@ -9,11 +9,11 @@ from safepassage.bookings.models import BookingRequest, Trip
 
 def lock_booking_request(*, booking_pk: int) -> BookingRequest:
     return (
-        BookingRequest.objects.select_for_update()
+        BookingRequest.objects.select_for_update(of=("self",))
         .select_related("trip", "pledge__program", "pledge__transfer_partner")
         .get(pk=booking_pk)
     )
 
 
 def lock_trip(*, trip_pk: int) -> Trip:
-    return Trip.objects.select_for_update().select_related("case").get(pk=trip_pk)
+    return Trip.objects.select_for_update(of=("self",)).select_related("case").get(pk=trip_pk)
