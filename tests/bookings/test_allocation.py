@@ -1,6 +1,5 @@
 """Allocation in the app: the pledge snapshot, the background run, review and acceptance."""
 
-
 import pytest
 from django.utils import timezone
 
