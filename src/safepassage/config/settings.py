@@ -211,6 +211,8 @@ PERMISSIONS_POLICY = (
     "microphone=(), payment=(), usb=(), interest-cohort=()"
 )
 ONION_LOCATION = os.environ.get("SAFEPASSAGE_ONION_LOCATION", "")
+# Behind a proxy: the request.META key holding the client address it appends (SR-16).
+RATE_LIMIT_CLIENT_ADDRESS_HEADER = os.environ.get("SAFEPASSAGE_CLIENT_ADDRESS_HEADER", "")
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", default=True)

@@ -14,8 +14,9 @@ or, for a whole view (only the listed methods count; GET pages stay readable)::
 
 How the client is counted without being recorded:
 
-- The client address (``REMOTE_ADDR``, or the header named by
-  ``RATE_LIMIT_CLIENT_ADDRESS_HEADER`` behind a proxy) is reduced to the address itself
+- The client address (``REMOTE_ADDR``, or the header named by the setting
+  ``RATE_LIMIT_CLIENT_ADDRESS_HEADER`` behind a proxy; environment variable
+  ``SAFEPASSAGE_CLIENT_ADDRESS_HEADER``) is reduced to the address itself
   for IPv4 and to its /64 network for IPv6 (one household or phone), then replaced by
   ``HMAC-SHA256(day key, scope + address)``. The clear address is never stored, logged or
   passed on.
@@ -166,7 +167,7 @@ def _day_key(day: datetime.date) -> bytes:
 
 
 def _client_address(request: HttpRequest) -> str:
-    header = getattr(settings, "RATE_LIMIT_CLIENT_ADDRESS_HEADER", "")
+    header: str = settings.RATE_LIMIT_CLIENT_ADDRESS_HEADER
     raw = str(request.META.get(header, "") if header else "")
     # A proxy appends the address it saw: the last entry is the one it vouches for.
     candidate = (

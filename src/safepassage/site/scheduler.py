@@ -109,6 +109,11 @@ def discover() -> Registry:
     return REGISTRY
 
 
+def _now() -> datetime.datetime:
+    """The current time, looked up on each call (so a test patching ``timezone.now`` counts)."""
+    return timezone.now()
+
+
 @dataclass(frozen=True, slots=True)
 class Enqueued:
     name: str
@@ -121,7 +126,7 @@ class Scheduler:
     """Enqueues each due slot of each registered task once (see the module docstring)."""
 
     registry: Registry = field(default_factory=discover)
-    clock: Clock = field(default=lambda: timezone.now())
+    clock: Clock = field(default=_now)
 
     def tick(self) -> list[Enqueued]:
         """Enqueue every task whose latest slot is not enqueued yet; return what was."""
