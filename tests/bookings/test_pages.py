@@ -8,12 +8,14 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from safepassage.accounts.roles import Role
+from safepassage.audit.models import AuditEvent
 from safepassage.bookings import actions
 from safepassage.bookings.models import AllocationRun, BookingRequest, BookingStatus, Trip
 from safepassage.donations.pledges.selectors import get_balance
 from safepassage.ledger.models import LedgerTransaction
 from tests.bookings.factories import (
     accept_all,
+    booked_trip,
     committed,
     make_network,
     planned_case,
@@ -135,3 +137,29 @@ def test_a_fundraiser_cannot_cancel_a_booking() -> None:
     assert response.status_code == 403
     booking.refresh_from_db()
     assert booking.status == BookingStatus.RESERVED
+
+
+def test_the_organisation_page_links_coordinators_to_allocation_and_trips() -> None:
+    network = make_network()
+    client = sign_in_with_keys(Client(), network.coordinator)
+    page = client.get(
+        reverse("organisations:detail", kwargs={"organisation_id": network.organisation.public_id})
+    )
+    organisation_id = network.organisation.public_id
+    for name in ("bookings:runs", "bookings:trips"):
+        url = reverse(name, kwargs={"organisation_id": organisation_id})
+        assert url.encode() in page.content
+        assert client.get(url).status_code == 200
+
+
+def test_opening_a_trip_and_showing_passengers_to_a_donor_are_audited() -> None:
+    network = make_network()
+    pledge_of(network)
+    trip, booking = booked_trip(network)
+    client = sign_in_with_keys(Client(), network.coordinator)
+    client.get(reverse("bookings:trip", kwargs={"trip_id": trip.public_id}))
+    assert AuditEvent.objects.filter(action="trip.viewed", object_ref=str(trip.public_id)).exists()
+    actions.do_record_passengers_shown(booking=booking)
+    assert AuditEvent.objects.filter(
+        action="booking.passengers_shown", object_ref=str(booking.public_id)
+    ).exists()

@@ -1017,3 +1017,30 @@ def _queue_impact_notes(*, trip: Trip) -> None:
                 travellers=len(travellers),
             )
         )
+
+
+# --- audited reads ---------------------------------------------------------------------
+
+
+def do_record_trip_view(*, actor: User, trip: Trip, decrypted: bool) -> None:
+    """Audit that ``actor`` opened the trip page (with or without its sealed details)."""
+    with transaction.atomic():
+        _audit(
+            actor_ref=_actor(actor),
+            action="trip.viewed" if decrypted else "trip.viewed_locked",
+            object_type="trip",
+            object_ref=trip.public_id,
+            organisation=trip.organisation,
+        )
+
+
+def do_record_passengers_shown(*, booking: BookingRequest) -> None:
+    """Audit that a donor's link, after the one-time code, showed the passengers."""
+    with transaction.atomic():
+        _audit(
+            actor_ref="anonymous",
+            action="booking.passengers_shown",
+            object_type="booking_request",
+            object_ref=booking.public_id,
+            organisation=booking.trip.organisation,
+        )

@@ -136,6 +136,7 @@ def trip_view(request: HttpRequest, trip_id: uuid.UUID) -> HttpResponse:
     trip = access_trip(user=user, trip_id=trip_id, permission=TRIP)
     key_pair = load_private_key(request=request, user=user)
     contents = read_trip(trip=trip, user=user, key_pair=key_pair)
+    actions.do_record_trip_view(actor=user, trip=trip, decrypted=contents.readable)
     return render(
         request,
         "bookings/trip.html",
@@ -296,9 +297,12 @@ def _donor_context(
     request: HttpRequest, booking: BookingRequest, link: DonorLink, shown: dict[str, object]
 ) -> dict[str, object]:
     verified = booking.status == BookingStatus.SENT and _verified(request, booking)
+    passengers = read_donor_passengers(booking=booking, link=link) if verified else None
+    if passengers is not None:
+        actions.do_record_passengers_shown(booking=booking)
     return {
         "booking": booking,
-        "passengers": read_donor_passengers(booking=booking, link=link) if verified else None,
+        "passengers": passengers,
         "record_form": shown.pop("record_form", None)
         or RecordBookingForm(initial={"currency": booking.currency}),
         **shown,
