@@ -1,6 +1,7 @@
 """Documents (SR-09): content-sniffed uploads encrypted as they arrive, never written in
 plaintext, downloaded only as attachments by people holding the documents key; audited."""
 
+import io
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,8 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 from pytest_django import Settings
 
 from safepassage.accounts.roles import Role
@@ -26,7 +29,12 @@ pytestmark = pytest.mark.django_db
 
 MARKER = b"PassportNumber-7731-Zarema"
 PDF = b"%PDF-1.7\n" + MARKER + b"\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + MARKER + bytes(64)
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(out, format="PNG")
+    return out.getvalue()
 
 
 @pytest.fixture(autouse=True)
@@ -99,7 +107,7 @@ def test_the_type_comes_from_the_content_not_the_name(data_dir: Path) -> None:
     client = sign_in_with_keys(Client(), keyed)
 
     refused = _upload(client, case, "passport.pdf", b"<html><script>alert(1)</script>")
-    accepted = _upload(client, case, "scan.txt", PNG)
+    accepted = _upload(client, case, "scan.txt", _png())
 
     assert (refused, accepted) == (200, 302)
     document = CaseDocument.objects.get()
@@ -178,3 +186,73 @@ def test_a_tampered_file_is_refused_not_served(data_dir: Path) -> None:
     assert response["Content-Type"].startswith("text/html")
     assert MARKER not in response.content
     assert not AuditEvent.objects.filter(action="case.document_downloaded").exists()
+
+
+def _image_with_metadata(fmt: str) -> bytes:
+    image = Image.new("RGB", (40, 20), "purple")
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        exif = Image.Exif()
+        exif[0x013B] = MARKER.decode()  # Artist
+        exif[0x010E] = MARKER.decode()  # ImageDescription
+        image.save(out, format="JPEG", exif=exif.tobytes())
+    else:
+        info = PngInfo()
+        info.add_text("Comment", MARKER.decode())
+        image.save(out, format="PNG", pnginfo=info)
+    return out.getvalue() + b"trailing " + MARKER
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("JPEG", "photo.jpg"), ("PNG", "scan.png")])
+def test_images_are_re_encoded_without_metadata(fmt: str, name: str, data_dir: Path) -> None:
+    # Given a photo whose metadata and trailing bytes name the person
+    keyed, case = _caseworker_with_case()
+    client = sign_in_with_keys(Client(), keyed)
+    original = _image_with_metadata(fmt)
+    assert MARKER in original
+
+    # When it is uploaded and downloaded again
+    assert _upload(client, case, name, original) == 302
+    document = CaseDocument.objects.get()
+    download = client.get(
+        reverse("cases:download_document", kwargs={"document_id": document.public_id})
+    )
+
+    # Then the same picture comes back with no metadata and nothing after the image
+    assert MARKER not in download.content
+    with Image.open(io.BytesIO(download.content)) as image:
+        assert (image.format, image.size) == (fmt, (40, 20))
+        assert not image.getexif()
+        assert "Comment" not in image.info
+
+
+def test_a_file_that_only_looks_like_an_image_is_refused(data_dir: Path) -> None:
+    keyed, case = _caseworker_with_case()
+    client = sign_in_with_keys(Client(), keyed)
+    before = _writes(data_dir)
+
+    response = client.post(
+        reverse("cases:upload_document", kwargs={"case_id": case.public_id}),
+        {"document": SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n" + b"not an image" * 50)},
+    )
+
+    assert response.status_code == 200
+    assert "cannot be read" in response.text
+    assert _writes(data_dir) == before
+
+
+def test_only_the_first_document_of_a_request_is_taken(data_dir: Path) -> None:
+    keyed, case = _caseworker_with_case()
+    client = sign_in_with_keys(Client(), keyed)
+
+    response = client.post(
+        reverse("cases:upload_document", kwargs={"case_id": case.public_id}),
+        {
+            "document": [SimpleUploadedFile("a.pdf", PDF), SimpleUploadedFile("b.pdf", PDF)],
+            "other": SimpleUploadedFile("c.pdf", PDF),
+        },
+    )
+
+    assert response.status_code == 302
+    assert CaseDocument.objects.count() == 1
+    assert len(_every_file(data_dir)) == 1

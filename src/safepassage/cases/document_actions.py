@@ -13,7 +13,11 @@ from django.utils import timezone
 from safepassage.accounts.models import User
 from safepassage.audit.actions import record_audit_event
 from safepassage.cases.document_storage import EncryptedUpload, document_path, incoming_path
-from safepassage.cases.errors import DocumentTooLarge, DocumentTypeRefused
+from safepassage.cases.errors import (
+    DocumentImageUnreadable,
+    DocumentTooLarge,
+    DocumentTypeRefused,
+)
 from safepassage.cases.models import Case, CaseDocument
 from safepassage.cases.sealing import context, seal_json, unwrap_user_group_key
 from safepassage.core.crypto import KeyPair, SensitiveGroup, seal_file_key
@@ -34,6 +38,8 @@ def _audit(*, actor: User, action: str, case: Case) -> None:
 def check_upload_document(*, upload: EncryptedUpload) -> None:
     if upload.problem == "too_large":
         raise DocumentTooLarge
+    if upload.problem == "image":
+        raise DocumentImageUnreadable
     if upload.problem is not None:
         raise DocumentTypeRefused
 

@@ -137,3 +137,8 @@ class ReferralExists(CasesError):
 class ReferralClosed(CasesError):
     code = "referral_closed"
     message = _("This referral was already accepted, revoked or has expired.")
+
+
+class DocumentImageUnreadable(CasesError):
+    code = "document_image_unreadable"
+    message = _("This image cannot be read, or it has more than 40 million pixels.")
