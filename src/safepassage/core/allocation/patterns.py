@@ -28,6 +28,7 @@ pattern prices out.
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from math import gcd
 
@@ -93,6 +94,33 @@ def _program_shapes(instance: Instance) -> list[tuple[int, list[int]]]:
     return shapes
 
 
+def program_patterns(
+    instance: Instance, new_row: Callable[[float], int] | None = None
+) -> list[ProgramPatterns]:
+    """Every program's ticket sizes and pledge classes; ``new_row(rhs)`` allocates the
+    size rows (rhs 0) and class rows (rhs: pledges in the class), if rows are wanted."""
+    programs: list[ProgramPatterns] = []
+    for program, (unit, sizes) in enumerate(_program_shapes(instance)):
+        counts: Counter[tuple[int, int]] = Counter(
+            key
+            for k, owner in enumerate(instance.pledge_program)
+            if owner == program and (key := class_key(instance, k, unit, sizes)) is not None
+        )
+        classes = sorted(counts)
+        programs.append(
+            ProgramPatterns(
+                unit=unit,
+                sizes=sizes,
+                size_rows=[new_row(0.0) for _ in sizes] if new_row else [],
+                classes=[units for units, _ in classes],
+                class_caps=[cap for _, cap in classes],
+                class_counts=[counts[c] for c in classes],
+                class_rows=[new_row(float(counts[c])) for c in classes] if new_row else [],
+            )
+        )
+    return programs
+
+
 def build_pattern_model(
     instance: Instance, *, prices: dict[tuple[int, int], float] | None = None
 ) -> PatternModel:
@@ -106,26 +134,7 @@ def build_pattern_model(
         upper_rows.append(row)
         return row
 
-    programs: list[ProgramPatterns] = []
-    shapes = _program_shapes(instance)
-    for program, (unit, sizes) in enumerate(shapes):
-        counts: Counter[tuple[int, int]] = Counter(
-            key
-            for k, owner in enumerate(instance.pledge_program)
-            if owner == program and (key := class_key(instance, k, unit, sizes)) is not None
-        )
-        classes = sorted(counts)
-        programs.append(
-            ProgramPatterns(
-                unit=unit,
-                sizes=sizes,
-                size_rows=[upper_row(0.0) for _ in sizes],
-                classes=[units for units, _ in classes],
-                class_caps=[cap for _, cap in classes],
-                class_counts=[counts[c] for c in classes],
-                class_rows=[upper_row(float(counts[c])) for c in classes],
-            )
-        )
+    programs = program_patterns(instance, upper_row)
     traveller_rows = []
     for program in range(len(instance.programs)):
         limits = [
@@ -228,7 +237,7 @@ class ProgramPricing:
     """Knapsack tables of one program at given size values: unbounded, and with at most
     ``k`` tickets for every cap ``k`` of its classes."""
 
-    def __init__(self, shape: ProgramPatterns, values: list[float]) -> None:
+    def __init__(self, shape: ProgramPatterns, values: list[float], *, capped: bool = True) -> None:
         self.shape = shape
         self.values = values
         capacity = shape.classes[-1]
@@ -242,7 +251,7 @@ class ProgramPricing:
             for size, value in zip(shape.sizes, values, strict=True)
             if value > 0 and size <= capacity
         ]
-        for _ in range(max(shape.class_caps, default=0)):
+        for _ in range(max(shape.class_caps, default=0) if capped else 0):
             previous = self.layers[-1]
             layer = previous.copy()
             for size, value in useful:
@@ -264,15 +273,19 @@ class ProgramPricing:
             dtype=np.float64,
         )
 
+    def relaxed_pattern(self, class_index: int) -> tuple[tuple[int, int], ...]:
+        """A best pattern of the class ignoring its cap."""
+        if self.choices is None:
+            self.choices = Choices(self.free, self.shape.sizes, self.values)
+        return self.choices.pattern(self.shape.classes[class_index])
+
     def pattern(self, class_index: int) -> tuple[tuple[int, int], ...]:
         """A best pattern of the class within its cap."""
         shape = self.shape
         capacity = shape.classes[class_index]
         cap = shape.class_caps[class_index]
         if cap == 0:
-            if self.choices is None:
-                self.choices = Choices(self.free, shape.sizes, self.values)
-            return self.choices.pattern(capacity)
+            return self.relaxed_pattern(class_index)
         counts: Counter[int] = Counter()
         layer = cap
         while layer > 0 and capacity > 0:

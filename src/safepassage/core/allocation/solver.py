@@ -45,6 +45,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
 
+import numpy as np
+
 from safepassage.core.allocation.aggregate import (
     AggregatedModel,
     build_aggregated_model,
@@ -67,6 +69,7 @@ from safepassage.core.allocation.highs_model import (
     solve_model,
 )
 from safepassage.core.allocation.instance import NO_LIMIT, Instance, build_instance
+from safepassage.core.allocation.lagrangian import LagrangianBound
 from safepassage.core.allocation.models import Plan, PlanStatus, Problem
 from safepassage.core.allocation.packing import (
     CASH,
@@ -352,6 +355,7 @@ class _GuidedPacker:
         budget = aggregated.budget_row
         self.cash_price = abs(row_duals[budget]) if budget < len(row_duals) else 0.0
         self.capacity = program_capacities(instance)[0]
+        self.slot_price: dict[tuple[int, int], float] = {}
         self._order()
         self.guide: list[float] = []
 
@@ -390,8 +394,17 @@ class _GuidedPacker:
             self.cash_price *= math.exp(0.5 * (cash_used - 0.95))
         self._order()
 
+    def use_slot_prices(self, prices: dict[tuple[int, int], float], cash_price: float) -> None:
+        """Price tickets by (program, miles) slot, as the Lagrangian bound does, instead
+        of per mile: a size that fragments a program's pledges costs more than its miles."""
+        self.slot_price = prices
+        self.cash_price = cash_price
+        self._order()
+
     def payment_cost(self, payment: tuple[int, int, int]) -> float:
         program, miles, tax = payment
+        if self.slot_price:
+            return self.slot_price.get((program, miles), 0.0) + self.cash_price * tax
         return self.mile_price[program] * miles + self.cash_price * tax
 
     def cost(self, request_index: int, option_index: int) -> float:
@@ -564,6 +577,38 @@ def _run_patterns(
     return state, converged
 
 
+LAGRANGE_SHARE = 0.3
+"""Share of the remaining time the Lagrangian bound's subgradient steps may take."""
+
+LAGRANGE_TARGET = 0.98
+"""The subgradient steps aim at this fraction of the pooled bound (Polyak steps)."""
+
+
+def _run_lagrangian(
+    search: _Search,
+    aggregated: AggregatedModel,
+    row_duals: list[float],
+    ticket_prices: dict[tuple[int, int], float],
+) -> tuple[dict[tuple[int, int], float], float]:
+    """Lower the proven bound by the Lagrangian of the pattern relaxation (for problems
+    whose pattern LP would not converge in time); return its slot and cash prices."""
+    lagrangian = LagrangianBound(search.instance)
+    prices = np.zeros(len(lagrangian.slots))
+    for key, index in lagrangian.slots.items():
+        prices[index] = ticket_prices.get(key, 0.0)
+    budget = aggregated.budget_row
+    mu = abs(row_duals[budget]) if budget < len(row_duals) else 0.0
+    bound = lagrangian.lower(
+        prices,
+        mu,
+        target=LAGRANGE_TARGET * search.bound,
+        deadline=time.monotonic() + LAGRANGE_SHARE * search.remaining(),
+    )
+    search.tighten(bound)
+    search.report("lagrangian")
+    return lagrangian.slot_prices(), lagrangian.best_mu
+
+
 def _run_aggregated(search: _Search) -> None:
     instance = search.instance
     aggregated = build_aggregated_model(instance)
@@ -577,10 +622,12 @@ def _run_aggregated(search: _Search) -> None:
         return
     patterned: PackingState | None = None
     converged = False
+    prices = _pooled_prices(aggregated, relaxation.row_duals or [])
     if aggregated.model.num_columns <= PATTERN_COLUMN_LIMIT:
-        patterned, converged = _run_patterns(
-            search, _pooled_prices(aggregated, relaxation.row_duals or [])
-        )
+        patterned, converged = _run_patterns(search, prices)
+    slot_prices = None
+    if not converged and search.remaining() > 0:
+        slot_prices = _run_lagrangian(search, aggregated, relaxation.row_duals or [], prices)
     guide_session = session
     if aggregated.model.num_columns <= CUT_COLUMN_LIMIT and not converged:
         _cut_rounds(search, aggregated, session, relaxation)
@@ -592,9 +639,15 @@ def _run_aggregated(search: _Search) -> None:
         aggregated,
         guide_session,
         relaxation,
-        rounds=1 if patterned is not None else CAPACITY_ROUNDS,
-        reprice=patterned is None,
+        rounds=1 if patterned is not None or slot_prices else CAPACITY_ROUNDS,
+        reprice=patterned is None and not slot_prices,
     )
+    if slot_prices is not None:
+        # Slot prices know that some ticket sizes fragment a program's pledges.
+        packer.use_slot_prices(*slot_prices)
+        candidate = packer.greedy([])
+        if candidate.weighted_travellers() > state.weighted_travellers():
+            state = candidate
     if patterned is not None:
         packer.fill(patterned, packer.fill_order, allow_cash=False)
         packer.fill(patterned, packer.fill_order, allow_cash=True)
