@@ -1,14 +1,19 @@
 """Allocation in the app: the pledge snapshot, the background run, review and acceptance."""
 
+from decimal import Decimal
+
 import pytest
 from django.utils import timezone
 
 from safepassage.bookings import actions, selectors
 from safepassage.bookings.errors import PledgeChanged, RequestAlreadyAccepted
 from safepassage.bookings.models import BookingRequest, BookingStatus, Trip
+from safepassage.core.ledger import MoneyOwner, OwnerKind
+from safepassage.core.money import Money
 from safepassage.donations.models import Campaign
 from safepassage.donations.pledges.actions import do_withdraw_pledge
 from safepassage.donations.pledges.selectors import get_balance
+from safepassage.ledger.actions import do_record_gift as record_gift
 from safepassage.organisations.models import Organisation, Partnership
 from tests.bookings.factories import (
     accept_all,
@@ -175,3 +180,16 @@ def test_unserved_requests_say_why() -> None:
     assert [(u.case_code, u.reason) for u in review.unserved] == [
         (case.code, selectors.UNSERVED_NO_PAYER)
     ]
+
+
+def test_the_cash_budget_starts_from_the_cash_the_organisation_holds() -> None:
+    network = make_network()
+    record_gift(
+        owner=MoneyOwner(kind=OwnerKind.FUND, owner_id=str(network.organisation.public_id)),
+        amount=Money(amount=Decimal("750.00"), currency="USD"),
+        idempotency_key="test-gift",
+        reference="gift:test",
+        actor_ref="system",
+    )
+    cash = selectors.get_available_cash(organisation=network.organisation, currency="USD")
+    assert cash == Decimal("750.00")

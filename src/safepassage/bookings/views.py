@@ -57,7 +57,8 @@ def runs_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
     """Start an allocation over the network; the organisation's recent runs."""
     user = current_user(request)
     organisation = access_organisation(user=user, organisation_id=organisation_id, permission=RUN)
-    form = StartRunForm(request.POST or None)
+    cash = selectors.get_available_cash(organisation=organisation, currency="USD")
+    form = StartRunForm(request.POST or None, initial={"cash_budget": cash})
     if request.method == "POST" and form.is_valid():
         try:
             run = actions.do_start_run(actor=user, organisation=organisation, **form.cleaned_data)
@@ -66,7 +67,7 @@ def runs_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
         else:
             return redirect("bookings:run", run_id=run.public_id)
     runs = selectors.list_runs(organisation=organisation)
-    context = {"organisation": organisation, "form": form, "runs": runs}
+    context = {"organisation": organisation, "form": form, "runs": runs, "cash": cash}
     return render(request, "bookings/runs.html", context)
 
 
