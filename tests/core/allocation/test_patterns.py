@@ -47,7 +47,8 @@ def _brute_force_knapsack(
 
 knapsacks = st.tuples(
     st.lists(st.integers(1, 9), min_size=1, max_size=4, unique=True).map(sorted),
-    st.lists(st.floats(0, 10, allow_nan=False), min_size=4, max_size=4),
+    # Values in tenths: the reconstruction treats differences below 1e-9 as ties.
+    st.lists(st.integers(0, 100).map(lambda tenths: tenths / 10), min_size=4, max_size=4),
     st.integers(0, 20),
 )
 
@@ -157,3 +158,59 @@ def test_on_a_generated_problem_the_pattern_bound_covers_the_exact_optimum() -> 
     assert exact.status == PlanStatus.OPTIMAL
     assert bound >= exact.totals.weighted_travellers - 1e-6
     assert bound < sum(request.weight for request in instance.requests)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_problems(), st.randoms(use_true_random=False))
+def test_a_master_restricted_to_some_options_and_payments_decodes_into_a_valid_plan(
+    prob: Problem, rng: random.Random
+) -> None:
+    instance = build_instance(prob)
+    closed = {
+        (r, o)
+        for r, request in enumerate(instance.requests)
+        for o in range(len(request.options))
+        if rng.random() < 0.3
+    }
+    kept = {
+        (r, o, f): [i for i in range(len(fare.payments)) if rng.random() < 0.7]
+        for r, request in enumerate(instance.requests)
+        for o, option in enumerate(request.options)
+        for f, fare in enumerate(option.fares)
+    }
+
+    def allowed(request: int, option: int, fare: int) -> list[int] | None:
+        return None if (request, option) in closed else kept[(request, option, fare)]
+
+    model = build_pattern_model(instance, allowed=allowed)
+    session = PatternSession(model)
+    generate_patterns(session, deadline=time.monotonic() + 10)
+    assert session.primal is not None
+    values = solve_master(model, session.primal, time_limit=5, integral=False)
+
+    assert values is not None
+    assignments = decode_master(instance, model, values)
+    assert all((a.request, a.option) not in closed for a in assignments)
+    state = PackingState(instance)
+    assert all(state.try_commit(a) for a in assignments)
+    plan = build_plan(instance, assignments, status=PlanStatus.FEASIBLE, bound=1e9)
+    assert validate_plan(prob, plan) == ()
+    assert plan.totals.weighted_travellers <= brute_force_optimum(prob) + 1e-6
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_problems())
+def test_the_large_problem_path_gives_valid_plans_and_proven_bounds(prob: Problem) -> None:
+    from safepassage.core.allocation import solver
+
+    limit = solver.PATTERN_COLUMN_LIMIT
+    solver.PATTERN_COLUMN_LIMIT = 0  # as if the pattern LP were too large
+    try:
+        plan = solve(prob, time_limit=3, method=SolveMethod.AGGREGATE)
+    finally:
+        solver.PATTERN_COLUMN_LIMIT = limit
+
+    assert validate_plan(prob, plan) == ()
+    optimum = brute_force_optimum(prob)
+    assert plan.totals.weighted_travellers <= optimum + 1e-6
+    assert plan.bound_weighted_travellers >= optimum - 1e-6

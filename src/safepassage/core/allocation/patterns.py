@@ -28,7 +28,7 @@ pattern prices out.
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from math import gcd
 
@@ -122,10 +122,18 @@ def program_patterns(
 
 
 def build_pattern_model(
-    instance: Instance, *, prices: dict[tuple[int, int], float] | None = None
+    instance: Instance,
+    *,
+    prices: dict[tuple[int, int], float] | None = None,
+    allowed: Callable[[int, int, int], Collection[int] | None] | None = None,
 ) -> PatternModel:
     """Build the restricted master with, per class, the pattern that fills it best and
-    (if ``prices`` of tickets by (program, miles) are given) the one worth most."""
+    (if ``prices`` of tickets by (program, miles) are given) the one worth most.
+
+    ``allowed(request, option, fare)``, if given, lists the indexes of the fare's
+    payments the model may use (None closes the option; its columns are -1). The model
+    is then a restriction: its plans are valid, its bound is not a bound of the problem.
+    """
     model = ModelBuilder()
     upper_rows: list[int] = []
 
@@ -148,11 +156,29 @@ def build_pattern_model(
     size_index = [{size: i for i, size in enumerate(shape.sizes)} for shape in programs]
     option_columns = []
     payment_columns = []
-    for request in instance.requests:
-        choice_row = upper_row(1.0) if len(request.options) > 1 else -1
+    for request_index, request in enumerate(instance.requests):
+        permitted = [
+            [
+                range(len(fare.payments))
+                if allowed is None
+                else allowed(request_index, option_index, fare_index)
+                for fare_index, fare in enumerate(option.fares)
+            ]
+            for option_index, option in enumerate(request.options)
+        ]
+        open_options = [all(p is not None for p in fares) for fares in permitted]
+        choice_row = upper_row(1.0) if sum(open_options) > 1 else -1
         columns_of_request = []
         payments_of_request = []
-        for option in request.options:
+        for option, is_open, fares_permitted in zip(
+            request.options, open_options, permitted, strict=True
+        ):
+            if not is_open:
+                columns_of_request.append(-1)
+                payments_of_request.append(
+                    tuple(((-1,) * len(fare.payments), -1) for fare in option.fares)
+                )
+                continue
             fare_rows = [model.add_row(0.0, 0.0) for _ in option.fares]
             entries = [(row, -float(request.travellers)) for row in fare_rows]
             if choice_row >= 0:
@@ -160,9 +186,14 @@ def build_pattern_model(
             columns_of_request.append(model.add_column(request.weight, 1.0, entries))
             share = 1.0 / len(option.fares)
             per_fare = []
-            for fare, fare_row in zip(option.fares, fare_rows, strict=True):
+            for fare, fare_row, fare_permitted in zip(
+                option.fares, fare_rows, fares_permitted, strict=True
+            ):
                 columns = []
-                for program, miles, tax in fare.payments:
+                for payment_index, (program, miles, tax) in enumerate(fare.payments):
+                    if fare_permitted is None or payment_index not in fare_permitted:
+                        columns.append(-1)
+                        continue
                     shape = programs[program]
                     row = shape.size_rows[size_index[program][miles // shape.unit]]
                     entries = [(fare_row, 1.0), (row, 1.0)]
@@ -401,6 +432,11 @@ class PatternSession:
     def solve(self, time_limit: float) -> list[float] | None:
         """Solve the restricted LP; return its row duals (None if not solved)."""
         result = self.session.run(time_limit=time_limit)
+        if self.session.num_columns == 0:
+            # Nothing to choose (every option closed): HiGHS is not even called.
+            self.objective = 0.0
+            self.primal = []
+            return [0.0] * len(self.rhs)
         if not result.optimal or result.row_duals is None:
             return None
         self.objective = result.objective
@@ -554,7 +590,7 @@ def decode_master(instance: Instance, model: PatternModel, values: list[float]) 
     assignments = []
     for request_index, request in enumerate(instance.requests):
         for option_index, column in enumerate(model.option_columns[request_index]):
-            if values[column] < 0.5:
+            if column < 0 or values[column] < 0.5:
                 continue
             option = request.options[option_index]
             payers = []
@@ -589,7 +625,7 @@ def solve_master(
     time.
     """
     deadline = time.monotonic() + time_limit
-    options = [column for columns in model.option_columns for column in columns]
+    options = [column for columns in model.option_columns for column in columns if column >= 0]
     best: list[float] | None = None
     for fix_served in (True, False):
         left = deadline - time.monotonic()

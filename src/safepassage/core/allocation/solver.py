@@ -609,6 +609,88 @@ def _run_lagrangian(
     return lagrangian.slot_prices(), lagrangian.best_mu
 
 
+CANDIDATE_SLACK = 0.25
+"""A request enters the restricted master if its best option, at the Lagrangian prices,
+is worth at least minus this share of its weight; so does every option within this
+share of its weight of the best."""
+
+CANDIDATE_PAYMENTS = 3
+"""Cheapest payments (at the Lagrangian prices) per fare in the restricted master."""
+
+RESTRICTED_MASTER_SHARE = 0.75
+"""Share of the remaining time the restricted master (patterns and MILP) may take."""
+
+
+def _lagrangian_candidates(
+    instance: Instance, slot_prices: dict[tuple[int, int], float], cash_price: float
+) -> dict[int, dict[int, list[list[int]]]]:
+    """Per promising request, its promising options and their fares' cheapest payments
+    (indexes into ``fare.payments``), at the Lagrangian prices."""
+    chosen: dict[int, dict[int, list[list[int]]]] = {}
+    for request_index, request in enumerate(instance.requests):
+        options = []
+        for option_index, option in enumerate(request.options):
+            total = 0.0
+            fares = []
+            for fare in option.fares:
+                costs = sorted(
+                    (slot_prices.get((program, miles), 0.0) + cash_price * tax, index)
+                    for index, (program, miles, tax) in enumerate(fare.payments)
+                )
+                cheapest = costs[0][0] if costs else INFINITY
+                if fare.cash_price is not None and fare.cash_price <= instance.cash_budget:
+                    cheapest = min(cheapest, cash_price * fare.cash_price)
+                total += cheapest
+                fares.append([index for _, index in costs[:CANDIDATE_PAYMENTS]])
+            options.append((request.weight - request.travellers * total, option_index, fares))
+        best = max((value for value, _, _ in options), default=-INFINITY)
+        slack = CANDIDATE_SLACK * request.weight
+        if best < -slack:
+            continue
+        chosen[request_index] = {o: fares for value, o, fares in options if value >= best - slack}
+    return chosen
+
+
+def _run_restricted_master(
+    search: _Search, slot_prices: dict[tuple[int, int], float], cash_price: float
+) -> PackingState | None:
+    """Price-and-branch on a master restricted to the requests, options and payments
+    that look promising at the Lagrangian prices: small enough for column generation
+    and a MILP where the whole master is not. A restriction: its plans are valid and
+    its bound is never used."""
+    instance = search.instance
+    chosen = _lagrangian_candidates(instance, slot_prices, cash_price)
+
+    def allowed(request: int, option: int, fare: int) -> list[int] | None:
+        options = chosen.get(request)
+        if options is None or option not in options:
+            return None
+        return options[option][fare]
+
+    deadline = time.monotonic() + RESTRICTED_MASTER_SHARE * search.remaining()
+    model = build_pattern_model(instance, prices=slot_prices, allowed=allowed)
+    session = PatternSession(model)
+    generate_patterns(
+        session, deadline=time.monotonic() + PATTERN_SHARE * (deadline - time.monotonic())
+    )
+    if session.primal is None or deadline - time.monotonic() <= 0.1:
+        return None
+    values = solve_master(
+        model,
+        session.primal,
+        time_limit=deadline - time.monotonic(),
+        integral=search.integral,
+    )
+    if values is None:
+        return None
+    state = PackingState(instance)
+    for assignment in decode_master(instance, model, values):
+        state.try_commit(assignment)
+    search.offer(list(state.assignments.values()))
+    search.report("restricted master")
+    return state
+
+
 def _run_aggregated(search: _Search) -> None:
     instance = search.instance
     aggregated = build_aggregated_model(instance)
@@ -618,7 +700,14 @@ def _run_aggregated(search: _Search) -> None:
     search.tighten(relaxation.bound)
     search.report("relaxation")
     if relaxation.values is None:
+        # No LP in time (a huge problem or a starved machine): greedy by weight, then
+        # the search, rather than the baseline alone.
         search.timed_out = True
+        packer = _GuidedPacker(instance, aggregated, [])
+        state = packer.greedy([])
+        search.offer(list(state.assignments.values()))
+        search.report("greedy")
+        _improve(search, state, packer)
         return
     patterned: PackingState | None = None
     converged = False
@@ -648,6 +737,12 @@ def _run_aggregated(search: _Search) -> None:
         candidate = packer.greedy([])
         if candidate.weighted_travellers() > state.weighted_travellers():
             state = candidate
+        master = _run_restricted_master(search, *slot_prices)
+        if master is not None:
+            packer.fill(master, packer.fill_order, allow_cash=False)
+            packer.fill(master, packer.fill_order, allow_cash=True)
+            if master.weighted_travellers() > state.weighted_travellers():
+                state = master
     if patterned is not None:
         packer.fill(patterned, packer.fill_order, allow_cash=False)
         packer.fill(patterned, packer.fill_order, allow_cash=True)
