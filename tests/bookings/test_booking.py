@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from safepassage.bookings import actions, selectors
-from safepassage.bookings.errors import BookingNotOpen, TooManyMilesCharged
+from safepassage.bookings.errors import BookingNotOpen, CodeRecentlySent, TooManyMilesCharged
 from safepassage.bookings.models import BookingRequest, BookingStatus, TripStatus
 from safepassage.cases.models import CaseState, CaseTransition
 from safepassage.cases.selectors import read_case_contents
@@ -210,3 +210,15 @@ def test_sending_again_gives_a_new_link_and_the_old_one_stops_working() -> None:
     assert Client().get(new_link).status_code == 200
     booking.refresh_from_db()
     assert (booking.status, booking.link_version) == (BookingStatus.SENT, 2)
+
+
+def test_a_second_code_within_a_minute_is_refused_and_not_sent() -> None:
+    network = make_network()
+    pledge_of(network)
+    _trip, booking = booked_trip(network)
+    with committed():
+        actions.do_send_donor_code(booking=booking)
+    sent = len(mail.outbox)
+    with committed(), pytest.raises(CodeRecentlySent):
+        actions.do_send_donor_code(booking=booking)
+    assert len(mail.outbox) == sent

@@ -36,6 +36,7 @@ from safepassage.bookings.errors import (
     BookingNotOpen,
     BookingsError,
     CodeInvalid,
+    CodeRecentlySent,
     NoCaseKey,
     NoDonorAddress,
     NoOrganisationKeys,
@@ -89,6 +90,7 @@ from safepassage.organisations.models import Organisation
 from safepassage.travel.models import TravelRequest, TravelRequestState
 
 CODE_LIFETIME = timedelta(minutes=15)
+CODE_RESEND_INTERVAL = timedelta(minutes=1)
 MAX_CODE_ATTEMPTS = 5
 DONOR_SESSION_LIFETIME = timedelta(minutes=30)
 MAX_TIME_LIMIT = 600
@@ -689,11 +691,16 @@ def do_send_donor_code(*, booking: BookingRequest) -> None:
         locked = lock_booking_request(booking_pk=booking.pk)
         if locked.status != BookingStatus.SENT or locked.pledge is None:
             raise BookingNotOpen
+        now = timezone.now()
+        if locked.code_expires_at is not None and (
+            locked.code_expires_at - CODE_LIFETIME + CODE_RESEND_INTERVAL > now
+        ):
+            raise CodeRecentlySent
         address = _donor_address(locked.pledge)
         if not address:
             raise NoDonorAddress
         locked.code_hash = _code_hash(locked, code)
-        locked.code_expires_at = timezone.now() + CODE_LIFETIME
+        locked.code_expires_at = now + CODE_LIFETIME
         locked.code_attempts = 0
         locked.save(update_fields=["code_hash", "code_expires_at", "code_attempts"])
         _audit(

@@ -91,6 +91,11 @@ class CodeInvalid(BookingsError):
     message = _("That code is wrong or has expired. Ask for a new one.")
 
 
+class CodeRecentlySent(BookingsError):
+    code = "code_recently_sent"
+    message = _("A code was sent less than a minute ago: please check your e-mail.")
+
+
 class TooManyAttempts(BookingsError):
     code = "too_many_attempts"
     message = _("Too many wrong codes. Ask for a new one.")
