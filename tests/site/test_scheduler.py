@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from safepassage.donations.pledges.tasks import run_pledge_expiry
 from safepassage.ledger.models import LedgerTransaction
 from safepassage.site.models import ScheduledTaskRun
-from safepassage.site.scheduler import Registry, Scheduler, discover, schedule
+from safepassage.site.scheduler import Registry, Scheduler, describe, discover, schedule
 from safepassage.site.tasks import delete_expired_rate_limit_counters
 from tests.donations.pledges.factories import confirmed_pledge
 
@@ -202,3 +202,18 @@ def test_the_loop_ticks_until_it_is_told_to_stop() -> None:
 
     # then: one tick happened
     assert _queued() == 1
+
+
+def test_the_list_says_how_often_in_words() -> None:
+    registry = _daily_at_two()
+    schedule(
+        sample_task, every=15 * datetime.timedelta(minutes=1), name="quarter", registry=registry
+    )
+
+    rows = {row["name"]: row for row in describe(registry=registry, now=NIGHT)}
+
+    assert (rows["tests.sample_task"]["every"], rows["tests.sample_task"]["at"]) == (
+        "1 day",
+        "02:00",
+    )
+    assert rows["quarter"]["every"] == "15 minutes"

@@ -181,10 +181,19 @@ def describe(*, registry: Registry, now: datetime.datetime) -> list[dict[str, st
         rows.append(
             {
                 "name": name,
-                "every": str(periodic.every),
-                "at": periodic.at.isoformat(),
+                "every": _interval_text(periodic.every),
+                "at": periodic.at.strftime("%H:%M"),
                 "last_slot": last,
                 "next_slot": periodic.next_slot(now).isoformat(),
             }
         )
     return rows
+
+
+def _interval_text(interval: datetime.timedelta) -> str:
+    """``1 day``, ``6 hours``, ``15 minutes``: the largest whole unit."""
+    for unit, seconds in (("day", 86_400), ("hour", 3_600), ("minute", 60)):
+        count, rest = divmod(int(interval.total_seconds()), seconds)
+        if count and not rest:
+            return f"{count} {unit}" + ("s" if count != 1 else "")
+    return f"{int(interval.total_seconds())} seconds"
