@@ -9,7 +9,7 @@ from safepassage.travel.demo import seed_demo_routes
 from safepassage.travel.flight_graph import clear_flight_graph_cache
 from safepassage.travel.models import FarePrice, PriceBasis, TravelRequest, TravelRequestState
 from tests.factories import STAFF_PASSWORD
-from tests.travel.factories import make_travel_world
+from tests.travel.factories import ensure_reference_data, make_travel_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,6 +18,7 @@ def test_a_coordinator_plans_a_trip_without_javascript(
     live_server: LiveServer, page_without_js: Page
 ) -> None:
     # Given the demo routes and a coordinator on a case in "travel planned"
+    ensure_reference_data()
     clear_flight_graph_cache()
     seed_demo_routes()
     world = make_travel_world()

@@ -1,9 +1,11 @@
 """Travel requests with options, fares and prices, built directly for tests that read them."""
 
 import datetime
+import importlib
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.apps import apps as django_apps
 from django.test import Client
 from django.utils import timezone
 
@@ -12,6 +14,8 @@ from safepassage.cases.actions import do_add_case_member, do_add_household_membe
 from safepassage.cases.models import Case, CaseState, HouseholdMember
 from safepassage.donations.models import Program
 from safepassage.travel.models import (
+    Airport,
+    AwardChart,
     FarePrice,
     OptionSource,
     PriceBasis,
@@ -185,3 +189,21 @@ def matrix_travel_option(*, case: Case) -> TravelOption:
 
 def matrix_travel_fare(*, case: Case) -> TravelFare:
     return matrix_fare_price(case=case).fare
+
+
+REFERENCE_DATA_MIGRATIONS = (
+    "safepassage.donations.migrations.0004_load_program_catalogue",
+    "safepassage.travel.migrations.0002_load_airports",
+    "safepassage.travel.migrations.0003_load_partnerships",
+    "safepassage.travel.migrations.0005_load_award_charts",
+)
+
+
+def ensure_reference_data() -> None:
+    """Load the program catalogue, airports, partnerships and award charts again when a
+    transactional test's flush removed what the data migrations loaded (each loader is
+    idempotent)."""
+    if Airport.objects.exists() and AwardChart.objects.exists():
+        return
+    for name in REFERENCE_DATA_MIGRATIONS:
+        importlib.import_module(name).load(django_apps, None)

@@ -66,6 +66,8 @@ from safepassage.travel.pricing import load_program_pricing, program_pricing
 from safepassage.travel.route_search import RouteQuery, search_routes
 
 BATCH_SIZE = 5000
+MAX_OPTION_AIRPORTS = 8
+"""An option's airports must fit ``TravelOption.airports`` ("AAA BBB …", 32 characters)."""
 UNPRICED_CURRENCY = "USD"
 """Currency of a program's price before anyone priced it (a quote names its own)."""
 
@@ -483,7 +485,7 @@ def parse_manual_itinerary(*, itinerary: str, carriers: str) -> list[ManualFare]
                 carriers=frozenset(carrier_groups[position]) if carrier_groups else frozenset(),
             )
         )
-    if not fares or sum(len(fare.airports) - 1 for fare in fares) > 3 * len(fares) + 3:
+    if 1 + sum(len(fare.airports) - 1 for fare in fares) > MAX_OPTION_AIRPORTS:
         raise InvalidItinerary
     return fares
 
