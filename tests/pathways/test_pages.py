@@ -210,3 +210,44 @@ def test_the_board_lists_waiting_cases_with_workflow_fields_only() -> None:
     assert "<td>1</td>" in board  # one waiting; the arrived case no longer waits
     assert waiting.code in detail
     assert gone.code in detail
+
+
+def test_an_admin_removes_a_contact_and_a_visa_type_and_both_are_audited() -> None:
+    # given a pathway with one contact and one visa type
+    admin = make_staff(Role.ADMIN)
+    pathway = make_pathway(organisation=admin.organisation)
+    client = sign_in(Client(), admin)
+    kwargs = {"pathway_id": pathway.public_id}
+    client.post(
+        reverse("pathways:add_contact", kwargs=kwargs),
+        {"kind": "ngo", "name": "N", "affiliation": "", "reach": ""},
+    )
+    client.post(
+        reverse("pathways:add_visa_type", kwargs=kwargs),
+        {"name": "D", "typical_processing_days": "30", "notes": "Bring two photos."},
+    )
+    contact, visa = pathway.contacts.get(), pathway.visa_types.get()
+    assert visa.notes is not None
+    assert b"photos" not in bytes(visa.notes)
+
+    # when the admin confirms both removals (a GET only asks)
+    remove_contact = reverse(
+        "pathways:remove_contact", kwargs=kwargs | {"contact_id": contact.public_id}
+    )
+    remove_visa = reverse(
+        "pathways:remove_visa_type", kwargs=kwargs | {"visa_type_id": visa.public_id}
+    )
+    client.get(remove_contact)
+    assert pathway.contacts.exists()
+    client.post(remove_contact)
+    client.post(remove_visa)
+
+    # then both are gone, each removal audited by reference
+    assert not pathway.contacts.exists()
+    assert not pathway.visa_types.exists()
+    assert AuditEvent.objects.get(action="pathway.contact_removed").object_ref == str(
+        contact.public_id
+    )
+    assert AuditEvent.objects.get(action="pathway.visa_type_removed").object_ref == str(
+        visa.public_id
+    )

@@ -197,6 +197,17 @@ def list_linkable_pathways(*, case: Case) -> list[Pathway]:
     )
 
 
+def list_linkable_pathway_choices(*, case: Case) -> list[tuple[str, str]]:
+    """(public id, country name) of the pathways ``case`` may still be linked to, by name."""
+    return sorted(
+        (
+            (str(pathway.public_id), country_name(pathway.country))
+            for pathway in list_linkable_pathways(case=case)
+        ),
+        key=lambda choice: choice[1],
+    )
+
+
 def list_linkable_cases(*, user: User, pathway: Pathway) -> QuerySet[Case]:
     """Open cases of the pathway's organisation that ``user`` works on and may change, not yet
     linked to ``pathway``."""

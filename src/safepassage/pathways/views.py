@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from safepassage.accounts.models import User
 from safepassage.accounts.selectors import current_user
 from safepassage.cases.access import access_case
 from safepassage.organisations.access import access_organisation
@@ -44,7 +45,7 @@ def _form_page(
     return render(request, "pathways/form.html", context)
 
 
-def _link_form(request: HttpRequest, *, user: Any, pathway: Pathway) -> ChoiceByIdForm:
+def _link_form(request: HttpRequest, *, user: User, pathway: Pathway) -> ChoiceByIdForm:
     cases = selectors.list_linkable_cases(user=user, pathway=pathway)
     return ChoiceByIdForm(
         request.POST if request.method == "POST" else None,
@@ -258,10 +259,7 @@ def case_pathways_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse
     case = access_case(user=user, case_id=case_id, permission=CHANGE_CASE)
     if not user.has_perm(CHANGE, case.organisation):
         raise Http404
-    choices = [
-        (str(pathway.public_id), country_name(pathway.country))
-        for pathway in selectors.list_linkable_pathways(case=case)
-    ]
+    choices = selectors.list_linkable_pathway_choices(case=case)
     form = ChoiceByIdForm(request.POST or None, choices=choices, label=_("Country"))
     if request.method == "POST" and form.is_valid():
         pathway_id = uuid.UUID(form.cleaned_data["choice"])

@@ -12,8 +12,3 @@ class TransparencyError(Exception):
 class SnapshotExists(TransparencyError):
     code = "snapshot_exists"
     message = _("Figures up to this month are already published.")
-
-
-class NothingToPublish(TransparencyError):
-    code = "nothing_to_publish"
-    message = _("No full month is old enough to publish yet.")
