@@ -56,6 +56,8 @@ def test_a_coordinator_searches_routes_with_prices_and_self_transfers_marked() -
     assert "DXB" not in page
     assert "DOH" not in page
     assert "self-transfer" in page
+    # with a legend naming every airport and its time zone
+    assert "Europe/Moscow" in page
 
 
 def test_an_unknown_origin_is_explained() -> None:

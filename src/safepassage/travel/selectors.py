@@ -5,6 +5,7 @@ allocation and bookings work: an open request becomes one entry of the allocator
 ``requests`` list exactly as ``ALLOCATION.md`` describes it. Nothing here decrypts anything.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -28,6 +29,7 @@ from safepassage.core.pricing import (
 from safepassage.donations.models import Program, ProgramKind
 from safepassage.organisations.models import Organisation
 from safepassage.travel.models import (
+    Airport,
     AllianceMembership,
     FarePrice,
     ProgramCarrier,
@@ -274,3 +276,8 @@ def list_programs_without_chart() -> QuerySet[Program]:
     return Program.objects.filter(kind=ProgramKind.AIRLINE, award_chart__isnull=True).order_by(
         "code"
     )
+
+
+def list_airports(*, codes: Iterable[str]) -> QuerySet[Airport]:
+    """The airports with these codes, by code (for the legend under routes and options)."""
+    return Airport.objects.filter(code__in=set(codes)).order_by("code")

@@ -99,7 +99,16 @@ def search_view(request: HttpRequest) -> HttpResponse:
             )
         except TravelError as error:
             form.add_error(None, str(error.message))
-    return render(request, "travel/search.html", {"form": form, "itineraries": itineraries})
+    codes = [code for itinerary in itineraries or () for code in itinerary.airports]
+    return render(
+        request,
+        "travel/search.html",
+        {
+            "form": form,
+            "itineraries": itineraries,
+            "airports": selectors.list_airports(codes=codes),
+        },
+    )
 
 
 @requires_permission(SEARCH)
@@ -243,11 +252,15 @@ def request_detail_view(request: HttpRequest, request_id: uuid.UUID) -> HttpResp
     actions.do_record_travel_request_view(
         actor=user, travel_request=travel_request, decrypted=named
     )
+    detailed = selectors.get_travel_request(travel_request=travel_request)
+    codes = [travel_request.origin]
+    codes += [code for option in detailed.options.all() for code in option.airports.split()]
     return render(
         request,
         "travel/request.html",
         {
-            "travel_request": selectors.get_travel_request(travel_request=travel_request),
+            "travel_request": detailed,
+            "airports": selectors.list_airports(codes=codes),
             "travellers": selectors.chosen_travellers(
                 travel_request=travel_request, labels=dict(travellers)
             ),
