@@ -135,6 +135,8 @@ def test_shift_three_times_leaves_and_replaces_the_history_entry(
     organisation, _recovery = keyed_organisation()
     make_keyed_staff(Role.CASEWORKER, organisation)
     page.route("https://www.wikipedia.org/**", lambda route: route.fulfill(body="neutral"))
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
     page.goto(live_server.url + "/help/safety/")
     page.goto(live_server.url + "/help/")
     # When Shift is pressed three times
@@ -144,3 +146,5 @@ def test_shift_three_times_leaves_and_replaces_the_history_entry(
     expect(page).to_have_url("https://www.wikipedia.org/")
     page.go_back()
     expect(page).to_have_url(live_server.url + "/help/safety/")
+    # and the script ran within the page's Content-Security-Policy
+    assert [line for line in console if "Content Security Policy" in line] == []

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (Russian interface text: Cyrillic letters that look Latin are meant)
 """The applicant's pages: one neutral title, quick exit first and working, no-store, no
 autocomplete, Russian, codename sign-in that answers alike for every failure (SR-13..SR-18)."""
 
@@ -86,7 +87,7 @@ def test_the_form_and_safety_page_speak_russian() -> None:
     form = client.get("/help/").content.decode()
     safety = client.get("/help/safety/").content.decode()
     assert '<html lang="ru">' in form
-    assert "Как с вами безопасно связаться?" in form  # noqa: RUF001  # Russian text
+    assert "Как с вами безопасно связаться?" in form
     assert "Быстрый выход" in form
     assert "Tor Browser" in safety
     assert "Быстрый выход" in safety
@@ -186,3 +187,29 @@ def test_the_status_is_told_in_applicant_safe_words(state: str, words: str) -> N
     page = client.get("/help/status/").content.decode()
     assert words in page
     assert world.caseworker.user.display_name not in page
+
+
+def test_the_home_page_leads_to_the_intake_in_both_languages() -> None:
+    assert 'href="/help/">Ask for help</a>' in Client().get("/").content.decode()
+    russian = Client(HTTP_ACCEPT_LANGUAGE="ru").get("/").content.decode()
+    assert 'href="/help/">Попросить о помощи</a>' in russian
+
+
+def test_with_several_organisations_the_applicant_chooses_among_the_ready_ones() -> None:
+    from tests.factories import OrganisationFactory
+
+    first = intake_world().organisation
+    second = intake_world().organisation
+    without_keys = OrganisationFactory.create()
+    html = Client().get("/help/").content.decode()
+    assert '<select name="organisation"' in html
+    assert first.name in html
+    assert second.name in html
+    assert without_keys.name not in html
+
+
+def test_with_one_organisation_nothing_is_asked_about_it() -> None:
+    world = intake_world()
+    html = Client().get("/help/").content.decode()
+    assert f'type="hidden" name="organisation" value="{world.organisation.public_id}"' in html
+    assert world.organisation.name not in html
