@@ -1,0 +1,50 @@
+"""SR-23 in Chromium without JavaScript: an export after 5 minutes asks for the password
+and a code again, then downloads the file."""
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from safepassage.accounts.reauthentication import SESSION_KEY
+from safepassage.accounts.roles import Role
+from tests.factories import STAFF_PASSWORD, make_staff
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_stale_session_confirms_then_gets_the_export(
+    live_server: LiveServer, page_without_js: Page
+) -> None:
+    # Given a fundraiser who signed in (in a browser without JavaScript) ...
+    page = page_without_js
+    staff = make_staff(Role.FUNDRAISER)
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("E-mail address").fill(staff.user.email)
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Code from your authenticator app").fill(staff.current_code())
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(staff.user.display_name)
+    # ... more than 5 minutes ago (the session forgets when)
+    cookie = next(c for c in page.context.cookies() if c["name"] == "sessionid")
+    session = SessionStore(session_key=cookie["value"])
+    session.pop(SESSION_KEY)
+    session.save()
+    export = reverse(
+        "donations:pledge_export", kwargs={"organisation_id": staff.organisation.public_id}
+    )
+
+    # When they open the export
+    page.goto(live_server.url + export)
+
+    # Then they are asked to confirm it is them, and afterwards the file downloads
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_label("Code from your authenticator app").fill(staff.current_code())
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Confirm").click()
+    assert download.value.suggested_filename == "pledges.csv"
+    with open(download.value.path(), encoding="utf-8") as csv_file:
+        assert csv_file.readline().startswith("pledge_id,")
