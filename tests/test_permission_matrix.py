@@ -318,6 +318,7 @@ MATRIX: dict[str, dict[str, Cell]] = {
             "travel:option_add",
             "travel:price_quote",
             "travel:fare_cash",
+            "travel:request_edit",
         ),
         {"anonymous": L, "password_only": T, Role.ADMIN: A, Role.CASEWORKER: 403}
         | {Role.TRAVEL_COORDINATOR: 404, Role.FUNDRAISER: 403, Role.VIEWER: 403}
@@ -584,6 +585,7 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
     **dict.fromkeys(
         (
             "travel:request_detail",
+            "travel:request_edit",
             "travel:generate_options",
             "travel:option_add",
             "travel:request_state",

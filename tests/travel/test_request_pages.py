@@ -328,3 +328,30 @@ def test_a_cash_price_makes_a_fare_buyable_and_clearing_it_undoes_that(world: Tr
     # Then the fare is again not for cash, and both changes are audited
     assert (fare.cash_price, fare.cash_currency) == (None, "")
     assert AuditEvent.objects.filter(action="travel.fare_cash_price_set").count() == 2
+
+
+def test_a_coordinator_changes_the_request_and_a_caseworker_cannot(world: TravelWorld) -> None:
+    # Given a request for two travellers to Lithuania or Canada
+    client = client_for(world.coordinator)
+    travel_request = _create(world, client)
+    url = reverse("travel:request_edit", kwargs={"request_id": travel_request.public_id})
+    assert "Traveller 2" in client.get(url).content.decode()
+
+    # When the caseworker (who may only read) tries, nothing changes
+    before = _writes()
+    form = _request_form(world) | {"travellers": [str(world.members[0].public_id)]}
+    assert client_for(world.caseworker).post(url, form | {"origin": "GRV"}).status_code == 403
+    assert _writes() == before
+
+    # When the coordinator keeps one traveller and adds Poland
+    client.post(url, form | {"other_destinations": "LT CA PL"})
+
+    # Then the request follows, audited
+    travel_request.refresh_from_db()
+    assert travel_request.party_size == 1
+    assert sorted(travel_request.destinations.values_list("country", flat=True)) == [
+        "CA",
+        "LT",
+        "PL",
+    ]
+    assert AuditEvent.objects.filter(action="travel.request_changed").exists()

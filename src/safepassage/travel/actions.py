@@ -304,6 +304,45 @@ def check_change_travel_request(*, travel_request: TravelRequest) -> None:
         raise RequestNotEditable
 
 
+def check_update_travel_request(
+    *, travel_request: TravelRequest, details: RequestDetails
+) -> list[HouseholdMember]:
+    """Validate new details like a new request, on a request that may still change."""
+    check_change_travel_request(travel_request=travel_request)
+    return check_create_travel_request(case=travel_request.case, details=details)
+
+
+def do_update_travel_request(
+    *,
+    actor: User,
+    travel_request: TravelRequest,
+    travellers: Sequence[HouseholdMember],
+    details: RequestDetails,
+) -> TravelRequest:
+    """Replace travellers, origin, destinations, window and connection settings (checked by
+    ``check_update_travel_request``). Options stay: search again if the route changed."""
+    with transaction.atomic():
+        locked = _touch(travel_request)
+        locked.party_size = len(travellers)
+        locked.origin = details.origin.upper()
+        locked.earliest_departure = details.earliest_departure
+        locked.latest_departure = details.latest_departure
+        locked.max_connections = details.max_connections
+        locked.minimum_connection_minutes = details.minimum_connection_minutes
+        locked.save()
+        locked.travellers.all().delete()
+        TravelRequestTraveller.objects.bulk_create(
+            TravelRequestTraveller(request=locked, household_member=member) for member in travellers
+        )
+        locked.destinations.all().delete()
+        TravelRequestDestination.objects.bulk_create(
+            TravelRequestDestination(request=locked, country=country.upper())
+            for country in sorted(set(details.destinations))
+        )
+        _audit(actor=actor, action="travel.request_changed", travel_request=locked)
+    return locked
+
+
 def _touch(travel_request: TravelRequest) -> TravelRequest:
     locked = lock_travel_request(travel_request=travel_request)
     locked.changed_on = timezone.localdate()

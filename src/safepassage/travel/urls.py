@@ -16,6 +16,7 @@ urlpatterns = [
     path("programs/<str:program_code>/chart/", views.chart_edit_view, name="chart_edit"),
     path("cases/<uuid:case_id>/requests/new/", views.request_create_view, name="request_create"),
     path("requests/<uuid:request_id>/", views.request_detail_view, name="request_detail"),
+    path("requests/<uuid:request_id>/edit/", views.request_edit_view, name="request_edit"),
     path(
         "requests/<uuid:request_id>/options/find/",
         views.generate_options_view,

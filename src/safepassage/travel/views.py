@@ -5,6 +5,7 @@ requests are fetched only through ``travel.access`` (which goes through ``access
 """
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -59,6 +60,18 @@ def _form_page(
         request,
         "travel/form.html",
         {"title": title, "form": form, "back": back, "travel_request": travel_request},
+    )
+
+
+def _request_details(data: dict[str, Any]) -> actions.RequestDetails:
+    return actions.RequestDetails(
+        traveller_ids=data["travellers"],
+        origin=data["origin"],
+        destinations=data["all_destinations"],
+        earliest_departure=data["earliest_departure"],
+        latest_departure=data["latest_departure"],
+        max_connections=data["max_connections"],
+        minimum_connection_minutes=data["minimum_connection_minutes"],
     )
 
 
@@ -218,16 +231,7 @@ def request_create_view(request: HttpRequest, case_id: uuid.UUID) -> HttpRespons
         initial={"origin": case.origin if len(case.origin) == 3 else ""},
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        details = actions.RequestDetails(
-            traveller_ids=data["travellers"],
-            origin=data["origin"],
-            destinations=data["all_destinations"],
-            earliest_departure=data["earliest_departure"],
-            latest_departure=data["latest_departure"],
-            max_connections=data["max_connections"],
-            minimum_connection_minutes=data["minimum_connection_minutes"],
-        )
+        details = _request_details(form.cleaned_data)
         try:
             members = actions.check_create_travel_request(case=case, details=details)
             travel_request = actions.do_create_travel_request(
@@ -238,6 +242,60 @@ def request_create_view(request: HttpRequest, case_id: uuid.UUID) -> HttpRespons
         else:
             return redirect("travel:request_detail", request_id=travel_request.public_id)
     return _form_page(request, title=_("Plan travel"), form=form, back="travel:home")
+
+
+@requires_permission(CHANGE)
+@require_http_methods(["GET", "POST"])
+def request_edit_view(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
+    """Change travellers, origin, destinations, window or connection settings."""
+    user = current_user(request)
+    travel_request = access_travel_request(user=user, request_id=request_id, permission=CHANGE)
+    case = travel_request.case
+    travellers, _named = selectors.traveller_choices(
+        case=case, user=user, key_pair=load_private_key(request=request, user=user)
+    )
+    pathway_countries = acceptable_destination_countries(case=case)
+    stored = list(travel_request.destinations.values_list("country", flat=True))
+    form = TravelRequestForm(
+        request.POST or None,
+        travellers=travellers,
+        pathway_countries=pathway_countries,
+        initial={
+            "travellers": [
+                str(member_id)
+                for member_id in travel_request.travellers.values_list(
+                    "household_member__public_id", flat=True
+                )
+            ],
+            "origin": travel_request.origin,
+            "destinations": [code for code in stored if code in pathway_countries],
+            "other_destinations": " ".join(c for c in stored if c not in pathway_countries),
+            "earliest_departure": travel_request.earliest_departure,
+            "latest_departure": travel_request.latest_departure,
+            "max_connections": travel_request.max_connections,
+            "minimum_connection_minutes": travel_request.minimum_connection_minutes,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        details = _request_details(form.cleaned_data)
+        try:
+            members = actions.check_update_travel_request(
+                travel_request=travel_request, details=details
+            )
+            actions.do_update_travel_request(
+                actor=user, travel_request=travel_request, travellers=members, details=details
+            )
+        except TravelError as error:
+            form.add_error(None, str(error.message))
+        else:
+            return redirect("travel:request_detail", request_id=travel_request.public_id)
+    return _form_page(
+        request,
+        title=_("Change the travel request"),
+        form=form,
+        back="travel:request_detail",
+        travel_request=travel_request,
+    )
 
 
 @requires_permission(VIEW)
