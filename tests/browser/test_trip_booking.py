@@ -47,6 +47,7 @@ def test_a_trip_is_allocated_booked_by_the_donor_and_ticketed(
     page.get_by_label("Code from your authenticator app").fill(coordinator.current_code())
     page.get_by_role("button", name="Sign in").click()
     page.goto(f"{live_server.url}/bookings/{network.organisation.public_id}/allocation/")
+    page.get_by_label("Cash budget for taxes and cash tickets").fill("500")
     page.get_by_label("Time limit (seconds)").fill("5")
     page.get_by_role("button", name="Run the allocation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Allocation run")
