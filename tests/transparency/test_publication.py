@@ -10,9 +10,15 @@ from django.test import Client
 from django.urls import reverse
 
 from safepassage.audit.models import AuditEvent
+from safepassage.cases.models.retention import ShredReason
+from safepassage.cases.retention_actions import do_shred_case
 from safepassage.transparency.actions import check_publish_snapshot, do_publish_snapshot
 from safepassage.transparency.errors import SnapshotExists
-from safepassage.transparency.models import TransparencyFigure, TransparencySnapshot
+from safepassage.transparency.models import (
+    ShreddedMove,
+    TransparencyFigure,
+    TransparencySnapshot,
+)
 from safepassage.transparency.publication import publishable_period_end
 from tests.donations.factories import CampaignFactory, make_pledge
 from tests.transparency.factories import gift_on, moved_case, rate, redeemed_on
@@ -208,3 +214,23 @@ def test_the_page_speaks_russian() -> None:
 
     assert '<html lang="ru">' in page
     assert "Прозрачность" in page
+
+
+def test_a_moved_case_shredded_past_retention_still_counts_and_names_no_case() -> None:
+    # given 12 people moved in March, published
+    cases = [moved_case(on=MARCH) for _ in range(11)]
+    cases.append(moved_case(on=MARCH, party_size=1, state="resettled"))
+    first = do_publish_snapshot(period_end=END_OF_MARCH)
+
+    # when two of the cases are crypto-shredded and April is published
+    for case in cases[:2]:
+        do_shred_case(case=case, reason=ShredReason.RETENTION, today=datetime.date(2026, 5, 2))
+    second = do_publish_snapshot(period_end=END_OF_APRIL)
+
+    # then March still shows 12 in both, and only the month and party size were kept
+    assert figure(first, "people", "2026-03").value == 12
+    assert figure(second, "people", "2026-03").value == 12
+    assert list(ShreddedMove.objects.values_list("moved_in", "party_size")) == [
+        (datetime.date(2026, 3, 1), 1),
+        (datetime.date(2026, 3, 1), 1),
+    ]

@@ -6,10 +6,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from safepassage.audit.actions import SYSTEM_ACTOR, record_audit_event
+from safepassage.cases.models import Case
 from safepassage.transparency.disclosure import Suppression
 from safepassage.transparency.errors import SnapshotExists
-from safepassage.transparency.models import TransparencyFigure, TransparencySnapshot
+from safepassage.transparency.models import (
+    ShreddedMove,
+    TransparencyFigure,
+    TransparencySnapshot,
+)
 from safepassage.transparency.publication import build_cells, publishable_period_end
+from safepassage.transparency.sources import first_move
 
 REPORTING_CURRENCY = "EUR"
 """The currency of the public money figures (the staff gift totals use the same)."""
@@ -71,3 +77,13 @@ def do_publish_snapshot(
     except IntegrityError:
         raise SnapshotExists from None
     return snapshot
+
+
+def do_keep_shredded_move(*, case: Case) -> None:
+    """Before ``case`` is crypto-shredded, keep the month it moved and its party size (if it
+    ever moved), so published months do not shrink. Runs inside the cases app's shredding
+    transaction (``transparency/case_shredding.py``), which audits the shredding itself;
+    no event of its own, so nothing ties the kept row to the case."""
+    moved_on = first_move(case=case)
+    if moved_on is not None:
+        ShreddedMove.objects.create(moved_in=moved_on.replace(day=1), party_size=case.party_size)

@@ -36,4 +36,5 @@ FIELD_CLASSES: dict[str, dict[str, FieldClass]] = {
         "units": W,
         "suppression": P,
     },
+    "ShreddedMove": {"id": W, "moved_in": W, "party_size": W},
 }

@@ -84,3 +84,19 @@ class TransparencyFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.metric}/{self.dimension}/{self.key}"
+
+
+class ShreddedMove(models.Model):
+    """A moved case that was crypto-shredded (SR-12): only the month it moved and its party
+    size, kept so the published people counts do not shrink when retention ends. It names
+    no case; the cases app's tombstone is never linked to it."""
+
+    moved_in = models.DateField(_("moved in (first day of the month)"))
+    party_size = models.PositiveSmallIntegerField(_("party size"))
+
+    class Meta:
+        verbose_name = _("move of a shredded case")
+        verbose_name_plural = _("moves of shredded cases")
+
+    def __str__(self) -> str:
+        return f"{self.party_size} moved in {self.moved_in:%Y-%m}"

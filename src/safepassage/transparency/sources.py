@@ -7,7 +7,8 @@ shown directly: the public page reads published snapshots only.
 
 - People moved: the party size of every case whose first move to *departed*, *arrived* or
   *resettled* is dated up to ``period_end``, in the month of that move (clear workflow
-  fields of ``cases``; nothing is decrypted).
+  fields of ``cases``; nothing is decrypted), plus the :class:`ShreddedMove` rows kept for
+  cases crypto-shredded since.
 - Money raised: every gift received up to ``period_end``, converted into the reporting
   currency with the latest exchange rate recorded on or before the end of its month
   (``donations.gifts.selectors``); gifts in a currency with no recorded rate are left out,
@@ -30,6 +31,7 @@ from safepassage.core.money import Money
 from safepassage.donations.gifts.selectors import latest_rates
 from safepassage.donations.models import Campaign, Gift, Pledge
 from safepassage.ledger.models import Posting
+from safepassage.transparency.models import ShreddedMove
 
 MOVED_STATES = (CaseState.DEPARTED, CaseState.ARRIVED, CaseState.RESETTLED)
 
@@ -59,7 +61,19 @@ def people_by_month(*, period_end: datetime.date) -> Contributions:
         "pk", "party_size"
     ):
         cells[month_key(moved_on[case_id])].append(Decimal(party_size))
+    for moved_in, party_size in ShreddedMove.objects.filter(moved_in__lte=period_end).values_list(
+        "moved_in", "party_size"
+    ):
+        cells[month_key(moved_in)].append(Decimal(party_size))
     return dict(cells)
+
+
+def first_move(*, case: Case) -> datetime.date | None:
+    """The day ``case`` first departed, arrived or resettled, if it ever did."""
+    moved_on: datetime.date | None = CaseTransition.objects.filter(
+        case=case, target__in=[str(state) for state in MOVED_STATES]
+    ).aggregate(first=Min("made_on"))["first"]
+    return moved_on
 
 
 def _converted(*, amount: Decimal, rate: Decimal, currency: str) -> Decimal:
@@ -156,6 +170,7 @@ def first_month(*, period_end: datetime.date) -> datetime.date | None:
             first=Min("made_on")
         )["first"],
         Gift.objects.aggregate(first=Min("received_on"))["first"],
+        ShreddedMove.objects.aggregate(first=Min("moved_in"))["first"],
     ]
     first_posting = (
         Posting.objects.filter(owner_kind=str(OwnerKind.PLEDGE), bucket=str(Bucket.REDEEMED))
