@@ -153,3 +153,9 @@ def test_other_roles_cannot_change_who_can_book_what(role: str) -> None:
 
     assert (removed.status_code, added.status_code) == (403, 403)
     assert _writes() == before
+
+
+def test_the_travel_pages_speak_russian() -> None:
+    client = sign_in(Client(), make_staff(Role.TRAVEL_COORDINATOR))
+    page = client.get(reverse("travel:programs"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Кто что может забронировать" in page
