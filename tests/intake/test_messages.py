@@ -151,3 +151,29 @@ def test_no_reply_to_a_case_without_an_applicant() -> None:
     assert response.status_code == 200
     assert "no applicant to write to" in response.content.decode()
     assert not Message.objects.exists()
+
+
+def test_shredding_the_case_removes_the_applicant_and_messages_and_the_codename_stops_working() -> (
+    None
+):
+    import datetime
+
+    from safepassage.cases.models import ShredReason
+    from safepassage.cases.retention_actions import do_shred_case
+    from safepassage.intake.models import Applicant
+
+    # given a request with a message, closed and past its retention
+    world = intake_world()
+    receipt = submit(world.organisation)
+    applicant_client(receipt).post("/help/status/", {"body": "Canary-Shred-8"})
+    case = Case.objects.get(code=receipt.case_code)
+    # when it is crypto-shredded
+    do_shred_case(case=case, reason=ShredReason.RETENTION, today=datetime.date(2031, 1, 1))
+    # then nothing of the applicant is left, and the codename answers like an unknown one
+    assert not Applicant.objects.exists()
+    assert not Message.objects.exists()
+    response = Client().post(
+        "/help/check/", {"codename": receipt.codename, "case_code": receipt.case_code}
+    )
+    assert response.status_code == 200
+    assert "We could not find a request" in response.content.decode()
