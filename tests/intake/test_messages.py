@@ -153,9 +153,7 @@ def test_no_reply_to_a_case_without_an_applicant() -> None:
     assert not Message.objects.exists()
 
 
-def test_shredding_the_case_removes_the_applicant_and_messages_and_the_codename_stops_working() -> (
-    None
-):
+def test_shredding_removes_the_applicant_and_messages_and_voids_the_codename() -> None:
     import datetime
 
     from safepassage.cases.models import ShredReason
