@@ -14,6 +14,7 @@ from safepassage.accounts.roles import Role
 from safepassage.audit.models import AuditEvent
 from safepassage.cases.models import Case, CaseGroupKey, CaseMember, CaseReferral, HolderKind
 from safepassage.cases.referral_actions import Consent, do_accept_referral, do_refer_case
+from safepassage.cases.selectors import list_my_cases
 from safepassage.core.crypto import (
     CryptoError,
     OrganisationRecoveryKey,
@@ -108,6 +109,7 @@ def test_a_partner_caseworker_accepts_a_referral_and_reads_the_shared_groups() -
     )
     assert held == {"narrative", "identity", "contact"}
     assert not CaseGroupKey.objects.filter(case=case, holder_kind=HolderKind.TEAM).exists()
+    assert case in list_my_cases(user=receiver.user)
     # and A still reads it; consent is sealed; both sides' audit trails record it
     assert STORY in _detail(sender_client, case)
     assert CONSENT_BY.encode() not in bytes(referral.consent)

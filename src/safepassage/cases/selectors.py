@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from safepassage.accounts.models import User
@@ -68,13 +68,26 @@ def list_triage_queue(*, user: User) -> QuerySet[Case]:
     )
 
 
+def _viewable_cases(*, user: User) -> QuerySet[Case]:
+    """Cases of organisations where ``user`` may view cases, or referred to one of them by an
+    accepted, active referral (the same reach as ``access_case``)."""
+    organisations = _organisations_granting(user=user, permission="cases.view_case")
+    today = timezone.localdate()
+    referred = CaseReferral.objects.filter(
+        to_organisation_id__in=organisations,
+        accepted_on__isnull=False,
+        revoked_on__isnull=True,
+    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+    return Case.objects.filter(
+        Q(organisation_id__in=organisations) | Q(pk__in=referred.values("case_id"))
+    )
+
+
 def list_my_cases(*, user: User) -> QuerySet[Case]:
     """Open cases ``user`` works on (and may still view), most urgent first."""
+    viewable = _viewable_cases(user=user)
     return (
-        Case.objects.filter(
-            members__user=user,
-            organisation_id__in=_organisations_granting(user=user, permission="cases.view_case"),
-        )
+        Case.objects.filter(members__user=user, pk__in=viewable)
         .exclude(state=CaseState.CLOSED)
         .select_related("organisation")
         .order_by("-priority", "-risk", "opened_on", "code")
@@ -354,9 +367,7 @@ def list_my_tasks(*, user: User, key_pair: KeyPair | None) -> list[MyTask]:
             assignee=user,
             done_on__isnull=True,
             case__members__user=user,
-            case__organisation_id__in=_organisations_granting(
-                user=user, permission="cases.view_case"
-            ),
+            case__in=_viewable_cases(user=user),
         )
         .select_related("case__organisation", "assignee")
         .order_by("due_on", "case__code", "pk")

@@ -7,11 +7,12 @@ unlocked keys (``accounts.key_session``).
 
 import uuid
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.decorators import decorator_from_middleware
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from safepassage.accounts.key_session import load_private_key
@@ -51,6 +52,7 @@ from safepassage.cases.models import FINAL_STATES, Case, RetentionRule
 from safepassage.core.crypto import KeyPair, SensitiveGroup
 from safepassage.organisations.access import access_organisation
 from safepassage.site.access_policy import recent_authentication_required, requires_permission
+from safepassage.site.csrf import NoReferrerCsrfViewMiddleware
 
 
 def _keys(request: HttpRequest, user: User) -> KeyPair:
@@ -348,7 +350,7 @@ def my_tasks_view(request: HttpRequest) -> HttpResponse:
 @csrf_exempt  # checked by csrf_protect below, after the encrypting upload handler is set
 @requires_permission("cases.change_case")
 @require_http_methods(["GET", "POST"])
-def upload_document_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def upload_document_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponseBase:
     """Upload a document: encrypted while it is received, never written in plaintext (SR-09).
 
     The case is fetched before the body is read, so nobody outside the case gets a byte
@@ -357,6 +359,12 @@ def upload_document_view(request: HttpRequest, case_id: uuid.UUID) -> HttpRespon
     request.upload_handlers = [EncryptingUploadHandler(request)]
     case = access_case(user=current_user(request), case_id=case_id, permission="cases.change_case")
     return _upload_document(request, case)
+
+
+csrf_protect = decorator_from_middleware(NoReferrerCsrfViewMiddleware)
+"""The site's CSRF check (which accepts ``Origin: null`` only with ``Sec-Fetch-Site:
+same-origin``, decision 0002) as a decorator, for the one view that must set its upload
+handler before the body is read."""
 
 
 @csrf_protect
