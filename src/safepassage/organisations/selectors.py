@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from safepassage.accounts.models import User
 from safepassage.bookings.labels import ALLOCATION_LINK, TRIPS_LINK
 from safepassage.organisations.models import Organisation
+from safepassage.pathways.labels import PATHWAYS_LINK
 from safepassage.travel.labels import TRAVEL_PLANNING
 
 
@@ -34,6 +35,7 @@ WORK_LINKS: tuple[tuple[str, str | Promise, str, bool], ...] = (
         False,
     ),
     ("donations.change_program", _("Program catalogue facts"), "donations:program_facts", False),
+    ("pathways.view_pathway", PATHWAYS_LINK, "pathways:board", False),
     ("travel.view_travelrequest", TRAVEL_PLANNING, "travel:home", False),
     ("bookings.run_allocation", ALLOCATION_LINK, "bookings:runs", True),
     ("bookings.manage_trip", TRIPS_LINK, "bookings:trips", True),
