@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.test import Client
+from pytest_django import Settings
 
 from safepassage.cases.models import Case, CaseState
 from safepassage.intake import actions, codename_keys
@@ -213,3 +214,9 @@ def test_with_one_organisation_nothing_is_asked_about_it() -> None:
     html = Client().get("/help/").content.decode()
     assert f'type="hidden" name="organisation" value="{world.organisation.public_id}"' in html
     assert world.organisation.name not in html
+
+
+def test_an_onion_address_is_announced_on_the_intake(settings: Settings) -> None:
+    settings.ONION_LOCATION = "http://exampleonionaddressxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.onion"
+    response = Client().get("/help/safety/")
+    assert response["Onion-Location"] == settings.ONION_LOCATION + "/help/safety/"

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from safepassage.intake.actions import Urgency
+from safepassage.intake.actions import IntakeAnswers, Urgency
 from safepassage.intake.wordlists import WordListName
 
 NO_AUTOCOMPLETE = {"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
@@ -90,6 +90,19 @@ class IntakeForm(forms.Form):
         if len(organisations) == 1:
             field.initial = organisations[0][0]
             field.widget = forms.HiddenInput()
+
+    def answers(self) -> IntakeAnswers:
+        """The cleaned answers for :func:`~safepassage.intake.actions.do_submit_intake`."""
+        data = self.cleaned_data
+        return IntakeAnswers(
+            name=data["name"],
+            contact=data["contact"],
+            location=data["location"],
+            travelling_with=data["travelling_with"],
+            story=data["story"],
+            party_size=data["party_size"],
+            urgency=data["urgency"],
+        )
 
 
 class SignInForm(forms.Form):

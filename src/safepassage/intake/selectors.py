@@ -1,5 +1,6 @@
 """Reads of the intake app: what the applicant may see (SR-18) and message summaries."""
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -94,4 +95,12 @@ def list_intake_organisations() -> list[Organisation]:
             keyring__isnull=False,
             keyring__team_public_key__isnull=False,
         ).order_by("name")
+    )
+
+
+def get_intake_organisation(*, organisation_id: uuid.UUID) -> Organisation | None:
+    """One of :func:`list_intake_organisations` by public id, or None."""
+    return next(
+        (item for item in list_intake_organisations() if item.public_id == organisation_id),
+        None,
     )

@@ -22,7 +22,7 @@ from safepassage.intake.applicant_session import (
     load_applicant_session,
     start_applicant_session,
 )
-from safepassage.intake.errors import IntakeError
+from safepassage.intake.errors import IntakeError, IntakeUnavailable
 from safepassage.intake.forms import IntakeForm, MessageForm, SignInForm
 from safepassage.intake.wordlists import WordListName, default_word_list_for
 from safepassage.site import rate_limits
@@ -83,26 +83,17 @@ def start_view(request: HttpRequest) -> HttpResponse:
         return refused
     form = _intake_form(request)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        organisation = next(
-            item
-            for item in selectors.list_intake_organisations()
-            if item.public_id == uuid.UUID(data["organisation"])
+        organisation = selectors.get_intake_organisation(
+            organisation_id=uuid.UUID(form.cleaned_data["organisation"])
         )
         try:
+            if organisation is None:
+                raise IntakeUnavailable
             actions.check_submit_intake(organisation=organisation)
             receipt = actions.do_submit_intake(
                 organisation=organisation,
-                answers=actions.IntakeAnswers(
-                    name=data["name"],
-                    contact=data["contact"],
-                    location=data["location"],
-                    travelling_with=data["travelling_with"],
-                    story=data["story"],
-                    party_size=data["party_size"],
-                    urgency=data["urgency"],
-                ),
-                word_list=WordListName(data["word_list"]),
+                answers=form.answers(),
+                word_list=WordListName(form.cleaned_data["word_list"]),
             )
         except IntakeError as error:
             form.add_error(None, str(error.message))
