@@ -282,7 +282,12 @@ MATRIX: dict[str, dict[str, Cell]] = {
         | {"other_organisation_admin": 404},
     ),
     **dict.fromkeys(
-        ("bookings:run_accept", "bookings:trip_progress", "bookings:booking_cancel"),
+        (
+            "bookings:run_accept",
+            "bookings:trip_progress",
+            "bookings:booking_cancel",
+            "bookings:booking_mode",
+        ),
         {"anonymous": L, "password_only": T}
         | dict.fromkeys((Role.ADMIN, Role.TRAVEL_COORDINATOR, "other_organisation_admin"), 405)
         | dict.fromkeys((Role.CASEWORKER, Role.FUNDRAISER, Role.VIEWER), 403),
@@ -571,7 +576,7 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
         lambda world: {"trip_id": _world_trip(world).public_id},
     ),
     **dict.fromkeys(
-        ("bookings:booking_record", "bookings:booking_cancel"),
+        ("bookings:booking_record", "bookings:booking_cancel", "bookings:booking_mode"),
         lambda world: {
             "booking_id": matrix_booking(
                 _world_case(world), world.members[Role.ADMIN].user

@@ -222,3 +222,39 @@ def test_a_second_code_within_a_minute_is_refused_and_not_sent() -> None:
     with committed(), pytest.raises(CodeRecentlySent):
         actions.do_send_donor_code(booking=booking)
     assert len(mail.outbox) == sent
+
+
+def test_delegated_booking_ends_the_donor_link_and_the_coordinator_records_it() -> None:
+    network = make_network()
+    pledge = pledge_of(network)
+    trip, booking = booked_trip(network)
+    link = _link()
+    # when the coordinator takes the booking over with the donor's delegated access
+    booking = actions.do_set_booking_mode(
+        actor=network.coordinator.user, booking=booking, mode="coordinator"
+    )
+    # then the donor's link no longer opens anything and no passengers wait for the donor
+    assert Client().get(link).status_code == 404
+    assert booking.donor_passengers is None
+    # and the coordinator records it: miles redeemed, case ticketed
+    actions.do_record_booking(
+        booking=booking, record=RECORD, actor_ref=str(network.coordinator.user.public_id)
+    )
+    assert get_balance(pledge=pledge).redeemed.amount == 40_000
+    trip.refresh_from_db()
+    assert trip.status == TripStatus.TICKETED
+
+
+def test_handing_a_booking_back_to_the_donor_needs_a_new_link() -> None:
+    network = make_network()
+    pledge_of(network)
+    trip, booking = booked_trip(network)
+    actions.do_set_booking_mode(actor=network.coordinator.user, booking=booking, mode="coordinator")
+    back = actions.do_set_booking_mode(
+        actor=network.coordinator.user, booking=booking, mode="donor"
+    )
+    assert back.status == BookingStatus.RESERVED
+    mail.outbox.clear()
+    sent_trip(network, trip)
+    assert len(mail.outbox) == 1
+    assert Client().get(_link()).status_code == 200

@@ -163,3 +163,19 @@ def test_opening_a_trip_and_showing_passengers_to_a_donor_are_audited() -> None:
     assert AuditEvent.objects.filter(
         action="booking.passengers_shown", object_ref=str(booking.public_id)
     ).exists()
+
+
+def test_a_viewer_cannot_change_who_books() -> None:
+    network = make_network()
+    travel_request(planned_case(network), program=network.program)
+    pledge_of(network)
+    accept_all(network, solved_run(network))
+    booking = BookingRequest.objects.get()
+    viewer = make_staff(Role.VIEWER, network.organisation)
+    response = sign_in(Client(), viewer).post(
+        reverse("bookings:booking_mode", kwargs={"booking_id": booking.public_id}),
+        {"mode": "coordinator"},
+    )
+    assert response.status_code == 403
+    booking.refresh_from_db()
+    assert booking.mode == "donor"

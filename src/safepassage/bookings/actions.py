@@ -671,6 +671,36 @@ def _send_one(
     )
 
 
+def do_set_booking_mode(*, actor: User, booking: BookingRequest, mode: str) -> BookingRequest:
+    """Choose who books a request still open: the donor (link with the passengers) or the
+    coordinator with the donor's delegated access (the link stops working; no passengers
+    ever go to the donor). A request paid with cash is always the coordinator's."""
+    with transaction.atomic():
+        locked = lock_booking_request(booking_pk=booking.pk)
+        if not locked.is_open or mode not in BookingMode.values:
+            raise BookingNotOpen
+        if locked.pledge is None and mode == BookingMode.DONOR:
+            raise BookingNotOpen
+        locked.mode = mode
+        if mode == BookingMode.COORDINATOR:
+            locked.link_version += 1
+            locked.donor_passengers = None
+            locked.code_hash = ""
+        elif locked.status == BookingStatus.SENT:
+            locked.status = BookingStatus.RESERVED
+        locked.save(
+            update_fields=["mode", "link_version", "donor_passengers", "code_hash", "status"]
+        )
+        _audit(
+            actor_ref=_actor(actor),
+            action=f"booking.mode_{mode}",
+            object_type="booking_request",
+            object_ref=locked.public_id,
+            organisation=locked.trip.organisation,
+        )
+    return locked
+
+
 # --- the donor's one-time code ---------------------------------------------------------
 
 

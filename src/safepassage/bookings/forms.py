@@ -7,7 +7,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from safepassage.bookings.models import TripStatus
+from safepassage.bookings.models import BookingMode, TripStatus
 
 CURRENCIES = [("USD", "USD"), ("EUR", "EUR"), ("GBP", "GBP"), ("CAD", "CAD")]
 
@@ -92,6 +92,10 @@ class CodeForm(forms.Form):
         min_length=6,
         validators=[RegexValidator(r"^[0-9]{6}$", _("Six digits."))],
     )
+
+
+class BookingModeForm(forms.Form):
+    mode = forms.ChoiceField(choices=BookingMode.choices)
 
 
 class ProgressForm(forms.Form):

@@ -24,9 +24,10 @@ from safepassage.bookings.access import (
     access_run,
     access_trip,
 )
-from safepassage.bookings.errors import BookingsError, KeysLocked, TripNotReady
+from safepassage.bookings.errors import BookingNotOpen, BookingsError, KeysLocked, TripNotReady
 from safepassage.bookings.forms import (
     AcceptForm,
+    BookingModeForm,
     CodeForm,
     ProgressForm,
     RecordBookingForm,
@@ -212,6 +213,24 @@ def booking_cancel_view(request: HttpRequest, booking_id: uuid.UUID) -> HttpResp
     booking = access_booking_request(user=user, booking_id=booking_id, permission=TRIP)
     try:
         actions.do_cancel_booking(booking=booking, actor=user)
+    except BookingsError as error:
+        return render(
+            request, "bookings/error.html", {"error": error, "trip": booking.trip}, status=409
+        )
+    return redirect("bookings:trip", trip_id=booking.trip.public_id)
+
+
+@requires_permission(TRIP)
+@require_http_methods(["POST"])
+def booking_mode_view(request: HttpRequest, booking_id: uuid.UUID) -> HttpResponse:
+    """Who books: the donor from their link, or the coordinator with delegated access."""
+    user = current_user(request)
+    booking = access_booking_request(user=user, booking_id=booking_id, permission=TRIP)
+    form = BookingModeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise BookingNotOpen
+        actions.do_set_booking_mode(actor=user, booking=booking, mode=form.cleaned_data["mode"])
     except BookingsError as error:
         return render(
             request, "bookings/error.html", {"error": error, "trip": booking.trip}, status=409
