@@ -256,3 +256,32 @@ def test_an_admin_sets_retention_rules_and_other_roles_change_nothing() -> None:
         "withdrawn": 90,
     }
     assert AuditEvent.objects.filter(action="organisation.retention_rules_changed").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_restored_backup_is_shredded_again_from_the_exported_list(tmp_path: Path) -> None:
+    # Given a case shredded today, and its code exported to a file kept off the backups
+    organisation, _ = keyed_organisation()
+    owner = make_keyed_staff(Role.CASEWORKER, organisation)
+    case = make_case(actor=owner)
+    _finish(case, state="withdrawn", days_ago=100)
+    RetentionRule.objects.create(organisation=organisation, state="withdrawn", days=30)
+    do_shred_cases_past_retention()
+    exported = StringIO()
+    call_command("shred_list", "export", stdout=exported)
+    shred_file = tmp_path / "shred-list.txt"
+    shred_file.write_text(exported.getvalue())
+    assert case.code in exported.getvalue()
+
+    # When an older backup (with the case and its keys, without the tombstone) is restored
+    ShreddedCase.objects.all().delete()
+    restored = make_case(actor=owner)
+    Case.objects.filter(pk=restored.pk).update(code=case.code)
+    out = StringIO()
+    call_command("shred_list", "apply", str(shred_file), stdout=out)
+
+    # Then the restored case and every wrapped key of it are gone again
+    assert "1 restored cases shredded again" in out.getvalue()
+    assert not Case.objects.filter(code=case.code).exists()
+    assert not CaseGroupKey.objects.filter(case_id=restored.pk).exists()
+    assert ShreddedCase.objects.get().reason == "restored"

@@ -141,3 +141,19 @@ def do_shred_cases_past_retention(*, today: datetime.date | None = None) -> Shre
     if blocked:
         logger.warning("retention: %d cases are still held by other records", blocked)
     return ShredSummary(shredded=shredded, blocked=blocked)
+
+
+def shred_list() -> list[str]:
+    """Codes of every shredded case, for keeping outside the backups (SR-12)."""
+    return list(ShreddedCase.objects.order_by("code").values_list("code", flat=True))
+
+
+def do_reapply_shred_list(*, codes: list[str], today: datetime.date | None = None) -> int:
+    """After restoring a backup, shred again every case whose code is on the list kept from
+    the newer database; returns how many were found and shredded (idempotent)."""
+    day = today or timezone.localdate()
+    shredded = 0
+    for case in Case.objects.filter(code__in=codes).select_related("organisation").order_by("pk"):
+        do_shred_case(case=case, reason=ShredReason.RESTORED, today=day)
+        shredded += 1
+    return shredded

@@ -38,6 +38,7 @@ class RetentionRule(models.Model):
 
 class ShredReason(models.TextChoices):
     RETENTION = "retention", _("Retention period over")
+    RESTORED = "restored", _("Shredded before a backup was restored")
 
 
 class ShreddedCase(models.Model):
