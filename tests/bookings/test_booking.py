@@ -258,3 +258,23 @@ def test_handing_a_booking_back_to_the_donor_needs_a_new_link() -> None:
     sent_trip(network, trip)
     assert len(mail.outbox) == 1
     assert Client().get(_link()).status_code == 200
+
+
+def test_recording_from_the_link_without_the_code_changes_nothing() -> None:
+    network = make_network()
+    pledge = pledge_of(network)
+    _trip, booking = booked_trip(network)
+    page = Client().post(
+        _link(),
+        {
+            "step": "record",
+            "locator": "QX7LMB",
+            "miles_charged": "40000",
+            "taxes": "1",
+            "currency": "USD",
+        },
+    )
+    assert b"ask for a new one" in page.content
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.SENT
+    assert get_balance(pledge=pledge).reserved.amount == 40_000

@@ -91,6 +91,11 @@ class CodeInvalid(BookingsError):
     message = _("That code is wrong or has expired. Ask for a new one.")
 
 
+class CodeRequired(BookingsError):
+    code = "code_required"
+    message = _("Your code has expired: ask for a new one to record the booking.")
+
+
 class CodeRecentlySent(BookingsError):
     code = "code_recently_sent"
     message = _("A code was sent less than a minute ago: please check your e-mail.")

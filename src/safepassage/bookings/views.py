@@ -24,7 +24,13 @@ from safepassage.bookings.access import (
     access_run,
     access_trip,
 )
-from safepassage.bookings.errors import BookingNotOpen, BookingsError, KeysLocked, TripNotReady
+from safepassage.bookings.errors import (
+    BookingNotOpen,
+    BookingsError,
+    CodeRequired,
+    KeysLocked,
+    TripNotReady,
+)
 from safepassage.bookings.forms import (
     AcceptForm,
     BookingModeForm,
@@ -288,7 +294,9 @@ def _donor_step(request: HttpRequest, booking: BookingRequest) -> dict[str, obje
         if step == "decline":
             actions.do_decline_booking(booking=booking, actor_ref="anonymous")
             return {}
-        if step == "record" and _verified(request, booking):
+        if step == "record" and not _verified(request, booking):
+            raise CodeRequired
+        if step == "record":
             record_form = RecordBookingForm(request.POST)
             if not record_form.is_valid():
                 return {"record_form": record_form}
