@@ -203,14 +203,16 @@ def test_a_master_restricted_to_some_options_and_payments_decodes_into_a_valid_p
 def test_the_large_problem_path_gives_valid_plans_and_proven_bounds(prob: Problem) -> None:
     from safepassage.core.allocation import solver
 
-    limit = solver.PATTERN_COLUMN_LIMIT
-    solver.PATTERN_COLUMN_LIMIT = 0  # as if the pattern LP were too large
-    try:
-        plan = solve(prob, time_limit=3, method=SolveMethod.AGGREGATE)
-    finally:
-        solver.PATTERN_COLUMN_LIMIT = limit
-
-    assert validate_plan(prob, plan) == ()
+    limits = solver.PATTERN_COLUMN_LIMIT, solver.RESTRICTED_MASTER_REQUESTS
     optimum = brute_force_optimum(prob)
-    assert plan.totals.weighted_travellers <= optimum + 1e-6
-    assert plan.bound_weighted_travellers >= optimum - 1e-6
+    # As if the pattern LP were too large, then also the restricted master.
+    for requests in (limits[1], 0):
+        solver.PATTERN_COLUMN_LIMIT, solver.RESTRICTED_MASTER_REQUESTS = 0, requests
+        try:
+            plan = solve(prob, time_limit=2, method=SolveMethod.AGGREGATE)
+        finally:
+            solver.PATTERN_COLUMN_LIMIT, solver.RESTRICTED_MASTER_REQUESTS = limits
+
+        assert validate_plan(prob, plan) == ()
+        assert plan.totals.weighted_travellers <= optimum + 1e-6
+        assert plan.bound_weighted_travellers >= optimum - 1e-6

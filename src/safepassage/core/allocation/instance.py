@@ -132,3 +132,29 @@ def build_instance(problem: Problem) -> Instance:
         cash_budget=units(problem.cash_budget),
         cash_scale=scale,
     )
+
+
+def sub_instance(
+    instance: Instance,
+    *,
+    requests: list[int],
+    pledges: list[int],
+    miles: list[int],
+    limits: list[int],
+    cash_budget: int,
+) -> Instance:
+    """Some requests of ``instance`` on some pledges with the given balances and
+    traveller limits (what other requests leave) and cash budget; indexes follow the
+    given lists. A plan of it, mapped back, fits beside what was left out."""
+    return Instance(
+        problem=instance.problem,
+        programs=instance.programs,
+        pledge_ids=tuple(instance.pledge_ids[k] for k in pledges),
+        pledge_program=tuple(instance.pledge_program[k] for k in pledges),
+        pledge_miles=tuple(miles),
+        pledge_limit=tuple(limits),
+        pledge_expiry=tuple(instance.pledge_expiry[k] for k in pledges),
+        requests=tuple(instance.requests[r] for r in requests),
+        cash_budget=cash_budget,
+        cash_scale=instance.cash_scale,
+    )

@@ -68,7 +68,7 @@ from safepassage.core.allocation.highs_model import (
     ModelResult,
     solve_model,
 )
-from safepassage.core.allocation.instance import NO_LIMIT, Instance, build_instance
+from safepassage.core.allocation.instance import NO_LIMIT, Instance, build_instance, sub_instance
 from safepassage.core.allocation.lagrangian import LagrangianBound
 from safepassage.core.allocation.models import Plan, PlanStatus, Problem
 from safepassage.core.allocation.packing import (
@@ -577,7 +577,7 @@ def _run_patterns(
     return state, converged
 
 
-LAGRANGE_SHARE = 0.3
+LAGRANGE_SHARE = 0.2
 """Share of the remaining time the Lagrangian bound's subgradient steps may take."""
 
 LAGRANGE_TARGET = 0.98
@@ -617,7 +617,7 @@ share of its weight of the best."""
 CANDIDATE_PAYMENTS = 3
 """Cheapest payments (at the Lagrangian prices) per fare in the restricted master."""
 
-RESTRICTED_MASTER_SHARE = 0.75
+RESTRICTED_MASTER_SHARE = 0.85
 """Share of the remaining time the restricted master (patterns and MILP) may take."""
 
 
@@ -652,14 +652,15 @@ def _lagrangian_candidates(
 
 
 def _run_restricted_master(
-    search: _Search, slot_prices: dict[tuple[int, int], float], cash_price: float
+    search: _Search,
+    chosen: dict[int, dict[int, list[list[int]]]],
+    slot_prices: dict[tuple[int, int], float],
 ) -> PackingState | None:
     """Price-and-branch on a master restricted to the requests, options and payments
-    that look promising at the Lagrangian prices: small enough for column generation
-    and a MILP where the whole master is not. A restriction: its plans are valid and
-    its bound is never used."""
+    that look promising at the Lagrangian prices (``chosen``): small enough for column
+    generation and a MILP where the whole master is not. A restriction: its plans are
+    valid and its bound is never used."""
     instance = search.instance
-    chosen = _lagrangian_candidates(instance, slot_prices, cash_price)
 
     def allowed(request: int, option: int, fare: int) -> list[int] | None:
         options = chosen.get(request)
@@ -691,6 +692,100 @@ def _run_restricted_master(
     return state
 
 
+NEIGHBOURHOOD_REQUESTS = 250
+"""Requests per pattern neighbourhood (see _pattern_neighbourhoods)."""
+
+RESTRICTED_MASTER_REQUESTS = 1500
+"""Above this many promising requests the restricted master MILP does not solve in
+time (3,216 at 20,000 x 5,000: a poor plan after 15 s CPU); pattern neighbourhoods are
+used instead."""
+
+
+def _pattern_neighbourhoods(
+    search: _Search,
+    state: PackingState,
+    chosen: dict[int, dict[int, list[list[int]]]],
+    slot_prices: dict[tuple[int, int], float],
+    *,
+    until: float,
+) -> None:
+    """Large neighbourhoods solved by the pattern master: each group of about
+    ``NEIGHBOURHOOD_REQUESTS`` promising requests is released and re-solved (column
+    generation and master MILP) on the balances, traveller allowances and cash the
+    others leave; the new plan of the group is kept only if it serves more weight."""
+    instance = search.instance
+    rng = random.Random(20261127)  # noqa: S311 - a seeded search, not cryptography
+    candidates = sorted(chosen)
+    rng.shuffle(candidates)
+    groups = max(1, round(len(candidates) / NEIGHBOURHOOD_REQUESTS))
+    for group in range(groups):
+        left = until - time.monotonic()
+        if left <= 0.1:
+            break
+        requests = sorted(candidates[group::groups])
+        old = {r: state.assignments[r] for r in requests if r in state.assignments}
+        old_value = sum(instance.requests[r].weight for r in old)
+        for request_index in old:
+            state.release(request_index)
+        pledges = [
+            k
+            for k in range(len(instance.pledge_ids))
+            if state.residual[k] > 0 and state.allowance[k] > 0
+        ]
+        part = sub_instance(
+            instance,
+            requests=requests,
+            pledges=pledges,
+            miles=[state.residual[k] for k in pledges],
+            limits=[state.allowance[k] for k in pledges],
+            cash_budget=state.cash,
+        )
+
+        def allowed(
+            request: int, option: int, fare: int, requests: list[int] = requests
+        ) -> list[int] | None:
+            options = chosen.get(requests[request], {})
+            return options[option][fare] if option in options else None
+
+        deadline = time.monotonic() + left / (groups - group)
+        model = build_pattern_model(part, prices=slot_prices, allowed=allowed)
+        session = PatternSession(model)
+        generate_patterns(
+            session, deadline=time.monotonic() + PATTERN_SHARE * (deadline - time.monotonic())
+        )
+        values = None
+        if session.primal is not None and deadline - time.monotonic() > 0.05:
+            values = solve_master(
+                model,
+                session.primal,
+                time_limit=deadline - time.monotonic(),
+                integral=search.integral,
+            )
+        fresh = [] if values is None else decode_master(part, model, values)
+        if sum(part.requests[a.request].weight for a in fresh) > old_value + 1e-9:
+            committed = []
+            for assignment in fresh:
+                mapped = Assignment(
+                    request=requests[assignment.request],
+                    option=assignment.option,
+                    payers=tuple(
+                        tuple(CASH if p == CASH else pledges[p] for p in row)
+                        for row in assignment.payers
+                    ),
+                )
+                if not state.try_commit(mapped):
+                    break
+                committed.append(mapped.request)
+            else:
+                search.offer(list(state.assignments.values()))
+                search.report("pattern neighbourhood")
+                continue
+            for request_index in committed:
+                state.release(request_index)
+        for assignment in old.values():
+            state.commit(assignment)
+
+
 def _run_aggregated(search: _Search) -> None:
     instance = search.instance
     aggregated = build_aggregated_model(instance)
@@ -718,31 +813,44 @@ def _run_aggregated(search: _Search) -> None:
     if not converged and search.remaining() > 0:
         slot_prices = _run_lagrangian(search, aggregated, relaxation.row_duals or [], prices)
     guide_session = session
-    if aggregated.model.num_columns <= CUT_COLUMN_LIMIT and not converged:
+    if aggregated.model.num_columns <= CUT_COLUMN_LIMIT and not converged and not slot_prices:
+        # (The pattern bound, or its Lagrangian, already implies every cut.)
         _cut_rounds(search, aggregated, session, relaxation)
         # The heuristic LPs of the capacity rounds change capacities, so they get their
         # own copy of the model; ``session`` keeps the true one for bounds.
         guide_session = HighsSession(aggregated.model, integer=False)
-    state, packer = _pack_with_capacity_rounds(
-        search,
-        aggregated,
-        guide_session,
-        relaxation,
-        rounds=1 if patterned is not None or slot_prices else CAPACITY_ROUNDS,
-        reprice=patterned is None and not slot_prices,
-    )
     if slot_prices is not None:
-        # Slot prices know that some ticket sizes fragment a program's pledges.
+        # Slot prices know that some ticket sizes fragment a program's pledges: one
+        # greedy pass with them beats the capacity rounds' many passes.
+        packer = _GuidedPacker(instance, aggregated, relaxation.row_duals or [])
         packer.use_slot_prices(*slot_prices)
-        candidate = packer.greedy([])
-        if candidate.weighted_travellers() > state.weighted_travellers():
-            state = candidate
-        master = _run_restricted_master(search, *slot_prices)
-        if master is not None:
-            packer.fill(master, packer.fill_order, allow_cash=False)
-            packer.fill(master, packer.fill_order, allow_cash=True)
-            if master.weighted_travellers() > state.weighted_travellers():
-                state = master
+        state = packer.greedy([])
+    else:
+        state, packer = _pack_with_capacity_rounds(
+            search,
+            aggregated,
+            guide_session,
+            relaxation,
+            rounds=1 if patterned is not None else CAPACITY_ROUNDS,
+            reprice=patterned is None,
+        )
+    if slot_prices is not None:
+        chosen = _lagrangian_candidates(instance, *slot_prices)
+        if len(chosen) <= RESTRICTED_MASTER_REQUESTS:
+            master = _run_restricted_master(search, chosen, slot_prices[0])
+            if master is not None:
+                packer.fill(master, packer.fill_order, allow_cash=False)
+                packer.fill(master, packer.fill_order, allow_cash=True)
+                if master.weighted_travellers() > state.weighted_travellers():
+                    state = master
+        else:
+            _pattern_neighbourhoods(
+                search,
+                state,
+                chosen,
+                slot_prices[0],
+                until=time.monotonic() + RESTRICTED_MASTER_SHARE * search.remaining(),
+            )
     if patterned is not None:
         packer.fill(patterned, packer.fill_order, allow_cash=False)
         packer.fill(patterned, packer.fill_order, allow_cash=True)
