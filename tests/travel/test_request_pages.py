@@ -23,7 +23,7 @@ from safepassage.travel.models import (
     TravelRequest,
     TravelRequestState,
 )
-from safepassage.travel.selectors import list_open_travel_requests
+from safepassage.travel.selectors import allocation_request, list_open_travel_requests
 from tests.cases.factories import keyed_organisation, make_keyed_staff
 from tests.travel.factories import TravelWorld, client_for, make_travel_world
 
@@ -355,3 +355,68 @@ def test_a_coordinator_changes_the_request_and_a_caseworker_cannot(world: Travel
         "PL",
     ]
     assert AuditEvent.objects.filter(action="travel.request_changed").exists()
+
+
+def test_a_quote_is_what_the_allocator_sees(world: TravelWorld) -> None:
+    # Given a manual option on Turkish, estimated for United at its fixed "from" level
+    client = client_for(world.coordinator)
+    travel_request = _create(world, client)
+    client.post(
+        reverse("travel:option_add", kwargs={"request_id": travel_request.public_id}),
+        {"itinerary": "MCX IST VNO", "carriers": "TK"},
+    )
+    price = FarePrice.objects.get(program__code="UA")
+
+    # When the coordinator quotes it and opens the request
+    client.post(
+        reverse(
+            "travel:price_quote",
+            kwargs={"request_id": travel_request.public_id, "price_id": price.public_id},
+        ),
+        {"miles": "30000", "taxes": "12.00", "currency": "USD"},
+    )
+    client.post(
+        reverse("travel:request_state", kwargs={"request_id": travel_request.public_id}),
+        {"state": TravelRequestState.OPEN},
+    )
+
+    # Then the allocator's entry carries the quote, not the estimate
+    (entry,) = [
+        allocation_request(travel_request=request)
+        for request in list_open_travel_requests(organisation=world.case.organisation)
+    ]
+    (option,) = entry["options"]
+    (fare,) = option["fares"]
+    assert fare["miles"]["UA"] == 30000
+    assert fare["taxes"]["UA"] == 12.0
+    assert entry["travellers"] == 2
+
+
+def test_a_withdrawn_request_no_longer_changes(world: TravelWorld) -> None:
+    client = client_for(world.coordinator)
+    travel_request = _create(world, client)
+    state_url = reverse("travel:request_state", kwargs={"request_id": travel_request.public_id})
+    client.post(state_url, {"state": TravelRequestState.WITHDRAWN})
+    before = _writes()
+
+    client.post(state_url, {"state": TravelRequestState.OPEN})
+    response = client.post(
+        reverse("travel:option_add", kwargs={"request_id": travel_request.public_id}),
+        {"itinerary": "MCX IST VNO", "carriers": "TK"},
+    )
+
+    travel_request.refresh_from_db()
+    assert travel_request.state == TravelRequestState.WITHDRAWN
+    assert "can no longer be changed" in response.content.decode()
+    assert _writes()[:4] == before[:4]
+
+
+def test_the_travel_home_lists_the_coordinators_cases_planning_travel(world: TravelWorld) -> None:
+    travel_request = _create(world, client_for(world.coordinator))
+    page = client_for(world.coordinator).get(reverse("travel:home")).content.decode()
+    assert world.case.code in page
+    assert str(travel_request.public_id) in page
+    assert "Plan travel" in page
+    caseworker_page = client_for(world.caseworker).get(reverse("travel:home")).content.decode()
+    assert world.case.code in caseworker_page
+    assert "Plan travel</a>" not in caseworker_page
