@@ -281,3 +281,25 @@ def list_programs_without_chart() -> QuerySet[Program]:
 def list_airports(*, codes: Iterable[str]) -> QuerySet[Airport]:
     """The airports with these codes, by code (for the legend under routes and options)."""
     return Airport.objects.filter(code__in=set(codes)).order_by("code")
+
+
+def travel_request_initial(
+    *, travel_request: TravelRequest, pathway_countries: list[str]
+) -> dict[str, object]:
+    """The request's values as the request form's initial data."""
+    stored = list(travel_request.destinations.values_list("country", flat=True))
+    return {
+        "travellers": [
+            str(member_id)
+            for member_id in travel_request.travellers.values_list(
+                "household_member__public_id", flat=True
+            )
+        ],
+        "origin": travel_request.origin,
+        "destinations": [code for code in stored if code in pathway_countries],
+        "other_destinations": " ".join(code for code in stored if code not in pathway_countries),
+        "earliest_departure": travel_request.earliest_departure,
+        "latest_departure": travel_request.latest_departure,
+        "max_connections": travel_request.max_connections,
+        "minimum_connection_minutes": travel_request.minimum_connection_minutes,
+    }

@@ -255,26 +255,13 @@ def request_edit_view(request: HttpRequest, request_id: uuid.UUID) -> HttpRespon
         case=case, user=user, key_pair=load_private_key(request=request, user=user)
     )
     pathway_countries = acceptable_destination_countries(case=case)
-    stored = list(travel_request.destinations.values_list("country", flat=True))
     form = TravelRequestForm(
         request.POST or None,
         travellers=travellers,
         pathway_countries=pathway_countries,
-        initial={
-            "travellers": [
-                str(member_id)
-                for member_id in travel_request.travellers.values_list(
-                    "household_member__public_id", flat=True
-                )
-            ],
-            "origin": travel_request.origin,
-            "destinations": [code for code in stored if code in pathway_countries],
-            "other_destinations": " ".join(c for c in stored if c not in pathway_countries),
-            "earliest_departure": travel_request.earliest_departure,
-            "latest_departure": travel_request.latest_departure,
-            "max_connections": travel_request.max_connections,
-            "minimum_connection_minutes": travel_request.minimum_connection_minutes,
-        },
+        initial=selectors.travel_request_initial(
+            travel_request=travel_request, pathway_countries=pathway_countries
+        ),
     )
     if request.method == "POST" and form.is_valid():
         details = _request_details(form.cleaned_data)
