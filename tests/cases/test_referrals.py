@@ -305,3 +305,24 @@ def test_a_referral_needs_a_recent_authentication_and_a_stale_post_writes_nothin
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:reauthenticate"))
     assert _writes() == before
+
+
+def test_a_handed_over_case_is_accepted_not_taken_as_a_new_request() -> None:
+    # Given a new case handed over to the partner (no team copies of its own organisation)
+    sender, receiver, case, _ = _network()
+    sign_in_with_keys(Client(), sender).post(
+        reverse("cases:refer", kwargs={"case_id": case.public_id}),
+        _refer_form(receiver, keep=False),
+    )
+    client = sign_in_with_keys(Client(), receiver)
+    before = _writes()
+
+    # When the receiving caseworker tries to take it from the triage queue
+    response = client.post(reverse("cases:take", kwargs={"case_id": case.public_id}))
+
+    # Then nothing is written (they would hold no key); accepting the referral works
+    assert response.status_code == 200
+    assert _writes() == before
+    referral = CaseReferral.objects.get()
+    client.post(reverse("cases:accept_referral", kwargs={"referral_id": referral.public_id}))
+    assert STORY in _detail(client, case)

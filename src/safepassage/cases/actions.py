@@ -435,6 +435,8 @@ def do_take_case(*, actor: User, key_pair: KeyPair, case: Case) -> None:
                 case=case, holder_kind=HolderKind.TEAM, referral__isnull=True
             )
         )
+        if not team_copies:
+            raise NoCaseKey  # nothing sealed to the team (e.g. a handover: accept it instead)
         rewrapped = [
             CaseGroupKey(
                 case=case,
