@@ -1,4 +1,5 @@
-"""Staff case pages: triage queue, new case, the case, and its workflow, notes and household.
+"""Staff case pages: triage queue, new case, the case, its workflow, notes, household, tasks,
+documents and referrals, "my tasks", and an organisation's retention rules.
 
 Thin views: parse a form, call one access/action/selector, render or redirect. Every case is
 fetched through ``access_case``; writes that touch sealed data need the signed-in user's
