@@ -34,16 +34,21 @@ SIZES = {
 SIZES["all"] = SIZES["small"] + SIZES["medium"] + SIZES["large"]
 ROOT = Path(__file__).resolve().parents[2]
 NOTES = [
-    "Where the gap comes from (measured once, 2026-11-25, same machine and generator): on",
-    "500 x 125 `--method exact` proves the optimum is 508 (about 29 s). The bound is the",
-    "pooled-miles LP tightened by floor/count cuts (not above 100,000 columns: the",
-    "20,000 x 5,000 bound is the plain LP's) and, up to 400,000 exact columns (500 x 125),",
-    "the pledge-level MILP's own bound. The primal side is greedy packing guided by",
-    "re-solved LPs, then pledge-level MILPs restricted to the options and programs the LP",
-    "or the packed plan use (groups of about 125 requests, warm started from the packed",
-    "plan), then a MILP neighbourhood search. Above 500 x 125 most of the gap is the",
-    "bound's (the pooled LP ignores that a ticket is paid from one pledge); results also",
-    "depend on how much CPU the shared machine gives the process (wall vs CPU columns).",
+    "How the figures come about (see docs/decisions/0015-allocator-pattern-relaxation.md):",
+    "the bound is the per-pledge pattern relaxation (each pledge pays a multiset of ticket",
+    "sizes that fits its balance), solved by column generation where it converges in",
+    "time, otherwise its Lagrangian lowered by subgradient steps; every reported bound is",
+    "a weak-duality sum computed from scratch, so it is proven even when stopped early.",
+    "Plans come from the pattern master as a MILP over the generated patterns",
+    "(price-and-branch), from a master restricted to what the Lagrangian prices favour,",
+    "or, at 20,000 x 5,000, from pattern neighbourhoods of ~250 requests; then the",
+    "pledge-level neighbourhood search. Problems up to 100 pledges x 40 requests are",
+    "proven optimal by the pledge-level MILP. On 500 x 125 `--method exact` proves the",
+    "optimum is 508 (about 29 s, measured 2026-11-25).",
+    "",
+    "Every phase is CPU-bound and single-threaded, and the time limit is wall-clock: on",
+    "a shared machine the process gets only its share of a core (compare the wall and",
+    "CPU columns), and the gaps grow accordingly. The load average is recorded above.",
     "",
 ]
 SECTION = "## Allocator"
