@@ -3,24 +3,32 @@
 1. The baseline plan is computed first, so there is always a valid incumbent.
 2. Problems whose exact pledge-level model is small (``EXACT_MODEL_LIMIT`` columns, about
    100 pledges x 40 requests) go to that MILP (:mod:`.exact`), which proves optimality.
-3. Otherwise, or when the exact model does not finish, the aggregated relaxation
-   (:mod:`.aggregate`) is solved as an LP; every LP optimum is a proven upper bound.
-   Up to ``PATTERN_COLUMN_LIMIT`` columns, the pattern relaxation (:mod:`.patterns`,
-   per pledge a multiset of tickets that fits its balance) is then solved by column
-   generation, started from the pooled LP's prices; its Lagrangian bound is proven at
-   every round and is much tighter. When it converges, the master restricted to the
-   generated patterns is solved as a MILP (price-and-branch) and decoded into tickets:
-   usually the best plan found. Where it does not converge, the pooled LP is tightened
-   by rounds of valid cuts, warm started (a MILP pass adds to it on small models).
-   The pooled LP's duals price miles per program and cash; tickets are packed into
-   individual pledges by best fit (:mod:`.packing`): the LP's chosen options first, and
-   a greedy by weight per priced cost, re-priced from what each pass used up.
-   Pledge-level MILPs restricted to the options and programs the LP or the packed plan
-   use (one per group of about 125 requests, on what the other groups leave, warm
-   started from the packed plan) then repair what greedy packing lost. (Mid-sized
-   problems no longer hand the rest of the time to the full exact MILP: since the
-   pattern bound, its bound rarely beats it in time, and the master MILP and the search
-   below find better plans with that time: 500 x 125 gave 507 instead of 505.)
+3. Otherwise, or when the exact model does not finish, the pooled relaxation
+   (:mod:`.aggregate`) is solved as an LP (a proven bound; its duals give first prices).
+   Then the per-pledge pattern relaxation (:mod:`.patterns`: each pledge pays a
+   multiset of ticket sizes that fits its balance), whose every reported bound is a
+   weak-duality sum, proven whenever it stops:
+
+   a. up to ``PATTERN_COLUMN_LIMIT`` pooled columns, and if it should converge at the
+      CPU share the process gets, by column generation; its master restricted to the
+      generated patterns is then solved as a MILP (price-and-branch) and decoded into
+      tickets, usually the best plan found;
+   b. otherwise by its Lagrangian (:mod:`.lagrangian`, subgradient steps on prices of
+      ticket slots and cash). Its prices pack a greedy plan, and pick the promising
+      requests, options and payments: up to ``RESTRICTED_MASTER_REQUESTS`` of them get
+      one restricted pattern master (price-and-branch); more are re-solved in groups
+      of ``NEIGHBOURHOOD_REQUESTS`` by the pattern master on what the others leave.
+
+   Where neither gives a plan (the master MILP found none), tickets are packed into
+   individual pledges by best fit (:mod:`.packing`) guided by the pooled LP, re-solved
+   with capacities moved toward what packing used and re-priced from what each pass
+   used up. Pledge-level MILPs restricted to the options and programs in use (groups
+   of about 125 requests, on what the others leave) then repair what packing
+   lost. If not even the pooled LP solves in time (a starved machine), a greedy priced
+   by shares of all miles and of the cash budget, and a Lagrangian bound from prices
+   per mile, replace it. (Mid-sized problems no longer end with the full exact MILP:
+   its bound rarely beats the pattern bound in time, and the search finds better plans
+   with that time: 500 x 125 gave 507 instead of 505.)
 4. A seeded large-neighbourhood search then alternates small pledge-level MILPs over a
    few freed and a few unserved requests (on residual balances of sampled pledges) with
    ruin-and-recreate moves, until the gap target or the time limit.
@@ -34,7 +42,8 @@ pledges, the one that expires sooner. The exact model optimises (1) only.
 
 Determinism: HiGHS runs single-threaded with a fixed seed and the search uses seeded
 generators, so the same input and limit give the same plan unless the time limit cuts a
-phase short (time is the one non-deterministic input).
+phase short (time is the one non-deterministic input; on a busy machine it also decides
+between column generation and the Lagrangian, see 3a).
 """
 
 import math
