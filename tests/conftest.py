@@ -17,7 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connections
+from django.utils import translation
 from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django import Settings
 
@@ -98,6 +100,13 @@ def _fast_password_hashing(request: pytest.FixtureRequest, settings: Settings) -
         settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
         # Weak Argon2id for staff key envelopes too (read by cases.key_actions.kdf_parameters).
         settings.SAFEPASSAGE_KDF_PARAMETERS = {"memory_kib": 8, "iterations": 1, "parallelism": 1}
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test() -> Iterator[None]:
+    """A request in Russian leaves Russian active in the thread; the next test starts in English."""
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")
