@@ -27,7 +27,10 @@ from safepassage.cases.models import (
     ShreddedCase,
 )
 from safepassage.cases.referral_actions import Consent, do_accept_referral, do_refer_case
-from safepassage.cases.retention_actions import do_shred_cases_past_retention
+from safepassage.cases.retention_actions import (
+    do_shred_cases_past_retention,
+    remove_orphan_document_files,
+)
 from safepassage.cases.task_actions import do_add_task
 from safepassage.cases.tasks import shred_cases_past_retention
 from safepassage.core.crypto import SensitiveGroup, unwrap_group_key
@@ -285,3 +288,33 @@ def test_a_restored_backup_is_shredded_again_from_the_exported_list(tmp_path: Pa
     assert not Case.objects.filter(code=case.code).exists()
     assert not CaseGroupKey.objects.filter(case_id=restored.pk).exists()
     assert ShreddedCase.objects.get().reason == "restored"
+
+
+@pytest.mark.django_db
+def test_encrypted_files_no_document_points_at_are_removed_after_a_day(data_dir: Path) -> None:
+    # Given a stored document, an orphan file and a fresh upload in progress
+    organisation, _ = keyed_organisation()
+    owner = make_keyed_staff(Role.CASEWORKER, organisation)
+    case = make_case(actor=owner)
+    response = sign_in_with_keys(Client(), owner).post(
+        reverse("cases:upload_document", kwargs={"case_id": case.public_id}),
+        {"document": SimpleUploadedFile("a.pdf", PDF)},
+    )
+    assert response.status_code == 302
+    kept = document_path(CaseDocument.objects.get().public_id)
+    orphan = data_dir / "documents" / "00000000-0000-4000-8000-000000000001.sp"
+    orphan.write_bytes(b"ciphertext")
+    partial = data_dir / "documents" / "incoming" / "00000000-0000-4000-8000-000000000002.part"
+    partial.parent.mkdir(exist_ok=True)
+    partial.write_bytes(b"ciphertext")
+
+    # When the clean-up runs now, and again two days later
+    assert remove_orphan_document_files() == 0
+    later = timezone.now() + datetime.timedelta(days=2)
+    removed = remove_orphan_document_files(now=later)
+
+    # Then only the orphan and the abandoned upload are gone
+    assert removed == 2
+    assert kept.exists()
+    assert not orphan.exists()
+    assert not partial.exists()

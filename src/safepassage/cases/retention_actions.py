@@ -25,10 +25,11 @@ from django.utils import timezone
 from safepassage.accounts.models import User
 from safepassage.audit.actions import SYSTEM_ACTOR, record_audit_event
 from safepassage.cases.case_shredding import case_shredders
-from safepassage.cases.document_storage import document_path, remove_file
+from safepassage.cases.document_storage import document_path, documents_directory, remove_file
 from safepassage.cases.lock_objects import lock_case
 from safepassage.cases.models import (
     Case,
+    CaseDocument,
     CaseGroupKey,
     RetentionRule,
     ShreddedCase,
@@ -157,3 +158,27 @@ def do_reapply_shred_list(*, codes: list[str], today: datetime.date | None = Non
         do_shred_case(case=case, reason=ShredReason.RESTORED, today=day)
         shredded += 1
     return shredded
+
+
+ORPHAN_AGE = datetime.timedelta(days=1)
+
+
+def remove_orphan_document_files(*, now: datetime.datetime | None = None) -> int:
+    """Delete encrypted files no document row points at, older than a day: uploads cut off
+    by a crash, or files whose case was shredded just before a crash. Their file keys are
+    gone, so this only frees space; returns how many."""
+    moment = (now or timezone.now()).timestamp()
+    directory = documents_directory()
+    if not directory.exists():
+        return 0
+    known = {
+        str(public_id) for public_id in CaseDocument.objects.values_list("public_id", flat=True)
+    }
+    removed = 0
+    for path in [*directory.glob("*.sp"), *directory.glob("incoming/*.part")]:
+        stored = path.suffix == ".sp" and path.stem in known
+        if stored or moment - path.stat().st_mtime < ORPHAN_AGE.total_seconds():
+            continue
+        remove_file(path)
+        removed += 1
+    return removed
