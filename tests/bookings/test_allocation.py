@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from safepassage.bookings import actions, selectors
-from safepassage.bookings.errors import PledgeChanged, RequestAlreadyAccepted
+from safepassage.bookings.errors import PledgeChanged, RequestAlreadyAccepted, RequestChanged
 from safepassage.bookings.models import BookingRequest, BookingStatus, Trip
 from safepassage.core.ledger import MoneyOwner, OwnerKind
 from safepassage.core.money import Money
@@ -193,3 +193,16 @@ def test_the_cash_budget_starts_from_the_cash_the_organisation_holds() -> None:
     )
     cash = selectors.get_available_cash(organisation=network.organisation, currency="USD")
     assert cash == Decimal("750.00")
+
+
+def test_an_option_removed_since_the_run_fails_its_request_cleanly() -> None:
+    network = make_network()
+    request = travel_request(planned_case(network), program=network.program, travellers=1)
+    pledge = pledge_of(network)
+    run = solved_run(network)
+    request.options.all().delete()
+    result = accept_all(network, run)
+    assert result.accepted == ()
+    assert isinstance(result.refused[str(request.public_id)], RequestChanged)
+    assert get_balance(pledge=pledge).reserved.amount == 0
+    assert not Trip.objects.exists()

@@ -44,6 +44,7 @@ from safepassage.bookings.errors import (
     PassengersMissing,
     PledgeChanged,
     RequestAlreadyAccepted,
+    RequestChanged,
     RequestNoLongerOpen,
     RequestNotInPlan,
     RunNotFinished,
@@ -431,6 +432,11 @@ def _accept_request(
             raise RequestNoLongerOpen
         if Trip.objects.filter(request_ref=item.request, status__in=LIVE_TRIP_STATUSES).exists():
             raise RequestAlreadyAccepted
+        option = travel_request.options.filter(public_id=item.option).first()
+        if option is None or {str(f.public_id) for f in option.fares.all()} != {
+            t.fare for t in item.tickets
+        }:
+            raise RequestChanged
         trip = Trip.objects.create(
             public_id=trip_keys.trip_id,
             organisation=run.organisation,

@@ -58,6 +58,14 @@ class RequestNoLongerOpen(BookingsError):
     message = _("This travel request is no longer open for allocation.")
 
 
+class RequestChanged(BookingsError):
+    code = "request_changed"
+    message = _(
+        "The route option this plan chose was changed or removed since the run: run the "
+        "allocation again for this request."
+    )
+
+
 class RequestNotInPlan(BookingsError):
     code = "request_not_in_plan"
     message = _("The plan does not serve this request.")
