@@ -15,6 +15,7 @@ from safepassage.donations.pledges.actions import do_withdraw_pledge
 from safepassage.donations.pledges.selectors import get_balance
 from safepassage.ledger.actions import do_record_gift as record_gift
 from safepassage.organisations.models import Organisation, Partnership
+from safepassage.travel.models import FarePrice
 from tests.bookings.factories import (
     accept_all,
     make_network,
@@ -206,3 +207,14 @@ def test_an_option_removed_since_the_run_fails_its_request_cleanly() -> None:
     assert isinstance(result.refused[str(request.public_id)], RequestChanged)
     assert get_balance(pledge=pledge).reserved.amount == 0
     assert not Trip.objects.exists()
+
+
+def test_a_price_quoted_again_since_the_run_fails_its_request_cleanly() -> None:
+    network = make_network()
+    request = travel_request(planned_case(network), program=network.program, travellers=1)
+    pledge = pledge_of(network)
+    run = solved_run(network)
+    FarePrice.objects.filter(fare__option__request=request).update(miles=25_000)
+    result = accept_all(network, run)
+    assert isinstance(result.refused[str(request.public_id)], RequestChanged)
+    assert get_balance(pledge=pledge).reserved.amount == 0

@@ -88,7 +88,7 @@ from safepassage.donations.pledges.lock_objects import lock_pledge, lock_pledges
 from safepassage.ledger import actions as ledger
 from safepassage.ledger.lock_objects import lock_ledger_owners
 from safepassage.organisations.models import Organisation
-from safepassage.travel.models import TravelRequest, TravelRequestState
+from safepassage.travel.models import FarePrice, TravelOption, TravelRequest, TravelRequestState
 
 CODE_LIFETIME = timedelta(minutes=15)
 CODE_RESEND_INTERVAL = timedelta(minutes=1)
@@ -437,6 +437,7 @@ def _accept_request(
             t.fare for t in item.tickets
         }:
             raise RequestChanged
+        _check_prices_unchanged(option=option, item=item, pledges=pledges)
         trip = Trip.objects.create(
             public_id=trip_keys.trip_id,
             organisation=run.organisation,
@@ -503,6 +504,22 @@ def _accept_request(
         organisation=run.organisation,
     )
     return trip
+
+
+def _check_prices_unchanged(
+    *, option: TravelOption, item: core.ServedRequest, pledges: Mapping[str, Pledge]
+) -> None:
+    """Every ticket paid with miles still costs what the plan counted (no new quote)."""
+    prices = {
+        (str(price.fare.public_id), price.program.code): price.miles
+        for price in FarePrice.objects.filter(fare__option=option).select_related("fare", "program")
+    }
+    for ticket in item.tickets:
+        if ticket.pledge is None:
+            continue
+        program = get_conversion(pledge=pledges[ticket.pledge]).program
+        if prices.get((ticket.fare, program)) != ticket.miles:
+            raise RequestChanged
 
 
 def _program_of(fare: core.Fare | None, tickets: list[core.Ticket], pledge: Pledge | None) -> str:
