@@ -179,3 +179,17 @@ def test_a_viewer_cannot_change_who_books() -> None:
     assert response.status_code == 403
     booking.refresh_from_db()
     assert booking.mode == "donor"
+
+
+def test_the_trip_list_shows_only_trips_of_cases_one_works_on() -> None:
+    network = make_network()
+    case = planned_case(network)
+    travel_request(case, program=network.program)
+    pledge_of(network)
+    accept_all(network, solved_run(network))
+    url = reverse("bookings:trips", kwargs={"organisation_id": network.organisation.public_id})
+    mine = sign_in_with_keys(Client(), network.coordinator).get(url)
+    stranger = make_staff(Role.TRAVEL_COORDINATOR, network.organisation)
+    theirs = sign_in(Client(), stranger).get(url)
+    assert case.code.encode() in mine.content
+    assert case.code.encode() not in theirs.content

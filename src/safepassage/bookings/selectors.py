@@ -552,8 +552,13 @@ def get_run_review(*, run: AllocationRun) -> RunReview | None:
 # --- trips and booking requests --------------------------------------------------------
 
 
-def list_trips(*, organisation: Organisation) -> QuerySet[Trip]:
-    return Trip.objects.filter(organisation=organisation).select_related("case").order_by("-pk")
+def list_trips(*, organisation: Organisation, user: User) -> QuerySet[Trip]:
+    """The organisation's trips on cases ``user`` works on (the only ones they can open)."""
+    return (
+        Trip.objects.filter(organisation=organisation, case__members__user=user)
+        .select_related("case")
+        .order_by("-pk")
+    )
 
 
 def list_trip_booking_requests(*, trip: Trip) -> QuerySet[BookingRequest]:

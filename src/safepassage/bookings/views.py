@@ -131,7 +131,7 @@ def run_accept_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
 def trips_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
     user = current_user(request)
     organisation = access_organisation(user=user, organisation_id=organisation_id, permission=TRIP)
-    trips = selectors.list_trips(organisation=organisation)
+    trips = selectors.list_trips(organisation=organisation, user=user)
     return render(request, "bookings/trips.html", {"organisation": organisation, "trips": trips})
 
 
