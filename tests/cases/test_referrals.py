@@ -110,6 +110,12 @@ def test_a_partner_caseworker_accepts_a_referral_and_reads_the_shared_groups() -
     assert held == {"narrative", "identity", "contact"}
     assert not CaseGroupKey.objects.filter(case=case, holder_kind=HolderKind.TEAM).exists()
     assert case in list_my_cases(user=receiver.user)
+    # and the partner adds to it: a note sealed under the shared narrative key
+    note = receiver_client.post(
+        reverse("cases:add_note", kwargs={"case_id": case.public_id}), {"body": "Partner note"}
+    )
+    assert note.status_code == 302
+    assert "Partner note" in _detail(sender_client, case)
     # and A still reads it; consent is sealed; both sides' audit trails record it
     assert STORY in _detail(sender_client, case)
     assert CONSENT_BY.encode() not in bytes(referral.consent)

@@ -33,6 +33,7 @@ from safepassage.cases.access import (
     access_case_task,
     access_received_referral,
     access_sent_referral,
+    reaching_organisations,
 )
 from safepassage.cases.document_storage import EncryptedUpload, EncryptingUploadHandler
 from safepassage.cases.errors import CasesError, KeysLocked
@@ -143,7 +144,10 @@ def detail_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             "contents": contents,
             "members": selectors.list_case_members(case=case),
             "targets": selectors.available_targets(case=case, role=role),
-            "can_change": user.has_perm("cases.change_case", case.organisation),
+            "can_change": any(
+                user.has_perm("cases.change_case", organisation)
+                for organisation in reaching_organisations(case)
+            ),
             "can_manage": user.has_perm("cases.manage_case_members", case.organisation),
         },
     )
