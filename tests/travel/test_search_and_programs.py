@@ -159,3 +159,13 @@ def test_the_travel_pages_speak_russian() -> None:
     client = sign_in(Client(), make_staff(Role.TRAVEL_COORDINATOR))
     page = client.get(reverse("travel:programs"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "Кто что может забронировать" in page
+
+
+def test_an_airport_without_routes_is_told_apart_from_an_unknown_code() -> None:
+    client = sign_in(Client(), make_staff(Role.TRAVEL_COORDINATOR))
+    response = client.get(
+        reverse("travel:search"),
+        {"origin": "OVB", "destinations": "LT", "max_connections": "1"}
+        | {"minimum_connection_minutes": "60"},
+    )
+    assert "No imported route touches this airport" in response.content.decode()

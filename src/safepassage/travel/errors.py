@@ -53,6 +53,11 @@ class UnknownAirport(TravelError):
     message = _("No known airport has this code.")
 
 
+class NoRoutesAtAirport(TravelError):
+    code = "no_routes_at_airport"
+    message = _("No imported route touches this airport: choose a nearby one with flights.")
+
+
 class NoRoutesImported(TravelError):
     code = "no_routes_imported"
     message = _(

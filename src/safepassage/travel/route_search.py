@@ -11,8 +11,9 @@ from safepassage.core.routing import (
     find_itineraries,
 )
 from safepassage.travel.booking_rules import load_program_carriers
-from safepassage.travel.errors import NoAirportInDestinations, UnknownAirport
+from safepassage.travel.errors import NoAirportInDestinations, NoRoutesAtAirport, UnknownAirport
 from safepassage.travel.flight_graph import get_flight_graph
+from safepassage.travel.models import Airport
 from safepassage.travel.pricing import load_program_pricing
 
 
@@ -41,11 +42,14 @@ def destination_codes(*, graph: FlightGraph, query: RouteQuery) -> set[str]:
 def search_routes(*, query: RouteQuery) -> tuple[Itinerary, ...]:
     """The best itineraries, each ticketed and priced per program that can book it.
 
-    Raises :class:`UnknownAirport` when no route touches the origin and
+    Raises :class:`UnknownAirport` for an origin that is no airport,
+    :class:`NoRoutesAtAirport` when no route touches it, and
     :class:`NoAirportInDestinations` when no destination airport has routes.
     """
     graph = get_flight_graph()
     if query.origin not in graph.index:
+        if Airport.objects.filter(code=query.origin).exists():
+            raise NoRoutesAtAirport
         raise UnknownAirport
     destinations = destination_codes(graph=graph, query=query)
     if not destinations:
