@@ -599,6 +599,8 @@ def decode_master(instance: Instance, model: PatternModel, values: list[float]) 
             ):
                 row = []
                 for (program, miles, _), payment_column in zip(fare.payments, columns, strict=True):
+                    if payment_column < 0:
+                        continue
                     pool = slots.get((program, miles), [])
                     for _ in range(round(values[payment_column])):
                         row.append(pool.pop() if pool else CASH)
