@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from safepassage.cases.models import Priority, Risk
+from safepassage.cases.referral_actions import Consent
 from safepassage.core.case_workflow import MAX_REASON_LENGTH
 from safepassage.core.crypto import SensitiveGroup
 
@@ -207,6 +208,17 @@ class ReferralForm(forms.Form):
     def __init__(self, *args: Any, partners: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_organisation"].choices = partners  # type: ignore[attr-defined]  # ChoiceField has choices
+
+    def consent(self) -> Consent:
+        """The consent record of a valid form (sealed by the action)."""
+        return Consent(
+            given_by=self.cleaned_data["consent_given_by"],
+            given_on=self.cleaned_data["consent_given_on"],
+            how_obtained=self.cleaned_data["consent_how"],
+        )
+
+    def shared_groups(self) -> list[SensitiveGroup]:
+        return [SensitiveGroup(group) for group in self.cleaned_data["groups"]]
 
 
 class RetentionForm(forms.Form):

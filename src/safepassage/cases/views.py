@@ -51,7 +51,7 @@ from safepassage.cases.forms import (
     WorkflowFieldsForm,
 )
 from safepassage.cases.models import FINAL_STATES, Case, RetentionRule
-from safepassage.core.crypto import KeyPair, SensitiveGroup
+from safepassage.core.crypto import KeyPair
 from safepassage.organisations.access import access_organisation
 from safepassage.site.access_policy import recent_authentication_required, requires_permission
 from safepassage.site.csrf import NoReferrerCsrfViewMiddleware
@@ -446,12 +446,8 @@ def refer_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                 key_pair=_keys(request, user),
                 case=case,
                 to_organisation=partner,
-                groups=[SensitiveGroup(group) for group in data["groups"]],
-                consent=referral_actions.Consent(
-                    given_by=data["consent_given_by"],
-                    given_on=data["consent_given_on"],
-                    how_obtained=data["consent_how"],
-                ),
+                groups=form.shared_groups(),
+                consent=form.consent(),
                 sender_keeps_access=data["sender_keeps_access"],
                 expires_on=data["expires_on"],
             )
