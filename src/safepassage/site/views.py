@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
 from safepassage.accounts.selectors import current_user, list_memberships
+from safepassage.intake.error_pages import applicant_error_response
 from safepassage.site.access_policy import public, staff
 
 
@@ -30,22 +31,32 @@ def set_language_view(request: HttpRequest) -> HttpResponse:
 
 
 def bad_request_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if applicant := applicant_error_response(request, template_name="400.html", status=400):
+        return applicant  # the applicant pages under /help/ keep their own layout
     return render(request, "400.html", status=400)
 
 
 def permission_denied_view(
     request: HttpRequest, exception: Exception | None = None
 ) -> HttpResponse:
+    if applicant := applicant_error_response(request, template_name="403.html", status=403):
+        return applicant  # the applicant pages under /help/ keep their own layout
     return render(request, "403.html", status=403)
 
 
 def not_found_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if applicant := applicant_error_response(request, template_name="404.html", status=404):
+        return applicant  # the applicant pages under /help/ keep their own layout
     return render(request, "404.html", status=404)
 
 
 def server_error_view(request: HttpRequest) -> HttpResponse:
+    if applicant := applicant_error_response(request, template_name="500.html", status=500):
+        return applicant  # the applicant pages under /help/ keep their own layout
     return render(request, "500.html", status=500)
 
 
 def csrf_failure_view(request: HttpRequest, reason: str = "") -> HttpResponse:
+    if applicant := applicant_error_response(request, template_name="403_csrf.html", status=403):
+        return applicant  # the applicant pages under /help/ keep their own layout
     return render(request, "403_csrf.html", status=403)
