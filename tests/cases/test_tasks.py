@@ -167,3 +167,32 @@ def test_without_unlocked_keys_my_tasks_lists_due_days_but_no_text() -> None:
     assert task.case.code in page
     assert TEXT not in page
     assert not AuditEvent.objects.filter(action="case.tasks_viewed").exists()
+
+
+def test_a_task_text_moved_to_another_row_does_not_open_and_the_page_still_works() -> None:
+    # Given two tasks on a case, and someone with database access swapping their texts
+    organisation, _ = keyed_organisation()
+    keyed = make_keyed_staff(Role.CASEWORKER, organisation)
+    case = make_case(actor=keyed)
+    first, second = (
+        do_add_task(
+            actor=keyed.user,
+            key_pair=keyed.key_pair,
+            case=case,
+            assignee=keyed.user,
+            due_on=_tomorrow(),
+            text=text,
+        )
+        for text in ("First task text", "Second task text")
+    )
+    CaseTask.objects.filter(pk=first.pk).update(text=bytes(second.text))
+
+    # When the case page is read
+    page = sign_in_with_keys(Client(), keyed).get(
+        reverse("cases:detail", kwargs={"case_id": case.public_id})
+    )
+
+    # Then the moved text fails to open (SR-04) and is shown as such; the other still opens
+    assert page.status_code == 200
+    assert "cannot be opened" in page.text
+    assert page.text.count("Second task text") == 1

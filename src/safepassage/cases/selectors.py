@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import ROLE_PERMISSIONS
@@ -32,6 +33,7 @@ from safepassage.cases.sealing import (
 from safepassage.core import case_workflow
 from safepassage.core.crypto import (
     CryptoError,
+    FieldContext,
     GroupKey,
     KeyPair,
     SensitiveGroup,
@@ -261,7 +263,7 @@ def _open_referrals(*, case: Case, narrative: GroupKey) -> list[OpenedReferral]:
             expires_on=referral.expires_on,
             accepted_on=referral.accepted_on,
             revoked_on=referral.revoked_on,
-            consent=open_json(
+            consent=_open_json_or_empty(
                 key=narrative,
                 field_context=referral_consent_context(referral),
                 envelope=bytes(referral.consent),
@@ -293,7 +295,7 @@ def list_received_referrals(*, user: User) -> list[CaseReferral]:
 
 
 def _document_details(*, document: CaseDocument, key: GroupKey) -> dict[str, str]:
-    return open_json(
+    return _open_json_or_empty(
         key=key,
         field_context=context(
             model="cases.CaseDocument", field="details", row_id=document.public_id
@@ -346,8 +348,31 @@ def _open_task(*, task: CaseTask, narrative: GroupKey) -> OpenedTask:
         due_on=task.due_on,
         done_on=task.done_on,
         overdue=task.done_on is None and task.due_on < timezone.localdate(),
-        text=open_text(key=narrative, context=task_context(task), envelope=bytes(task.text)),
+        text=_open_text_or_notice(
+            key=narrative, field_context=task_context(task), envelope=bytes(task.text)
+        ),
     )
+
+
+UNREADABLE = gettext_lazy("(This value cannot be opened: it was altered or moved.)")
+
+
+def _open_text_or_notice(*, key: GroupKey, field_context: FieldContext, envelope: bytes) -> str:
+    """The sealed text, or a notice when the envelope fails (tampered or transplanted, SR-04):
+    one bad row must not take the whole case page down."""
+    try:
+        return open_text(key=key, context=field_context, envelope=envelope)
+    except CryptoError:
+        return str(UNREADABLE)
+
+
+def _open_json_or_empty(
+    *, key: GroupKey, field_context: FieldContext, envelope: bytes
+) -> dict[str, str]:
+    try:
+        return open_json(key=key, field_context=field_context, envelope=envelope)
+    except CryptoError:
+        return {"name": str(UNREADABLE), "given_by": str(UNREADABLE)}
 
 
 @dataclass(frozen=True, kw_only=True)
