@@ -81,3 +81,13 @@ def test_each_request_keeps_a_session_alive_for_fifteen_more_minutes_only() -> N
     session = Session.objects.get(session_key=client.session.session_key)
     remaining = (session.expire_date - timezone.now()).total_seconds()
     assert 15 * 60 - 30 < remaining <= 15 * 60
+
+
+@pytest.mark.django_db
+def test_the_home_page_leads_donors_to_campaigns_events_and_the_public_figures() -> None:
+    response = Client().get(reverse("site:home"))
+
+    content = response.content.decode()
+    assert f'href="{reverse("donations:campaign_list")}"' in content
+    assert f'href="{reverse("events:event_list")}"' in content
+    assert f'href="{reverse("transparency:page")}"' in content
