@@ -24,8 +24,9 @@ from safepassage.core.allocation.patterns import (
     generate_patterns,
     knapsack,
     solve_master,
+    start_from,
 )
-from safepassage.core.allocation.solver import SolveMethod, solve
+from safepassage.core.allocation.solver import SolveMethod, _assignments_of, solve
 from safepassage.core.allocation.validator import validate_plan
 from tests.core.allocation.oracle import brute_force_optimum
 from tests.core.allocation.test_solver import tiny_problems
@@ -216,3 +217,27 @@ def test_the_large_problem_path_gives_valid_plans_and_proven_bounds(prob: Proble
         assert validate_plan(prob, plan) == ()
         assert plan.totals.weighted_travellers <= optimum + 1e-6
         assert plan.bound_weighted_travellers >= optimum - 1e-6
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_problems())
+def test_a_packed_plan_is_a_feasible_start_of_the_master(prob: Problem) -> None:
+    instance = build_instance(prob)
+    plan = solve(prob, time_limit=2, method=SolveMethod.AGGREGATE)
+    assignments = _assignments_of(instance, plan)
+    model = build_pattern_model(instance)
+
+    values = start_from(instance, model, assignments)
+
+    if values is None:  # a limited pledge holding more tickets than its class's cap
+        return
+    builder = model.model
+    activity = [0.0] * len(builder.row_lower)
+    for column, value in enumerate(values):
+        assert 0 <= value <= builder.upper[column]
+        for k in range(builder.starts[column], builder.starts[column + 1]):
+            activity[builder.rows[k]] += builder.values[k] * value
+    for row, total in enumerate(activity):
+        assert builder.row_lower[row] - 1e-6 <= total <= builder.row_upper[row] + 1e-6
+    objective = sum(c * v for c, v in zip(builder.cost, values, strict=True))
+    assert abs(objective - plan.totals.weighted_travellers) < 1e-6

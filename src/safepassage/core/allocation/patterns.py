@@ -28,7 +28,7 @@ pattern prices out.
 
 import time
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from math import gcd
 
@@ -616,7 +616,12 @@ def decode_master(instance: Instance, model: PatternModel, values: list[float]) 
 
 
 def solve_master(
-    model: PatternModel, lp_values: list[float], *, time_limit: float, integral: bool
+    model: PatternModel,
+    lp_values: list[float],
+    *,
+    time_limit: float,
+    integral: bool,
+    start: list[float] | None = None,
 ) -> list[float] | None:
     """Price-and-branch: the master as a MILP over the generated patterns only (a
     restriction: its plans are valid, its bound is not a bound of the problem).
@@ -624,12 +629,13 @@ def solve_master(
     Options the LP leaves at 0 stay closed. First the options it serves in full stay
     served too, which leaves HiGHS a small MILP that finds a good plan fast; then they
     are reopened and the MILP, started from that plan, improves it for the rest of the
-    time.
+    time. Given a ``start`` (see :func:`start_from`), the MILP starts from it at once,
+    with its options open.
     """
     deadline = time.monotonic() + time_limit
     options = [column for columns in model.option_columns for column in columns if column >= 0]
-    best: list[float] | None = None
-    for fix_served in (True, False):
+    best: list[float] | None = start
+    for fix_served in (False,) if start is not None else (True, False):
         left = deadline - time.monotonic()
         if left <= 0.05:
             break
@@ -637,8 +643,8 @@ def solve_master(
         if integral:
             session.highs.setOptionValue("mip_abs_gap", 1 - 1e-3)
         for column in options:
-            value = lp_values[column]
-            if value < 1e-3:
+            value = lp_values[column] if column < len(lp_values) else 0.0
+            if value < 1e-3 and (start is None or start[column] < 0.5):
                 session.highs.changeColBounds(column, 0.0, 0.0)
             elif value > 1 - 1e-3 and fix_served:
                 session.highs.changeColBounds(column, 1.0, 1.0)
@@ -650,3 +656,58 @@ def solve_master(
             if result.optimal and not fix_served:
                 break
     return best
+
+
+def start_from(
+    instance: Instance, model: PatternModel, assignments: Iterable[Assignment]
+) -> list[float] | None:
+    """Column values of the master that encode ``assignments`` (indexes of ``instance``),
+    adding the patterns they use; None if the master cannot express them (a closed
+    option or payment, or more tickets on a limited pledge than its cap)."""
+    class_of = [
+        {key: index for index, key in enumerate(zip(shape.classes, shape.class_caps, strict=True))}
+        for shape in model.programs
+    ]
+    x: Counter[int] = Counter()
+    tickets: dict[int, Counter[int]] = {}
+    for assignment in assignments:
+        column = model.option_columns[assignment.request][assignment.option]
+        if column < 0:
+            return None
+        x[column] += 1
+        option = instance.requests[assignment.request].options[assignment.option]
+        columns_of = model.payment_columns[assignment.request][assignment.option]
+        for fare, (columns, cash), payers in zip(
+            option.fares, columns_of, assignment.payers, strict=True
+        ):
+            for pledge in payers:
+                if pledge == CASH:
+                    if cash < 0:
+                        return None
+                    x[cash] += 1
+                    continue
+                program = instance.pledge_program[pledge]
+                index = next(i for i, p in enumerate(fare.payments) if p[0] == program)
+                if columns[index] < 0:
+                    return None
+                x[columns[index]] += 1
+                shape = model.programs[program]
+                size = shape.sizes.index(fare.payments[index][1] // shape.unit)
+                tickets.setdefault(pledge, Counter())[size] += 1
+    known = {pattern: model.base_columns + i for i, pattern in enumerate(model.patterns)}
+    for pledge, counts in tickets.items():
+        program = instance.pledge_program[pledge]
+        shape = model.programs[program]
+        key = class_key(instance, pledge, shape.unit, shape.sizes)
+        if key is None or key not in class_of[program]:
+            return None
+        if key[1] and sum(counts.values()) > key[1]:
+            return None
+        pattern: Pattern = (program, class_of[program][key], tuple(sorted(counts.items())))
+        if pattern not in known:
+            known[pattern] = _add_pattern(model, *pattern)
+        x[known[pattern]] += 1
+    values = [0.0] * model.model.num_columns
+    for column, count in x.items():
+        values[column] = float(count)
+    return values

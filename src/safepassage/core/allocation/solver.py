@@ -93,6 +93,7 @@ from safepassage.core.allocation.patterns import (
     decode_master,
     generate_patterns,
     solve_master,
+    start_from,
 )
 from safepassage.core.allocation.validator import validate_plan
 
@@ -782,6 +783,22 @@ def _pattern_neighbourhoods(
         generate_patterns(
             session, deadline=time.monotonic() + PATTERN_SHARE * (deadline - time.monotonic())
         )
+        position = {request: i for i, request in enumerate(requests)}
+        in_part = {pledge: i for i, pledge in enumerate(pledges)}
+        start = start_from(
+            part,
+            model,
+            [
+                Assignment(
+                    request=position[a.request],
+                    option=a.option,
+                    payers=tuple(
+                        tuple(CASH if p == CASH else in_part[p] for p in row) for row in a.payers
+                    ),
+                )
+                for a in old.values()
+            ],
+        )
         values = None
         if session.primal is not None and deadline - time.monotonic() > 0.05:
             values = solve_master(
@@ -789,6 +806,7 @@ def _pattern_neighbourhoods(
                 session.primal,
                 time_limit=deadline - time.monotonic(),
                 integral=search.integral,
+                start=start,
             )
         fresh = [] if values is None else decode_master(part, model, values)
         if sum(part.requests[a.request].weight for a in fresh) > old_value + 1e-9:
