@@ -20,6 +20,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connections
 from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django import Settings
 
@@ -42,6 +44,14 @@ CHROMIUM_MISSING = f"{CHROMIUM} not found: apt-get install chromium to run the b
 
 # Never let Playwright fetch a browser of its own: we drive Debian's Chromium.
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+
+
+# Property tests check behaviour, not speed: on a loaded 2-core CI machine an example may take
+# seconds, which Hypothesis' default 200 ms deadline would report as a failure.
+hypothesis_settings.register_profile(
+    "safepassage", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("safepassage")
 
 
 def chromium_available() -> bool:
