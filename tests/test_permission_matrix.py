@@ -210,10 +210,10 @@ MATRIX: dict[str, dict[str, Cell]] = {
         | dict.fromkeys(ROLES[4:7], 403)
         | {"other_organisation_admin": 404},
     ),
-    # Applicant intake (issue 4, item 2): public pages under /help/; the status page sends
-    # anyone without an applicant cookie to the codename page; quick exit leaves the site.
+    # Applicant intake (issue 4, item 2): public pages under /help/; the status and withdrawal
+    # pages send anyone without an applicant cookie to the codename page; quick exit leaves.
     **dict.fromkeys(("intake:start", "intake:safety", "intake:sign_in"), dict.fromkeys(ROLES, A)),
-    **dict.fromkeys(("intake:exit", "intake:status"), dict.fromkeys(ROLES, 302)),
+    **dict.fromkeys(("intake:exit", "intake:status", "intake:withdraw"), dict.fromkeys(ROLES, 302)),
     "intake:sign_out": dict.fromkeys(ROLES, 405),
     # Applicant messages, staff side: caseworkers and admins on the case.
     "intake_staff:messages": {"anonymous": L, "password_only": T, Role.ADMIN: A, Role.CASEWORKER: A}

@@ -8,7 +8,9 @@ Framework-free: states and role names are plain strings so the Django layer can 
 
 and may leave the road as *declined* (before approval), *withdrawn* (any time before it
 ends) or *closed* (from resettled, declined or withdrawn). Every move needs a reason: the
-Django layer stores it sealed and audits the move.
+Django layer stores it sealed and audits the move. The applicant may withdraw their own
+request until travel is planned; after that, miles and money are committed and the
+caseworkers stop the journey.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from dataclasses import dataclass
 ADMIN = "admin"
 CASEWORKER = "caseworker"
 TRAVEL_COORDINATOR = "travel_coordinator"
+APPLICANT = "applicant"
+"""The person who asked for help, acting through the intake with their codename: no staff
+role; the only move open to them is withdrawing their own request."""
 
 MAX_REASON_LENGTH = 2000
 
@@ -100,6 +105,16 @@ _WITHDRAWABLE = (
     CaseState.TRAVEL_PLANNED,
     CaseState.TICKETED,
 )
+# The applicant withdraws only before travel is planned (miles and money not yet committed).
+_APPLICANT_WITHDRAWABLE = frozenset(
+    {
+        CaseState.NEW,
+        CaseState.TRIAGED,
+        CaseState.VETTING,
+        CaseState.APPROVED,
+        CaseState.DOCUMENTS_VISA,
+    }
+)
 _CLOSABLE = (CaseState.RESETTLED, CaseState.DECLINED, CaseState.WITHDRAWN)
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -109,7 +124,11 @@ TRANSITIONS: tuple[Transition, ...] = (
         for source in _DECLINABLE
     ),
     *(
-        Transition(source=source, target=CaseState.WITHDRAWN, roles=_CASE_TEAM)
+        Transition(
+            source=source,
+            target=CaseState.WITHDRAWN,
+            roles=_CASE_TEAM | {APPLICANT} if source in _APPLICANT_WITHDRAWABLE else _CASE_TEAM,
+        )
         for source in _WITHDRAWABLE
     ),
     *(

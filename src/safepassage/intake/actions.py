@@ -5,7 +5,11 @@
   applicant with a fresh codename, which is returned once and never stored.
 - :func:`check_sign_in_applicant`: codename and case code to the applicant's key pair; every
   failure is the same error after the same Argon2id work (SR-15).
-- :func:`do_send_applicant_message` / :func:`do_send_staff_message`: messages both ways.
+- :func:`do_send_applicant_message` / :func:`do_send_staff_message`: messages both ways; an
+  applicant's message (or withdrawal) queues a content-free e-mail notice to the caseworkers,
+  at most one per case per hour.
+- :func:`do_withdraw_request`: the applicant withdraws their own request (case state
+  machine, applicant actor).
 - :func:`do_read_case_messages`: a caseworker opens the messages and files the applicant's
   new ones under the case's narrative key, so colleagues put on the case later read them.
 
@@ -14,17 +18,23 @@ word ``applicant``, never an id derived from the codename.
 """
 
 import contextlib
+import datetime
+import hashlib
+import hmac
 import json
 import uuid
 from dataclasses import dataclass, field
+from functools import partial
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from safepassage.accounts.models import User
 from safepassage.audit.actions import record_audit_event
 from safepassage.cases.actions import WorkflowFields, do_create_case_from_intake
 from safepassage.cases.key_actions import team_id
+from safepassage.cases.lock_objects import lock_case
 from safepassage.cases.models import (
     Case,
     HolderKind,
@@ -35,6 +45,7 @@ from safepassage.cases.models import (
     TeamKeyCopy,
 )
 from safepassage.cases.sealing import context, unwrap_user_group_key
+from safepassage.core import case_workflow
 from safepassage.core.crypto import (
     CodenameSecrets,
     CryptoError,
@@ -55,15 +66,29 @@ from safepassage.core.crypto import (
     unwrap_team_key,
 )
 from safepassage.intake.codename_keys import derive_secrets
-from safepassage.intake.errors import IntakeUnavailable, NoApplicant, SignInRefused
+from safepassage.intake.errors import (
+    IntakeUnavailable,
+    NoApplicant,
+    SignInRefused,
+    WithdrawalRefused,
+)
 from safepassage.intake.models import Applicant, Direction, Message
-from safepassage.intake.selectors import OpenedMessage
+from safepassage.intake.selectors import OpenedMessage, list_notice_recipient_ids
+from safepassage.intake.tasks import send_attention_notice
 from safepassage.intake.wordlists import WordListName, load_word_list
 from safepassage.organisations.models import Organisation
+from safepassage.site.models import RateLimitCounter
+from safepassage.site.rate_limits import EPOCH
 
 APPLICANT_ACTOR = "applicant"
 MESSAGE_MODEL = "intake.Message"
 MAX_CODENAME_LENGTH = 500
+NOTICE_SCOPE = "intake-notice"
+NOTICE_INTERVAL = datetime.timedelta(hours=1)
+_NOTICE_KEY_LABEL = b"safepassage.intake.notice"
+WITHDRAWAL_REASON = "withdrawn by the applicant"
+"""The state machine asks every move for a reason; the applicant's is always this one and is
+stored nowhere (the audit event names the move and the actor)."""
 
 
 class Urgency:
@@ -244,6 +269,44 @@ def _staff_recipients(case: Case) -> list[PublicKey]:
     return recipients
 
 
+def _notice_digest(case: Case) -> str:
+    """An HMAC of the case's public id, so the counter row names no case in clear."""
+    key = hmac.new(settings.SECRET_KEY.encode(), _NOTICE_KEY_LABEL, hashlib.sha256).digest()
+    return hmac.new(key, str(case.public_id).encode(), hashlib.sha256).hexdigest()
+
+
+def _claim_notice(*, case: Case) -> bool:
+    """True at most once per case per :data:`NOTICE_INTERVAL` (no flooding the caseworkers).
+
+    A short-lived ``site.RateLimitCounter`` row, unique per scope and digest, is the claim:
+    inserting it twice fails, so two applicant messages at once send one notice; it expires
+    after the interval and is deleted, so no lasting record of when the applicant wrote stays.
+    Runs inside the caller's transaction: a rolled-back message claims nothing.
+    """
+    now = timezone.now()
+    RateLimitCounter.objects.filter(scope=NOTICE_SCOPE, expires_at__lte=now).delete()
+    try:
+        with transaction.atomic():
+            RateLimitCounter.objects.create(
+                scope=NOTICE_SCOPE,
+                client_digest=_notice_digest(case),
+                window_start=EPOCH,
+                expires_at=now + NOTICE_INTERVAL,
+                hits=1,
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _notify_case_team(*, case: Case) -> None:
+    """Queue, on commit, a content-free notice to whoever can read the applicant's messages
+    (the people on the case, or the case team before anyone took it), at most hourly."""
+    recipients = list_notice_recipient_ids(case=case)
+    if recipients and _claim_notice(case=case):
+        transaction.on_commit(partial(send_attention_notice.enqueue, user_ids=recipients))
+
+
 def do_send_applicant_message(*, applicant: Applicant, body: str) -> Message:
     """A message from the applicant, sealed to public keys only (the server holds no key)."""
     case = applicant.case
@@ -256,7 +319,42 @@ def do_send_applicant_message(*, applicant: Applicant, body: str) -> Message:
     with transaction.atomic():
         message.save()
         _audit(actor_ref=APPLICANT_ACTOR, action="case.applicant_message_received", case=case)
+        _notify_case_team(case=case)
     return message
+
+
+def check_withdraw_request(*, case: Case) -> None:
+    """The applicant may withdraw ``case`` in its state (before travel is planned)."""
+    try:
+        case_workflow.check_transition(
+            source=case_workflow.CaseState(case.state),
+            target=case_workflow.CaseState.WITHDRAWN,
+            roles=[case_workflow.APPLICANT],
+            reason=WITHDRAWAL_REASON,
+        )
+    except (case_workflow.WorkflowError, ValueError):
+        raise WithdrawalRefused from None
+
+
+def do_withdraw_request(*, applicant: Applicant) -> Case:
+    """Move the applicant's case to *withdrawn* through the case state machine, audited as
+    ``case.state.withdrawn`` by the ``applicant`` actor; the caseworkers get a notice.
+
+    Re-checks under the case row lock, so a concurrent staff move cannot be overtaken. No
+    ``cases.CaseTransition`` row: its actor is a staff user and the applicant is none; the
+    audit event is the record (decision 0012).
+    """
+    with transaction.atomic():
+        case = lock_case(case=applicant.case)
+        check_withdraw_request(case=case)
+        case.state = case_workflow.CaseState.WITHDRAWN.value
+        case.state_changed_on = timezone.localdate()
+        case.save(update_fields=["state", "state_changed_on"])
+        _audit(actor_ref=APPLICANT_ACTOR, action="case.state.withdrawn", case=case)
+        _notify_case_team(case=case)
+    applicant.case.state = case.state
+    applicant.case.state_changed_on = case.state_changed_on
+    return case
 
 
 def check_send_staff_message(*, case: Case) -> Applicant:

@@ -32,6 +32,13 @@ class NoApplicant(IntakeError):
     message = _("This case did not come through the intake, so it has no applicant to write to.")
 
 
+class WithdrawalRefused(IntakeError):
+    """The request is past the point the applicant can withdraw it (or already ended)."""
+
+    code = "withdrawal_refused"
+    message = _("This request can no longer be withdrawn here. Write to your caseworker instead.")
+
+
 class MessageNotFiled(IntakeError):
     code = "message_not_filed"
     message = _("This message cannot be opened with your keys.")

@@ -126,3 +126,12 @@ class MessageForm(forms.Form):
         max_length=MAX_MESSAGE_LENGTH,
         widget=forms.Textarea(attrs={**NO_AUTOCOMPLETE, "rows": 5}),
     )
+
+
+class WithdrawForm(forms.Form):
+    """The confirmation step: nothing happens until the applicant ticks this and sends."""
+
+    confirm = forms.BooleanField(
+        label=_("Yes, withdraw my request. I understand the caseworkers will stop working on it."),
+        required=True,
+    )

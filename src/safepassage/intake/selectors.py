@@ -7,9 +7,11 @@ from datetime import date
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from safepassage.cases.models import Case, CaseState
+from safepassage.accounts.models import User
+from safepassage.cases.models import Case, CaseState, HolderKind
 from safepassage.cases.sealing import context
-from safepassage.core.crypto import CryptoError, KeyPair, open_message
+from safepassage.core import case_workflow
+from safepassage.core.crypto import CryptoError, KeyPair, SensitiveGroup, open_message
 from safepassage.intake.models import Applicant, Direction, Message
 from safepassage.organisations.models import Organisation, OrganisationKind
 
@@ -40,7 +42,10 @@ APPLICANT_STATUS: dict[str, Promise] = {
     CaseState.ARRIVED: _("You have arrived. We will keep helping you settle."),
     CaseState.RESETTLED: _("Your case is complete. We wish you well."),
     CaseState.DECLINED: _("We cannot help with this request. Read our messages for other options."),
-    CaseState.WITHDRAWN: _("This request was withdrawn."),
+    CaseState.WITHDRAWN: _(
+        "This request was withdrawn. You can still write to us here. If you need help again, "
+        "send a new request."
+    ),
     CaseState.CLOSED: _("This request is closed."),
 }
 """Applicant-safe words for each state: no staff names, counts or queue positions (SR-18)."""
@@ -48,6 +53,21 @@ APPLICANT_STATUS: dict[str, Promise] = {
 
 def applicant_status(*, case: Case) -> Promise:
     return APPLICANT_STATUS.get(case.state, APPLICANT_STATUS[CaseState.TRIAGED])
+
+
+def can_withdraw(*, case: Case) -> bool:
+    """Whether the applicant may still withdraw the request themselves."""
+    return case_workflow.CaseState.WITHDRAWN in case_workflow.available_targets(
+        source=case_workflow.CaseState(case.state), roles=[case_workflow.APPLICANT]
+    )
+
+
+def withdrawn_by_applicant(*, case: Case) -> bool:
+    """Withdrawn, and not by a staff move (each of those leaves a ``CaseTransition``)."""
+    return (
+        case.state == CaseState.WITHDRAWN
+        and not case.transitions.filter(target=CaseState.WITHDRAWN).exists()
+    )
 
 
 def list_applicant_messages(*, applicant: Applicant, key_pair: KeyPair) -> list[OpenedMessage]:
@@ -85,6 +105,26 @@ def has_unfiled_messages(*, case: Case) -> bool:
 
 def has_applicant(*, case: Case) -> bool:
     return Applicant.objects.filter(case=case).exists()
+
+
+def list_notice_recipient_ids(*, case: Case) -> list[str]:
+    """Public ids of the active staff who read the applicant's messages: everyone on the case
+    holding its narrative key, or, while nobody has taken it, the case team's key holders
+    (the same people ``actions._staff_recipients`` seals a message to)."""
+    readers = User.objects.filter(
+        is_active=True,
+        case_group_keys__case=case,
+        case_group_keys__group=SensitiveGroup.NARRATIVE.value,
+        case_group_keys__holder_kind=HolderKind.USER,
+    )
+    if not readers.exists():
+        readers = User.objects.filter(
+            is_active=True, team_key_copies__organisation=case.organisation
+        )
+    return [
+        str(public_id)
+        for public_id in readers.distinct().order_by("pk").values_list("public_id", flat=True)
+    ]
 
 
 def list_intake_organisations() -> list[Organisation]:

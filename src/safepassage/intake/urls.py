@@ -12,5 +12,6 @@ urlpatterns = [
     path("exit/", views.exit_view, name="exit"),
     path("check/", views.sign_in_view, name="sign_in"),
     path("status/", views.status_view, name="status"),
+    path("withdraw/", views.withdraw_view, name="withdraw"),
     path("sign-out/", views.sign_out_view, name="sign_out"),
 ]

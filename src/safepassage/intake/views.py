@@ -1,5 +1,5 @@
 """The applicant's pages under one neutral prefix (``/help/``): request, codename, status,
-messages, safety and quick exit (SR-13, SR-17, SR-18).
+messages, withdrawal, safety and quick exit (SR-13, SR-17, SR-18).
 
 Public views with their own cookie (``applicant_session``), never the staff session. Every
 page works without JavaScript, loads only same-origin resources and links with relative
@@ -23,7 +23,7 @@ from safepassage.intake.applicant_session import (
     start_applicant_session,
 )
 from safepassage.intake.errors import IntakeError, IntakeUnavailable
-from safepassage.intake.forms import IntakeForm, MessageForm, SignInForm
+from safepassage.intake.forms import IntakeForm, MessageForm, SignInForm, WithdrawForm
 from safepassage.intake.wordlists import WordListName, default_word_list_for
 from safepassage.site import rate_limits
 from safepassage.site.access_policy import public
@@ -166,8 +166,37 @@ def status_view(request: HttpRequest) -> HttpResponse:
                     applicant=session.applicant, key_pair=session.key_pair
                 ),
                 "form": form,
+                "can_withdraw": selectors.can_withdraw(case=session.applicant.case),
             },
         )
+    start_applicant_session(
+        response=response, applicant=session.applicant, key_pair=session.key_pair
+    )
+    return response
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def withdraw_view(request: HttpRequest) -> HttpResponse:
+    """Withdraw the request: a confirmation page, then the move on POST (decision 0012)."""
+    session = load_applicant_session(request=request)
+    if session is None:
+        return redirect("intake:sign_in")
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    error = None
+    response: HttpResponse | None = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.check_withdraw_request(case=session.applicant.case)
+            actions.do_withdraw_request(applicant=session.applicant)
+        except IntakeError as failure:
+            error = failure.message
+        else:
+            response = redirect("intake:status")
+    if response is None:
+        can_withdraw = selectors.can_withdraw(case=session.applicant.case)
+        context = {"form": form, "can_withdraw": can_withdraw, "error": error}
+        response = render(request, "intake/withdraw.html", context)
     start_applicant_session(
         response=response, applicant=session.applicant, key_pair=session.key_pair
     )

@@ -5,7 +5,11 @@ from typing import Any
 from django import template
 
 from safepassage.cases.models import Case
-from safepassage.intake.selectors import has_applicant, has_unfiled_messages
+from safepassage.intake.selectors import (
+    has_applicant,
+    has_unfiled_messages,
+    withdrawn_by_applicant,
+)
 
 register = template.Library()
 
@@ -16,8 +20,9 @@ def case_messages_summary(context: dict[str, Any], case: Case) -> dict[str, bool
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.has_perm("intake.view_message", case.organisation):
-        return {"visible": False, "needs_attention": False}
+        return {"visible": False, "needs_attention": False, "withdrawn_by_applicant": False}
     return {
         "visible": has_applicant(case=case),
         "needs_attention": has_unfiled_messages(case=case),
+        "withdrawn_by_applicant": withdrawn_by_applicant(case=case),
     }
