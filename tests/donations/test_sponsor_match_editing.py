@@ -224,3 +224,45 @@ def test_a_match_is_only_found_under_its_own_campaign() -> None:
     )
 
     assert sign_in(Client(), staff).get(url).status_code == 404
+
+
+def test_a_match_that_has_matched_gifts_cannot_be_removed_only_ended() -> None:
+    # given a match that has matched 100 EUR, shown on the public page
+    staff, campaign, match = _setup()
+    url = reverse(
+        "donations:sponsor_match_remove",
+        kwargs={"campaign_id": campaign.public_id, "match_id": match.public_id},
+    )
+    client = sign_in(Client(), staff)
+
+    # when the fundraiser tries to remove it
+    response = client.post(url, follow=True)
+
+    # then it stays, the total donors saw does not shrink, nothing is audited, and the page
+    # says to end it instead
+    assert response.status_code == 200
+    assert SponsorMatch.objects.filter(pk=match.pk).exists()
+    assert _matched(campaign) == Decimal("100.00")
+    assert not AuditEvent.objects.filter(action="sponsor_match.removed").exists()
+    assert "end it instead" in response.text
+
+
+def test_a_match_that_has_matched_nothing_can_still_be_removed() -> None:
+    # given a match on a campaign in another currency than any gift
+    staff = make_staff(Role.FUNDRAISER)
+    campaign = make_campaign(organisation=staff.organisation)
+    match = SponsorMatch.objects.create(
+        campaign=campaign, sponsor_name="Typo Bank", ratio=1, cap=500, currency="EUR"
+    )
+    url = reverse(
+        "donations:sponsor_match_remove",
+        kwargs={"campaign_id": campaign.public_id, "match_id": match.public_id},
+    )
+
+    # when the fundraiser removes it
+    response = sign_in(Client(), staff).post(url)
+
+    # then it is gone and audited
+    assert response.status_code == 302
+    assert not SponsorMatch.objects.filter(pk=match.pk).exists()
+    assert AuditEvent.objects.filter(action="sponsor_match.removed").count() == 1

@@ -27,6 +27,7 @@ from safepassage.donations.errors import (
     SponsorMatchCurrencyMismatch,
     SponsorMatchEnded,
     SponsorMatchEndInPast,
+    SponsorMatchHasMatched,
     SponsorMatchRatioLowered,
 )
 from safepassage.donations.lock_objects import lock_campaign, lock_program, lock_sponsor_match
@@ -209,13 +210,28 @@ def do_add_sponsor_match(
     return match
 
 
+def check_remove_sponsor_match(*, match: SponsorMatch) -> None:
+    """Only a match that has matched nothing may go (a mistake); one that has matched gifts
+    is shown in public totals, which must never shrink, so it can only be ended."""
+    from safepassage.donations.selectors import get_matched
+
+    if get_matched(match=match).amount > 0:
+        raise SponsorMatchHasMatched
+
+
 def do_remove_sponsor_match(*, actor: User, campaign: Campaign, match_id: uuid.UUID) -> bool:
-    """Remove one of ``campaign``'s sponsor matches; ``False`` if it has no such match."""
+    """Remove one of ``campaign``'s sponsor matches; ``False`` if it has no such match.
+
+    Raises :class:`SponsorMatchHasMatched` (checked under the campaign's lock) once the match
+    has matched anything.
+    """
     with transaction.atomic():
         lock_campaign(campaign_id=campaign.pk)
-        deleted, _rows = SponsorMatch.objects.filter(campaign=campaign, public_id=match_id).delete()
-        if not deleted:
+        match = SponsorMatch.objects.filter(campaign=campaign, public_id=match_id).first()
+        if match is None:
             return False
+        check_remove_sponsor_match(match=match)
+        match.delete()
         record_audit_event(
             actor_ref=str(actor.public_id),
             action="sponsor_match.removed",

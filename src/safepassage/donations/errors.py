@@ -79,3 +79,11 @@ class SponsorMatchEndInPast(DonationsError):
         "A match can end today at the earliest: ending it earlier would un-match gifts "
         "already counted."
     )
+
+
+class SponsorMatchHasMatched(DonationsError):
+    code = "sponsor_match_has_matched"
+    message = _(
+        "This sponsor has matched gifts already, so removing the match would lower totals "
+        "donors have seen: end it instead."
+    )

@@ -233,9 +233,13 @@ def sponsor_match_remove_view(
     campaign = access_campaign(
         user=user, campaign_id=campaign_id, permission="donations.change_campaign"
     )
-    if not actions.do_remove_sponsor_match(actor=user, campaign=campaign, match_id=match_id):
-        raise Http404
-    messages.success(request, _("Sponsor match removed."))
+    try:
+        if not actions.do_remove_sponsor_match(actor=user, campaign=campaign, match_id=match_id):
+            raise Http404
+    except DonationsError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Sponsor match removed."))
     return redirect("donations:campaign_edit", campaign_id=campaign.public_id)
 
 
