@@ -192,6 +192,7 @@ MATRIX: dict[str, dict[str, Cell]] = {
             "cases:complete_task",
             "cases:upload_document",
             "cases:download_document",
+            "cases:delete_document",
         ),
         {"anonymous": L, "password_only": T, Role.ADMIN: A, Role.CASEWORKER: A}
         | {Role.TRAVEL_COORDINATOR: 404, Role.FUNDRAISER: 403, Role.VIEWER: 403}
@@ -515,6 +516,11 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
     },
     "cases:upload_document": lambda world: {"case_id": _world_case(world).public_id},
     "cases:download_document": lambda world: {
+        "document_id": clear_document_for(
+            case=_world_case(world), uploader=world.members[Role.CASEWORKER].user
+        ).public_id
+    },
+    "cases:delete_document": lambda world: {
         "document_id": clear_document_for(
             case=_world_case(world), uploader=world.members[Role.CASEWORKER].user
         ).public_id

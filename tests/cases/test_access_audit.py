@@ -227,6 +227,13 @@ AUDITED = [
         "case.document_downloaded",
     ),
     Step(
+        "cases:delete_document",
+        "caseworker",
+        lambda world: {"document_id": CaseDocument.objects.get().public_id},
+        lambda world: {},
+        "case.document_deleted",
+    ),
+    Step(
         "cases:refer",
         "caseworker",
         _case,

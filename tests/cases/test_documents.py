@@ -3,6 +3,7 @@ plaintext, downloaded only as attachments by people holding the documents key; a
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -256,3 +257,37 @@ def test_only_the_first_document_of_a_request_is_taken(data_dir: Path) -> None:
     assert response.status_code == 302
     assert CaseDocument.objects.count() == 1
     assert len(_every_file(data_dir)) == 1
+
+
+def test_a_document_uploaded_by_mistake_is_deleted_with_its_file(
+    data_dir: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    keyed, case = _caseworker_with_case()
+    client = sign_in_with_keys(Client(), keyed)
+    assert _upload(client, case, "wrong.pdf", PDF) == 302
+    document = CaseDocument.objects.get()
+    url = reverse("cases:delete_document", kwargs={"document_id": document.public_id})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+
+    assert response.status_code == 302
+    assert not CaseDocument.objects.exists()
+    assert _every_file(data_dir) == []
+    assert AuditEvent.objects.filter(action="case.document_deleted").count() == 1
+
+
+@pytest.mark.parametrize("role", [Role.FUNDRAISER, Role.VIEWER, Role.TRAVEL_COORDINATOR])
+def test_roles_off_the_case_delete_no_document(role: str, data_dir: Path) -> None:
+    keyed, case = _caseworker_with_case()
+    assert _upload(sign_in_with_keys(Client(), keyed), case, "a.pdf", PDF) == 302
+    document = CaseDocument.objects.get()
+    client = sign_in_with_keys(Client(), make_keyed_staff(role, case.organisation))
+    before = _writes(data_dir)
+
+    response = client.post(
+        reverse("cases:delete_document", kwargs={"document_id": document.public_id})
+    )
+
+    assert response.status_code in {403, 404}
+    assert _writes(data_dir) == before

@@ -12,7 +12,12 @@ from django.utils import timezone
 
 from safepassage.accounts.models import User
 from safepassage.audit.actions import record_audit_event
-from safepassage.cases.document_storage import EncryptedUpload, document_path, incoming_path
+from safepassage.cases.document_storage import (
+    EncryptedUpload,
+    document_path,
+    incoming_path,
+    remove_file,
+)
 from safepassage.cases.errors import (
     DocumentImageUnreadable,
     DocumentTooLarge,
@@ -87,3 +92,13 @@ def do_record_document_download(*, actor: User, document: CaseDocument) -> None:
     """Audit that ``actor`` downloaded (decrypted) a document of the case."""
     with transaction.atomic():
         _audit(actor=actor, action="case.document_downloaded", case=document.case)
+
+
+def do_delete_document(*, actor: User, document: CaseDocument) -> None:
+    """Delete a document: its row (sealed key and details) now, its encrypted file after the
+    commit; without the file key nothing of it can be opened again."""
+    document_id = document.public_id
+    with transaction.atomic():
+        CaseDocument.objects.filter(pk=document.pk).delete()
+        _audit(actor=actor, action="case.document_deleted", case=document.case)
+        transaction.on_commit(lambda: remove_file(document_path(document_id)))

@@ -16,6 +16,11 @@ urlpatterns = [
         views.download_document_view,
         name="download_document",
     ),
+    path(
+        "documents/<uuid:document_id>/delete/",
+        views.delete_document_view,
+        name="delete_document",
+    ),
     path("tasks/<uuid:task_id>/done/", views.complete_task_view, name="complete_task"),
     path("<uuid:case_id>/", views.detail_view, name="detail"),
     path("<uuid:case_id>/state/", views.transition_view, name="transition"),

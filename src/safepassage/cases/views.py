@@ -525,3 +525,18 @@ def retention_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResp
         )
         return redirect("cases:retention", organisation_id=organisation.public_id)
     return render(request, "cases/retention.html", {"organisation": organisation, "form": form})
+
+
+@requires_permission("cases.change_case")
+@require_http_methods(["GET", "POST"])
+def delete_document_view(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
+    """Delete a document uploaded by mistake (confirmed with a POST; audited)."""
+    user = current_user(request)
+    document = access_case_document(
+        user=user, document_id=document_id, permission="cases.change_case"
+    )
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        document_actions.do_delete_document(actor=user, document=document)
+        return redirect("cases:detail", case_id=document.case.public_id)
+    return _form_page(request, title=_("Delete this document"), case=document.case, form=form)
