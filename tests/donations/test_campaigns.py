@@ -140,6 +140,33 @@ def test_other_roles_cannot_create_campaigns_and_nothing_is_written(role: str) -
     assert AuditEvent.objects.count() == events_before
 
 
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"goal_miles": "9" * 25},
+        {"goal_miles": str(2**63)},
+        {"goal_money": "9" * 25},
+        {"goal_money": "1000000000000.00"},
+    ],
+)
+def test_goals_too_large_for_the_database_are_refused_by_the_form(
+    changes: dict[str, str],
+) -> None:
+    # given a fundraiser
+    fundraiser = make_staff(Role.FUNDRAISER)
+    client = sign_in(Client(), fundraiser)
+    client.raise_request_exception = True
+
+    # when they type a goal the database column cannot hold
+    response = client.post(
+        reverse("donations:campaign_create"), _form(fundraiser.organisation.pk, **changes)
+    )
+
+    # then the form says so (no server error on any database) and nothing is saved
+    assert response.status_code == 200
+    assert not Campaign.objects.exists()
+
+
 def test_a_fundraiser_cannot_create_a_campaign_for_another_organisation() -> None:
     fundraiser = make_staff(Role.FUNDRAISER)
     stranger = make_staff(Role.ADMIN)

@@ -44,6 +44,8 @@ ProgramFactFormSet = modelformset_factory(
 )
 
 CURRENCY_CHOICES = [(code, code) for code in sorted(CURRENCY_MINOR_UNITS)]
+MAX_GOAL_MILES = 10**12
+"""A trillion miles: far above any campaign, far below what the bigint column holds."""
 
 
 class CampaignForm(forms.Form):
@@ -63,11 +65,19 @@ class CampaignForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # Bounded by what the columns hold (numeric(14, 2), bigint), so a mistyped goal is a form
+    # error rather than a database error.
     goal_money = forms.DecimalField(
-        label=_("Money goal"), min_value=Decimal("0.01"), decimal_places=2, required=False
+        label=_("Money goal"),
+        min_value=Decimal("0.01"),
+        max_digits=14,
+        decimal_places=2,
+        required=False,
     )
     goal_currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCY_CHOICES, initial="USD")
-    goal_miles = forms.IntegerField(label=_("Miles goal"), min_value=1, required=False)
+    goal_miles = forms.IntegerField(
+        label=_("Miles goal"), min_value=1, max_value=MAX_GOAL_MILES, required=False
+    )
     starts_on = forms.DateField(
         label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"})
     )
