@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.db import models
 
-from safepassage.bookings.classification import FIELD_CLASSES, FieldClass
+from safepassage.bookings.classification import FIELD_CLASSES, TRANSIENT_TIMES, FieldClass
 
 
 def test_every_field_of_every_bookings_model_is_classified() -> None:
@@ -22,6 +22,9 @@ def test_sensitive_fields_are_envelopes_and_workflow_fields_hold_no_free_text() 
             if field_class is FieldClass.SENSITIVE:
                 assert isinstance(field, models.BinaryField), (name, field_name)
                 assert group is not None
+            elif field_class is FieldClass.WORKFLOW and (name, field_name) in TRANSIENT_TIMES:
+                assert isinstance(field, models.DateTimeField)
+                assert field.null
             elif field_class is FieldClass.WORKFLOW:
                 assert not isinstance(field, models.TextField | models.DateTimeField), (
                     name,

@@ -9,6 +9,7 @@ E-mails that carry a link key or a one-time code are sent from ``transaction.on_
 directly, not through the task queue, so neither secret ever rests in the database.
 """
 
+import logging
 import secrets
 import uuid
 from collections import defaultdict
@@ -68,6 +69,7 @@ from safepassage.bookings.selectors import (
     current_pledge_version,
     get_conversion,
     list_open_demand,
+    list_stale_runs,
     snapshot_pledges,
     trip_is_fully_booked,
 )
@@ -95,6 +97,8 @@ CODE_RESEND_INTERVAL = timedelta(minutes=1)
 MAX_CODE_ATTEMPTS = 5
 DONOR_SESSION_LIFETIME = timedelta(minutes=30)
 MAX_TIME_LIMIT = 600
+
+logger = logging.getLogger(__name__)
 
 
 def _actor(user: User) -> str:
@@ -139,6 +143,7 @@ def do_start_run(
 ) -> AllocationRun:
     """Snapshot the network's pledges and the open requests, store the run and queue the
     allocator in the background. ``NothingToAllocate`` when no request is open."""
+    do_fail_stale_runs(organisation=organisation)
     today = timezone.localdate()
     pledges = snapshot_pledges(organisation=organisation, today=today)
     demand = list_open_demand(organisation=organisation, currency=currency)
@@ -185,14 +190,19 @@ def do_start_run(
 
 def do_solve_run(*, run_id: uuid.UUID) -> AllocationRun:
     """Run the allocator for a queued run, storing its progress as it goes (idempotent:
-    a run that is no longer queued is returned unchanged)."""
+    a run that is no longer queued is returned unchanged).
+
+    Whatever goes wrong while solving (an allocation error or any other exception) marks
+    the run failed with a code, never leaving it "running"; the log names the run and the
+    kind of error only, never the problem's contents."""
     with transaction.atomic():
         run = AllocationRun.objects.select_for_update().get(public_id=run_id)
         if run.status != RunStatus.QUEUED:
             return run
         run.status = RunStatus.RUNNING
         run.phase = "starting"
-        run.save(update_fields=["status", "phase"])
+        run.running_since = timezone.now()
+        run.save(update_fields=["status", "phase", "running_since"])
     try:
         problem = load_problem(run.problem)
         plan = core.solve(
@@ -200,40 +210,80 @@ def do_solve_run(*, run_id: uuid.UUID) -> AllocationRun:
             time_limit=float(run.time_limit_seconds),
             progress=_progress_writer(run.pk),
         )
-    except core.AllocationError as error:
-        with transaction.atomic():
-            AllocationRun.objects.filter(pk=run.pk).update(
-                status=RunStatus.FAILED, error_code=error.code[:64]
-            )
-            _audit(
-                actor_ref="system",
-                action="allocation.run_failed",
-                object_type="allocation_run",
-                object_ref=run.public_id,
-                organisation=run.organisation,
-            )
-        run.refresh_from_db()
-        return run
-    from safepassage.bookings.documents import plan_to_document
+        from safepassage.bookings.documents import plan_to_document
 
-    with transaction.atomic():
-        AllocationRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.DONE,
-            phase="done",
-            plan=plan_to_document(plan),
-            incumbent=plan.totals.weighted_travellers,
-            bound=plan.bound_weighted_travellers,
-            gap=_gap(plan.totals.weighted_travellers, plan.bound_weighted_travellers),
+        with transaction.atomic():
+            finished = AllocationRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+                status=RunStatus.DONE,
+                running_since=None,
+                phase="done",
+                plan=plan_to_document(plan),
+                incumbent=plan.totals.weighted_travellers,
+                bound=plan.bound_weighted_travellers,
+                gap=_gap(plan.totals.weighted_travellers, plan.bound_weighted_travellers),
+            )
+            if finished:  # a run already marked stale stays failed
+                _audit(
+                    actor_ref="system",
+                    action="allocation.run_finished",
+                    object_type="allocation_run",
+                    object_ref=run.public_id,
+                    organisation=run.organisation,
+                )
+    except core.AllocationError as error:
+        _fail_run(run=run, error_code=error.code)
+    except Exception as error:  # any failure must end the run, never leave it running
+        logger.error(  # the kind of error only: its message may carry the problem's values
+            "allocation run %s failed: %s", run.public_id, type(error).__name__
         )
+        _fail_run(run=run, error_code=INTERNAL_ERROR)
+    run.refresh_from_db()
+    return run
+
+
+INTERNAL_ERROR = "internal_error"
+"""Error code of a run whose solve raised something other than an allocation error."""
+
+WORKER_LOST = "worker_lost"
+"""Error code of a run still "running" long after its time limit: its worker died."""
+
+
+def _fail_run(*, run: AllocationRun, error_code: str) -> None:
+    with transaction.atomic():
+        failed = AllocationRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+            status=RunStatus.FAILED, error_code=error_code[:64], running_since=None
+        )
+        if not failed:
+            return
         _audit(
             actor_ref="system",
-            action="allocation.run_finished",
+            action="allocation.run_failed",
             object_type="allocation_run",
             object_ref=run.public_id,
             organisation=run.organisation,
         )
-    run.refresh_from_db()
-    return run
+
+
+def do_fail_stale_runs(*, organisation: Organisation) -> int:
+    """Mark failed the organisation's runs still "running" past their time limit plus a
+    margin (their worker died); returns how many. A late worker finishing one of them
+    afterwards writes nothing (it only finishes a run still running)."""
+    failed = 0
+    for run in list_stale_runs(organisation=organisation, now=timezone.now()):
+        with transaction.atomic():
+            updated = AllocationRun.objects.filter(
+                pk=run.pk, status=RunStatus.RUNNING, running_since=run.running_since
+            ).update(status=RunStatus.FAILED, error_code=WORKER_LOST, running_since=None)
+            if updated:
+                failed += 1
+                _audit(
+                    actor_ref="system",
+                    action="allocation.run_failed",
+                    object_type="allocation_run",
+                    object_ref=run.public_id,
+                    organisation=run.organisation,
+                )
+    return failed
 
 
 def _gap(incumbent: float, bound: float) -> float:

@@ -8,6 +8,11 @@
   the case's travel-passenger key is listed as sensitive);
 - ``secret``: the one-time code's HMAC and expiry (opens nothing without the e-mail).
 
+The one exact time in clear is ``AllocationRun.running_since`` (listed in
+``TRANSIENT_TIMES``): when the worker took a run, kept only while it runs (cleared when it
+finishes or fails) to tell a dead worker; the audit event of the run's start holds the same
+time already, and it names no person.
+
 ``tests/bookings/test_classification.py`` fails for an unclassified field.
 """
 
@@ -25,6 +30,9 @@ class FieldClass(StrEnum):
 
 W, S, K, X = FieldClass.WORKFLOW, FieldClass.SENSITIVE, FieldClass.KEY, FieldClass.SECRET
 TRAVEL = SensitiveGroup.TRAVEL_PASSENGER
+
+TRANSIENT_TIMES = frozenset({("AllocationRun", "running_since")})
+"""Workflow times kept only while a run is running (see above)."""
 
 FIELD_CLASSES: dict[str, dict[str, tuple[FieldClass, SensitiveGroup | None]]] = {
     "AllocationRun": dict.fromkeys(
@@ -47,6 +55,7 @@ FIELD_CLASSES: dict[str, dict[str, tuple[FieldClass, SensitiveGroup | None]]] = 
             "gap",
             "plan",
             "error_code",
+            "running_since",
         ),
         (W, None),
     ),

@@ -9,19 +9,21 @@ import hashlib
 import json
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
+from datetime import date, datetime, timedelta
+from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from safepassage.accounts.models import User
 from safepassage.bookings.models import (
     AllocationRun,
     BookingRequest,
     BookingStatus,
+    RunStatus,
     Trip,
     TripStatus,
 )
@@ -29,7 +31,15 @@ from safepassage.bookings.models.trips import OPEN_BOOKING_STATUSES
 from safepassage.cases.models import Case, CaseState
 from safepassage.core import allocation as core
 from safepassage.core.ledger import PledgeRef
-from safepassage.donations.models import Pledge, PledgeStatus, ProgramKind, TransferPartner
+from safepassage.core.money import Money
+from safepassage.donations.gifts.selectors import latest_rates
+from safepassage.donations.models import (
+    ExchangeRate,
+    Pledge,
+    PledgeStatus,
+    ProgramKind,
+    TransferPartner,
+)
 from safepassage.ledger.selectors import get_pledge_balances
 from safepassage.organisations.models import Organisation, Partnership
 from safepassage.travel.models import TravelRequest, TravelRequestState
@@ -265,18 +275,52 @@ def _priority(case: Case) -> float:
     return float(case.priority)
 
 
-def _travel_demand(*, request: TravelRequest, currency: str) -> Demand:
+def _in_run_currency(
+    *, amount: Decimal, from_currency: str, currency: str, rates: Mapping[str, ExchangeRate]
+) -> Decimal | None:
+    """``amount`` in the run's ``currency`` with the latest recorded rate, rounded UP to the
+    minor unit so the cash a plan needs is never understated; ``None`` when no rate is
+    recorded (never guessed). Zero needs no rate."""
+    if from_currency == currency or amount == 0:
+        return amount
+    rate = rates.get(from_currency)
+    if rate is None:
+        return None
+    minor_units = Money.zero(currency=currency).minor_units
+    return (amount * rate.rate).quantize(Decimal(1).scaleb(-minor_units), rounding=ROUND_CEILING)
+
+
+def _travel_demand(
+    *, request: TravelRequest, currency: str, rates: Mapping[str, ExchangeRate]
+) -> Demand:
     options = []
+    missing: set[str] = set()
     for option in request.options.all():
         fares = []
         for fare in option.fares.all():
             miles = {}
             taxes = {}
             for price in fare.prices.all():
-                if price.miles and price.currency == currency:
-                    miles[price.program.code] = price.miles
-                    taxes[price.program.code] = price.taxes
-            cash_price = fare.cash_price if fare.cash_currency == currency else None
+                if not price.miles:
+                    continue
+                tax = _in_run_currency(
+                    amount=price.taxes, from_currency=price.currency, currency=currency, rates=rates
+                )
+                if tax is None:
+                    missing.add(price.currency)
+                    continue
+                miles[price.program.code] = price.miles
+                taxes[price.program.code] = tax
+            cash_price = None
+            if fare.cash_price is not None and fare.cash_currency:
+                cash_price = _in_run_currency(
+                    amount=fare.cash_price,
+                    from_currency=fare.cash_currency,
+                    currency=currency,
+                    rates=rates,
+                )
+                if cash_price is None:
+                    missing.add(fare.cash_currency)
             if not miles and cash_price is None:
                 break
             fares.append(
@@ -291,6 +335,8 @@ def _travel_demand(*, request: TravelRequest, currency: str) -> Demand:
         "case_code": request.case.code,
         "travellers": request.party_size,
     }
+    if missing:  # prices left out: the review says which rate is missing
+        info["missing_rates"] = sorted(missing)
     if not options:
         return Demand(request=None, info=info | {"excluded": "no_priced_option"})
     return Demand(
@@ -373,8 +419,9 @@ def list_open_demand(*, organisation: Organisation, currency: str) -> dict[str, 
         .prefetch_related("options__fares__prices__program")
         .order_by("pk")
     )
+    rates = latest_rates(quote_currency=currency, on=timezone.localdate())
     demand = {
-        str(request.public_id): _travel_demand(request=request, currency=currency)
+        str(request.public_id): _travel_demand(request=request, currency=currency, rates=rates)
         for request in requests
     }
     rebooks = (
@@ -393,6 +440,23 @@ def list_open_demand(*, organisation: Organisation, currency: str) -> dict[str, 
 
 
 # --- runs and their review -------------------------------------------------------------
+
+
+STALE_RUN_MARGIN = timedelta(minutes=5)
+"""How long past its time limit a run may still be "running" before its worker counts as
+dead (loading the problem and writing the plan take time too)."""
+
+
+def run_is_stale(*, run: AllocationRun, now: datetime) -> bool:
+    """Whether ``run`` is still "running" long after its time limit: its worker died."""
+    if run.status != RunStatus.RUNNING or run.running_since is None:
+        return False
+    return now > run.running_since + timedelta(seconds=run.time_limit_seconds) + STALE_RUN_MARGIN
+
+
+def list_stale_runs(*, organisation: Organisation, now: datetime) -> list[AllocationRun]:
+    running = AllocationRun.objects.filter(organisation=organisation, status=RunStatus.RUNNING)
+    return [run for run in running.order_by("pk") if run_is_stale(run=run, now=now)]
 
 
 def list_runs(*, organisation: Organisation) -> QuerySet[AllocationRun]:
@@ -432,6 +496,15 @@ class UnservedRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class RateWarning:
+    """Prices of a request left out of the run: no rate from their currency was recorded."""
+
+    case_code: str
+    from_currency: str
+    to_currency: str
+
+
+@dataclass(frozen=True, slots=True)
 class RunReview:
     """What a coordinator reviews before accepting: who flies, which pledge pays which
     ticket, cash needed, miles used, and what stays unserved and why."""
@@ -443,6 +516,7 @@ class RunReview:
     travellers: int
     status: str
     bound: float
+    warnings: tuple[RateWarning, ...] = ()
 
 
 UNSERVED_NO_PAYER = "no_payer"
@@ -546,6 +620,15 @@ def get_run_review(*, run: AllocationRun) -> RunReview | None:
         travellers=plan.totals.travellers,
         status=plan.status.value,
         bound=plan.bound_weighted_travellers,
+        warnings=tuple(
+            RateWarning(
+                case_code=str(info.get("case_code", "")),
+                from_currency=str(from_currency),
+                to_currency=run.currency,
+            )
+            for info in run.request_snapshot.values()
+            for from_currency in info.get("missing_rates", [])
+        ),
     )
 
 

@@ -83,12 +83,14 @@ def _run_page(request: HttpRequest, run: AllocationRun, **extra: object) -> Http
     choices = (
         [(r.request_id, r.case_code) for r in review.served if not r.accepted] if review else []
     )
+    stale = selectors.run_is_stale(run=run, now=timezone.now())
     context = {
         "run": run,
+        "stale": stale,
         "review": review,
         "form": extra.pop("form", None)
         or AcceptForm(choices=choices, initial={"requests": [c for c, _ in choices]}),
-        "running": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
+        "running": run.status in (RunStatus.QUEUED, RunStatus.RUNNING) and not stale,
         **extra,
     }
     return render(request, "bookings/run.html", context)

@@ -47,6 +47,9 @@ class AllocationRun(models.Model):
     gap = models.FloatField(null=True, blank=True)
     plan = models.JSONField(null=True, blank=True)
     error_code = models.CharField(max_length=64, blank=True)
+    running_since = models.DateTimeField(
+        null=True, blank=True, help_text="When the worker took the run, to tell a dead worker."
+    )
 
     class Meta:
         ordering = ["-pk"]
