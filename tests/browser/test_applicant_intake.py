@@ -1,7 +1,8 @@
 # ruff: noqa: RUF001  (Russian interface text: Cyrillic letters that look Latin are meant)
 """An applicant asks for help in Russian with JavaScript off, gets a codename, checks the
 status and replies; a caseworker takes, reads, answers, triages and advances the case; every
-request the browser makes stays on the site's own origin (issue 4, SR-13, SR-17)."""
+request the browser makes stays on the site's own origin (issue 4, SR-13, SR-17). An
+applicant withdraws their request; an error page under /help/ puts quick exit first."""
 
 import re
 
@@ -14,6 +15,7 @@ from safepassage.cases.models import Case, CaseState
 from tests.cases.factories import keyed_organisation, make_keyed_staff
 from tests.conftest import BROWSER_TIMEOUT_MS
 from tests.factories import STAFF_PASSWORD
+from tests.intake.factories import submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -148,3 +150,40 @@ def test_shift_three_times_leaves_and_replaces_the_history_entry(
     expect(page).to_have_url(live_server.url + "/help/safety/")
     # and the script ran within the page's Content-Security-Policy
     assert [line for line in console if "Content Security Policy" in line] == []
+
+
+def test_an_applicant_withdraws_their_request_without_javascript(
+    live_server: LiveServer, page_without_js: Page
+) -> None:
+    # Given a request and its applicant signed in with codename and case code
+    organisation, _recovery = keyed_organisation()
+    make_keyed_staff(Role.CASEWORKER, organisation)
+    receipt = submit(organisation)
+    page = page_without_js
+    page.goto(live_server.url + "/help/check/")
+    page.get_by_label("Your codename").fill(receipt.codename)
+    page.get_by_label("Your case code").fill(receipt.case_code)
+    page.get_by_role("button", name="Continue").click()
+    # When they choose to withdraw, are asked to confirm, and confirm
+    page.get_by_role("link", name="Withdraw my request").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Withdraw your request")
+    page.get_by_role("button", name="Withdraw my request").click()
+    assert Case.objects.get(code=receipt.case_code).state == CaseState.NEW  # not confirmed
+    page.get_by_label(re.compile("Yes, withdraw my request")).check()
+    page.get_by_role("button", name="Withdraw my request").click()
+    # Then the status says so in plain words, and the case is withdrawn
+    expect(page.locator("#status")).to_contain_text("This request was withdrawn.")
+    assert Case.objects.get(code=receipt.case_code).state == CaseState.WITHDRAWN
+
+
+def test_an_error_page_under_help_puts_quick_exit_first(
+    live_server: LiveServer, page_without_js: Page
+) -> None:
+    page = page_without_js
+    response = page.goto(live_server.url + "/help/no-such-page/")
+    assert response is not None
+    assert response.status == 404
+    expect(page).to_have_title("Help")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Quick exit")).to_be_focused()
+    expect(page.get_by_text("Staff sign-in")).to_have_count(0)

@@ -1,14 +1,17 @@
 """Error pages under /help/ keep the applicant's layout (SR-17): one neutral title, quick
 exit first in focus order, no staff navigation, no-store; staff pages keep theirs."""
 
+import datetime
 import re
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.test.client import RequestFactory
 
 from safepassage.intake import selectors, views
+from safepassage.site import rate_limits
 from safepassage.site.views import server_error_view
 from tests.intake.factories import applicant_client, intake_world, submit
 
@@ -135,3 +138,11 @@ def test_error_pages_speak_russian() -> None:
     html = response.content.decode()
     assert re.search(r"<title>\s*Помощь\s*</title>", html)
     assert "Страница не найдена" in html
+
+
+def test_the_site_rate_limit_page_under_help_is_the_applicants() -> None:
+    request = RequestFactory().post("/help/check/")
+    request.user = AnonymousUser()
+    response = rate_limits.rate_limited_response(request, window=datetime.timedelta(minutes=1))
+    assert response.status_code == 429
+    assert_applicant_layout(response.content.decode())

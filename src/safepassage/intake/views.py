@@ -43,14 +43,7 @@ def _over_limit(request: HttpRequest, scope: str) -> HttpResponse | None:
         request=request, scope=scope, limit=RATE_LIMITS[scope], window=RATE_WINDOW
     ):
         return None
-    response = render(
-        request,
-        "intake/rate_limited.html",
-        {"message": rate_limits.RateLimited.message},
-        status=429,
-    )
-    response["Retry-After"] = str(int(RATE_WINDOW.total_seconds()))
-    return response
+    return rate_limits.rate_limited_response(request, window=RATE_WINDOW)
 
 
 def _intake_form(request: HttpRequest) -> IntakeForm:

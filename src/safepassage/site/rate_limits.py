@@ -50,6 +50,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from safepassage.intake.error_pages import applicant_error_template
 from safepassage.site.models import RateLimitCounter
 
 EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
@@ -107,7 +108,9 @@ def check(*, request: HttpRequest, scope: str, limit: int, window: datetime.time
 
 def rate_limited_response(request: HttpRequest, *, window: datetime.timedelta) -> HttpResponse:
     """The page a refused client sees: HTTP 429, translated, with ``Retry-After``."""
-    response = render(request, TEMPLATE, {"message": RateLimited.message}, status=429)
+    # Under /help/ the applicant's own page (quick exit first, neutral title; SR-17).
+    template = applicant_error_template(request, "429.html") or TEMPLATE
+    response = render(request, template, {"message": RateLimited.message}, status=429)
     response["Retry-After"] = str(int(window.total_seconds()))
     return response
 
