@@ -9,6 +9,7 @@ from safepassage.audit.models import AuditEvent
 from safepassage.cases.models import Case, CaseState
 from safepassage.core import case_workflow
 from safepassage.intake.actions import APPLICANT_ACTOR
+from safepassage.intake.models import Message
 from tests.cases.factories import sign_in_with_keys
 from tests.intake.factories import ANSWERS, applicant_client, intake_world, submit, take
 
@@ -134,3 +135,29 @@ def test_the_withdrawal_page_speaks_russian() -> None:
     page = client.get("/help/withdraw/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "Отозвать" in page
     assert ANSWERS["story"] not in page
+
+
+def test_a_note_with_the_withdrawal_reaches_the_caseworker_sealed() -> None:
+    # given a taken request
+    world = intake_world()
+    receipt = submit(world.organisation)
+    case = take(world, receipt)
+    # when the applicant withdraws with a note
+    applicant_client(receipt).post(
+        "/help/withdraw/", {"confirm": "on", "note": "Canary-Withdraw-Note-3"}
+    )
+    # then the note is stored only sealed, and the caseworker reads it with the messages
+    message = Message.objects.get(case=case)
+    assert b"Canary-Withdraw-Note-3" not in bytes(message.applicant_copy)
+    staff = sign_in_with_keys(Client(), world.caseworker)
+    assert (
+        "Canary-Withdraw-Note-3" in staff.get(f"/cases/{case.public_id}/messages/").content.decode()
+    )
+
+
+def test_a_refused_withdrawal_keeps_no_note() -> None:
+    world = intake_world()
+    receipt = submit(world.organisation)
+    Case.objects.filter(code=receipt.case_code).update(state=CaseState.TICKETED)
+    applicant_client(receipt).post("/help/withdraw/", {"confirm": "on", "note": "Canary-4"})
+    assert not Message.objects.exists()

@@ -307,15 +307,23 @@ def _notify_case_team(*, case: Case) -> None:
         transaction.on_commit(partial(send_attention_notice.enqueue, user_ids=recipients))
 
 
-def do_send_applicant_message(*, applicant: Applicant, body: str) -> Message:
-    """A message from the applicant, sealed to public keys only (the server holds no key)."""
-    case = applicant.case
-    message = Message(case=case, direction=Direction.FROM_APPLICANT, sent_on=timezone.localdate())
+def _seal_applicant_message(*, applicant: Applicant, body: str) -> Message:
+    """An unsaved message from the applicant, sealed to public keys only."""
+    message = Message(
+        case=applicant.case, direction=Direction.FROM_APPLICANT, sent_on=timezone.localdate()
+    )
     message.applicant_copy = seal_message(
-        recipients=[PublicKey(raw=bytes(applicant.public_key)), *_staff_recipients(case)],
+        recipients=[PublicKey(raw=bytes(applicant.public_key)), *_staff_recipients(applicant.case)],
         context=context(model=MESSAGE_MODEL, field="applicant_copy", row_id=message.public_id),
         plaintext=body.encode("utf-8"),
     )
+    return message
+
+
+def do_send_applicant_message(*, applicant: Applicant, body: str) -> Message:
+    """A message from the applicant, sealed to public keys only (the server holds no key)."""
+    case = applicant.case
+    message = _seal_applicant_message(applicant=applicant, body=body)
     with transaction.atomic():
         message.save()
         _audit(actor_ref=APPLICANT_ACTOR, action="case.applicant_message_received", case=case)
@@ -336,14 +344,17 @@ def check_withdraw_request(*, case: Case) -> None:
         raise WithdrawalRefused from None
 
 
-def do_withdraw_request(*, applicant: Applicant) -> Case:
+def do_withdraw_request(*, applicant: Applicant, note: str = "") -> Case:
     """Move the applicant's case to *withdrawn* through the case state machine, audited as
-    ``case.state.withdrawn`` by the ``applicant`` actor; the caseworkers get a notice.
+    ``case.state.withdrawn`` by the ``applicant`` actor; the caseworkers get a notice. A
+    ``note`` becomes an ordinary message from the applicant, sealed like any other, in the
+    same transaction.
 
     Re-checks under the case row lock, so a concurrent staff move cannot be overtaken. No
     ``cases.CaseTransition`` row: its actor is a staff user and the applicant is none; the
     audit event is the record (decision 0012).
     """
+    message = _seal_applicant_message(applicant=applicant, body=note) if note.strip() else None
     with transaction.atomic():
         case = lock_case(case=applicant.case)
         check_withdraw_request(case=case)
@@ -351,6 +362,9 @@ def do_withdraw_request(*, applicant: Applicant) -> Case:
         case.state_changed_on = timezone.localdate()
         case.save(update_fields=["state", "state_changed_on"])
         _audit(actor_ref=APPLICANT_ACTOR, action="case.state.withdrawn", case=case)
+        if message is not None:
+            message.save()
+            _audit(actor_ref=APPLICANT_ACTOR, action="case.applicant_message_received", case=case)
         _notify_case_team(case=case)
     applicant.case.state = case.state
     applicant.case.state_changed_on = case.state_changed_on

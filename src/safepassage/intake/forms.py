@@ -135,3 +135,10 @@ class WithdrawForm(forms.Form):
         label=_("Yes, withdraw my request. I understand the caseworkers will stop working on it."),
         required=True,
     )
+    note = forms.CharField(
+        label=_("Anything you want to tell your caseworkers (optional)"),
+        required=False,
+        max_length=MAX_MESSAGE_LENGTH,
+        help_text=_("For example why, or how to reach you if you need help again."),
+        widget=forms.Textarea(attrs={**NO_AUTOCOMPLETE, "rows": 3}),
+    )

@@ -181,7 +181,7 @@ def withdraw_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             actions.check_withdraw_request(case=session.applicant.case)
-            actions.do_withdraw_request(applicant=session.applicant)
+            actions.do_withdraw_request(applicant=session.applicant, note=form.cleaned_data["note"])
         except IntakeError as failure:
             error = failure.message
         else:
