@@ -19,7 +19,10 @@ from safepassage.bookings.models import AllocationRun, BookingRequest, BookingSt
 from safepassage.bookings.tokens import make_donor_token
 from safepassage.cases.actions import do_add_case_member
 from safepassage.cases.models import Case, CaseState
+from safepassage.core.ledger import MoneyOwner, OwnerKind
+from safepassage.core.money import Money
 from safepassage.donations.models import Pledge, Program
+from safepassage.ledger.actions import do_record_gift
 from safepassage.organisations.models import Organisation
 from safepassage.travel.models import (
     FarePrice,
@@ -181,7 +184,21 @@ def sent_trip(network: Network, trip: Trip) -> list[BookingRequest]:
     return list(trip.booking_requests.order_by("pk"))
 
 
+def fund_cash(network: Network, *, amount: str = "1000.00", currency: str = "USD") -> None:
+    """A cash gift to the organisation's general fund: the taxes a booking posts come out
+    of it."""
+    do_record_gift(
+        owner=MoneyOwner(kind=OwnerKind.FUND, owner_id=str(network.organisation.public_id)),
+        amount=Money(amount=Decimal(amount), currency=currency),
+        idempotency_key=f"test-gift:{uuid.uuid4()}",
+        reference="test-gift",
+        actor_ref="system",
+        organisation_ref=str(network.organisation.public_id),
+    )
+
+
 def booked_trip(network: Network, *, travellers: int = 2) -> tuple[Trip, BookingRequest]:
+    fund_cash(network)
     case = planned_case(network)
     travel_request(case, program=network.program, travellers=travellers, miles=20_000)
     run = solved_run(network)

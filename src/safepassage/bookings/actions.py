@@ -41,6 +41,7 @@ from safepassage.bookings.errors import (
     NoCaseKey,
     NoDonorAddress,
     NoOrganisationKeys,
+    NotEnoughCash,
     NothingToAllocate,
     PassengersMissing,
     PledgeChanged,
@@ -81,14 +82,15 @@ from safepassage.cases.models import Case, CaseState, CaseTransition
 from safepassage.cases.sealing import unwrap_user_group_key
 from safepassage.core import allocation as core
 from safepassage.core.crypto import GroupKey, KeyPair, PublicKey, SensitiveGroup
-from safepassage.core.ledger import InsufficientBalanceError, OwnerKind, PledgeRef
-from safepassage.core.money import Miles
-from safepassage.donations.models import Pledge, PledgeStatus
+from safepassage.core.ledger import InsufficientBalanceError, MoneyOwner, OwnerKind, PledgeRef
+from safepassage.core.money import Miles, Money
+from safepassage.donations.models import Campaign, Pledge, PledgeStatus
 from safepassage.donations.pledges import sealing as pledge_sealing
 from safepassage.donations.pledges import tasks as pledge_tasks
 from safepassage.donations.pledges.lock_objects import lock_pledge, lock_pledges
 from safepassage.ledger import actions as ledger
 from safepassage.ledger.lock_objects import lock_ledger_owners
+from safepassage.ledger.selectors import get_cash_balance
 from safepassage.organisations.models import Organisation
 from safepassage.travel.models import FarePrice, TravelOption, TravelRequest, TravelRequestState
 
@@ -917,6 +919,12 @@ def do_record_booking(
                     organisation_ref=organisation_ref,
                 )
             locked.points_redeemed = points
+        _post_cash_paid(
+            organisation=trip.organisation,
+            booking=locked,
+            amount=Money(amount=record.taxes, currency=record.currency),
+            actor_ref=actor_ref,
+        )
         locked.booking_record = sealing.seal_booking_record(
             recipients=recipients,
             booking_id=locked.public_id,
@@ -949,6 +957,42 @@ def do_record_booking(
         )
         _ticket_if_complete(trip=trip, actor_ref=actor_ref)
     return locked
+
+
+def _post_cash_paid(
+    *, organisation: Organisation, booking: BookingRequest, amount: Money, actor_ref: str
+) -> None:
+    """The taxes and fees (or the cash fare) charged leave the organisation's money in the
+    ledger: its general fund first, then its campaigns in the order they were created (the
+    run's cash budget counted them all). ``NotEnoughCash`` when they hold less: the caller's
+    transaction then rolls back whole, so nothing of the booking is written."""
+    if amount.amount == 0:
+        return
+    owners = [MoneyOwner(kind=OwnerKind.FUND, owner_id=str(organisation.public_id))] + [
+        MoneyOwner(kind=OwnerKind.CAMPAIGN, owner_id=str(public_id))
+        for public_id in Campaign.objects.filter(organisation=organisation)
+        .order_by("pk")
+        .values_list("public_id", flat=True)
+    ]
+    lock_ledger_owners(owners=[(owner.kind, owner.owner_id) for owner in owners])
+    remaining = amount.amount
+    for owner in owners:
+        held = get_cash_balance(owner=owner, currency=amount.currency).amount
+        part = min(held, remaining)
+        if part <= 0:
+            continue
+        ledger.do_disburse_money(
+            owner=owner,
+            amount=Money(amount=part, currency=amount.currency),
+            idempotency_key=f"booking-cash:{booking.public_id}:{owner.kind}:{owner.owner_id}",
+            reference=f"booking-request:{booking.public_id}",
+            actor_ref=actor_ref,
+            organisation_ref=str(organisation.public_id),
+        )
+        remaining -= part
+        if remaining == 0:
+            return
+    raise NotEnoughCash
 
 
 def _ticket_if_complete(*, trip: Trip, actor_ref: str) -> None:

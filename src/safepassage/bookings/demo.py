@@ -9,6 +9,7 @@ allocation themselves. Every name is fictional; every address ends in ``.invalid
 """
 
 import datetime
+import uuid
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Protocol
@@ -29,7 +30,9 @@ from safepassage.cases.actions import (
 from safepassage.cases.key_actions import unlock_staff_keys
 from safepassage.cases.models import Case
 from safepassage.core.crypto import KeyPair
-from safepassage.donations.models import Program
+from safepassage.core.money import Money
+from safepassage.donations.gifts import actions as gift_actions
+from safepassage.donations.models import GiftSource, Program
 from safepassage.donations.pledges.actions import (
     PledgeTerms,
     do_confirm_pledge,
@@ -169,6 +172,22 @@ def _demo_pledge(*, miles: int) -> None:
     do_confirm_pledge(pledge_id=pledge.public_id, language="en")
 
 
+def _demo_fund_gift(*, user: User, organisation: Organisation) -> None:
+    """A fictional gift to the general fund: the trip's taxes are paid out of it."""
+    gift_actions.do_record_staff_gift(
+        user=user,
+        submission_key=uuid.uuid4().hex,
+        destination=gift_actions.check_staff_gift_destination(
+            organisation=organisation, campaign=None
+        ),
+        amount=Money(amount=Decimal("500.00"), currency="USD"),
+        source=GiftSource.BANK_TRANSFER,
+        received_on=timezone.localdate(),
+        donor_name="",
+        donor_email="",
+    )
+
+
 def seed_demo_trip(
     *, credentials: Iterable[Credential], organisations: Mapping[str, Organisation]
 ) -> None:
@@ -184,6 +203,7 @@ def seed_demo_trip(
     )
     _open_request(case=ticketed, coordinator=coordinator, miles=17_500)
     _demo_pledge(miles=60_000)
+    _demo_fund_gift(user=staff["admin"][0], organisation=organisation)
     run = actions.do_start_run(
         actor=coordinator,
         organisation=organisation,

@@ -122,3 +122,12 @@ class NoDonorAddress(BookingsError):
 class TripNotReady(BookingsError):
     code = "trip_not_ready"
     message = _("The trip is not in a state that allows this change.")
+
+
+class NotEnoughCash(BookingsError):
+    code = "not_enough_cash"
+    message = _(
+        "The organisation's fund and campaigns hold less cash in this currency than the taxes "
+        "and fees charged: record the gift or transfer in the ledger first, then record the "
+        "booking."
+    )
