@@ -57,6 +57,23 @@ def test_a_fundraiser_creates_an_event_in_its_local_time_audited() -> None:
     assert item.starts_at == datetime.datetime(2026, 12, 12, 12, 15, tzinfo=datetime.UTC)
 
 
+def test_a_beneficiary_id_no_database_integer_holds_is_a_form_error() -> None:
+    # given a fundraiser
+    fundraiser = make_staff(Role.FUNDRAISER)
+    client = sign_in(Client(), fundraiser)
+    client.raise_request_exception = True
+
+    # when a tampered form names a beneficiary id beyond any integer column
+    response = client.post(
+        reverse("events:event_create"),
+        _form(fundraiser.organisation.pk, beneficiaries=["9" * 25]),
+    )
+
+    # then the form refuses it (SQLite raised OverflowError: a server error) and saves nothing
+    assert response.status_code == 200
+    assert not Event.objects.exists()
+
+
 def test_an_event_must_end_after_it_starts() -> None:
     fundraiser = make_staff(Role.FUNDRAISER)
     response = sign_in(Client(), fundraiser).post(

@@ -13,6 +13,24 @@ from safepassage.donations.cover_images import MAX_UPLOAD_BYTES
 from safepassage.donations.models import Campaign, Program, ProgramFact, SponsorMatch
 from safepassage.organisations.models import Organisation
 
+LARGEST_DATABASE_INTEGER = 2**63 - 1
+
+
+class OrganisationsField(forms.ModelMultipleChoiceField[Organisation]):
+    """Organisations chosen by primary key. An id no database integer holds is an invalid
+    choice, not a server error (SQLite raises ``OverflowError`` on the ``pk__in`` lookup)."""
+
+    def clean(self, value: Any) -> Any:
+        for item in value if isinstance(value, list | tuple) else ():
+            text = str(item).strip()
+            if text.lstrip("+-").isdigit() and abs(int(text)) > LARGEST_DATABASE_INTEGER:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": item},
+                )
+        return super().clean(value)
+
 
 class ProgramForm(forms.ModelForm[Program]):
     class Meta:
@@ -59,7 +77,7 @@ class CampaignForm(forms.Form):
         help_text=_("Letters, digits and hyphens; the page is /donate/campaigns/<address>/."),
     )
     story = forms.CharField(label=_("Story"), widget=forms.Textarea, required=False)
-    beneficiaries = forms.ModelMultipleChoiceField(
+    beneficiaries = OrganisationsField(
         label=_("Beneficiaries"),
         queryset=Organisation.objects.order_by("name"),
         required=False,

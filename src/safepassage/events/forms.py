@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safepassage.donations.forms import OrganisationsField
 from safepassage.donations.models import Campaign
 from safepassage.events.actions import EventDetails
 from safepassage.events.models import Event, ProgrammeItem, ProgrammeKind
@@ -38,7 +39,7 @@ class EventForm(forms.Form):
         max_length=80,
         help_text=_("Letters, digits and hyphens; the page is /events/<address>/."),
     )
-    beneficiaries = forms.ModelMultipleChoiceField(
+    beneficiaries = OrganisationsField(
         label=_("Beneficiaries"),
         queryset=Organisation.objects.order_by("name"),
         required=False,
