@@ -649,6 +649,27 @@ def _donor_address(pledge: Pledge) -> str:
     )
 
 
+def _notify_donor(*, booking: BookingRequest, template: str, booked: bool = False) -> None:
+    """Tell the pledge's donor, after commit, that a request they were sent was cancelled
+    or taken over: the program's name only, never a traveller, route or date. Nothing is
+    sent for a cash request or a pledge without an address (the change still happens)."""
+    pledge = booking.pledge
+    if pledge is None:
+        return
+    address = _donor_address(pledge)
+    if not address:
+        return
+    transaction.on_commit(
+        partial(
+            _send_email,
+            template=template,
+            language=pledge.language,
+            address=address,
+            context={"program": pledge.program.name, "booked": booked},
+        )
+    )
+
+
 def do_send_booking_requests(
     *, actor: User, key_pair: KeyPair, trip: Trip, details: TripDetails | None
 ) -> int:
@@ -756,6 +777,12 @@ def do_set_booking_mode(*, actor: User, booking: BookingRequest, mode: str) -> B
             raise BookingNotOpen
         if locked.pledge is None and mode == BookingMode.DONOR:
             raise BookingNotOpen
+        if (
+            mode == BookingMode.COORDINATOR
+            and locked.mode == BookingMode.DONOR
+            and locked.status == BookingStatus.SENT
+        ):
+            _notify_donor(booking=locked, template="taken_over")
         locked.mode = mode
         if mode == BookingMode.COORDINATOR:
             locked.link_version += 1
@@ -1093,6 +1120,12 @@ def do_cancel_booking(*, booking: BookingRequest, actor: User) -> BookingRequest
                 )
         else:
             raise BookingNotBooked
+        if locked.status in (BookingStatus.SENT, BookingStatus.BOOKED):
+            _notify_donor(
+                booking=locked,
+                template="cancelled",
+                booked=locked.status == BookingStatus.BOOKED,
+            )
         locked.status = BookingStatus.CANCELLED
         locked.closed_on = timezone.localdate()
         locked.donor_passengers = None
