@@ -109,3 +109,28 @@ def test_a_run_within_its_time_limit_is_not_stale() -> None:
     _queued_run(network)
     run.refresh_from_db()
     assert run.status == RunStatus.RUNNING
+
+
+def test_a_late_worker_writes_nothing_over_a_run_marked_stale(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given a run that is marked failed (worker lost) while its solve is still going
+    network, _case = _network_with_request()
+    run = _queued_run(network)
+    real_solve = core.solve
+
+    def slow_solve(*args: object, **kwargs: object) -> core.Plan:
+        AllocationRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, error_code=actions.WORKER_LOST
+        )
+        return real_solve(*args, **kwargs)  # type: ignore[arg-type]  # passed through as given
+
+    monkeypatch.setattr(core, "solve", slow_solve)
+    # when the solve finishes
+    solved = actions.do_solve_run(run_id=run.public_id)
+    # then the run stays failed, without a plan
+    assert (solved.status, solved.error_code, solved.plan) == (
+        RunStatus.FAILED,
+        actions.WORKER_LOST,
+        None,
+    )
