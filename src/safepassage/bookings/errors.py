@@ -127,7 +127,7 @@ class TripNotReady(BookingsError):
 class NotEnoughCash(BookingsError):
     code = "not_enough_cash"
     message = _(
-        "The organisation's fund and campaigns hold less cash in this currency than the taxes "
-        "and fees charged: record the gift or transfer in the ledger first, then record the "
-        "booking."
+        "This booking cannot be recorded yet: the organisation's ledger holds less cash in "
+        "this currency than the taxes and fees charged. Keep the booking reference and record "
+        "it again once the travel team has recorded the cash."
     )
