@@ -11,6 +11,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from safepassage.cases.models import CaseState
 from tests.bookings.factories import (
+    fund_cash,
     make_network,
     planned_case,
     pledge_of,
@@ -37,6 +38,7 @@ def test_a_trip_is_allocated_booked_by_the_donor_and_ticketed(
     case = planned_case(network)
     travel_request(case, program=network.program, travellers=2, miles=20_000)
     pledge_of(network, miles=50_000)
+    fund_cash(network)  # the taxes the donor records are paid out of the fund
     coordinator = network.coordinator.staff
 
     # When the coordinator signs in (unlocking their keys) and runs the allocation
