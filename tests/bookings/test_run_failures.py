@@ -89,6 +89,8 @@ def test_a_run_whose_worker_died_shows_failed_and_a_new_run_can_start() -> None:
     page = client.get(reverse("bookings:run", kwargs={"run_id": run.public_id}))
     assert b'http-equiv="refresh"' not in page.content
     assert b"worker ended before it finished" in page.content
+    runs_url = reverse("bookings:runs", kwargs={"organisation_id": network.organisation.public_id})
+    assert b"Failed (the worker stopped)" in client.get(runs_url).content
     # when a new run is started, the stale one is marked failed and the new one queued
     fresh = _queued_run(network)
     run.refresh_from_db()

@@ -459,6 +459,11 @@ def list_stale_runs(*, organisation: Organisation, now: datetime) -> list[Alloca
     return [run for run in running.order_by("pk") if run_is_stale(run=run, now=now)]
 
 
+def stale_run_ids(*, runs: Iterable[AllocationRun], now: datetime) -> set[int]:
+    """Primary keys of ``runs`` whose worker died (for the runs list)."""
+    return {run.pk for run in runs if run_is_stale(run=run, now=now)}
+
+
 def list_runs(*, organisation: Organisation) -> QuerySet[AllocationRun]:
     return AllocationRun.objects.filter(organisation=organisation).order_by("-pk")[:20]
 

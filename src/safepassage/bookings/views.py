@@ -73,8 +73,15 @@ def runs_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             return redirect("bookings:run", run_id=run.public_id)
-    runs = selectors.list_runs(organisation=organisation)
-    context = {"organisation": organisation, "form": form, "runs": runs, "cash": cash}
+    runs = list(selectors.list_runs(organisation=organisation))
+    stale = selectors.stale_run_ids(runs=runs, now=timezone.now())
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "runs": runs,
+        "stale": stale,
+        "cash": cash,
+    }
     return render(request, "bookings/runs.html", context)
 
 
