@@ -10,18 +10,27 @@ from django.core.management import call_command
 
 from safepassage.bookings import actions, selectors
 from safepassage.bookings.errors import NotEnoughCash
-from safepassage.bookings.models import BookingStatus
+from safepassage.bookings.models import BookingRequest, BookingStatus
 from safepassage.donations.pledges.selectors import get_balance
 from safepassage.ledger.models import LedgerTransaction
 from safepassage.ledger.selectors import verify_ledger
-from tests.bookings.factories import booked_trip, make_network, pledge_of
+from tests.bookings.factories import (
+    accept_all,
+    booked_trip,
+    fund_cash,
+    make_network,
+    planned_case,
+    pledge_of,
+    solved_run,
+    travel_request,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def _record(taxes: str) -> actions.BookingRecord:
+def _record(taxes: str, *, miles: int = 40_000) -> actions.BookingRecord:
     return actions.BookingRecord(
-        locator="QX7LMB", miles_charged=40_000, taxes=Decimal(taxes), currency="USD"
+        locator="QX7LMB", miles_charged=miles, taxes=Decimal(taxes), currency="USD"
     )
 
 
@@ -70,3 +79,25 @@ def test_zero_taxes_post_no_money() -> None:
     _trip, booking = booked_trip(network)
     actions.do_record_booking(booking=booking, record=_record("0"), actor_ref="anonymous")
     assert not LedgerTransaction.objects.filter(kind="disburse").exists()
+
+
+def test_a_cash_ticket_pays_its_price_out_of_the_fund() -> None:
+    # given a request only cash can pay, accepted from a run
+    network = make_network()
+    fund_cash(network)
+    case = planned_case(network)
+    travel_request(case, program=network.program, travellers=1, miles=0, cash_price="300.00")
+    accept_all(network, solved_run(network))
+    booking = BookingRequest.objects.get(trip__case=case)
+    assert booking.pledge is None
+    # when the coordinator records the ticket bought for 300 USD
+    actions.do_record_booking(
+        booking=booking,
+        record=_record("300.00", miles=0),
+        actor_ref=str(network.coordinator.user.public_id),
+    )
+    # then the fund holds 700 USD and the ledger verifies
+    assert selectors.get_available_cash(organisation=network.organisation, currency="USD") == (
+        Decimal("700.00")
+    )
+    assert verify_ledger().lines == []
