@@ -212,6 +212,7 @@ def household_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 @requires_permission("cases.manage_case_members")
+@recent_authentication_required
 @require_http_methods(["GET", "POST"])
 def add_member_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """Put a colleague on the case: the group keys the actor holds are re-wrapped to them."""
@@ -235,6 +236,7 @@ def add_member_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 @requires_permission("cases.manage_case_members")
+@recent_authentication_required
 @require_http_methods(["GET", "POST"])
 def remove_member_view(
     request: HttpRequest, case_id: uuid.UUID, user_id: uuid.UUID
@@ -258,6 +260,7 @@ def remove_member_view(
 
 
 @requires_permission("cases.triage_case")
+@recent_authentication_required
 @require_http_methods(["GET", "POST"])
 def take_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """Take a new request sealed to the case team (intake) and become its first caseworker."""
