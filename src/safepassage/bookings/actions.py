@@ -38,6 +38,7 @@ from safepassage.bookings.errors import (
     BookingsError,
     CodeInvalid,
     CodeRecentlySent,
+    LinkExhausted,
     NoCaseKey,
     NoDonorAddress,
     NoOrganisationKeys,
@@ -50,7 +51,6 @@ from safepassage.bookings.errors import (
     RequestNoLongerOpen,
     RequestNotInPlan,
     RunNotFinished,
-    TooManyAttempts,
     TooManyMilesCharged,
     TripNotReady,
 )
@@ -96,7 +96,10 @@ from safepassage.travel.models import FarePrice, TravelOption, TravelRequest, Tr
 
 CODE_LIFETIME = timedelta(minutes=15)
 CODE_RESEND_INTERVAL = timedelta(minutes=1)
-MAX_CODE_ATTEMPTS = 5
+# Per link version, not per code (asking for a new code buys no new guesses): at most
+# MAX_CODE_ATTEMPTS wrong codes in all, i.e. 10 in a million for the life of the link.
+MAX_CODE_ATTEMPTS = 10
+MAX_CODES_PER_LINK = 5
 DONOR_SESSION_LIFETIME = timedelta(minutes=30)
 MAX_TIME_LIMIT = 600
 
@@ -711,6 +714,7 @@ def _send_one(
     booking.link_version += 1
     booking.code_hash = ""
     booking.code_attempts = 0
+    booking.codes_sent = 0
     if booking.mode == BookingMode.DONOR and booking.pledge is not None:
         address = _donor_address(booking.pledge)
         if not address:
@@ -756,6 +760,7 @@ def _send_one(
             "donor_passengers",
             "code_hash",
             "code_attempts",
+            "codes_sent",
         ]
     )
     _audit(
@@ -788,10 +793,20 @@ def do_set_booking_mode(*, actor: User, booking: BookingRequest, mode: str) -> B
             locked.link_version += 1
             locked.donor_passengers = None
             locked.code_hash = ""
+            locked.code_attempts = 0
+            locked.codes_sent = 0
         elif locked.status == BookingStatus.SENT:
             locked.status = BookingStatus.RESERVED
         locked.save(
-            update_fields=["mode", "link_version", "donor_passengers", "code_hash", "status"]
+            update_fields=[
+                "mode",
+                "link_version",
+                "donor_passengers",
+                "code_hash",
+                "code_attempts",
+                "codes_sent",
+                "status",
+            ]
         )
         _audit(
             actor_ref=_actor(actor),
@@ -814,8 +829,16 @@ def _code_hash(booking: BookingRequest, code: str) -> str:
     ).hexdigest()
 
 
+def link_exhausted(*, booking: BookingRequest) -> bool:
+    """The link has used up its codes or its wrong tries: only a new link (the coordinator
+    sends the request again) gives the donor codes again."""
+    return booking.codes_sent >= MAX_CODES_PER_LINK or booking.code_attempts >= MAX_CODE_ATTEMPTS
+
+
 def do_send_donor_code(*, booking: BookingRequest) -> None:
-    """E-mail a fresh six-digit code to the pledge's donor (the previous one stops working)."""
+    """E-mail a fresh six-digit code to the pledge's donor (the previous one stops working).
+    A link version gets at most MAX_CODES_PER_LINK codes, and none once its wrong tries are
+    used up."""
     if booking.pledge is None or booking.mode != BookingMode.DONOR:
         raise BookingNotOpen
     code = f"{secrets.randbelow(10**6):06d}"
@@ -823,6 +846,8 @@ def do_send_donor_code(*, booking: BookingRequest) -> None:
         locked = lock_booking_request(booking_pk=booking.pk)
         if locked.status != BookingStatus.SENT or locked.pledge is None:
             raise BookingNotOpen
+        if link_exhausted(booking=locked):
+            raise LinkExhausted
         now = timezone.now()
         if locked.code_expires_at is not None and (
             locked.code_expires_at - CODE_LIFETIME + CODE_RESEND_INTERVAL > now
@@ -833,8 +858,8 @@ def do_send_donor_code(*, booking: BookingRequest) -> None:
             raise NoDonorAddress
         locked.code_hash = _code_hash(locked, code)
         locked.code_expires_at = now + CODE_LIFETIME
-        locked.code_attempts = 0
-        locked.save(update_fields=["code_hash", "code_expires_at", "code_attempts"])
+        locked.codes_sent += 1
+        locked.save(update_fields=["code_hash", "code_expires_at", "codes_sent"])
         _audit(
             actor_ref="anonymous",
             action="booking.code_sent",
@@ -854,11 +879,12 @@ def do_send_donor_code(*, booking: BookingRequest) -> None:
 
 
 def check_donor_code(*, booking: BookingRequest, code: str) -> None:
-    """Accept the code once; every wrong try counts, five end the code."""
+    """Accept the code once; every wrong try counts against the link version, and
+    MAX_CODE_ATTEMPTS of them end the link's codes (the current one too)."""
     with transaction.atomic():
         locked = lock_booking_request(booking_pk=booking.pk)
         if locked.code_attempts >= MAX_CODE_ATTEMPTS:
-            raise TooManyAttempts
+            raise LinkExhausted
         valid = (
             bool(locked.code_hash)
             and locked.code_expires_at is not None
@@ -878,7 +904,12 @@ def check_donor_code(*, booking: BookingRequest, code: str) -> None:
             )
             return
         locked.code_attempts += 1
-        locked.save(update_fields=["code_attempts"])
+        if locked.code_attempts >= MAX_CODE_ATTEMPTS:
+            locked.code_hash = ""
+            locked.code_expires_at = None
+        locked.save(update_fields=["code_attempts", "code_hash", "code_expires_at"])
+    if locked.code_attempts >= MAX_CODE_ATTEMPTS:
+        raise LinkExhausted
     raise CodeInvalid
 
 

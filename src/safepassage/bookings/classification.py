@@ -103,6 +103,7 @@ FIELD_CLASSES: dict[str, dict[str, tuple[FieldClass, SensitiveGroup | None]]] = 
             "sent_on",
             "link_version",
             "code_attempts",
+            "codes_sent",
             "miles_charged",
             "points_redeemed",
             "closed_on",

@@ -109,9 +109,12 @@ class CodeRecentlySent(BookingsError):
     message = _("A code was sent less than a minute ago: please check your e-mail.")
 
 
-class TooManyAttempts(BookingsError):
-    code = "too_many_attempts"
-    message = _("Too many wrong codes. Ask for a new one.")
+class LinkExhausted(BookingsError):
+    code = "link_exhausted"
+    message = _(
+        "This link has had too many codes or wrong tries, so it sends and accepts no more "
+        "codes. Please ask the coordinator who wrote to you to send you a new link."
+    )
 
 
 class NoDonorAddress(BookingsError):

@@ -29,6 +29,7 @@ from safepassage.bookings.errors import (
     BookingsError,
     CodeRequired,
     KeysLocked,
+    LinkExhausted,
     TripNotReady,
 )
 from safepassage.bookings.forms import (
@@ -337,8 +338,12 @@ def _donor_context(
     passengers = read_donor_passengers(booking=booking, link=link) if verified else None
     if passengers is not None:
         actions.do_record_passengers_shown(booking=booking)
+    exhausted = passengers is None and actions.link_exhausted(booking=booking)
+    if exhausted:
+        shown["error"] = LinkExhausted()
     return {
         "booking": booking,
+        "link_exhausted": exhausted,
         "passengers": passengers,
         "record_form": shown.pop("record_form", None)
         or RecordBookingForm(initial={"currency": booking.currency}),

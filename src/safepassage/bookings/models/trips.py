@@ -120,7 +120,10 @@ class BookingRequest(models.Model):
     donor_passengers = models.BinaryField(null=True, blank=True)
     code_hash = models.CharField(max_length=128, blank=True)
     code_expires_at = models.DateTimeField(null=True, blank=True)
+    # Both count per link version (a new link starts them again), never per code: a new
+    # code must not buy new guesses (decision 0010).
     code_attempts = models.PositiveSmallIntegerField(default=0)
+    codes_sent = models.PositiveSmallIntegerField(default=0)
     miles_charged = models.PositiveIntegerField(null=True, blank=True)
     points_redeemed = models.PositiveBigIntegerField(default=0)
     booking_record = models.BinaryField(null=True, blank=True)
