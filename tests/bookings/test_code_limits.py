@@ -9,9 +9,11 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from safepassage.audit.models import AuditEvent
 from safepassage.bookings import actions
 from safepassage.bookings.errors import CodeInvalid, LinkExhausted
 from safepassage.bookings.models import BookingStatus
+from safepassage.donations.pledges.selectors import get_balance
 from tests.bookings.factories import booked_trip, committed, make_network, pledge_of, sent_trip
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +124,38 @@ def test_the_page_says_to_ask_the_coordinator_and_sending_again_starts_over() ->
     with committed():
         actions.do_send_donor_code(booking=booking)
     actions.check_donor_code(booking=booking, code=_last_code())
+
+
+def test_declining_from_the_link_without_the_code_changes_nothing() -> None:
+    # given a donor link in the hands of someone without the code
+    network = make_network()
+    pledge = pledge_of(network)
+    _trip, booking = booked_trip(network)
+    link = _link()
+    sent = len(mail.outbox)
+    events = AuditEvent.objects.count()
+    # when they post the decline step
+    page = Client().post(link, {"step": "decline"})
+    # then the request stays open, the miles stay reserved, nothing is recorded or sent
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.SENT
+    assert get_balance(pledge=pledge).reserved.amount == 40_000
+    assert AuditEvent.objects.count() == events
+    assert len(mail.outbox) == sent
+    assert b"code" in page.content
+
+
+def test_the_donor_declines_after_entering_the_code() -> None:
+    network = make_network()
+    pledge = pledge_of(network)
+    _trip, booking = booked_trip(network)
+    link = _link()
+    client = Client()
+    with committed():
+        client.post(link, {"step": "send_code"})
+    client.post(link, {"step": "verify", "code": _last_code()})
+    page = client.post(link, {"step": "decline"})
+    assert b"donor-outcome" in page.content
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.DECLINED
+    assert get_balance(pledge=pledge).reserved.amount == 0

@@ -101,7 +101,10 @@ class CodeInvalid(BookingsError):
 
 class CodeRequired(BookingsError):
     code = "code_required"
-    message = _("Your code has expired: ask for a new one to record the booking.")
+    message = _(
+        "Your code has expired or was not entered: ask for a new one to record or decline "
+        "the booking."
+    )
 
 
 class CodeRecentlySent(BookingsError):

@@ -301,11 +301,11 @@ def _donor_step(request: HttpRequest, booking: BookingRequest) -> dict[str, obje
                 timezone.now() + actions.DONOR_SESSION_LIFETIME
             ).isoformat()
             return {}
+        if step in ("decline", "record") and not _verified(request, booking):
+            raise CodeRequired
         if step == "decline":
             actions.do_decline_booking(booking=booking, actor_ref="anonymous")
             return {}
-        if step == "record" and not _verified(request, booking):
-            raise CodeRequired
         if step == "record":
             record_form = RecordBookingForm(request.POST)
             if not record_form.is_valid():
