@@ -6,7 +6,7 @@ notes, contact names or any other value.
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from safepassage.accounts.models import User
@@ -222,9 +222,16 @@ def do_link_case(*, actor: User, case: Case, pathway: Pathway) -> CasePathway:
     """Put ``case`` on the pathway's waiting list (checked by ``check_link_case``)."""
     with transaction.atomic():
         lock_pathway(pathway=pathway)
-        link = CasePathway.objects.create(
-            case=case, pathway=pathway, linked_on=timezone.localdate()
-        )
+        # Checked again under the lock: two identical requests may both have passed the
+        # view's check; the unique constraint covers a database without row locks.
+        check_link_case(case=case, pathway=pathway)
+        try:
+            with transaction.atomic():
+                link = CasePathway.objects.create(
+                    case=case, pathway=pathway, linked_on=timezone.localdate()
+                )
+        except IntegrityError:
+            raise CaseAlreadyLinked from None
         _audit_link(actor=actor, action="case_linked", case=case, pathway=pathway)
     return link
 
@@ -237,5 +244,6 @@ def check_unlink_case(*, case: Case, pathway: Pathway) -> None:
 def do_unlink_case(*, actor: User, case: Case, pathway: Pathway) -> None:
     with transaction.atomic():
         lock_pathway(pathway=pathway)
+        check_unlink_case(case=case, pathway=pathway)  # again, under the lock
         CasePathway.objects.filter(case=case, pathway=pathway).delete()
         _audit_link(actor=actor, action="case_unlinked", case=case, pathway=pathway)

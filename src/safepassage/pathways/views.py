@@ -220,10 +220,10 @@ def link_case_view(request: HttpRequest, pathway_id: uuid.UUID) -> HttpResponse:
         case = access_case(user=user, case_id=case_id, permission=CHANGE_CASE)
         try:
             actions.check_link_case(case=case, pathway=pathway)
+            actions.do_link_case(actor=user, case=case, pathway=pathway)
         except PathwaysError as error:
             form.add_error(None, str(error.message))
         else:
-            actions.do_link_case(actor=user, case=case, pathway=pathway)
             return redirect("pathways:detail", pathway_id=pathway.public_id)
     return _form_page(request, title=_("Link a case"), pathway=pathway, form=form)
 
@@ -242,7 +242,10 @@ def unlink_case_view(
     except PathwaysError:
         raise Http404 from None
     if request.method == "POST":
-        actions.do_unlink_case(actor=user, case=case, pathway=pathway)
+        try:
+            actions.do_unlink_case(actor=user, case=case, pathway=pathway)
+        except PathwaysError:
+            raise Http404 from None
         if request.GET.get("from") == "case":
             return redirect("pathways:case_pathways", case_id=case.public_id)
         return redirect("pathways:detail", pathway_id=pathway.public_id)
@@ -266,10 +269,10 @@ def case_pathways_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse
         pathway = access_pathway(user=user, pathway_id=pathway_id, permission=CHANGE)
         try:
             actions.check_link_case(case=case, pathway=pathway)
+            actions.do_link_case(actor=user, case=case, pathway=pathway)
         except PathwaysError as error:
             form.add_error(None, str(error.message))
         else:
-            actions.do_link_case(actor=user, case=case, pathway=pathway)
             return redirect("pathways:case_pathways", case_id=case.public_id)
     return render(
         request,
