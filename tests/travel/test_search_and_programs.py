@@ -38,7 +38,7 @@ def test_a_coordinator_searches_routes_with_prices_and_self_transfers_marked() -
     client = sign_in(Client(), make_staff(Role.TRAVEL_COORDINATOR))
 
     # When they search from Grozny to Lithuania or Canada, not through the Gulf
-    response = client.get(
+    response = client.post(
         reverse("travel:search"),
         {
             "origin": "grv",
@@ -60,9 +60,26 @@ def test_a_coordinator_searches_routes_with_prices_and_self_transfers_marked() -
     assert "Europe/Moscow" in page
 
 
+def test_the_search_is_posted_and_a_query_in_the_url_searches_nothing() -> None:
+    # Given a coordinator following an old link with the route in its query string
+    client = sign_in(Client(), make_staff(Role.TRAVEL_COORDINATOR))
+    query = {"origin": "grv", "destinations": "LT", "max_connections": "1"} | {
+        "minimum_connection_minutes": "60"
+    }
+
+    # When they open it
+    page = client.get(reverse("travel:search"), query).content.decode()
+
+    # Then the page offers a POST form (with its CSRF token) and lists no itinerary (SR-31)
+    assert '<form method="post"' in page
+    assert "csrfmiddlewaretoken" in page
+    assert "GRV → " not in page
+    assert "Itineraries" not in page
+
+
 def test_an_unknown_origin_is_explained() -> None:
     client = sign_in(Client(), make_staff(Role.TRAVEL_COORDINATOR))
-    response = client.get(
+    response = client.post(
         reverse("travel:search"),
         {"origin": "QQQ", "destinations": "LT", "max_connections": "1"}
         | {"minimum_connection_minutes": "60"},
@@ -163,7 +180,7 @@ def test_the_travel_pages_speak_russian() -> None:
 
 def test_an_airport_without_routes_is_told_apart_from_an_unknown_code() -> None:
     client = sign_in(Client(), make_staff(Role.TRAVEL_COORDINATOR))
-    response = client.get(
+    response = client.post(
         reverse("travel:search"),
         {"origin": "OVB", "destinations": "LT", "max_connections": "1"}
         | {"minimum_connection_minutes": "60"},

@@ -91,10 +91,14 @@ def home_view(request: HttpRequest) -> HttpResponse:
 
 
 @requires_permission(SEARCH)
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def search_view(request: HttpRequest) -> HttpResponse:
-    """Route finder: itineraries with tickets, self-transfers and per-program prices."""
-    form = RouteSearchForm(request.GET or None)
+    """Route finder: itineraries with tickets, self-transfers and per-program prices.
+
+    The query is POSTed and answered on the POST response, so origin, destinations and
+    excluded countries never sit in a URL (browser history, proxy logs; SR-31).
+    """
+    form = RouteSearchForm(request.POST if request.method == "POST" else None)
     itineraries = None
     if form.is_valid():
         data = form.cleaned_data
