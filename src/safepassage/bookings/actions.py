@@ -223,6 +223,7 @@ def do_solve_run(*, run_id: uuid.UUID) -> AllocationRun:
                 running_since=None,
                 phase="done",
                 plan=plan_to_document(plan),
+                travellers_served=plan.totals.travellers,
                 incumbent=plan.totals.weighted_travellers,
                 bound=plan.bound_weighted_travellers,
                 gap=_gap(plan.totals.weighted_travellers, plan.bound_weighted_travellers),

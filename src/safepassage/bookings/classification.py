@@ -54,6 +54,7 @@ FIELD_CLASSES: dict[str, dict[str, tuple[FieldClass, SensitiveGroup | None]]] = 
             "bound",
             "gap",
             "plan",
+            "travellers_served",
             "error_code",
             "running_since",
         ),

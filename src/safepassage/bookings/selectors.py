@@ -464,8 +464,24 @@ def stale_run_ids(*, runs: Iterable[AllocationRun], now: datetime) -> set[int]:
     return {run.pk for run in runs if run_is_stale(run=run, now=now)}
 
 
+RUN_LIST_FIELDS = (
+    "public_id",
+    "started_on",
+    "status",
+    "time_limit_seconds",
+    "running_since",
+    "travellers_served",
+)
+"""What the runs list shows (and needs to tell a dead worker's run): never the problem,
+plan or snapshot documents, which can be megabytes per run."""
+
+
 def list_runs(*, organisation: Organisation) -> QuerySet[AllocationRun]:
-    return AllocationRun.objects.filter(organisation=organisation).order_by("-pk")[:20]
+    return (
+        AllocationRun.objects.filter(organisation=organisation)
+        .only(*RUN_LIST_FIELDS)
+        .order_by("-pk")[:20]
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,9 @@ class AllocationRun(models.Model):
     bound = models.FloatField(null=True, blank=True)
     gap = models.FloatField(null=True, blank=True)
     plan = models.JSONField(null=True, blank=True)
+    travellers_served = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The plan's travellers, for the runs list."
+    )
     error_code = models.CharField(max_length=64, blank=True)
     running_since = models.DateTimeField(
         null=True, blank=True, help_text="When the worker took the run, to tell a dead worker."
