@@ -186,3 +186,21 @@ def test_an_airport_without_routes_is_told_apart_from_an_unknown_code() -> None:
         | {"minimum_connection_minutes": "60"},
     )
     assert "No imported route touches this airport" in response.content.decode()
+
+
+def test_the_flown_distance_is_translated() -> None:
+    # Given a coordinator reading the site in Russian
+    client = sign_in(Client(), make_staff(Role.TRAVEL_COORDINATOR))
+
+    # When they search routes
+    page = client.post(
+        reverse("travel:search"),
+        {"origin": "grv", "destinations": "LT", "max_connections": "2"}
+        | {"minimum_connection_minutes": "60"},
+        HTTP_ACCEPT_LANGUAGE="ru",
+    ).content.decode()
+
+    # Then the distance reads in Russian, not as an English abbreviation
+    assert "миль: " in page
+    assert " mi<" not in page
+    assert " mi " not in page
