@@ -1263,3 +1263,36 @@ def do_record_passengers_shown(*, booking: BookingRequest) -> None:
             object_ref=booking.public_id,
             organisation=booking.trip.organisation,
         )
+
+
+# --- crypto-shredding a case -----------------------------------------------------------
+
+
+def do_remove_case_trips(*, case: Case) -> int:
+    """Remove a shredded case's trips, booking requests and sealed passengers (called from
+    the shredding transaction, see ``bookings.case_shredding``). Miles still reserved for
+    an open request are released through the ledger first, so ``ledger verify`` stays
+    clean; redeemed miles stay redeemed (the tickets were bought). Returns the trips removed."""
+    with transaction.atomic():
+        trips = list(Trip.objects.filter(case=case).select_related("organisation").order_by("pk"))
+        if not trips:
+            return 0
+        requests = BookingRequest.objects.filter(trip__in=trips)
+        for booking in requests.filter(status__in=OPEN_BOOKING_STATUSES).order_by("pk"):
+            pledge, locked = _lock_booking(booking)  # pledge, request, then trip: as cancel
+            if locked.is_open:
+                _release(pledge=pledge, booking=locked, actor_ref="system", kind="shred")
+        for trip in trips:
+            lock_trip(trip_pk=trip.pk)
+        requests.exclude(replacement=None).update(replacement=None)
+        requests.delete()
+        for trip in trips:
+            _audit(
+                actor_ref="system",
+                action="trip.shredded",
+                object_type="trip",
+                object_ref=trip.public_id,
+                organisation=trip.organisation,
+            )
+        Trip.objects.filter(pk__in=[trip.pk for trip in trips]).delete()
+    return len(trips)
