@@ -338,7 +338,11 @@ def _donor_context(
     passengers = read_donor_passengers(booking=booking, link=link) if verified else None
     if passengers is not None:
         actions.do_record_passengers_shown(booking=booking)
-    exhausted = passengers is None and actions.link_exhausted(booking=booking)
+    exhausted = (
+        booking.status == BookingStatus.SENT
+        and passengers is None
+        and actions.link_exhausted(booking=booking)
+    )
     if exhausted:
         shown["error"] = LinkExhausted()
     return {
