@@ -8,17 +8,16 @@ marker is searched as UTF-8, UTF-16, escaped, and as its SHA-256 and MD5 digests
 no plain hashes of sensitive values).
 """
 
-import hashlib
 import os
 import re
-import shutil
 import subprocess
 import sys
 import uuid
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+
+from tests.canary_support import encoded_forms, pg_dump, scratch_postgres_database
 
 FIELDS = (
     "full_name",
@@ -39,19 +38,6 @@ FIELDS = (
 )
 SCENARIO = Path(__file__).with_name("canary_scenario.py")
 REPOSITORY = Path(__file__).resolve().parents[2]
-
-
-def _forms(marker: str) -> list[bytes]:
-    """The marker as it could appear on disk: UTF-8, UTF-16, escaped, or as a plain digest."""
-    raw = marker.encode()
-    return [
-        raw,
-        marker.encode("utf-16-le"),
-        marker.encode("unicode_escape"),
-        hashlib.sha256(raw).hexdigest().encode(),
-        hashlib.sha256(raw).digest(),
-        hashlib.md5(raw, usedforsecurity=False).hexdigest().encode(),
-    ]
 
 
 def _run_scenario(
@@ -93,13 +79,13 @@ def _leaks(
         f"{name} in {path.relative_to(tmp_path)}"
         for path in files
         for name, marker in markers.items()
-        if any(form in path.read_bytes() for form in _forms(marker))
+        if any(form in path.read_bytes() for form in encoded_forms(marker))
     ]
     logs = (result.stdout + result.stderr).encode()
     leaks += [
         f"{name} in the log output"
         for name, marker in markers.items()
-        if any(form in logs for form in _forms(marker))
+        if any(form in logs for form in encoded_forms(marker))
     ]
     return leaks
 
@@ -124,68 +110,30 @@ def test_no_sensitive_value_reaches_the_sqlite_files_the_data_folder_or_the_logs
     assert _leaks(tmp_path, markers, result) == []
 
 
-def _pg_bin(program: str) -> str:
-    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{program}"))
-    found = os.environ.get("SAFEPASSAGE_PG_BIN")
-    if found:
-        return str(Path(found) / program)
-    if candidates:
-        return str(candidates[-1])
-    located = shutil.which(program)
-    assert located, f"{program} not found: apt-get install postgresql"
-    return located
-
-
 @pytest.mark.postgres_only
 @pytest.mark.django_db
 def test_no_sensitive_value_reaches_a_pg_dump_the_data_folder_or_the_logs(
     tmp_path: Path,
 ) -> None:
     # Given a fresh PostgreSQL database on the test server and a marker per sensitive field
-    import psycopg
-
-    database = settings.DATABASES["default"]
-    name = f"canary_{uuid.uuid4().hex[:12]}"
-    password = str(database.get("PASSWORD") or "")
-    credentials = f"{database['USER']}:{password}" if password else str(database["USER"])
-    server = f"{credentials}@{database['HOST']}:{database['PORT']}"
-    url = f"postgres://{server}/{name}"
-    with psycopg.connect(f"postgres://{server}/{database['NAME']}", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
     markers = _markers()
-    try:
+    with scratch_postgres_database("canary") as url:
         # When the scenario seeds and reads cases through the real pages on it
         data = tmp_path / "data"
         data.mkdir()
         result = _run_scenario(data, markers, database_url=url)
+        dumped = pg_dump(url=url, dump=tmp_path / "dump.sql")
 
-        # Then a real pg_dump of the database holds no marker and no staff private key
-        dump = tmp_path / "dump.sql"
-        subprocess.run(
-            [
-                _pg_bin("pg_dump"),
-                "--no-owner",
-                "--format=plain",
-                f"--file={dump}",
-                f"--dbname={url}",
-            ],
-            check=True,
-            timeout=120,
-            env=dict(os.environ),
-        )
-        dumped = dump.read_bytes()
-        assert b"cases_casegroupkey" in dumped  # the dump really holds the case tables
-        leaks = [
-            f"{marker_name} in pg_dump"
-            for marker_name, marker in markers.items()
-            if any(form in dumped for form in _forms(marker))
-        ]
-        for key in re.findall(r"PRIVATE KEY ([0-9a-f]{64})", result.stdout):
-            if key.encode() in dumped or bytes.fromhex(key).hex().encode() in dumped.lower():
-                leaks.append("a staff private key in pg_dump")
-        # and neither does the data folder or the log output
-        leaks += _leaks(data, markers, result)
-        assert leaks == []
-    finally:
-        with psycopg.connect(f"postgres://{server}/{database['NAME']}", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    # Then a real pg_dump of the database holds no marker and no staff private key
+    assert b"cases_casegroupkey" in dumped  # the dump really holds the case tables
+    leaks = [
+        f"{marker_name} in pg_dump"
+        for marker_name, marker in markers.items()
+        if any(form in dumped for form in encoded_forms(marker))
+    ]
+    for key in re.findall(r"PRIVATE KEY ([0-9a-f]{64})", result.stdout):
+        if key.encode() in dumped or bytes.fromhex(key).hex().encode() in dumped.lower():
+            leaks.append("a staff private key in pg_dump")
+    # and neither does the data folder or the log output
+    leaks += _leaks(data, markers, result)
+    assert leaks == []

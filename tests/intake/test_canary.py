@@ -4,16 +4,15 @@ with WAL and shm, or a PostgreSQL ``pg_dump``), the data folder nor any log line
 answer, a message, the codename, the applicant's address or user agent, in clear, UTF-16,
 escaped or as a plain SHA-256/MD5 digest."""
 
-import hashlib
 import os
-import shutil
 import subprocess
 import sys
 import uuid
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+
+from tests.canary_support import encoded_forms, pg_dump, scratch_postgres_database
 
 SCENARIO = Path(__file__).with_name("canary_scenario.py")
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -34,18 +33,6 @@ def _markers() -> dict[str, str]:
     number = uuid.uuid4().int
     markers["address"] = f"198.18.{number % 250 + 1}.{number // 250 % 250 + 1}"
     return markers
-
-
-def _forms(marker: str) -> list[bytes]:
-    raw = marker.encode()
-    return [
-        raw,
-        marker.encode("utf-16-le"),
-        marker.encode("unicode_escape"),
-        hashlib.sha256(raw).hexdigest().encode(),
-        hashlib.sha256(raw).digest(),
-        hashlib.md5(raw, usedforsecurity=False).hexdigest().encode(),
-    ]
 
 
 def _run(data: Path, secrets: Path, markers: dict[str, str], database_url: str | None) -> str:
@@ -83,7 +70,7 @@ def _leaks(places: dict[str, bytes], secrets: dict[str, str]) -> list[str]:
         f"{name} in {where}"
         for where, haystack in places.items()
         for name, secret in secrets.items()
-        if any(form in haystack for form in _forms(secret))
+        if any(form in haystack for form in encoded_forms(secret))
     ]
 
 
@@ -109,56 +96,18 @@ def test_nothing_of_the_applicant_reaches_the_sqlite_files_the_data_folder_or_th
     assert _leaks(places, markers | {"codename": codename}) == []
 
 
-def _pg_bin(program: str) -> str:
-    found = os.environ.get("SAFEPASSAGE_PG_BIN")
-    if found:
-        return str(Path(found) / program)
-    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{program}"))
-    if candidates:
-        return str(candidates[-1])
-    located = shutil.which(program)
-    assert located, f"{program} not found: apt-get install postgresql"
-    return located
-
-
 @pytest.mark.postgres_only
 @pytest.mark.django_db
 def test_nothing_of_the_applicant_reaches_a_pg_dump_the_data_folder_or_the_logs(
     tmp_path: Path,
 ) -> None:
-    import psycopg
-
-    database = settings.DATABASES["default"]
-    name = f"canary_intake_{uuid.uuid4().hex[:12]}"
-    password = str(database.get("PASSWORD") or "")
-    credentials = f"{database['USER']}:{password}" if password else str(database["USER"])
-    server = f"{credentials}@{database['HOST']}:{database['PORT']}"
-    url = f"postgres://{server}/{name}"
-    with psycopg.connect(f"postgres://{server}/{database['NAME']}", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
     markers = _markers()
-    try:
+    with scratch_postgres_database("canary_intake") as url:
         data, secrets = tmp_path / "data", tmp_path / "codename.txt"
         data.mkdir()
         logs = _run(data, secrets, markers, database_url=url)
-        dump = tmp_path / "dump.sql"
-        subprocess.run(
-            [
-                _pg_bin("pg_dump"),
-                "--no-owner",
-                "--format=plain",
-                f"--file={dump}",
-                f"--dbname={url}",
-            ],
-            check=True,
-            timeout=120,
-            env=dict(os.environ),
-        )
-        dumped = dump.read_bytes()
-        assert b"intake_applicant" in dumped  # the dump really holds the intake tables
-        places = _folder(data) | {"the log output": logs.encode(), "pg_dump": dumped}
-        codename = secrets.read_text(encoding="utf-8")
-        assert _leaks(places, markers | {"codename": codename}) == []
-    finally:
-        with psycopg.connect(f"postgres://{server}/{database['NAME']}", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        dumped = pg_dump(url=url, dump=tmp_path / "dump.sql")
+    assert b"intake_applicant" in dumped  # the dump really holds the intake tables
+    places = _folder(data) | {"the log output": logs.encode(), "pg_dump": dumped}
+    codename = secrets.read_text(encoding="utf-8")
+    assert _leaks(places, markers | {"codename": codename}) == []
