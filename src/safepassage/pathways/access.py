@@ -5,7 +5,7 @@ import uuid
 from django.http import Http404
 
 from safepassage.accounts.models import User
-from safepassage.pathways.models import Pathway
+from safepassage.pathways.models import Pathway, PathwayContact, VisaType
 
 
 def access_pathway(*, user: User, pathway_id: uuid.UUID, permission: str) -> Pathway:
@@ -14,3 +14,33 @@ def access_pathway(*, user: User, pathway_id: uuid.UUID, permission: str) -> Pat
     if pathway is None or not user.has_perm(permission, pathway.organisation):
         raise Http404
     return pathway
+
+
+def access_contact(
+    *, user: User, pathway_id: uuid.UUID, contact_id: uuid.UUID, permission: str
+) -> PathwayContact:
+    """A contact of a pathway ``user`` may reach with ``permission`` (404 otherwise)."""
+    pathway = access_pathway(user=user, pathway_id=pathway_id, permission=permission)
+    contact = (
+        PathwayContact.objects.select_related("pathway__organisation")
+        .filter(pathway=pathway, public_id=contact_id)
+        .first()
+    )
+    if contact is None:
+        raise Http404
+    return contact
+
+
+def access_visa_type(
+    *, user: User, pathway_id: uuid.UUID, visa_type_id: uuid.UUID, permission: str
+) -> VisaType:
+    """A visa type of a pathway ``user`` may reach with ``permission`` (404 otherwise)."""
+    pathway = access_pathway(user=user, pathway_id=pathway_id, permission=permission)
+    visa_type = (
+        VisaType.objects.select_related("pathway__organisation")
+        .filter(pathway=pathway, public_id=visa_type_id)
+        .first()
+    )
+    if visa_type is None:
+        raise Http404
+    return visa_type

@@ -18,7 +18,7 @@ from safepassage.accounts.selectors import current_user
 from safepassage.cases.access import access_case
 from safepassage.organisations.access import access_organisation
 from safepassage.pathways import actions, selectors
-from safepassage.pathways.access import access_pathway
+from safepassage.pathways.access import access_contact, access_pathway, access_visa_type
 from safepassage.pathways.countries import country_name
 from safepassage.pathways.errors import PathwaysError
 from safepassage.pathways.forms import (
@@ -29,7 +29,7 @@ from safepassage.pathways.forms import (
     QuotaForm,
     VisaTypeForm,
 )
-from safepassage.pathways.models import Pathway, PathwayContact, VisaType
+from safepassage.pathways.models import Pathway
 from safepassage.site.access_policy import requires_permission
 
 VIEW, CHANGE, ADD = "pathways.view_pathway", "pathways.change_pathway", "pathways.add_pathway"
@@ -150,14 +150,13 @@ def remove_contact_view(
     request: HttpRequest, pathway_id: uuid.UUID, contact_id: uuid.UUID
 ) -> HttpResponse:
     user = current_user(request)
-    pathway = access_pathway(user=user, pathway_id=pathway_id, permission=CHANGE)
-    contact = PathwayContact.objects.filter(pathway=pathway, public_id=contact_id).first()
-    if contact is None:
-        raise Http404
+    contact = access_contact(
+        user=user, pathway_id=pathway_id, contact_id=contact_id, permission=CHANGE
+    )
     if request.method == "POST":
         actions.do_remove_contact(actor=user, contact=contact)
-        return redirect("pathways:detail", pathway_id=pathway.public_id)
-    return _form_page(request, title=_("Remove this contact"), pathway=pathway, form=None)
+        return redirect("pathways:detail", pathway_id=pathway_id)
+    return _form_page(request, title=_("Remove this contact"), pathway=contact.pathway, form=None)
 
 
 @requires_permission(CHANGE)
@@ -178,14 +177,15 @@ def remove_visa_type_view(
     request: HttpRequest, pathway_id: uuid.UUID, visa_type_id: uuid.UUID
 ) -> HttpResponse:
     user = current_user(request)
-    pathway = access_pathway(user=user, pathway_id=pathway_id, permission=CHANGE)
-    visa_type = VisaType.objects.filter(pathway=pathway, public_id=visa_type_id).first()
-    if visa_type is None:
-        raise Http404
+    visa_type = access_visa_type(
+        user=user, pathway_id=pathway_id, visa_type_id=visa_type_id, permission=CHANGE
+    )
     if request.method == "POST":
         actions.do_remove_visa_type(actor=user, visa_type=visa_type)
-        return redirect("pathways:detail", pathway_id=pathway.public_id)
-    return _form_page(request, title=_("Remove this visa type"), pathway=pathway, form=None)
+        return redirect("pathways:detail", pathway_id=pathway_id)
+    return _form_page(
+        request, title=_("Remove this visa type"), pathway=visa_type.pathway, form=None
+    )
 
 
 @requires_permission(CHANGE)
