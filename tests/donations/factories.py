@@ -77,6 +77,9 @@ def ensure_catalogue() -> "QuerySet[Program]":
             "safepassage.donations.migrations.0004_load_program_catalogue"
         )
         loader.load(apps, None)
+        importlib.import_module(
+            "safepassage.donations.migrations.0009_seed_delegated_booking"
+        ).load(apps, None)
     return Program.objects.all()
 
 

@@ -1,5 +1,6 @@
 """The program catalogue: seeded from the reviewed data file, public list, staff facts, edits."""
 
+import datetime
 import importlib
 import json
 from pathlib import Path
@@ -11,7 +12,14 @@ from django.urls import reverse
 
 from safepassage.accounts.roles import Role
 from safepassage.audit.models import AuditEvent
-from safepassage.donations.models import FactConfidence, Program, ProgramFact, TransferPartner
+from safepassage.donations.models import (
+    DelegatedBooking,
+    FactConfidence,
+    FactTopic,
+    Program,
+    ProgramFact,
+    TransferPartner,
+)
 from tests.donations.factories import ensure_catalogue
 from tests.factories import make_staff, sign_in
 
@@ -29,6 +37,9 @@ PROGRAMS_IN_RESEARCH = {
     "CHASE_UR", "AMEX_MR", "CAPONE", "CITI_TY", "BILT",
 }  # fmt: skip
 loader = importlib.import_module("safepassage.donations.migrations.0004_load_program_catalogue")
+delegation_seed = importlib.import_module(
+    "safepassage.donations.migrations.0009_seed_delegated_booking"
+)
 
 
 def _load_again() -> None:
@@ -82,11 +93,74 @@ def test_unloading_removes_the_seeded_rows_and_loading_restores_them() -> None:
         "fact_model": ProgramFact,
         "partner_model": TransferPartner,
     }
+    # (in migration order, backwards: the delegated-booking facts first)
+    delegation_seed.unseed_delegated_booking(program_model=Program, fact_model=ProgramFact)
     loader.unload_catalogue(programs=programs, **models)
     assert not Program.objects.filter(code__in=PROGRAMS_IN_RESEARCH).exists()
     loader.load_catalogue(programs=programs, **models)
     assert Program.objects.filter(code__in=PROGRAMS_IN_RESEARCH).count() == 20
     assert apps.get_model("donations", "ProgramFact").objects.count() > 100
+
+
+@pytest.mark.parametrize(
+    ("code", "rule"),
+    [
+        ("AA", DelegatedBooking.DONOR_MUST_BOOK),
+        ("BA", DelegatedBooking.DONOR_MUST_BOOK),
+        ("CHASE_UR", DelegatedBooking.DONOR_MUST_BOOK),
+        ("AMEX_MR", DelegatedBooking.DONOR_MUST_BOOK),
+        ("CAPONE", DelegatedBooking.DONOR_MUST_BOOK),
+        ("CITI_TY", DelegatedBooking.DONOR_MUST_BOOK),
+        ("BILT", DelegatedBooking.DONOR_MUST_BOOK),
+        ("UA", DelegatedBooking.WITH_CONSENT),
+        ("TK", DelegatedBooking.WITH_CONSENT),
+        ("SQ", DelegatedBooking.WITH_CONSENT),
+    ],
+)
+def test_the_migration_seeded_who_may_book_with_its_source(code: str, rule: str) -> None:
+    # given the migrated database
+    program = Program.objects.get(code=code)
+    # then the program says who may book, and a dated fact names the source
+    assert program.delegated_booking == rule
+    fact = program.facts.get(topic=FactTopic.DELEGATED_BOOKING)
+    assert "Miles4Migrants Terms of Pledge" in fact.source
+    assert "27 Mar 2024" in fact.source
+    assert fact.as_of == datetime.date(2024, 3, 27)
+    assert fact.confidence == FactConfidence.SOURCED
+
+
+def test_every_researched_program_has_a_rule_and_others_stay_unknown() -> None:
+    # given the seeded catalogue and a program the source does not cover
+    other = Program.objects.create(code="ZZTEST", name="Not in the research", kind="airline")
+    delegation_seed.seed_delegated_booking(program_model=Program, fact_model=ProgramFact)
+    # then every program of the research has a rule, and the other one stays unknown
+    assert not Program.objects.filter(
+        code__in=PROGRAMS_IN_RESEARCH, delegated_booking=DelegatedBooking.UNKNOWN
+    ).exists()
+    other.refresh_from_db()
+    assert other.delegated_booking == DelegatedBooking.UNKNOWN
+    assert not other.facts.exists()
+
+
+def test_seeding_again_keeps_an_admin_correction_and_adds_no_fact() -> None:
+    # given an admin who decided the fund never books with United accounts
+    Program.objects.filter(code="UA").update(delegated_booking=DelegatedBooking.DONOR_MUST_BOOK)
+    facts = ProgramFact.objects.count()
+    # when the seed runs again
+    delegation_seed.seed_delegated_booking(program_model=Program, fact_model=ProgramFact)
+    # then the correction stands and nothing is duplicated
+    assert Program.objects.get(code="UA").delegated_booking == DelegatedBooking.DONOR_MUST_BOOK
+    assert ProgramFact.objects.count() == facts
+
+
+def test_unseeding_removes_the_rules_and_their_facts() -> None:
+    delegation_seed.unseed_delegated_booking(program_model=Program, fact_model=ProgramFact)
+    assert not ProgramFact.objects.filter(topic=FactTopic.DELEGATED_BOOKING).exists()
+    assert set(
+        Program.objects.filter(code__in=PROGRAMS_IN_RESEARCH).values_list(
+            "delegated_booking", flat=True
+        )
+    ) == {DelegatedBooking.UNKNOWN}
 
 
 def test_the_public_catalogue_lists_programs_without_sources() -> None:
@@ -117,6 +191,7 @@ def _edit_payload(program: Program, **changes: object) -> dict[str, object]:
         "program-operating_carrier": program.operating_carrier,
         "program-minimum_pledge": "",
         "program-booking_for_others": program.booking_for_others,
+        "program-delegated_booking": program.delegated_booking,
         "program-nominee_limit": program.nominee_limit or "",
         "program-nominee_change_wait_days": program.nominee_change_wait_days or "",
         "program-member_transfer": program.member_transfer,

@@ -42,6 +42,7 @@ class ProgramForm(forms.ModelForm[Program]):
             "operating_carrier",
             "minimum_pledge",
             "booking_for_others",
+            "delegated_booking",
             "nominee_limit",
             "nominee_change_wait_days",
             "member_transfer",

@@ -6,6 +6,7 @@ from safepassage.donations.models.pledges import Pledge, PledgeStatus
 from safepassage.donations.models.programs import (
     Alliance,
     BookingForOthers,
+    DelegatedBooking,
     FactConfidence,
     FactTopic,
     Program,
@@ -18,6 +19,7 @@ __all__ = [
     "Alliance",
     "BookingForOthers",
     "Campaign",
+    "DelegatedBooking",
     "ExchangeRate",
     "FactConfidence",
     "FactTopic",

@@ -64,6 +64,14 @@ class Pledge(models.Model):
     max_travellers = models.PositiveSmallIntegerField(
         _("most travellers these miles can book for"), null=True, blank=True
     )
+    delegated_booking_consent = models.BooleanField(
+        _("the fund may book with my delegated access"),
+        default=False,
+        help_text=_(
+            "Only counts for programs that allow it; the donor shares access outside "
+            "SafePassage and no password is ever stored here."
+        ),
+    )
     is_anonymous = models.BooleanField(_("anonymous to the public"), default=True)
     donor_name_envelope = models.BinaryField(null=True, blank=True, editable=False)
     donor_email_envelope = models.BinaryField(null=True, blank=True, editable=False)

@@ -22,6 +22,18 @@ class BookingForOthers(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
+class DelegatedBooking(models.TextChoices):
+    """Whether a charity may book awards with the donor's own access to the account.
+
+    The donor always shares access themselves, outside SafePassage: no loyalty-program
+    password is ever asked for or stored (SR-32).
+    """
+
+    DONOR_MUST_BOOK = "donor_must_book", _("The donor must book")
+    WITH_CONSENT = "with_consent", _("Delegated booking allowed if the donor agrees")
+    UNKNOWN = "unknown", _("Unknown")
+
+
 class Alliance(models.TextChoices):
     STAR_ALLIANCE = "star_alliance", _("Star Alliance")
     ONEWORLD = "oneworld", _("oneworld")
@@ -66,6 +78,16 @@ class Program(models.Model):
     nominee_change_wait_days = models.PositiveSmallIntegerField(
         _("days before a nominee can be changed"), null=True, blank=True
     )
+    delegated_booking = models.CharField(
+        _("booking with the donor's access"),
+        max_length=16,
+        choices=DelegatedBooking.choices,
+        default=DelegatedBooking.UNKNOWN,
+        help_text=_(
+            "Whether the fund may book with the donor's delegated access to the account "
+            "(the donor agrees on the pledge). Unknown counts as: the donor must book."
+        ),
+    )
     member_transfer = models.TextField(
         _("transfer to another member"),
         blank=True,
@@ -85,6 +107,7 @@ class Program(models.Model):
 
 class FactTopic(models.TextChoices):
     BOOKING_FOR_OTHERS = "booking_for_others", _("Booking for others")
+    DELEGATED_BOOKING = "delegated_booking", _("Booking with the donor's access")
     TRANSFER = "transfer", _("Transfers and pooling")
     CHARITY = "charity", _("Charity donations")
     PRICING = "pricing", _("Award pricing")
