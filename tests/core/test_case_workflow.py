@@ -8,18 +8,25 @@ from hypothesis import strategies as st
 
 from safepassage.core.case_workflow import (
     ADMIN,
+    APPLICANT,
     CASEWORKER,
+    CODED_REASONS,
+    SYSTEM,
     TRANSITIONS,
     TRAVEL_COORDINATOR,
     CaseState,
     IllegalTransitionError,
+    ReasonCode,
+    ReasonCodeMismatchError,
     ReasonRequiredError,
     TransitionNotPermittedError,
     available_targets,
+    check_coded_transition,
     check_transition,
 )
 
-ROLES = (ADMIN, CASEWORKER, TRAVEL_COORDINATOR, "fundraiser", "viewer")
+STAFF_ROLES = (ADMIN, CASEWORKER, TRAVEL_COORDINATOR, "fundraiser", "viewer")
+ROLES = (*STAFF_ROLES, APPLICANT, SYSTEM)
 LEGAL = {(transition.source, transition.target): transition.roles for transition in TRANSITIONS}
 ROAD = [
     CaseState.NEW,
@@ -109,3 +116,60 @@ def test_available_targets_are_exactly_the_moves_check_accepts(
             assert target not in offered
         else:
             assert target in offered
+
+
+def test_only_the_system_takes_a_ticketed_case_back_to_travel_planned() -> None:
+    assert LEGAL[(CaseState.TICKETED, CaseState.TRAVEL_PLANNED)] == {SYSTEM}
+    for role in STAFF_ROLES:
+        assert CaseState.TRAVEL_PLANNED not in available_targets(
+            source=CaseState.TICKETED, roles=[role]
+        )
+
+
+def test_the_system_makes_exactly_the_ticketing_moves() -> None:
+    system_moves = {move for move, roles in LEGAL.items() if SYSTEM in roles}
+    assert system_moves == {
+        (CaseState.TRAVEL_PLANNED, CaseState.TICKETED),
+        (CaseState.TICKETED, CaseState.TRAVEL_PLANNED),
+    }
+
+
+def test_no_move_leads_back_from_departed_or_later() -> None:
+    after_departure = {CaseState.DEPARTED, CaseState.ARRIVED, CaseState.RESETTLED}
+    for source, target in LEGAL:
+        if source in after_departure:
+            assert target not in {CaseState.TRAVEL_PLANNED, CaseState.TICKETED}
+
+
+def test_a_coded_move_passes_exactly_when_it_exists_its_actor_may_make_it_and_the_code_fits() -> (
+    None
+):
+    # every (move, actor, code) combination: the first failing check names the refusal
+    for source, target, actor, reason_code in itertools.product(
+        CaseState, CaseState, (SYSTEM, APPLICANT, *STAFF_ROLES), ReasonCode
+    ):
+        expected: type[Exception] | None
+        if (source, target) not in LEGAL:
+            expected = IllegalTransitionError
+        elif actor not in LEGAL[(source, target)]:
+            expected = TransitionNotPermittedError
+        elif CODED_REASONS[reason_code] != (actor, target):
+            expected = ReasonCodeMismatchError
+        else:
+            expected = None
+        if expected is None:
+            transition = check_coded_transition(
+                source=source, target=target, actor=actor, reason_code=reason_code
+            )
+            assert (transition.source, transition.target) == (source, target)
+        else:
+            with pytest.raises(expected):
+                check_coded_transition(
+                    source=source, target=target, actor=actor, reason_code=reason_code
+                )
+
+
+def test_every_coded_reason_names_a_move_its_actor_may_make_from_somewhere() -> None:
+    for actor, target in CODED_REASONS.values():
+        assert any(actor in roles for (_, t), roles in LEGAL.items() if t == target)
+    assert set(CODED_REASONS) == set(ReasonCode)

@@ -59,11 +59,13 @@ FIELD_CLASSES: dict[str, dict[str, tuple[FieldClass, SensitiveGroup | None]]] = 
         "public_id": (W, None),
         "case": (W, None),
         "actor": (W, None),
+        "actor_kind": (W, None),
         "source": (W, None),
         "target": (W, None),
         "made_on": (W, None),
         "reason": (S, SensitiveGroup.NARRATIVE),
         "reason_group": (W, None),
+        "reason_code": (W, None),
     },
     "HouseholdMember": {
         "id": (W, None),

@@ -7,10 +7,13 @@ Framework-free: states and role names are plain strings so the Django layer can 
         → departed → arrived → resettled
 
 and may leave the road as *declined* (before approval), *withdrawn* (any time before it
-ends) or *closed* (from resettled, declined or withdrawn). Every move needs a reason: the
-Django layer stores it sealed and audits the move. The applicant may withdraw their own
-request until travel is planned; after that, miles and money are committed and the
-caseworkers stop the journey.
+ends) or *closed* (from resettled, declined or withdrawn). A ticketed case goes back to
+*travel planned* when one of its booked tickets is cancelled (or a ticket waiting to be
+booked again is declined) before departure. Every move needs a reason: a staff member's
+is free text the Django layer stores sealed; a move made by the system or by the applicant
+carries a :class:`ReasonCode` instead (a code, never text, so it holds nothing personal).
+The applicant may withdraw their own request until travel is planned; after that, miles
+and money are committed and the caseworkers stop the journey.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ TRAVEL_COORDINATOR = "travel_coordinator"
 APPLICANT = "applicant"
 """The person who asked for help, acting through the intake with their codename: no staff
 role; the only move open to them is withdrawing their own request."""
+SYSTEM = "system"
+"""The application itself, acting on what happened elsewhere (every ticket of a trip booked,
+a booked ticket cancelled): no person and no staff role. Staff members never hold it."""
 
 MAX_REASON_LENGTH = 2000
 
@@ -69,6 +75,21 @@ class ReasonRequiredError(WorkflowError):
     code = "reason_required"
 
 
+class ReasonCodeMismatchError(WorkflowError):
+    """A coded reason given for a move (or an actor) it does not describe."""
+
+    code = "reason_code_mismatch"
+
+
+class ReasonCode(enum.StrEnum):
+    """Why the system or the applicant moved a case: stored as the code, shown translated."""
+
+    ALL_TICKETS_BOOKED = "all_tickets_booked"
+    TICKET_CANCELLED = "ticket_cancelled"
+    TICKET_DECLINED = "ticket_declined"
+    APPLICANT_WITHDREW = "applicant_withdrew"
+
+
 @dataclass(frozen=True, kw_only=True)
 class Transition:
     """One permitted move and the roles that may make it."""
@@ -89,7 +110,8 @@ _ROAD: tuple[tuple[CaseState, CaseState, frozenset[str]], ...] = (
     (CaseState.VETTING, CaseState.APPROVED, _ADMIN_ONLY),
     (CaseState.APPROVED, CaseState.DOCUMENTS_VISA, _CASE_TEAM),
     (CaseState.DOCUMENTS_VISA, CaseState.TRAVEL_PLANNED, _TRAVEL),
-    (CaseState.TRAVEL_PLANNED, CaseState.TICKETED, _TRAVEL),
+    # Staff may record it by hand; the system makes it when every ticket of a trip is booked.
+    (CaseState.TRAVEL_PLANNED, CaseState.TICKETED, _TRAVEL | {SYSTEM}),
     (CaseState.TICKETED, CaseState.DEPARTED, _TRAVEL),
     (CaseState.DEPARTED, CaseState.ARRIVED, _TRAVEL),
     (CaseState.ARRIVED, CaseState.RESETTLED, _CASE_TEAM),
@@ -135,7 +157,21 @@ TRANSITIONS: tuple[Transition, ...] = (
         Transition(source=source, target=CaseState.CLOSED, roles=_ADMIN_ONLY)
         for source in _CLOSABLE
     ),
+    # Back from ticketed when a ticket of the trip is cancelled (or declined) before
+    # departure: only the system makes it, together with the booking change, so the case's
+    # state never disagrees with its trip's.
+    Transition(
+        source=CaseState.TICKETED, target=CaseState.TRAVEL_PLANNED, roles=frozenset({SYSTEM})
+    ),
 )
+
+CODED_REASONS: dict[ReasonCode, tuple[str, CaseState]] = {
+    ReasonCode.ALL_TICKETS_BOOKED: (SYSTEM, CaseState.TICKETED),
+    ReasonCode.TICKET_CANCELLED: (SYSTEM, CaseState.TRAVEL_PLANNED),
+    ReasonCode.TICKET_DECLINED: (SYSTEM, CaseState.TRAVEL_PLANNED),
+    ReasonCode.APPLICANT_WITHDREW: (APPLICANT, CaseState.WITHDRAWN),
+}
+"""Who gives each coded reason, and for a move to which state."""
 
 _BY_MOVE: dict[tuple[CaseState, CaseState], Transition] = {
     (transition.source, transition.target): transition for transition in TRANSITIONS
@@ -168,6 +204,23 @@ def check_transition(
         raise TransitionNotPermittedError
     if not reason.strip() or len(reason) > MAX_REASON_LENGTH:
         raise ReasonRequiredError
+    return transition
+
+
+def check_coded_transition(
+    *, source: CaseState, target: CaseState, actor: str, reason_code: ReasonCode
+) -> Transition:
+    """Validate a move made by the system or the applicant (``actor``: :data:`SYSTEM` or
+    :data:`APPLICANT`) with a coded reason.
+
+    Checks, in order: the move exists, ``actor`` may make it, the code is one ``actor``
+    gives for a move to ``target``.
+    """
+    transition = find_transition(source=source, target=target)
+    if actor not in transition.roles:
+        raise TransitionNotPermittedError
+    if CODED_REASONS.get(reason_code) != (actor, target):
+        raise ReasonCodeMismatchError
     return transition
 
 

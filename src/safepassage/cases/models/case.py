@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safepassage.accounts.models import User
 from safepassage.core.case_workflow import CaseState as CoreCaseState
+from safepassage.core.case_workflow import ReasonCode
 from safepassage.organisations.models import Organisation
 
 
@@ -142,23 +143,82 @@ class CaseMember(models.Model):
         return f"{self.user.public_id} on {self.case.public_id}"
 
 
+class TransitionActorKind(models.TextChoices):
+    """Who made a move: a staff member (named by ``actor``), the applicant or the system."""
+
+    STAFF = "staff", _("a staff member")
+    APPLICANT = "applicant", _("the applicant")
+    SYSTEM = "system", _("the system")
+
+
+class TransitionReason(models.TextChoices):
+    """Labels of ``core.case_workflow.ReasonCode``: why the system or the applicant moved a
+    case. Stored as the code, shown in the reader's language."""
+
+    ALL_TICKETS_BOOKED = ReasonCode.ALL_TICKETS_BOOKED.value, _("all tickets booked")
+    TICKET_CANCELLED = (
+        ReasonCode.TICKET_CANCELLED.value,
+        _("a booked ticket was cancelled before departure"),
+    )
+    TICKET_DECLINED = (
+        ReasonCode.TICKET_DECLINED.value,
+        _("a ticket waiting to be booked again was declined"),
+    )
+    APPLICANT_WITHDREW = ReasonCode.APPLICANT_WITHDREW.value, _("withdrawn by the applicant")
+
+
 class CaseTransition(models.Model):
     """Who moved a case from which state to which, on which day, and why.
 
-    The reason is sealed under the narrative key, or under the travel-passenger key when the
-    actor holds only that one (a travel coordinator); ``reason_group`` says which.
+    A staff member's move (``actor_kind`` staff) names them in ``actor`` and seals the
+    reason they wrote under the narrative key, or under the travel-passenger key when they
+    hold only that one (a travel coordinator); ``reason_group`` says which. A move made by
+    the applicant or by the system names no one (``actor`` empty) and stores a
+    ``reason_code`` instead of text: nothing personal in the row.
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
-    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_kind = models.CharField(
+        max_length=16, choices=TransitionActorKind.choices, default=TransitionActorKind.STAFF
+    )
     source = models.CharField(max_length=32, choices=CaseState.choices)
     target = models.CharField(max_length=32, choices=CaseState.choices)
     made_on = models.DateField()
-    reason = models.BinaryField()
-    reason_group = models.CharField(max_length=32, default="narrative")
+    reason = models.BinaryField(null=True, blank=True)
+    reason_group = models.CharField(max_length=32, default="narrative", blank=True)
+    reason_code = models.CharField(
+        max_length=32, choices=TransitionReason.choices, blank=True, default=""
+    )
 
     class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        actor_kind=TransitionActorKind.STAFF,
+                        actor__isnull=False,
+                        reason__isnull=False,
+                        reason_code="",
+                    )
+                    | (
+                        models.Q(
+                            actor_kind__in=[
+                                TransitionActorKind.APPLICANT,
+                                TransitionActorKind.SYSTEM,
+                            ],
+                            actor__isnull=True,
+                            reason__isnull=True,
+                        )
+                        & ~models.Q(reason_code="")
+                    )
+                ),
+                name="case_transition_actor_and_reason",
+            )
+        ]
         verbose_name = _("case transition")
         verbose_name_plural = _("case transitions")
 
