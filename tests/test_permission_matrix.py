@@ -305,15 +305,18 @@ MATRIX: dict[str, dict[str, Cell]] = {
         | dict.fromkeys((Role.ADMIN, Role.TRAVEL_COORDINATOR, "other_organisation_admin"), A)
         | dict.fromkeys((Role.CASEWORKER, Role.FUNDRAISER, Role.VIEWER), 403),
     ),
+    # The travel catalogue is shared by every organisation: no organisation role edits it,
+    # admins included; only catalogue maintainers named by the operator (decision 0017,
+    # tests/travel/test_catalogue_maintainers.py).
     **dict.fromkeys(
-        ("travel:program_carrier_add", "travel:alliance_member_add", "travel:chart_edit"),
-        {"anonymous": L, "password_only": T}
-        | dict.fromkeys(ROLES[3:7], 403)
-        | {Role.ADMIN: A, "other_organisation_admin": A},
+        (
+            "travel:program_carrier_add",
+            "travel:alliance_member_add",
+            "travel:chart_edit",
+            "travel:partnership_remove",
+        ),
+        {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], 403),
     ),
-    "travel:partnership_remove": {"anonymous": L, "password_only": T}
-    | dict.fromkeys(ROLES[3:7], 403)
-    | {Role.ADMIN: 405, "other_organisation_admin": 405},
     "travel:request_detail": {"anonymous": L, "password_only": T, Role.ADMIN: A}
     | {Role.CASEWORKER: A, Role.TRAVEL_COORDINATOR: 404, Role.FUNDRAISER: 403}
     | {Role.VIEWER: 403, "other_organisation_admin": 404},

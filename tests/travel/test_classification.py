@@ -12,6 +12,7 @@ WORKFLOW_TYPES = (
     models.UUIDField,
     models.ForeignKey,
     models.CharField,
+    models.BooleanField,
     models.PositiveSmallIntegerField,
     models.PositiveIntegerField,
     models.DecimalField,

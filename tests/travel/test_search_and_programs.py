@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -128,9 +129,11 @@ def test_the_programs_page_shows_sources_and_unverified_facts() -> None:
     assert "Add a program carrier" not in page
 
 
-def test_an_admin_adds_and_removes_a_partner_carrier_audited() -> None:
-    # Given an organisation admin
-    client = sign_in(Client(), make_staff(Role.ADMIN))
+def test_a_catalogue_maintainer_adds_and_removes_a_partner_carrier_audited() -> None:
+    # Given a staff member the operator made a catalogue maintainer (decision 0017)
+    staff = make_staff(Role.ADMIN)
+    call_command("catalogue_maintainers", "grant", "--email", staff.user.email, stdout=None)
+    client = sign_in(Client(), staff)
 
     # When they add a bilateral partner with its source, then remove it
     client.post(
@@ -156,8 +159,10 @@ def test_an_admin_adds_and_removes_a_partner_carrier_audited() -> None:
     assert AuditEvent.objects.filter(action="travel.program_carrier_removed").exists()
 
 
-@pytest.mark.parametrize("role", [Role.TRAVEL_COORDINATOR, Role.CASEWORKER, Role.VIEWER])
-def test_other_roles_cannot_change_who_can_book_what(role: str) -> None:
+@pytest.mark.parametrize(
+    "role", [Role.ADMIN, Role.TRAVEL_COORDINATOR, Role.CASEWORKER, Role.VIEWER]
+)
+def test_no_organisation_role_changes_who_can_book_what(role: str) -> None:
     client = sign_in(Client(), make_staff(role))
     row = AllianceMembership.objects.get(alliance__code="skyteam", carrier="SU")
     before = _writes()

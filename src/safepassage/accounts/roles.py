@@ -96,9 +96,9 @@ TRAVEL_PLANNERS = frozenset(
     }
 )
 """Issue 6: travel coordinators and admins search routes and plan travel requests on the cases
-they work on; caseworkers on a case see its travel requests; admins correct who-can-book data."""
+they work on; caseworkers on a case see its travel requests."""
 ROLE_PERMISSIONS[Role.TRAVEL_COORDINATOR] |= TRAVEL_PLANNERS
-ROLE_PERMISSIONS[Role.ADMIN] |= TRAVEL_PLANNERS | {"travel.change_partnerships"}
+ROLE_PERMISSIONS[Role.ADMIN] |= TRAVEL_PLANNERS
 ROLE_PERMISSIONS[Role.CASEWORKER] |= {"travel.view_travelrequest"}
 
 
@@ -111,6 +111,14 @@ APPLICANT_MESSAGES = frozenset({"intake.view_message", "intake.add_message"})
 """Issue 4: caseworkers and admins on a case read and answer the applicant's messages."""
 ROLE_PERMISSIONS[Role.ADMIN] |= APPLICANT_MESSAGES
 ROLE_PERMISSIONS[Role.CASEWORKER] |= APPLICANT_MESSAGES
+
+
+INSTANCE_PERMISSIONS = frozenset({"travel.maintain_catalogue"})
+"""Permissions no organisation role grants: they act on data shared by every organisation of
+the instance (the travel catalogue: who can book what, award charts, taxes). The operator gives
+them to named people through a Django group (``safepassage catalogue-maintainers grant``);
+``accounts.backends.MembershipBackend`` honours group permissions for these names only
+(decision 0017)."""
 
 
 def permissions_for_roles(roles: set[str]) -> frozenset[str]:

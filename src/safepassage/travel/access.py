@@ -73,8 +73,9 @@ def access_travel_fare(
 
 
 def access_chart_program(*, user: User, program_code: str, permission: str) -> Program:
-    """A program whose award chart ``user`` may edit (charts are shared by every
-    organisation, so any role granting ``permission`` will do)."""
+    """A program whose award chart ``user`` may edit. Charts are shared by every organisation,
+    so ``permission`` is an instance-level one (``travel.maintain_catalogue``, granted by no
+    organisation role; decision 0017)."""
     program = Program.objects.filter(code=program_code).first()
     if program is None or not user.has_perm(permission):
         raise Http404

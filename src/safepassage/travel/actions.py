@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import Group, Permission
 from django.db import models, transaction
 from django.forms import BaseInlineFormSet
 from django.utils import timezone
@@ -35,6 +36,7 @@ from safepassage.travel.errors import (
     DestinationsRequired,
     InvalidAwardChart,
     InvalidItinerary,
+    MaintainerNotFound,
     MalformedRouteFiles,
     RequestNotEditable,
     TravellerNotInHousehold,
@@ -395,6 +397,7 @@ def _store_fare(
                 program=program,
                 miles=price.miles.amount,
                 taxes=price.cash.amount,
+                taxes_known=not price.uncharged_route_types,
                 currency=price.cash.currency,
                 basis=PriceBasis(price.basis.value),
                 estimated_miles=price.miles.amount,
@@ -633,16 +636,28 @@ def do_remove_option(*, actor: User, option: TravelOption) -> None:
 def do_quote_price(
     *, actor: User, price: FarePrice, miles: int, taxes: Decimal, currency: str
 ) -> FarePrice:
-    """Replace the estimate with the price a coordinator saw (the estimate is kept)."""
+    """Replace the estimate with the price a coordinator saw (the estimate is kept); the quote
+    names the whole taxes, so they are known from now on."""
     with transaction.atomic():
         locked = _touch(price.fare.option.request)
         price.miles = miles
         price.taxes = taxes
+        price.taxes_known = True
         price.currency = currency.upper()
         price.basis = PriceBasis.QUOTED
         price.quoted_on = timezone.localdate()
         price.quoted_by = actor
-        price.save(update_fields=["miles", "taxes", "currency", "basis", "quoted_on", "quoted_by"])
+        price.save(
+            update_fields=[
+                "miles",
+                "taxes",
+                "taxes_known",
+                "currency",
+                "basis",
+                "quoted_on",
+                "quoted_by",
+            ]
+        )
         _audit(actor=actor, action="travel.price_quoted", travel_request=locked)
     return price
 
@@ -768,3 +783,58 @@ def do_save_award_chart(
             actor=actor, action="travel.award_chart_saved", reference=stored.program.code
         )
     return chart
+
+
+# Catalogue maintainers (decision 0017) ----------------------------------------------------------
+
+CATALOGUE_MAINTAINERS_GROUP = "Catalogue maintainers"
+"""The Django group holding ``travel.maintain_catalogue``; no organisation role grants it."""
+
+
+def _maintainers_group() -> Group:
+    group, _created = Group.objects.get_or_create(name=CATALOGUE_MAINTAINERS_GROUP)
+    permission = Permission.objects.get(
+        content_type__app_label="travel", codename="maintain_catalogue"
+    )
+    group.permissions.add(permission)
+    return group
+
+
+def check_grant_catalogue_maintainer(*, email: str) -> User:
+    """The active staff member with ``email`` who holds a membership somewhere."""
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None or not user.memberships.exists():
+        raise MaintainerNotFound
+    return user
+
+
+def do_grant_catalogue_maintainer(*, user: User) -> bool:
+    """Let ``user`` maintain the network-wide catalogue; False if they already could."""
+    with transaction.atomic():
+        group = _maintainers_group()
+        if user.groups.filter(pk=group.pk).exists():
+            return False
+        user.groups.add(group)
+        record_audit_event(
+            actor_ref=SYSTEM_ACTOR,
+            action="travel.catalogue_maintainer_granted",
+            object_type="user",
+            object_ref=str(user.public_id),
+        )
+    return True
+
+
+def do_revoke_catalogue_maintainer(*, user: User) -> bool:
+    """Take the catalogue away from ``user``; False if they did not hold it."""
+    with transaction.atomic():
+        group = Group.objects.filter(name=CATALOGUE_MAINTAINERS_GROUP).first()
+        if group is None or not user.groups.filter(pk=group.pk).exists():
+            return False
+        user.groups.remove(group)
+        record_audit_event(
+            actor_ref=SYSTEM_ACTOR,
+            action="travel.catalogue_maintainer_revoked",
+            object_type="user",
+            object_ref=str(user.public_id),
+        )
+    return True

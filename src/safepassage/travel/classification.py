@@ -136,6 +136,7 @@ FIELD_CLASSES: dict[str, dict[str, FieldClass]] = {
                 "program",
                 "miles",
                 "taxes",
+                "taxes_known",
                 "currency",
                 "basis",
                 "estimated_miles",

@@ -94,3 +94,10 @@ class InvalidAwardChart(TravelError):
         "This chart cannot price anything: distance bands must follow each other without gaps "
         "or overlaps, and a fixed estimate needs its miles."
     )
+
+
+class MaintainerNotFound(TravelError):
+    """Operator command: no active staff member with that e-mail holds a membership."""
+
+    code = "maintainer_not_found"
+    message = _("No active staff member with this e-mail address holds a role in an organisation.")

@@ -26,8 +26,10 @@ from safepassage.core.pricing import (
     SourceNote,
     ZoneChart,
 )
+from safepassage.core.pricing import RouteType as CoreRouteType
 from safepassage.donations.models import Program, ProgramKind
 from safepassage.organisations.models import Organisation
+from safepassage.travel.actions import CATALOGUE_MAINTAINERS_GROUP
 from safepassage.travel.models import (
     Airport,
     AllianceMembership,
@@ -214,13 +216,22 @@ def chosen_travellers(
 
 
 @dataclass(frozen=True, kw_only=True)
+class CashLine:
+    """Taxes plus carrier surcharge per flight of one route type; ``amount`` None: not known."""
+
+    route_type: str
+    amount: Decimal | None
+    currency: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class PricingRow:
     """How one program's award estimates are made, for the programs page."""
 
     program: str
     chart: str
     figures: list[str]
-    cash: list[str]
+    cash: list[CashLine]
     sources: list[SourceNote]
 
 
@@ -240,11 +251,34 @@ def _chart_figures(pricing: ProgramPricing) -> list[str]:
         ]
         return [*bands, str(rule)]
     if isinstance(chart, ZoneChart):
+        with_countries = {zone.name for zone in chart.zones if zone.countries}
+        unknown = _("countries not known: quote tickets there")
         return [
             f"{price.origin_zone} → {price.destination_zone}: {price.miles:,}"
+            + (
+                ""
+                if {price.origin_zone, price.destination_zone} <= with_countries
+                else f" ({unknown})"
+            )
             for price in chart.prices
         ]
     return [_("%(miles)s miles for any ticket") % {"miles": f"{chart.miles:,}"}]
+
+
+def _cash_lines(pricing: ProgramPricing) -> list[CashLine]:
+    """Every route type with its taxes and surcharge per flight, or None where no row is."""
+    rules = {rule.route_type: rule for rule in pricing.cash_rules}
+    lines = []
+    for route_type in CoreRouteType:
+        rule = rules.get(route_type)
+        lines.append(
+            CashLine(
+                route_type=route_type.value,
+                amount=None if rule is None else rule.taxes.amount + rule.carrier_surcharge.amount,
+                currency=pricing.currency,
+            )
+        )
+    return lines
 
 
 def list_program_pricing() -> list[PricingRow]:
@@ -260,11 +294,7 @@ def list_program_pricing() -> list[PricingRow]:
                 program=code,
                 chart=pricing.chart.name,
                 figures=_chart_figures(pricing),
-                cash=[
-                    f"{rule.route_type.value}: {rule.taxes.amount + rule.carrier_surcharge.amount} "
-                    f"{pricing.currency}"
-                    for rule in pricing.cash_rules
-                ],
+                cash=_cash_lines(pricing),
                 sources=sources,
             )
         )
@@ -303,3 +333,13 @@ def travel_request_initial(
         "max_connections": travel_request.max_connections,
         "minimum_connection_minutes": travel_request.minimum_connection_minutes,
     }
+
+
+def list_catalogue_maintainers() -> QuerySet[User]:
+    """Users the operator made catalogue maintainers (decision 0017), by e-mail."""
+    return User.objects.filter(groups__name=CATALOGUE_MAINTAINERS_GROUP).order_by("email")
+
+
+def find_user_by_email(*, email: str) -> User | None:
+    """The user with ``email`` (any state), for the operator's revocation."""
+    return User.objects.filter(email__iexact=email.strip()).first()

@@ -17,7 +17,7 @@ from safepassage.accounts.key_session import load_private_key
 from safepassage.accounts.selectors import current_user
 from safepassage.cases.access import access_case
 from safepassage.pathways.selectors import acceptable_destination_countries
-from safepassage.site.access_policy import requires_permission
+from safepassage.site.access_policy import recent_authentication_required, requires_permission
 from safepassage.travel import actions, selectors
 from safepassage.travel.access import (
     access_chart_program,
@@ -50,7 +50,8 @@ VIEW = "travel.view_travelrequest"
 ADD = "travel.add_travelrequest"
 CHANGE = "travel.change_travelrequest"
 SEARCH = "travel.search_routes"
-PARTNERSHIPS = "travel.change_partnerships"
+CATALOGUE = "travel.maintain_catalogue"
+"""Instance-level: no organisation role grants it (decision 0017)."""
 
 
 def _form_page(
@@ -140,12 +141,13 @@ def programs_view(request: HttpRequest) -> HttpResponse:
             "memberships": selectors.list_alliance_memberships(),
             "pricing": selectors.list_program_pricing(),
             "without_chart": selectors.list_programs_without_chart(),
-            "can_edit": current_user(request).has_perm(PARTNERSHIPS),
+            "can_edit": current_user(request).has_perm(CATALOGUE),
         },
     )
 
 
-@requires_permission(PARTNERSHIPS)
+@requires_permission(CATALOGUE)
+@recent_authentication_required
 @require_http_methods(["GET", "POST"])
 def program_carrier_add_view(request: HttpRequest) -> HttpResponse:
     form = ProgramCarrierForm(request.POST or None)
@@ -156,7 +158,8 @@ def program_carrier_add_view(request: HttpRequest) -> HttpResponse:
     return _form_page(request, title=_("Add a program carrier"), form=form, back="travel:programs")
 
 
-@requires_permission(PARTNERSHIPS)
+@requires_permission(CATALOGUE)
+@recent_authentication_required
 @require_http_methods(["GET", "POST"])
 def alliance_member_add_view(request: HttpRequest) -> HttpResponse:
     form = AllianceMembershipForm(request.POST or None)
@@ -169,7 +172,8 @@ def alliance_member_add_view(request: HttpRequest) -> HttpResponse:
     return _form_page(request, title=_("Add an alliance member"), form=form, back="travel:programs")
 
 
-@requires_permission(PARTNERSHIPS)
+@requires_permission(CATALOGUE)
+@recent_authentication_required
 @require_http_methods(["POST"])
 def partnership_remove_view(request: HttpRequest) -> HttpResponse:
     """Remove one program carrier or alliance membership (its kind and id in the body)."""
@@ -186,12 +190,13 @@ def partnership_remove_view(request: HttpRequest) -> HttpResponse:
     return redirect("travel:programs")
 
 
-@requires_permission(PARTNERSHIPS)
+@requires_permission(CATALOGUE)
+@recent_authentication_required
 @require_http_methods(["GET", "POST"])
 def chart_edit_view(request: HttpRequest, program_code: str) -> HttpResponse:
     """A program's award chart with its bands, zones, zone prices and cash rules."""
     user = current_user(request)
-    program = access_chart_program(user=user, program_code=program_code, permission=PARTNERSHIPS)
+    program = access_chart_program(user=user, program_code=program_code, permission=CATALOGUE)
     chart = AwardChart.objects.filter(program=program).first() or AwardChart(program=program)
     data = request.POST or None
     form = AwardChartForm(data, instance=chart, prefix="chart")

@@ -1,6 +1,7 @@
 """Who can book what: alliances, their member carriers, and each program's own and bilateral
 partner carriers. Every row carries its public source, an as-of date and whether it was
-verified; admins correct them on the partnerships page.
+verified; catalogue maintainers (``travel.maintain_catalogue``, decision 0017) correct them
+on the partnerships page.
 
 A program (``donations.Program``) can book its own carriers' flights, every member of an
 alliance one of its own carriers belongs to (suspended members excluded), and its bilateral
@@ -48,7 +49,11 @@ class AllianceMembership(models.Model):
             )
         ]
         permissions = [
-            ("change_partnerships", "Can correct alliances, partnerships and award charts")
+            (
+                "maintain_catalogue",
+                "Can maintain the network-wide travel catalogue: who can book what, award "
+                "charts, taxes and surcharges",
+            )
         ]
         verbose_name = _("alliance membership")
         verbose_name_plural = _("alliance memberships")

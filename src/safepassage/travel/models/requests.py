@@ -189,8 +189,9 @@ class FarePrice(models.Model):
     """What one program asks (per traveller) for one fare: miles plus taxes and surcharges.
 
     ``miles`` None: the program can book the fare but no estimate exists; the allocator does
-    not see it until a coordinator quotes it. A quote keeps the estimate it replaced
-    (``estimated_*``) and who quoted it on which day.
+    not see it until a coordinator quotes it. ``taxes_known`` False: a flight's route type has
+    no taxes row, so ``taxes`` is only the sourced part ("not known" on the page). A quote
+    keeps the estimate it replaced (``estimated_*``) and who quoted it on which day.
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -199,6 +200,14 @@ class FarePrice(models.Model):
     miles = models.PositiveIntegerField(_("miles per traveller"), null=True, blank=True)
     taxes = models.DecimalField(
         _("taxes and surcharges per traveller"), max_digits=10, decimal_places=2, default=0
+    )
+    taxes_known = models.BooleanField(
+        _("taxes known"),
+        default=True,
+        help_text=_(
+            "False when no sourced taxes row covers a flight of the fare: the taxes hold only "
+            "the known part until a coordinator quotes the price."
+        ),
     )
     currency = models.CharField(_("currency"), max_length=3)
     basis = models.CharField(_("basis"), max_length=16, choices=PriceBasis.choices)
