@@ -15,6 +15,7 @@ from safepassage.accounts.roles import INSTANCE_PERMISSIONS, ROLE_PERMISSIONS, R
 from safepassage.audit.models import AuditEvent
 from safepassage.donations.models import Program
 from safepassage.travel.actions import CATALOGUE_MAINTAINERS_GROUP
+from safepassage.travel.demo import seed_demo_catalogue_maintainer
 from safepassage.travel.models import (
     AllianceMembership,
     AwardChart,
@@ -255,3 +256,12 @@ def test_the_group_grants_only_the_catalogue_only_while_the_user_has_a_role() ->
     Membership.objects.filter(user=user).delete()
     user = type(user).objects.get(pk=user.pk)
     assert not user.has_perm(MAINTAIN)
+
+
+def test_the_demo_names_one_catalogue_maintainer() -> None:
+    admin, other_admin = make_staff(Role.ADMIN), make_staff(Role.ADMIN)
+
+    seed_demo_catalogue_maintainer(email=admin.user.email)
+
+    assert type(admin.user).objects.get(pk=admin.user.pk).has_perm(MAINTAIN)
+    assert not type(other_admin.user).objects.get(pk=other_admin.user.pk).has_perm(MAINTAIN)

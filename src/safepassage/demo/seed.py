@@ -29,7 +29,7 @@ from safepassage.events.models import Event, ProgrammeItem, ProgrammeKind
 from safepassage.intake.demo import seed_demo_intake
 from safepassage.organisations.models import Organisation, OrganisationKind, Partnership
 from safepassage.pathways.demo import seed_demo_pathways
-from safepassage.travel.demo import seed_demo_routes
+from safepassage.travel.demo import seed_demo_catalogue_maintainer, seed_demo_routes
 
 DEMO_DOMAIN = "demo.safepassage.invalid"
 
@@ -120,6 +120,7 @@ def seed_demo() -> list[DemoCredential]:
         seed_campaigns_and_events(organisations=organisations)
         seed_pledges_and_gifts(organisations=organisations)
         seed_demo_routes()
+        seed_demo_catalogue_maintainer(email=f"admin@{DEMO_DOMAIN}")
         seed_demo_pathways(organisations=organisations)
         seed_demo_trip(credentials=credentials, organisations=organisations)
         record_audit_event(

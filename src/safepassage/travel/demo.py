@@ -1,4 +1,5 @@
-"""Demo travel data: the small hand-written route set in ``travel/data/demo_routes.json``.
+"""Demo travel data: the small hand-written route set in ``travel/data/demo_routes.json``, and
+one demo catalogue maintainer.
 
 Called once from ``safepassage.demo.seed.seed_demo``; imported through the same action as
 ``safepassage import-routes`` (the set is rendered as the OpenFlights text that action reads).
@@ -9,7 +10,12 @@ where the operator keeps them.
 import json
 from importlib.resources import files
 
-from safepassage.travel.actions import check_import_routes, do_import_routes
+from safepassage.travel.actions import (
+    check_grant_catalogue_maintainer,
+    check_import_routes,
+    do_grant_catalogue_maintainer,
+    do_import_routes,
+)
 from safepassage.travel.models import RouteImport
 
 DEMO_ROUTES = files("safepassage.travel") / "data" / "demo_routes.json"
@@ -35,3 +41,9 @@ def seed_demo_routes() -> RouteImport:
     airlines_text, routes_text = _openflights_text()
     parsed = check_import_routes(airlines_text=airlines_text, routes_text=routes_text)
     return do_import_routes(parsed=parsed, label="demo routes")
+
+
+def seed_demo_catalogue_maintainer(*, email: str) -> None:
+    """Make one demo user a catalogue maintainer (decision 0017), so the demo shows who may
+    edit the shared charts; every other demo user, admins included, may not."""
+    do_grant_catalogue_maintainer(user=check_grant_catalogue_maintainer(email=email))
