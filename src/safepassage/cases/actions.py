@@ -404,12 +404,36 @@ def check_remove_case_member(*, case: Case, member: User) -> None:
         raise LastCaseMember
 
 
-def do_remove_case_member(*, actor: User, case: Case, member: User) -> None:
-    """End ``member``'s access: their membership and every wrapped key they held go."""
+def do_remove_case_member(
+    *, actor: User, case: Case, member: User, key_pair: KeyPair | None = None
+) -> None:
+    """End ``member``'s access: their membership and every wrapped key they held go.
+
+    With the actor's unlocked ``key_pair``, every group the member held that the actor holds
+    is rotated in the same transaction (SR-11), so keys the member kept open nothing stored
+    from now on; see ``cases.rotation_actions``.
+    """
+    from safepassage.cases.rotation_actions import (
+        do_rotate_case_keys,  # rotation imports every app's sealed columns
+    )
+
     with transaction.atomic():
+        held = {
+            SensitiveGroup(group)
+            for group in CaseGroupKey.objects.filter(case=case, user=member).values_list(
+                "group", flat=True
+            )
+        }
         CaseMember.objects.filter(case=case, user=member).delete()
         CaseGroupKey.objects.filter(case=case, user=member).delete()
         _audit(actor=actor, action="case.member_removed", case=case)
+        if key_pair is not None and held:
+            do_rotate_case_keys(
+                case=case,
+                opener=key_pair.private_key,
+                actor_ref=str(actor.public_id),
+                groups=held,
+            )
 
 
 def do_take_case(*, actor: User, key_pair: KeyPair, case: Case) -> None:

@@ -134,6 +134,19 @@ FIELD_CLASSES: dict[str, dict[str, tuple[FieldClass, SensitiveGroup | None]]] = 
         "party_size": (W, None),
         "destination": (W, None),
     },
+    "KeyRotation": {
+        "id": (W, None),
+        "public_id": (W, None),
+        "organisation": (W, None),
+        "started_on": (W, None),
+        "finished_on": (W, None),
+    },
+    "KeyRotationCase": {
+        "id": (W, None),
+        "rotation": (W, None),
+        "case": (W, None),
+        "rotated_on": (W, None),
+    },
     "StaffKeyPair": {
         "id": (W, None),
         "user": (W, None),

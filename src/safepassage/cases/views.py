@@ -254,7 +254,12 @@ def remove_member_view(
         except CasesError as error:
             form.add_error(None, str(error.message))
         else:
-            actions.do_remove_case_member(actor=user, case=case, member=member)
+            actions.do_remove_case_member(
+                actor=user,
+                case=case,
+                member=member,
+                key_pair=load_private_key(request=request, user=user),
+            )
             return redirect("cases:detail", case_id=case.public_id)
     return _form_page(request, title=_("Remove from the case"), case=case, form=form)
 

@@ -21,6 +21,7 @@ from safepassage.cases.models.retention import (
     ShreddedCase,
     ShredReason,
 )
+from safepassage.cases.models.rotation import KeyRotation, KeyRotationCase
 from safepassage.cases.models.tasks import CaseTask
 
 __all__ = [
@@ -36,6 +37,8 @@ __all__ = [
     "CaseTransition",
     "HolderKind",
     "HouseholdMember",
+    "KeyRotation",
+    "KeyRotationCase",
     "OrganisationKeyring",
     "Priority",
     "RetentionRule",

@@ -1,0 +1,217 @@
+"""``safepassage rotate-keys --organisation ID [--case CODE]`` (SR-11): rotate case group keys.
+
+Every group key of every case of the organisation (or of one case) gets a new version;
+every value sealed under the old version is re-sealed, the new version is wrapped for the
+people on the case, the case team and the recovery keys, and the old copies are destroyed.
+The organisation recovery key opens the old copies. It is read from a file descriptor
+(``--recovery-key-fd 3 3<sheet.txt``), from standard input when that is not a terminal, or
+typed at a prompt that does not echo; never from the command line or the environment. Type
+the key, or one trustee share per line (one per prompt) until enough are given.
+
+Cases are rotated in batches, each batch in one transaction with the record of which cases
+are done, so an interrupted run (Ctrl-C, a crash) is resumed by running the same command
+again; nothing is rotated twice and no case is ever half-rotated. The output names counts
+(and the codes of cases that could not be fully rotated), never a value or a key.
+"""
+
+import getpass
+import os
+import sys
+import uuid
+from typing import IO, Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from safepassage.audit.actions import SYSTEM_ACTOR
+from safepassage.cases.models import Case, OrganisationKeyring
+from safepassage.cases.rotation_actions import (
+    CaseRotation,
+    cases_to_rotate,
+    count_rotated,
+    do_finish_key_rotation,
+    do_reseal_stragglers,
+    do_rotate_batch,
+    do_rotate_case_keys,
+    open_key_rotation,
+    values_under_retired_versions,
+)
+from safepassage.core.crypto import (
+    CryptoError,
+    PrivateKey,
+    PublicKey,
+    combine_recovery_shares,
+    parse_organisation_recovery_key,
+)
+from safepassage.organisations.models import Organisation
+
+SHARE_PREFIX = "SPS-"
+INTERRUPTED = 130
+
+
+def read_recovery_key(*, text: str, expected: PublicKey) -> PrivateKey:
+    """The recovery private key from a typed key or from trustee shares (one per line)."""
+    if SHARE_PREFIX in text.upper():
+        shares = [line.strip() for line in text.splitlines() if line.strip()]
+        return combine_recovery_shares(shares=shares, expected_public_key=expected)
+    return parse_organisation_recovery_key(text=text, expected_public_key=expected)
+
+
+class Command(BaseCommand):
+    help = (
+        "Rotate the case keys of an organisation (or of one case): new key versions, every "
+        "value re-sealed, the old versions destroyed. Needs the organisation recovery key."
+    )
+    stealth_options = ("stdin",)
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--organisation", required=True, help="the organisation's public id (a UUID)"
+        )
+        parser.add_argument("--case", help="rotate only this case (its code)")
+        parser.add_argument(
+            "--batch-size", type=int, default=25, help="cases per transaction (default 25)"
+        )
+        parser.add_argument(
+            "--recovery-key-fd",
+            type=int,
+            help="read the recovery key (or shares, one per line) from this file descriptor",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        organisation = self._organisation(options["organisation"])
+        keyring = OrganisationKeyring.objects.filter(organisation=organisation).first()
+        if keyring is None:
+            msg = "This organisation has no recovery key; it has no case keys to rotate."
+            raise CommandError(msg)
+        if options["batch_size"] < 1:
+            msg = "--batch-size must be at least 1."
+            raise CommandError(msg)
+        expected = PublicKey(raw=bytes(keyring.recovery_public_key))
+        opener = self._recovery_key(options, expected=expected)
+        if options["case"]:
+            self._rotate_one(organisation=organisation, code=options["case"], opener=opener)
+            return
+        self._rotate_all(organisation=organisation, opener=opener, batch_size=options["batch_size"])
+
+    def _organisation(self, value: str) -> Organisation:
+        try:
+            return Organisation.objects.get(public_id=uuid.UUID(value))
+        except (ValueError, Organisation.DoesNotExist):
+            msg = "No organisation has this public id."
+            raise CommandError(msg) from None
+
+    def _recovery_key(self, options: dict[str, Any], *, expected: PublicKey) -> PrivateKey:
+        stream: IO[str] | None = options.get("stdin")
+        fd = options["recovery_key_fd"]
+        try:
+            if fd is not None:
+                with os.fdopen(fd, encoding="utf-8", closefd=False) as source:
+                    return read_recovery_key(text=source.read(), expected=expected)
+            if stream is None and sys.stdin.isatty():
+                return self._prompt(expected=expected)
+            source_stream = stream if stream is not None else sys.stdin
+            return read_recovery_key(text=source_stream.read(), expected=expected)
+        except (CryptoError, OSError):
+            msg = "This does not give the organisation's recovery key; nothing was changed."
+            raise CommandError(msg) from None
+
+    def _prompt(self, *, expected: PublicKey) -> PrivateKey:
+        first = getpass.getpass("Recovery key, or a trustee share: ")
+        if SHARE_PREFIX not in first.upper():
+            return read_recovery_key(text=first, expected=expected)
+        shares = [first]
+        while True:
+            try:
+                return read_recovery_key(text="\n".join(shares), expected=expected)
+            except CryptoError:
+                more = getpass.getpass("Next share (empty to give up): ")
+                if not more.strip():
+                    raise
+                shares.append(more)
+
+    def _rotate_one(self, *, organisation: Organisation, code: str, opener: PrivateKey) -> None:
+        case = (
+            Case.objects.filter(organisation=organisation, code=code.strip().upper())
+            .select_related("organisation")
+            .first()
+        )
+        if case is None:
+            msg = "This organisation has no case with this code."
+            raise CommandError(msg)
+        result = do_rotate_case_keys(case=case, opener=opener, actor_ref=SYSTEM_ACTOR)
+        self._summary(results=[result], cases=1)
+        self._report_incomplete({case.code: result})
+
+    def _rotate_all(
+        self, *, organisation: Organisation, opener: PrivateKey, batch_size: int
+    ) -> None:
+        run, resumed = open_key_rotation(organisation=organisation, actor_ref=SYSTEM_ACTOR)
+        pending = cases_to_rotate(run=run)
+        done = count_rotated(run=run)
+        total = done + len(pending)
+        if resumed:
+            self.stdout.write(
+                f"Resuming rotation {run.public_id} (started {run.started_on}): "
+                f"{done} of {total} cases already rotated."
+            )
+        else:
+            self.stdout.write(f"Rotation {run.public_id}: {total} cases to rotate.")
+        results: dict[Case, CaseRotation] = {}
+        try:
+            for start in range(0, len(pending), batch_size):
+                batch = pending[start : start + batch_size]
+                rotated = do_rotate_batch(
+                    run=run, cases=batch, opener=opener, actor_ref=SYSTEM_ACTOR
+                )
+                results |= {case: rotated[case.pk] for case in batch if case.pk in rotated}
+                done += len(rotated)
+                self.stdout.write(f"  {done} of {total} cases rotated")
+        except KeyboardInterrupt:
+            msg = (
+                f"Interrupted: {done} of {total} cases rotated, the batch in progress was "
+                "rolled back. Run the same command again to continue."
+            )
+            raise CommandError(msg, returncode=INTERRUPTED) from None
+        stragglers = sum(
+            do_reseal_stragglers(case=case, keys=result.keys)
+            for case, result in results.items()
+            if result.keys
+        )
+        do_finish_key_rotation(run=run, actor_ref=SYSTEM_ACTOR)
+        self._summary(results=list(results.values()), cases=len(results))
+        if stragglers:
+            self.stdout.write(f"{stragglers} values written during the rotation re-sealed.")
+        self._report_incomplete({case.code: result for case, result in results.items()})
+        stale = sum(
+            values_under_retired_versions(case=case)
+            for case in Case.objects.filter(organisation=organisation).order_by("pk")
+        )
+        if stale:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{stale} values are sealed under a key version no one holds any more."
+                )
+            )
+        self.stdout.write(f"Rotation {run.public_id} finished.")
+
+    def _summary(self, *, results: list[CaseRotation], cases: int) -> None:
+        self.stdout.write(
+            f"{cases} cases, {sum(r.groups_rotated for r in results)} group keys rotated, "
+            f"{sum(r.values_resealed for r in results)} values re-sealed, "
+            f"{sum(r.copies_wrapped for r in results)} wrapped copies made, "
+            f"{sum(r.copies_dropped for r in results)} holders no longer entitled dropped."
+        )
+
+    def _report_incomplete(self, results: dict[str, CaseRotation]) -> None:
+        for code, result in sorted(results.items()):
+            if result.groups_without_key:
+                groups = ", ".join(group.value for group in result.groups_without_key)
+                self.stdout.write(
+                    self.style.WARNING(f"{code}: no recovery copy of {groups}; not rotated.")
+                )
+            if result.values_unreadable:
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"{code}: {result.values_unreadable} values did not open; left as they are."
+                    )
+                )

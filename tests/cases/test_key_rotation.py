@@ -1,0 +1,439 @@
+"""Group-key rotation (SR-11): ``safepassage rotate-keys`` and rotation on removal."""
+
+import logging
+import os
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django import Settings
+
+from safepassage.accounts.roles import Role
+from safepassage.audit.models import AuditEvent
+from safepassage.cases import rotation_actions
+from safepassage.cases.actions import (
+    do_add_case_member,
+    do_add_household_member,
+    do_add_note,
+    do_remove_case_member,
+    do_transition_case,
+)
+from safepassage.cases.case_key_rotation import sealed_columns
+from safepassage.cases.models import (
+    Case,
+    CaseGroupKey,
+    HolderKind,
+    KeyRotation,
+    KeyRotationCase,
+)
+from safepassage.cases.referral_actions import Consent, do_accept_referral, do_refer_case
+from safepassage.cases.sealing import case_key_id, unwrap_user_group_keys
+from safepassage.cases.selectors import read_case_contents
+from safepassage.cases.task_actions import do_add_task
+from safepassage.core.crypto import (
+    CryptoError,
+    FieldContext,
+    GroupKey,
+    OrganisationRecoveryKey,
+    PrivateKey,
+    SensitiveGroup,
+    field_key_version,
+    open_field,
+    split_organisation_recovery_key,
+    unwrap_group_key,
+)
+from safepassage.organisations.models import Organisation, Partnership
+from tests.cases.factories import (
+    KeyedStaff,
+    keyed_organisation,
+    make_case,
+    make_keyed_staff,
+    recovery_private_key,
+    sign_in_with_keys,
+)
+
+PDF = b"%PDF-1.4\nrotation-document-marker\n%%EOF\n"
+MARKERS = ("Rotation Person Marker", "rotation story marker", "rotation note marker")
+
+
+@pytest.fixture(autouse=True)
+def data_dir(settings: Settings, tmp_path: Path) -> Path:
+    settings.DATA_DIR = tmp_path
+    return tmp_path
+
+
+def _full_case(owner: KeyedStaff, colleague: KeyedStaff) -> Case:
+    """A case with a value in every sealed column of the cases app and a colleague on it."""
+    case = make_case(
+        actor=owner,
+        full_name=MARKERS[0],
+        story=MARKERS[1],
+        contact="rotation contact",
+        current_location="rotation place",
+    )
+    do_add_case_member(actor=owner.user, key_pair=owner.key_pair, case=case, member=colleague.user)
+    do_add_note(actor=owner.user, key_pair=owner.key_pair, case=case, body=MARKERS[2])
+    do_add_household_member(
+        actor=owner.user,
+        key_pair=owner.key_pair,
+        case=case,
+        full_name="Rotation relative",
+        relationship="sister",
+        birth_year="1990",
+    )
+    do_add_task(
+        actor=owner.user,
+        key_pair=owner.key_pair,
+        case=case,
+        assignee=colleague.user,
+        due_on=timezone.localdate(),
+        text="rotation task",
+    )
+    do_transition_case(
+        actor=owner.user, key_pair=owner.key_pair, case=case, target="triaged", reason="why"
+    )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = sign_in_with_keys(Client(), owner).post(
+        reverse("cases:upload_document", kwargs={"case_id": case.public_id}),
+        {"document": SimpleUploadedFile("a.pdf", PDF)},
+    )
+    assert response.status_code == 302
+    return Case.objects.get(pk=case.pk)
+
+
+def _fresh(case: Case) -> Case:
+    return Case.objects.get(pk=case.pk)
+
+
+def _sealed_values(case: Case) -> list[tuple[str, SensitiveGroup, FieldContext, bytes]]:
+    """(column name, group, context, envelope) of every registered sealed value of ``case``."""
+    values = []
+    for column in sealed_columns():
+        for row in column.rows(case):
+            envelope = bytes(getattr(row, column.column) or b"")
+            if envelope:
+                values.append((column.name, column.group_of(row), column.context(row), envelope))
+    return values
+
+
+def _recovery_keys(case: Case, private_key: PrivateKey) -> dict[SensitiveGroup, GroupKey]:
+    fingerprint = private_key.public_key().fingerprint
+    keys = {}
+    for copy in CaseGroupKey.objects.filter(case=case, recipient_fingerprint=fingerprint):
+        keys[SensitiveGroup(copy.group)] = unwrap_group_key(
+            envelope=bytes(copy.envelope),
+            private_key=private_key,
+            case_id=case_key_id(case),
+            group=SensitiveGroup(copy.group),
+        )
+    return keys
+
+
+def _opens(key: GroupKey, context: FieldContext, envelope: bytes) -> bool:
+    try:
+        open_field(key=key, context=context, envelope=envelope)
+    except CryptoError:
+        return False
+    return True
+
+
+def _rotate(organisation: Organisation, recovery: OrganisationRecoveryKey, *args: str) -> str:
+    out = StringIO()
+    call_command(
+        "rotate_keys",
+        "--organisation",
+        str(organisation.public_id),
+        *args,
+        stdin=StringIO(recovery.private_key_text + "\n"),
+        stdout=out,
+    )
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_rotation_reseals_every_value_so_the_old_version_opens_nothing_and_the_new_one_all() -> (
+    None
+):
+    # Given a case with every kind of sealed value, two people on it, and the keys of today
+    organisation, recovery = keyed_organisation()
+    owner = make_keyed_staff(Role.CASEWORKER, organisation)
+    colleague = make_keyed_staff(Role.ADMIN, organisation)
+    case = _full_case(owner, colleague)
+    private = recovery_private_key(recovery)
+    old_keys = _recovery_keys(case, private)
+    before = _sealed_values(case)
+    assert {name for name, *_ in before} >= {
+        "cases.Case.identity",
+        "cases.CaseNote.body",
+        "cases.CaseTask.text",
+        "cases.CaseDocument.file_key",
+        "cases.CaseTransition.reason",
+        "cases.HouseholdMember.identity",
+    }
+    copies_before = CaseGroupKey.objects.filter(case=case).count()
+
+    # When an operator rotates the organisation's keys with the recovery key
+    output = _rotate(organisation, recovery)
+
+    # Then every copy is of version 2, one per holder as before, and no version-1 copy is left
+    assert set(CaseGroupKey.objects.filter(case=case).values_list("version", flat=True)) == {2}
+    assert CaseGroupKey.objects.filter(case=case).count() == copies_before
+    new_keys = _recovery_keys(case, private)
+    after = _sealed_values(case)
+    assert len(after) == len(before)
+    for name, group, context, envelope in after:
+        # every stored value names version 2, opens with the new key and not with the old
+        assert field_key_version(envelope) == 2, name
+        assert _opens(new_keys[group], context, envelope), name
+        assert not _opens(old_keys[group], context, envelope), name
+    # and both people still read everything through their own new copies
+    for person in (owner, colleague):
+        contents = read_case_contents(case=_fresh(case), user=person.user, key_pair=person.key_pair)
+        assert contents.groups["identity"] == {"full_name": MARKERS[0], "other_names": ""}
+        assert contents.notes is not None
+        assert [note.body for note in contents.notes] == [MARKERS[2]]
+    page = sign_in_with_keys(Client(), colleague).get(
+        reverse("cases:detail", kwargs={"case_id": case.public_id})
+    )
+    assert MARKERS[1] in page.content.decode()
+    download = sign_in_with_keys(Client(), owner).get(
+        reverse(
+            "cases:download_document",
+            kwargs={"document_id": case.documents.get().public_id},
+        )
+    )
+    assert b"".join(download.streaming_content if download.streaming else [download.content]) == (  # type: ignore[attr-defined]  # streaming or not
+        PDF
+    )
+    # and the run is finished, audited, and said so in counts only
+    assert KeyRotation.objects.get().finished_on == timezone.localdate()
+    assert not KeyRotationCase.objects.exists()
+    assert AuditEvent.objects.filter(action="case.keys_rotated").count() == 1
+    assert AuditEvent.objects.filter(action="keys.rotation_finished").count() == 1
+    assert "1 cases, 7 group keys rotated" in output
+    assert "finished" in output
+
+
+@pytest.mark.django_db
+def test_an_interrupted_rotation_is_resumed_and_rotates_no_case_twice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given three cases and a rotation interrupted while rotating the third (second batch)
+    organisation, recovery = keyed_organisation()
+    owner = make_keyed_staff(Role.CASEWORKER, organisation)
+    cases = [make_case(actor=owner, full_name=f"Person {n}") for n in range(3)]
+    real = rotation_actions.do_rotate_case_keys
+    calls = {"n": 0}
+
+    def interrupted(**kwargs: object) -> rotation_actions.CaseRotation:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return real(**kwargs)  # type: ignore[arg-type]  # the same keyword arguments
+
+    monkeypatch.setattr(rotation_actions, "do_rotate_case_keys", interrupted)
+    with pytest.raises(CommandError) as stopped:
+        _rotate(organisation, recovery, "--batch-size", "2")
+    assert stopped.value.returncode == 130
+    assert "2 of 3 cases rotated" in str(stopped.value)
+
+    # Then the first batch is rotated and the third case is untouched and still readable
+    def versions(case: Case) -> set[int]:
+        return set(CaseGroupKey.objects.filter(case=case).values_list("version", flat=True))
+
+    assert [versions(case) for case in cases] == [{2}, {2}, {1}]
+    third = read_case_contents(case=_fresh(cases[2]), user=owner.user, key_pair=owner.key_pair)
+    assert third.groups["identity"] == {"full_name": "Person 2", "other_names": ""}
+    assert KeyRotation.objects.get().finished_on is None
+
+    # When the same command runs again
+    monkeypatch.setattr(rotation_actions, "do_rotate_case_keys", real)
+    output = _rotate(organisation, recovery, "--batch-size", "2")
+
+    # Then it resumes: only the third case is rotated, none twice, and the run is finished
+    assert "2 of 3 cases already rotated" in output
+    assert [versions(case) for case in cases] == [{2}, {2}, {2}]
+    assert AuditEvent.objects.filter(action="case.keys_rotated").count() == 3
+    assert KeyRotation.objects.get().finished_on is not None
+    for n, case in enumerate(cases):
+        contents = read_case_contents(case=_fresh(case), user=owner.user, key_pair=owner.key_pair)
+        assert contents.groups["identity"] == {"full_name": f"Person {n}", "other_names": ""}
+
+
+@pytest.mark.django_db
+def test_a_removed_colleague_whose_keys_were_kept_opens_nothing_after_a_rotation() -> None:
+    # Given a colleague who unwrapped (and kept) every key of a case, then was removed
+    organisation, recovery = keyed_organisation()
+    owner = make_keyed_staff(Role.CASEWORKER, organisation)
+    colleague = make_keyed_staff(Role.ADMIN, organisation)
+    case = _full_case(owner, colleague)
+    kept = unwrap_user_group_keys(case=case, user=colleague.user, key_pair=colleague.key_pair)
+    kept_copies = list(CaseGroupKey.objects.filter(case=case, user=colleague.user))
+    assert len(kept) == 7
+    do_remove_case_member(actor=owner.user, case=case, member=colleague.user)
+
+    # When the organisation's keys are rotated
+    _rotate(organisation, recovery)
+
+    # Then the kept keys open no stored value, no copy is theirs, and their old copies (as
+    # a backup would hold them) are of a version no value is sealed under any more
+    for name, group, context, envelope in _sealed_values(case):
+        assert not _opens(kept[group], context, envelope), name
+    assert not CaseGroupKey.objects.filter(case=case, user=colleague.user).exists()
+    assert {copy.version for copy in kept_copies} == {1}
+    assert read_case_contents(case=_fresh(case), user=owner.user, key_pair=owner.key_pair).notes
+
+
+@pytest.mark.django_db
+def test_removing_a_colleague_with_keys_unlocked_rotates_the_groups_they_held() -> None:
+    # Given a colleague holding every key of a case, who keeps them when removed
+    organisation, _recovery = keyed_organisation()
+    owner = make_keyed_staff(Role.CASEWORKER, organisation)
+    colleague = make_keyed_staff(Role.ADMIN, organisation)
+    case = _full_case(owner, colleague)
+    kept = unwrap_user_group_keys(case=case, user=colleague.user, key_pair=colleague.key_pair)
+
+    # When the owner removes them from a session holding the owner's keys
+    do_remove_case_member(
+        actor=owner.user, key_pair=owner.key_pair, case=case, member=colleague.user
+    )
+
+    # Then every group was rotated at once: their keys open nothing, the owner reads all
+    assert set(CaseGroupKey.objects.filter(case=case).values_list("version", flat=True)) == {2}
+    for name, group, context, envelope in _sealed_values(case):
+        assert field_key_version(envelope) == 2, name
+        assert not _opens(kept[group], context, envelope), name
+    contents = read_case_contents(case=_fresh(case), user=owner.user, key_pair=owner.key_pair)
+    assert contents.groups["identity"] == {"full_name": MARKERS[0], "other_names": ""}
+    recovery_copies = CaseGroupKey.objects.filter(case=case, holder_kind=HolderKind.RECOVERY)
+    assert recovery_copies.count() == 7
+    assert AuditEvent.objects.filter(action="case.keys_rotated").count() == 1
+
+
+@pytest.mark.django_db
+def test_referral_copies_are_rotated_for_the_receiving_organisation() -> None:
+    # Given a case referred (identity only) to a partner whose caseworker accepted it
+    sender_organisation, recovery = keyed_organisation()
+    receiver_organisation, receiver_recovery = keyed_organisation()
+    Partnership.objects.create(organisation=sender_organisation, partner=receiver_organisation)
+    Partnership.objects.create(organisation=receiver_organisation, partner=sender_organisation)
+    sender = make_keyed_staff(Role.CASEWORKER, sender_organisation)
+    receiver = make_keyed_staff(Role.CASEWORKER, receiver_organisation)
+    case = make_case(actor=sender, full_name="Referred person")
+    referral = do_refer_case(
+        actor=sender.user,
+        key_pair=sender.key_pair,
+        case=case,
+        to_organisation=receiver_organisation,
+        groups=[SensitiveGroup.IDENTITY],
+        consent=Consent(given_by="x", given_on=timezone.localdate(), how_obtained="y"),
+        sender_keeps_access=True,
+        expires_on=None,
+    )
+    do_accept_referral(actor=receiver.user, key_pair=receiver.key_pair, referral=referral)
+    referral_copies = CaseGroupKey.objects.filter(case=case, referral=referral).count()
+
+    # When the sending organisation rotates its keys
+    _rotate(sender_organisation, recovery)
+
+    # Then the receiving side keeps its copies (new version), tied to the same referral
+    rotated = CaseGroupKey.objects.filter(case=case, referral=referral)
+    assert rotated.count() == referral_copies
+    assert set(rotated.values_list("version", flat=True)) == {2}
+    contents = read_case_contents(case=_fresh(case), user=receiver.user, key_pair=receiver.key_pair)
+    assert contents.groups["identity"] == {"full_name": "Referred person", "other_names": ""}
+    partner_private = recovery_private_key(receiver_recovery)
+    assert SensitiveGroup.IDENTITY in _recovery_keys(case, partner_private)
+
+
+@pytest.mark.django_db
+def test_trustee_shares_from_a_file_descriptor_open_the_rotation_of_one_case() -> None:
+    # Given two cases and the recovery key split 2 of 3 among trustees
+    organisation, recovery = keyed_organisation()
+    owner = make_keyed_staff(Role.CASEWORKER, organisation)
+    rotated, untouched = make_case(actor=owner), make_case(actor=owner)
+    shares = split_organisation_recovery_key(
+        private_key_text=recovery.private_key_text,
+        public_key=recovery.public_key,
+        threshold=2,
+        share_count=3,
+    )
+    read_end, write_end = os.pipe()
+    os.write(write_end, f"{shares[0]}\n{shares[2]}\n".encode())
+    os.close(write_end)
+
+    # When two shares are given on descriptor 3-like pipe for one case
+    out = StringIO()
+    try:
+        call_command(
+            "rotate_keys",
+            "--organisation",
+            str(organisation.public_id),
+            "--case",
+            rotated.code,
+            "--recovery-key-fd",
+            str(read_end),
+            stdout=out,
+        )
+    finally:
+        os.close(read_end)
+
+    # Then only that case has new keys
+    assert set(CaseGroupKey.objects.filter(case=rotated).values_list("version", flat=True)) == {2}
+    assert set(CaseGroupKey.objects.filter(case=untouched).values_list("version", flat=True)) == {1}
+    assert "1 cases, 7 group keys rotated" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_wrong_recovery_key_changes_nothing() -> None:
+    # Given a case and the recovery key of another organisation
+    organisation, _recovery = keyed_organisation()
+    _other, other_recovery = keyed_organisation()
+    owner = make_keyed_staff(Role.CASEWORKER, organisation)
+    case = make_case(actor=owner)
+    copies = sorted(bytes(c.envelope) for c in CaseGroupKey.objects.filter(case=case))
+
+    # When it is given to the rotation
+    with pytest.raises(CommandError, match="does not give the organisation's recovery key"):
+        _rotate(organisation, other_recovery)
+
+    # Then nothing was written
+    assert sorted(bytes(c.envelope) for c in CaseGroupKey.objects.filter(case=case)) == copies
+    assert not KeyRotation.objects.exists()
+    assert not AuditEvent.objects.filter(action__startswith="keys.rotation").exists()
+
+
+@pytest.mark.django_db
+def test_the_rotation_prints_and_logs_nothing_personal_and_no_key(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Given a full case with marker values
+    organisation, recovery = keyed_organisation()
+    owner = make_keyed_staff(Role.CASEWORKER, organisation)
+    colleague = make_keyed_staff(Role.ADMIN, organisation)
+    case = _full_case(owner, colleague)
+
+    # When the keys are rotated with every logger at DEBUG
+    with caplog.at_level(logging.DEBUG):
+        output = _rotate(organisation, recovery)
+
+    # Then neither the output nor a log record holds a value, a name, an address or a key
+    private = recovery_private_key(recovery)
+    forbidden = [
+        *MARKERS,
+        owner.user.email,
+        colleague.user.email,
+        owner.user.display_name,
+        recovery.private_key_text,
+        private.raw.hex(),
+    ]
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    for text in forbidden:
+        assert text not in output
+        assert text not in logged
+    assert case.code not in output  # codes only for cases that could not be rotated
