@@ -19,11 +19,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import ProtectedError
+from django.db.models import Max, ProtectedError
 from django.utils import timezone
 
 from safepassage.accounts.models import User
 from safepassage.audit.actions import SYSTEM_ACTOR, record_audit_event
+from safepassage.audit.models import AuditEvent
 from safepassage.cases.case_shredding import case_shredders
 from safepassage.cases.document_storage import document_path, documents_directory, remove_file
 from safepassage.cases.lock_objects import lock_case
@@ -158,6 +159,23 @@ def do_reapply_shred_list(*, codes: list[str], today: datetime.date | None = Non
         do_shred_case(case=case, reason=ShredReason.RESTORED, today=day)
         shredded += 1
     return shredded
+
+
+MAX_BACKUP_AGE = datetime.timedelta(days=30)
+"""The longest a backup of the database or the documents folder may be kept (SR-12): a
+backup older than a shredding still holds that case's wrapped keys, which the recovery key
+opens. ``docs/operator-guide.md`` ("Backups") asks operators to delete older ones."""
+
+
+def restored_data_age(*, now: datetime.datetime | None = None) -> datetime.timedelta | None:
+    """How old the database is, judged by its newest audit event (None when it has none):
+    right after a restore, that is the age of the backup."""
+    newest: datetime.datetime | None = AuditEvent.objects.aggregate(newest=Max("occurred_at"))[
+        "newest"
+    ]
+    if newest is None:
+        return None
+    return (now or timezone.now()) - newest
 
 
 ORPHAN_AGE = datetime.timedelta(days=1)
