@@ -108,11 +108,11 @@ def test_the_ticketed_move_is_readable_by_the_coordinator() -> None:
     trip, booking = booked_trip(network)
     actions.do_record_booking(booking=booking, record=RECORD, actor_ref="anonymous")
     transition = CaseTransition.objects.get(case=trip.case, target=CaseState.TICKETED)
-    assert transition.reason_group == "travel-passenger"
+    assert transition.reason_code == "all_tickets_booked"  # nothing sealed: the system's move
     contents = read_case_contents(
         case=trip.case, user=network.coordinator.user, key_pair=network.coordinator.key_pair
     )
-    assert any("Every ticket of the trip is booked" in t.reason for t in contents.transitions)
+    assert any(t.reason == "All tickets booked" for t in contents.transitions)
     # and the coordinator reads the booking record; the locator is not stored in clear
     read = selectors.read_trip(
         trip=trip, user=network.coordinator.user, key_pair=network.coordinator.key_pair

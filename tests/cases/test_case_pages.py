@@ -180,6 +180,7 @@ def test_a_transition_records_who_and_why_sealed_and_is_audited() -> None:
     transition = CaseTransition.objects.get()
     assert (case.state, transition.source, transition.target) == ("triaged", "new", "triaged")
     assert transition.actor == keyed.user
+    assert transition.reason is not None
     assert b"consistent" not in bytes(transition.reason)
     assert AuditEvent.objects.filter(action="case.state.triaged").count() == 1
     page = client.get(reverse("cases:detail", kwargs={"case_id": case.public_id})).content

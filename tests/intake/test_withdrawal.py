@@ -6,10 +6,13 @@ import pytest
 from django.test import Client
 
 from safepassage.audit.models import AuditEvent
-from safepassage.cases.models import Case, CaseState
+from safepassage.cases.actions import do_transition_case
+from safepassage.cases.models import Case, CaseState, CaseTransition
+from safepassage.cases.models.case import TransitionActorKind, TransitionReason
 from safepassage.core import case_workflow
 from safepassage.intake.actions import APPLICANT_ACTOR
 from safepassage.intake.models import Message
+from safepassage.intake.selectors import withdrawn_by_applicant
 from tests.cases.factories import sign_in_with_keys
 from tests.intake.factories import ANSWERS, applicant_client, intake_world, submit, take
 
@@ -161,3 +164,50 @@ def test_a_refused_withdrawal_keeps_no_note() -> None:
     Case.objects.filter(code=receipt.case_code).update(state=CaseState.TICKETED)
     applicant_client(receipt).post("/help/withdraw/", {"confirm": "on", "note": "Canary-4"})
     assert not Message.objects.exists()
+
+
+def test_the_withdrawal_is_in_the_case_history_as_the_applicant_with_nothing_personal() -> None:
+    # given a taken request the applicant withdraws with a note
+    world = intake_world()
+    receipt = submit(world.organisation)
+    case = take(world, receipt)
+    applicant_client(receipt).post("/help/withdraw/", {"confirm": "on", "note": "Canary-5"})
+    # then the history row names the applicant's move by kind and code only
+    transition = CaseTransition.objects.get(case=case)
+    assert (transition.source, transition.target) == (CaseState.NEW, CaseState.WITHDRAWN)
+    assert transition.actor_kind == TransitionActorKind.APPLICANT
+    assert transition.actor is None
+    assert transition.reason is None
+    assert transition.reason_code == TransitionReason.APPLICANT_WITHDREW
+    # and the caseworker's history table shows it; the note is a message, not the reason
+    page = sign_in_with_keys(Client(), world.caseworker).get(f"/cases/{case.public_id}/")
+    history = page.content.decode().split("History</h2>", 1)[1].split("Working on this case")[0]
+    assert "<td>The applicant</td>" in history
+    assert "Withdrawn by the applicant" in history
+    assert "Canary-5" not in history
+
+
+def test_a_staff_withdrawal_is_not_shown_as_the_applicants() -> None:
+    world = intake_world()
+    receipt = submit(world.organisation)
+    case = take(world, receipt)
+    do_transition_case(
+        actor=world.caseworker.user,
+        key_pair=world.caseworker.key_pair,
+        case=case,
+        target=CaseState.WITHDRAWN,
+        reason="Asked by phone.",
+    )
+    assert not withdrawn_by_applicant(case=case)
+    page = sign_in_with_keys(Client(), world.caseworker).get(f"/cases/{case.public_id}/")
+    assert "The applicant withdrew this request on" not in page.content.decode()
+
+
+def test_a_refused_withdrawal_writes_no_history_row() -> None:
+    # given a request moved past travel planning before the applicant confirms
+    world = intake_world()
+    receipt = submit(world.organisation)
+    client = applicant_client(receipt)
+    Case.objects.filter(code=receipt.case_code).update(state=CaseState.TRAVEL_PLANNED)
+    client.post("/help/withdraw/", {"confirm": "on"})
+    assert not CaseTransition.objects.exists()

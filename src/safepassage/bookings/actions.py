@@ -67,6 +67,7 @@ from safepassage.bookings.models import (
 from safepassage.bookings.models.trips import OPEN_BOOKING_STATUSES
 from safepassage.bookings.selectors import (
     LIVE_TRIP_STATUSES,
+    case_travel_is_ticketed,
     current_pledge_version,
     get_conversion,
     list_open_demand,
@@ -76,11 +77,12 @@ from safepassage.bookings.selectors import (
 )
 from safepassage.bookings.tokens import make_donor_token
 from safepassage.cases import errors as case_errors
-from safepassage.cases.actions import do_transition_case
+from safepassage.cases.actions import do_system_transition, do_transition_case
 from safepassage.cases.lock_objects import lock_case
-from safepassage.cases.models import Case, CaseState, CaseTransition
+from safepassage.cases.models import Case, CaseState
 from safepassage.cases.sealing import unwrap_user_group_key
 from safepassage.core import allocation as core
+from safepassage.core.case_workflow import ReasonCode
 from safepassage.core.crypto import GroupKey, KeyPair, PublicKey, SensitiveGroup
 from safepassage.core.ledger import InsufficientBalanceError, MoneyOwner, OwnerKind, PledgeRef
 from safepassage.core.money import Miles, Money
@@ -1055,48 +1057,47 @@ def _post_cash_paid(
 
 
 def _ticket_if_complete(*, trip: Trip, actor_ref: str) -> None:
-    """Every ticket booked: the trip and the case become "ticketed".
-
-    The case's move uses the reason the accepting coordinator sealed in advance under the
-    case's travel key, so a donor's booking can complete it without any case key.
-    """
+    """Every ticket booked: the trip becomes "ticketed", and so does its case once every
+    party of it holds its tickets (``case_travel_is_ticketed``): a move the system makes
+    through the cases app ("all tickets booked"), so a donor's booking completes it
+    without any case key."""
     if trip.status != TripStatus.BOOKING or not trip_is_fully_booked(trip=trip):
         return
     trip.status = TripStatus.TICKETED
     trip.save(update_fields=["status"])
+    # The case row lock makes two last tickets of two trips of one case, booked at once,
+    # see each other: the second sees the first trip ticketed.
     case = lock_case(case=trip.case)
-    if case.state != CaseState.TRAVEL_PLANNED:
-        return
-    if CaseTransition.objects.filter(public_id=trip.ticketed_transition_id).exists():
-        return
-    today = timezone.localdate()
-    CaseTransition.objects.create(
-        public_id=trip.ticketed_transition_id,
-        case=case,
-        actor=trip.accepted_by,
-        source=case.state,
-        target=CaseState.TICKETED,
-        made_on=today,
-        reason=bytes(trip.ticketed_reason),
-        reason_group=SensitiveGroup.TRAVEL_PASSENGER.value,
-    )
-    case.state = CaseState.TICKETED
-    case.state_changed_on = today
-    case.save(update_fields=["state", "state_changed_on"])
-    record_audit_event(
-        actor_ref=actor_ref,
-        action=f"case.state.{CaseState.TICKETED}",
-        object_type="case",
-        object_ref=str(case.public_id),
-        organisation_ref=str(trip.organisation.public_id),
-    )
+    if case.state == CaseState.TRAVEL_PLANNED and case_travel_is_ticketed(case=case):
+        do_system_transition(
+            case=case,
+            target=CaseState.TICKETED,
+            reason_code=ReasonCode.ALL_TICKETS_BOOKED,
+            actor_ref=actor_ref,
+        )
+
+
+def _reopen_case(*, trip: Trip, reason_code: ReasonCode, actor_ref: str) -> None:
+    """A ticket of a ticketed case cancelled or declined before departure: the case goes
+    back to "travel planned" (the system's move, ``reason_code`` says why) while the ticket
+    waits for the next allocation as a rebooking request."""
+    case = lock_case(case=trip.case)
+    if case.state == CaseState.TICKETED and not case_travel_is_ticketed(case=case):
+        do_system_transition(
+            case=case,
+            target=CaseState.TRAVEL_PLANNED,
+            reason_code=reason_code,
+            actor_ref=actor_ref,
+        )
 
 
 def do_decline_booking(*, booking: BookingRequest, actor_ref: str) -> BookingRequest:
     """The donor (or the coordinator) declines: the reserved miles go back to the pledge
-    and the tickets wait for the next allocation."""
+    and the tickets wait for the next allocation; a case already "ticketed" goes back to
+    "travel planned" (the system's move, "ticket declined")."""
     with transaction.atomic():
         pledge, locked = _lock_booking(booking)
+        trip = lock_trip(trip_pk=locked.trip_id)  # as cancelling: pledge, request, trip
         if not locked.is_open:
             raise BookingNotOpen
         _release(pledge=pledge, booking=locked, actor_ref=actor_ref, kind="decline")
@@ -1112,6 +1113,7 @@ def do_decline_booking(*, booking: BookingRequest, actor_ref: str) -> BookingReq
             object_ref=locked.public_id,
             organisation=locked.trip.organisation,
         )
+        _reopen_case(trip=trip, reason_code=ReasonCode.TICKET_DECLINED, actor_ref=actor_ref)
     return locked
 
 
@@ -1131,7 +1133,8 @@ def _release(*, pledge: Pledge | None, booking: BookingRequest, actor_ref: str, 
 def do_cancel_booking(*, booking: BookingRequest, actor: User) -> BookingRequest:
     """Cancel before departure: an open request releases its reserved miles, a recorded
     booking gets its redeemed miles back (``return``); the tickets go back into the next
-    allocation and the trip is being booked again."""
+    allocation and the trip is being booked again. A "ticketed" case goes back to "travel
+    planned" (the system's move, "ticket cancelled"): its tickets are no longer all booked."""
     actor_ref = _actor(actor)
     with transaction.atomic():
         pledge, locked = _lock_booking(booking)
@@ -1172,6 +1175,7 @@ def do_cancel_booking(*, booking: BookingRequest, actor: User) -> BookingRequest
             object_ref=locked.public_id,
             organisation=trip.organisation,
         )
+        _reopen_case(trip=trip, reason_code=ReasonCode.TICKET_CANCELLED, actor_ref=actor_ref)
     return locked
 
 

@@ -685,6 +685,25 @@ def trip_is_fully_booked(*, trip: Trip) -> bool:
     return not waiting and any(r.status == BookingStatus.BOOKED for r in requests)
 
 
+def case_travel_is_ticketed(*, case: Case) -> bool:
+    """Every party of ``case`` holds its tickets: each of its travel requests open for
+    allocation has a live trip, and every live trip of the case is ticketed (all its
+    tickets booked). Only then is the case "ticketed"; until then its other requests still
+    wait for an allocation, which takes only cases in "travel planned"."""
+    live = list(
+        Trip.objects.filter(case=case, status__in=LIVE_TRIP_STATUSES).values_list(
+            "request_ref", "status"
+        )
+    )
+    if not live or any(status != TripStatus.TICKETED for _, status in live):
+        return False
+    return (
+        not TravelRequest.objects.filter(case=case, state=TravelRequestState.OPEN)
+        .exclude(public_id__in=[request_ref for request_ref, _ in live])
+        .exists()
+    )
+
+
 # --- sealed contents -------------------------------------------------------------------
 
 

@@ -38,6 +38,7 @@ from safepassage.cases.models import (
     StaffKeyPair,
     TeamKeyCopy,
 )
+from safepassage.cases.models.case import TransitionActorKind
 from safepassage.cases.sealing import (
     CASE_GROUPS,
     case_key_id,
@@ -279,6 +280,7 @@ def do_transition_case(
         transition = CaseTransition(
             case=locked,
             actor=actor,
+            actor_kind=TransitionActorKind.STAFF,
             source=locked.state,
             target=target,
             made_on=timezone.localdate(),
@@ -299,6 +301,119 @@ def do_transition_case(
     case.state = locked.state
     case.state_changed_on = locked.state_changed_on
     return transition
+
+
+def _check_coded_transition(
+    *, case: Case, target: str, actor: str, reason_code: case_workflow.ReasonCode
+) -> None:
+    try:
+        case_workflow.check_coded_transition(
+            source=case_workflow.CaseState(case.state),
+            target=case_workflow.CaseState(target),
+            actor=actor,
+            reason_code=reason_code,
+        )
+    except (case_workflow.WorkflowError, ValueError):
+        raise TransitionRefused from None
+
+
+def _do_coded_transition(
+    *,
+    case: Case,
+    target: str,
+    actor_kind: TransitionActorKind,
+    reason_code: case_workflow.ReasonCode,
+    actor_ref: str,
+) -> CaseTransition:
+    """The move of :func:`do_system_transition` and :func:`do_applicant_transition`: a
+    history row naming no one, with the reason as a code; the case row locked and the move
+    re-checked under the lock; audited as ``case.state.<target>`` by ``actor_ref``."""
+    with transaction.atomic():
+        locked = lock_case(case=case)
+        _check_coded_transition(
+            case=locked, target=target, actor=actor_kind.value, reason_code=reason_code
+        )
+        transition = CaseTransition.objects.create(
+            case=locked,
+            actor=None,
+            actor_kind=actor_kind,
+            source=locked.state,
+            target=target,
+            made_on=timezone.localdate(),
+            reason=None,
+            reason_group="",
+            reason_code=reason_code.value,
+        )
+        locked.state = target
+        locked.state_changed_on = transition.made_on
+        locked.save(update_fields=["state", "state_changed_on"])
+        record_audit_event(
+            actor_ref=actor_ref,
+            action=f"case.state.{target}",
+            object_type="case",
+            object_ref=str(locked.public_id),
+            organisation_ref=str(locked.organisation.public_id),
+        )
+    case.state = locked.state
+    case.state_changed_on = locked.state_changed_on
+    return transition
+
+
+def check_system_transition(
+    *, case: Case, target: str, reason_code: case_workflow.ReasonCode
+) -> None:
+    """Whether the system may move ``case`` to ``target`` for ``reason_code`` (the state
+    machine's ``SYSTEM`` moves); :class:`TransitionRefused` if not."""
+    _check_coded_transition(
+        case=case, target=target, actor=case_workflow.SYSTEM, reason_code=reason_code
+    )
+
+
+def do_system_transition(
+    *, case: Case, target: str, reason_code: case_workflow.ReasonCode, actor_ref: str
+) -> CaseTransition:
+    """A move the system makes because of something that happened elsewhere (every ticket
+    of a trip booked, a booked ticket cancelled): the history says "the system" and the
+    translated reason; no case key is needed, since nothing is sealed.
+
+    Runs inside the caller's transaction (a savepoint of it): a refusal
+    (:class:`TransitionRefused`, e.g. the case was moved on meanwhile) writes nothing and
+    leaves the caller's other changes to the caller. ``actor_ref`` is whoever caused it (a
+    staff member's public id, ``anonymous`` for a donor's link), for the audit event only.
+    """
+    return _do_coded_transition(
+        case=case,
+        target=target,
+        actor_kind=TransitionActorKind.SYSTEM,
+        reason_code=reason_code,
+        actor_ref=actor_ref,
+    )
+
+
+def check_applicant_transition(
+    *, case: Case, target: str, reason_code: case_workflow.ReasonCode
+) -> None:
+    """Whether the applicant may move ``case`` to ``target`` (only withdrawing, before
+    travel is planned); :class:`TransitionRefused` if not."""
+    _check_coded_transition(
+        case=case, target=target, actor=case_workflow.APPLICANT, reason_code=reason_code
+    )
+
+
+def do_applicant_transition(
+    *, case: Case, target: str, reason_code: case_workflow.ReasonCode, actor_ref: str
+) -> CaseTransition:
+    """A move the applicant makes through the intake (withdrawing their request): the
+    history says "the applicant" and the translated reason; anything the applicant wrote
+    goes elsewhere (a sealed message), never into the row. Same transaction rules as
+    :func:`do_system_transition`."""
+    return _do_coded_transition(
+        case=case,
+        target=target,
+        actor_kind=TransitionActorKind.APPLICANT,
+        reason_code=reason_code,
+        actor_ref=actor_ref,
+    )
 
 
 def do_add_note(*, actor: User, key_pair: KeyPair, case: Case, body: str) -> CaseNote:

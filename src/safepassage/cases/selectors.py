@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
 from safepassage.accounts.models import User
@@ -21,6 +22,7 @@ from safepassage.cases.models import (
     CaseTask,
     CaseTransition,
 )
+from safepassage.cases.models.case import TransitionActorKind, TransitionReason
 from safepassage.cases.sealing import (
     CASE_GROUPS,
     context,
@@ -212,13 +214,7 @@ def read_case_contents(*, case: Case, user: User, key_pair: KeyPair) -> CaseCont
             for member in case.household.order_by("added_on", "pk")
         ]
     transitions = [
-        OpenedTransition(
-            made_on=transition.made_on,
-            actor=transition.actor.display_name,
-            source=transition.get_source_display(),
-            target=transition.get_target_display(),
-            reason=_open_reason(transition=transition, keys=keys),
-        )
+        _opened_transition(transition=transition, keys=keys)
         for transition in case.transitions.select_related("actor").order_by("made_on", "pk")
     ]
     tasks = None
@@ -428,9 +424,29 @@ def assignable_members(*, case: Case) -> list[tuple[str, str]]:
     return [(str(user.public_id), user.display_name) for user in users]
 
 
+def _opened_transition(
+    *, transition: CaseTransition, keys: dict[SensitiveGroup, GroupKey]
+) -> OpenedTransition:
+    """A history row: a staff member's move names them and opens their sealed reason; a
+    move by the applicant or the system names that and translates its reason code."""
+    if transition.actor_kind == TransitionActorKind.STAFF and transition.actor is not None:
+        actor = transition.actor.display_name
+        reason = _open_reason(transition=transition, keys=keys)
+    else:
+        actor = capfirst(str(TransitionActorKind(transition.actor_kind).label))
+        reason = capfirst(str(TransitionReason(transition.reason_code).label))
+    return OpenedTransition(
+        made_on=transition.made_on,
+        actor=actor,
+        source=transition.get_source_display(),
+        target=transition.get_target_display(),
+        reason=reason,
+    )
+
+
 def _open_reason(*, transition: CaseTransition, keys: dict[SensitiveGroup, GroupKey]) -> str:
     key = keys.get(SensitiveGroup(transition.reason_group))
-    if key is None:
+    if key is None or transition.reason is None:
         return ""
     return open_text(
         key=key,

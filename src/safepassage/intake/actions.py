@@ -32,11 +32,17 @@ from django.utils import timezone
 
 from safepassage.accounts.models import User
 from safepassage.audit.actions import record_audit_event
-from safepassage.cases.actions import WorkflowFields, do_create_case_from_intake
+from safepassage.cases.actions import (
+    WorkflowFields,
+    check_applicant_transition,
+    do_applicant_transition,
+    do_create_case_from_intake,
+)
+from safepassage.cases.errors import TransitionRefused
 from safepassage.cases.key_actions import team_id
-from safepassage.cases.lock_objects import lock_case
 from safepassage.cases.models import (
     Case,
+    CaseState,
     HolderKind,
     OrganisationKeyring,
     Priority,
@@ -86,9 +92,6 @@ MAX_CODENAME_LENGTH = 500
 NOTICE_SCOPE = "intake-notice"
 NOTICE_INTERVAL = datetime.timedelta(hours=1)
 _NOTICE_KEY_LABEL = b"safepassage.intake.notice"
-WITHDRAWAL_REASON = "withdrawn by the applicant"
-"""The state machine asks every move for a reason; the applicant's is always this one and is
-stored nowhere (the audit event names the move and the actor)."""
 
 
 class Urgency:
@@ -334,40 +337,41 @@ def do_send_applicant_message(*, applicant: Applicant, body: str) -> Message:
 def check_withdraw_request(*, case: Case) -> None:
     """The applicant may withdraw ``case`` in its state (before travel is planned)."""
     try:
-        case_workflow.check_transition(
-            source=case_workflow.CaseState(case.state),
-            target=case_workflow.CaseState.WITHDRAWN,
-            roles=[case_workflow.APPLICANT],
-            reason=WITHDRAWAL_REASON,
+        check_applicant_transition(
+            case=case,
+            target=CaseState.WITHDRAWN,
+            reason_code=case_workflow.ReasonCode.APPLICANT_WITHDREW,
         )
-    except (case_workflow.WorkflowError, ValueError):
+    except TransitionRefused:
         raise WithdrawalRefused from None
 
 
 def do_withdraw_request(*, applicant: Applicant, note: str = "") -> Case:
-    """Move the applicant's case to *withdrawn* through the case state machine, audited as
+    """Move the applicant's case to *withdrawn* through the cases app's applicant move: a
+    history row saying "the applicant" with a coded reason (nothing they wrote), audited as
     ``case.state.withdrawn`` by the ``applicant`` actor; the caseworkers get a notice. A
     ``note`` becomes an ordinary message from the applicant, sealed like any other, in the
     same transaction.
 
-    Re-checks under the case row lock, so a concurrent staff move cannot be overtaken. No
-    ``cases.CaseTransition`` row: its actor is a staff user and the applicant is none; the
-    audit event is the record (decision 0012).
+    The move re-checks under the case row lock, so a concurrent staff move cannot be
+    overtaken; a refusal writes nothing (no move, no message, no notice).
     """
     message = _seal_applicant_message(applicant=applicant, body=note) if note.strip() else None
     with transaction.atomic():
-        case = lock_case(case=applicant.case)
-        check_withdraw_request(case=case)
-        case.state = case_workflow.CaseState.WITHDRAWN.value
-        case.state_changed_on = timezone.localdate()
-        case.save(update_fields=["state", "state_changed_on"])
-        _audit(actor_ref=APPLICANT_ACTOR, action="case.state.withdrawn", case=case)
+        try:
+            do_applicant_transition(
+                case=applicant.case,
+                target=CaseState.WITHDRAWN,
+                reason_code=case_workflow.ReasonCode.APPLICANT_WITHDREW,
+                actor_ref=APPLICANT_ACTOR,
+            )
+        except TransitionRefused:
+            raise WithdrawalRefused from None
+        case = applicant.case
         if message is not None:
             message.save()
             _audit(actor_ref=APPLICANT_ACTOR, action="case.applicant_message_received", case=case)
         _notify_case_team(case=case)
-    applicant.case.state = case.state
-    applicant.case.state_changed_on = case.state_changed_on
     return case
 
 

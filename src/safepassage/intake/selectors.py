@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safepassage.accounts.models import User
 from safepassage.cases.models import Case, CaseState, HolderKind
+from safepassage.cases.models.case import TransitionActorKind
 from safepassage.cases.sealing import context
 from safepassage.core import case_workflow
 from safepassage.core.crypto import CryptoError, KeyPair, SensitiveGroup, open_message
@@ -63,11 +64,12 @@ def can_withdraw(*, case: Case) -> bool:
 
 
 def withdrawn_by_applicant(*, case: Case) -> bool:
-    """Withdrawn, and not by a staff move (each of those leaves a ``CaseTransition``)."""
-    return (
-        case.state == CaseState.WITHDRAWN
-        and not case.transitions.filter(target=CaseState.WITHDRAWN).exists()
-    )
+    """Withdrawn, and the last move to withdrawn was the applicant's (its history row says
+    so; ``CaseTransition.actor_kind``)."""
+    if case.state != CaseState.WITHDRAWN:
+        return False
+    last = case.transitions.filter(target=CaseState.WITHDRAWN).order_by("-made_on", "-pk").first()
+    return last is not None and last.actor_kind == TransitionActorKind.APPLICANT
 
 
 def list_applicant_messages(*, applicant: Applicant, key_pair: KeyPair) -> list[OpenedMessage]:
