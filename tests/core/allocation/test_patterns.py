@@ -28,6 +28,7 @@ from safepassage.core.allocation.patterns import (
 )
 from safepassage.core.allocation.solver import SolveMethod, _assignments_of, solve
 from safepassage.core.allocation.validator import validate_plan
+from tests.core.allocation.builders import fare, pledge, problem, request
 from tests.core.allocation.oracle import brute_force_optimum
 from tests.core.allocation.test_solver import tiny_problems
 
@@ -241,3 +242,72 @@ def test_a_packed_plan_is_a_feasible_start_of_the_master(prob: Problem) -> None:
         assert builder.row_lower[row] - 1e-6 <= total <= builder.row_upper[row] + 1e-6
     objective = sum(c * v for c, v in zip(builder.cost, values, strict=True))
     assert abs(objective - plan.totals.weighted_travellers) < 1e-6
+
+
+def _brute_force_limited(items: list[tuple[int, float]], capacity: int, travellers: int) -> float:
+    best = 0.0
+    for count in range(travellers + 1):
+        for chosen in itertools.combinations_with_replacement(range(len(items)), count):
+            if sum(items[i][0] for i in chosen) <= capacity:
+                best = max(best, sum(items[i][1] for i in chosen))
+    return best
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    knapsacks,
+    st.integers(1, 3),
+    st.lists(st.lists(st.integers(0, 3), min_size=2, max_size=3), max_size=3),
+)
+def test_a_limited_class_is_priced_by_travellers_each_one_ticket_or_one_group(
+    case: tuple[list[int], list[float], int], limit: int, raw_groups: list[list[int]]
+) -> None:
+    sizes, all_values, capacity = case
+    values = all_values[: len(sizes)]
+    groups = sorted({tuple(sorted(i % len(sizes) for i in g)) for g in raw_groups})
+    capacity = max(1, capacity)
+    shape = ProgramPatterns(
+        unit=1,
+        sizes=sizes,
+        size_rows=[],
+        classes=[capacity],
+        class_caps=[limit],
+        class_counts=[1],
+        class_rows=[],
+        groups=groups,
+    )
+
+    pricing = ProgramPricing(shape, values)
+    pattern = pricing.limited_pattern(0)
+
+    items = [(s, v) for s, v in zip(sizes, values, strict=True)]
+    items += [(sum(sizes[i] for i in g), sum(values[i] for i in g)) for g in groups]
+    expected = _brute_force_limited(items, capacity, limit)
+    assert abs(pricing.limited_values()[0] - expected) < 1e-9
+    assert sum(sizes[i] * count for i, count in pattern) <= capacity
+    assert abs(sum(values[i] * count for i, count in pattern) - expected) < 1e-9
+
+
+def test_a_pledge_limited_to_one_traveller_bounds_one_traveller_but_may_pay_both_legs() -> None:
+    # Given a pledge for one traveller that could pay three single-leg trips...
+    three_trips = problem(
+        [pledge("P1", "AA", 60000, max_travellers=1)],
+        [request(f"R{i}", 1, [[fare(f"F{i}", {"AA": 20000})]]) for i in range(3)],
+    )
+    # ...and one whose only traveller needs two legs, both payable from it.
+    two_legs = problem(
+        [pledge("P1", "AA", 60000, max_travellers=1)],
+        [request("R1", 1, [[fare("F1", {"AA": 20000}), fare("F2", {"AA": 20000})]])],
+    )
+
+    # When the pattern bound converges
+    bounds = []
+    for prob in (three_trips, two_legs):
+        session = PatternSession(build_pattern_model(build_instance(prob)))
+        bounds.append(generate_patterns(session, deadline=time.monotonic() + 10)[0])
+
+    # Then it counts travellers, not tickets: one trip, not three; and both legs of one
+    # traveller stay possible (the bound is still a bound).
+    assert bounds[0] < 1.5
+    assert bounds[1] >= 1 - 1e-6
+    assert solve(two_legs, time_limit=5).totals.weighted_travellers == 1

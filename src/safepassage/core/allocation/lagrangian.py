@@ -11,9 +11,10 @@ independent pieces, each solved exactly:
 - the budget: ``mu * budget``.
 
 The sum is an upper bound on objective (1) for *any* ``u >= 0, mu >= 0`` (weak duality;
-traveller limits are dropped, a relaxation). A projected subgradient method lowers it
-from the pooled LP's prices; every bound it reports is one such sum, computed from
-scratch.
+a pledge limited to ``L`` travellers pays at most ``L`` travellers' tickets, each one
+ticket or one traveller's fares of one option: a relaxation). A projected subgradient
+method lowers it from the pooled LP's prices; every bound it reports is one such sum,
+computed from scratch.
 """
 
 import time
@@ -144,12 +145,12 @@ class LagrangianBound:
                 continue
             values = [float(prices[self.slots[(program, s * shape.unit)]]) for s in shape.sizes]
             pricing = ProgramPricing(shape, values, capped=False)
-            best = pricing.free[shape.classes]
+            best = pricing.limited_values()
             total += float(np.dot(best, shape.class_counts)) * (1 + 1e-9)
             for class_index, count in enumerate(shape.class_counts):
                 if best[class_index] <= 0:
                     continue
-                for size_index, used in pricing.relaxed_pattern(class_index):
+                for size_index, used in pricing.limited_pattern(class_index):
                     key = (program, shape.sizes[size_index] * shape.unit)
                     gradient[self.slots[key]] += count * used
         return total, gradient, cash_gradient

@@ -14,9 +14,11 @@ sizes, which loses nothing) form one *class*. Rows:
   fare ticketed, the cash budget, travellers of all-limited programs).
 
 Every real plan gives a solution (each used pledge's tickets are a pattern of its class),
-so the LP optimum bounds objective (1). Traveller limits are ignored in patterns (a
-relaxation). Patterns are priced by an unbounded knapsack per program, solved once for
-every capacity with numpy.
+so the LP optimum bounds objective (1). The master's patterns of a limited class hold at
+most as many tickets as its limit (a restriction, so that its plans decode); the bound
+prices a limited class within its limit counting travellers, not tickets (see
+ProgramPricing.limited_values; a relaxation). Patterns are priced by an unbounded
+knapsack per program, solved once for every capacity with numpy.
 
 The bound never depends on the column generation having converged: for *any*
 non-negative row prices ``w`` (the restricted LP's duals, with each class price raised to
@@ -30,6 +32,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from itertools import combinations
 from math import gcd
 
 import numpy as np
@@ -58,6 +61,9 @@ class ProgramPatterns:
     """Most tickets a pattern of the class may hold (0: no limit); see class_key."""
     class_counts: list[int]
     class_rows: list[int]
+    groups: list[tuple[int, ...]] = field(default_factory=list)
+    """Size indexes of the tickets one traveller can take from one pledge of the program
+    on one option (its fares the program can pay, two or more): see traveller_groups."""
 
 
 @dataclass(slots=True)
@@ -94,13 +100,44 @@ def _program_shapes(instance: Instance) -> list[tuple[int, list[int]]]:
     return shapes
 
 
+def traveller_groups(
+    instance: Instance, shapes: list[tuple[int, list[int]]]
+) -> list[list[tuple[int, ...]]]:
+    """Per program, every multiset (sorted size indexes) of two or more tickets that one
+    traveller could take from one pledge: the fares of one option that the program can
+    pay, or any two or more of them.
+
+    A pledge limited to ``L`` travellers pays at most ``L`` such groups or single
+    tickets (each traveller flies one option and has one ticket per fare), which lets the
+    bound respect traveller limits without assuming one ticket per traveller.
+    """
+    found: list[set[tuple[int, ...]]] = [set() for _ in shapes]
+    index = [{size: i for i, size in enumerate(sizes)} for _, sizes in shapes]
+    for request in instance.requests:
+        for option in request.options:
+            if len(option.fares) < 2:
+                continue
+            per_program: dict[int, list[int]] = {}
+            for fare in option.fares:
+                for program, miles, _ in fare.payments:
+                    unit = shapes[program][0]
+                    per_program.setdefault(program, []).append(index[program][miles // unit])
+            for program, sizes in per_program.items():
+                for count in range(2, len(sizes) + 1):
+                    for chosen in combinations(sizes, count):
+                        found[program].add(tuple(sorted(chosen)))
+    return [sorted(groups) for groups in found]
+
+
 def program_patterns(
     instance: Instance, new_row: Callable[[float], int] | None = None
 ) -> list[ProgramPatterns]:
     """Every program's ticket sizes and pledge classes; ``new_row(rhs)`` allocates the
     size rows (rhs 0) and class rows (rhs: pledges in the class), if rows are wanted."""
     programs: list[ProgramPatterns] = []
-    for program, (unit, sizes) in enumerate(_program_shapes(instance)):
+    shapes = _program_shapes(instance)
+    groups = traveller_groups(instance, shapes)
+    for program, (unit, sizes) in enumerate(shapes):
         counts: Counter[tuple[int, int]] = Counter(
             key
             for k, owner in enumerate(instance.pledge_program)
@@ -116,6 +153,7 @@ def program_patterns(
                 class_caps=[cap for _, cap in classes],
                 class_counts=[counts[c] for c in classes],
                 class_rows=[new_row(float(counts[c])) for c in classes] if new_row else [],
+                groups=groups[program],
             )
         )
     return programs
@@ -274,6 +312,8 @@ class ProgramPricing:
         capacity = shape.classes[-1]
         self.free = knapsack(shape.sizes, values, capacity)
         self.choices: Choices | None = None
+        self.group_items: list[tuple[tuple[int, ...], int, float]] = []
+        self.group_layers: list[np.ndarray] = []
         self.layers: list[np.ndarray] = [np.zeros(capacity + 1)]
         self.weights = np.asarray(shape.sizes, dtype=np.int64)
         self.gains = np.asarray(values, dtype=np.float64)
@@ -288,6 +328,94 @@ class ProgramPricing:
             for size, value in useful:
                 np.maximum(layer[size:], previous[: capacity + 1 - size] + value, out=layer[size:])
             self.layers.append(layer)
+
+    def limited_values(self) -> np.ndarray:
+        """Best pattern value of every class, for the bound: within its traveller limit
+        where the limit is known exactly (``0 < cap < MAX_CAP``), counting each traveller
+        as one ticket or one of the program's traveller groups; otherwise uncapped. A
+        relaxation of every real plan, tighter than ignoring limits."""
+        shape = self.shape
+        best = self.free[shape.classes].copy()
+        limits = [cap for cap in shape.class_caps if 0 < cap < MAX_CAP]
+        if not limits:
+            return best
+        layers = self._group_layers(max(limits))
+        for class_index, (units, cap) in enumerate(
+            zip(shape.classes, shape.class_caps, strict=True)
+        ):
+            if 0 < cap < MAX_CAP:
+                best[class_index] = min(best[class_index], layers[cap][units])
+        return best
+
+    def _group_layers(self, count: int) -> list[np.ndarray]:
+        """``layers[k][c]``: best value of at most ``k`` travellers' tickets (single
+        tickets or groups) within capacity ``c``."""
+        if len(self.group_layers) > count:
+            return self.group_layers
+        shape = self.shape
+        capacity = shape.classes[-1]
+        candidates: list[tuple[tuple[int, ...], int, float]] = [
+            ((i,), size, value)
+            for i, (size, value) in enumerate(zip(shape.sizes, self.values, strict=True))
+        ]
+        for group in shape.groups:
+            candidates.append(
+                (
+                    group,
+                    sum(shape.sizes[i] for i in group),
+                    float(sum(self.values[i] for i in group)),
+                )
+            )
+        # Only items no smaller-or-equal item beats are ever needed (each counts as one
+        # traveller whatever its size).
+        candidates.sort(key=lambda item: (item[1], -item[2]))
+        items: list[tuple[tuple[int, ...], int, float]] = []
+        for item in candidates:
+            if item[2] > 0 and item[1] <= capacity and (not items or item[2] > items[-1][2]):
+                items.append(item)
+        self.group_items = items
+        layers = [np.zeros(capacity + 1)]
+        for _ in range(count):
+            previous = layers[-1]
+            layer = previous.copy()
+            for _, size, value in items:
+                np.maximum(layer[size:], previous[: capacity + 1 - size] + value, out=layer[size:])
+            layers.append(layer)
+        self.group_layers = layers
+        return layers
+
+    def limited_pattern(self, class_index: int) -> tuple[tuple[int, int], ...]:
+        """A best pattern of the class for the bound (see :meth:`limited_values`)."""
+        shape = self.shape
+        cap = shape.class_caps[class_index]
+        if not 0 < cap < MAX_CAP:
+            return self.relaxed_pattern(class_index)
+        layers = self._group_layers(cap)
+        capacity = shape.classes[class_index]
+        if layers[cap][capacity] >= self.free[capacity] - 1e-9 * max(1.0, self.free[capacity]):
+            return self.relaxed_pattern(class_index)
+        counts: Counter[int] = Counter()
+        layer = cap
+        while layer > 0 and capacity > 0:
+            here = layers[layer][capacity]
+            if here <= 1e-12:
+                break
+            tolerance = 1e-9 * max(1.0, here)
+            if layers[layer - 1][capacity] >= here - tolerance:
+                layer -= 1
+                continue
+            for group, size, value in self.group_items:
+                if (
+                    size <= capacity
+                    and layers[layer - 1][capacity - size] + value >= here - tolerance
+                ):
+                    counts.update(group)
+                    capacity -= size
+                    break
+            else:
+                break
+            layer -= 1
+        return tuple(sorted(counts.items()))
 
     def relaxed_value(self, class_index: int) -> float:
         """Best pattern value of the class ignoring its cap (for the bound)."""
@@ -464,8 +592,8 @@ class PatternSession:
                 pattern = pricing.pattern(class_index)
                 if pattern:
                     found.append((program, class_index, pattern))
-            # The bound prices every class without its cap (a relaxation).
-            best = pricing.free[shape.classes] * (1 + 1e-9)
+            # The bound prices every class within its traveller limit only (a relaxation).
+            best = pricing.limited_values() * (1 + 1e-9)
             point[rows] = np.maximum(point[rows], best)
         reduced = self.cost - np.bincount(
             self.column_of, weights=self.values * point[self.index], minlength=len(self.cost)
@@ -506,7 +634,7 @@ class PatternSession:
         self.session.integer_flags = list(builder.integer)
 
 
-SMOOTHING = 0.5
+SMOOTHING = 0.3
 """Weight of the best prices so far when pricing (Wentges smoothing: fewer rounds)."""
 
 
@@ -615,6 +743,9 @@ def decode_master(instance: Instance, model: PatternModel, values: list[float]) 
     return assignments
 
 
+FIX_SERVED_FIRST = False
+
+
 def solve_master(
     model: PatternModel,
     lp_values: list[float],
@@ -635,7 +766,7 @@ def solve_master(
     deadline = time.monotonic() + time_limit
     options = [column for columns in model.option_columns for column in columns if column >= 0]
     best: list[float] | None = start
-    for fix_served in (False,) if start is not None else (True, False):
+    for fix_served in (False,) if start is not None or not FIX_SERVED_FIRST else (True, False):
         left = deadline - time.monotonic()
         if left <= 0.05:
             break
