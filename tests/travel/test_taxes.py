@@ -12,11 +12,15 @@ from django.test import Client
 from django.urls import reverse
 
 from safepassage.accounts.roles import Role
+from safepassage.audit.models import AuditEvent
 from safepassage.core.money import Money
 from safepassage.core.pricing import (
+    CashRule,
     PricingSegment,
+    ProgramPricing,
     QuotedPrice,
     RouteType,
+    SourceNote,
     apply_quoted_price,
     price_ticket,
 )
@@ -238,3 +242,135 @@ def _unchanged_post(page: Any) -> dict[str, str]:
         for name in management.fields:
             data[management.add_prefix(name)] = str(management[name].value())
     return data
+
+
+def _rule(route_type: RouteType, amount: str, countries: str = "") -> CashRule:
+    return CashRule(
+        route_type=route_type,
+        taxes=Money(amount=Decimal(amount), currency="GBP"),
+        carrier_surcharge=Money.zero(currency="GBP"),
+        source=SourceNote(citation="test figure", as_of=date(2026, 11, 25)),
+        origin_countries=frozenset(countries.split()),
+    )
+
+
+def _with_rules(*rules: CashRule) -> ProgramPricing:
+    base = british_airways_pricing(peak=False)
+    return ProgramPricing(
+        program="BA",
+        chart=base.chart,
+        short_haul_max_miles=base.short_haul_max_miles,
+        currency="GBP",
+        cash_rules=rules,
+    )
+
+
+def test_taxes_follow_the_departure_country_when_a_row_names_it() -> None:
+    # Given long-haul rows for departures from Great Britain and from anywhere else
+    pricing = _with_rules(
+        _rule(RouteType.LONG_HAUL, "200.00", "GB IE"), _rule(RouteType.LONG_HAUL, "60.00")
+    )
+    tel_aviv_london = _flight("TLV", "LHR", countries="IL GB", miles=2223)
+
+    # Then London-Tel Aviv pays the British row, Tel Aviv-London the general one
+    assert price_ticket(pricing=pricing, segments=[LHR_TLV]).cash.amount == Decimal("200.00")
+    assert price_ticket(pricing=pricing, segments=[tel_aviv_london]).cash.amount == Decimal("60.00")
+
+
+def test_without_a_general_row_other_departures_are_not_known() -> None:
+    pricing = _with_rules(_rule(RouteType.LONG_HAUL, "200.00", "GB"))
+    tel_aviv_london = _flight("TLV", "LHR", countries="IL GB", miles=2223)
+
+    price = price_ticket(pricing=pricing, segments=[tel_aviv_london])
+
+    assert (price.cash.amount, price.uncharged_route_types) == (
+        Decimal("0"),
+        (RouteType.LONG_HAUL,),
+    )
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        (("200.00", ""), ("60.00", "")),  # two general rows
+        (("200.00", "GB IE"), ("60.00", "IE")),  # Ireland named twice
+    ],
+)
+def test_two_rows_for_one_route_type_and_departure_are_refused(
+    rules: tuple[tuple[str, str], ...],
+) -> None:
+    with pytest.raises(ValueError, match="two cash rules"):
+        _with_rules(*(_rule(RouteType.LONG_HAUL, amount, countries) for amount, countries in rules))
+
+
+def _maintainer_client() -> Client:
+    staff = make_staff(Role.ADMIN)
+    call_command("catalogue_maintainers", "grant", "--email", staff.user.email, stdout=None)
+    return sign_in(Client(), staff)
+
+
+def _with_new_cash_row(client: Client, **row: str) -> dict[str, str]:
+    page = client.get(reverse("travel:chart_edit", kwargs={"program_code": "BA"}))
+    data = _unchanged_post(page)
+    extra = page.context["formsets"][3].total_form_count() - 1
+    return data | {f"cash-{extra}-{name}": value for name, value in row.items()}
+
+
+def test_a_maintainer_adds_a_row_for_departures_from_named_countries() -> None:
+    client = _maintainer_client()
+    data = _with_new_cash_row(
+        client,
+        route_type="long_haul",
+        origin_countries="ie, gb",
+        taxes="150.00",
+        carrier_surcharge="0",
+        source="example: a quote seen on 25 Nov 2026",
+        as_of="2026-11-25",
+    )
+
+    response = client.post(reverse("travel:chart_edit", kwargs={"program_code": "BA"}), data)
+
+    assert response.status_code == 302
+    row = StoredCashRule.objects.get(chart__program__code="BA", route_type="long_haul")
+    assert row.origin_countries == "GB IE"
+    pricing = load_program_pricing()["BA"]
+    assert price_ticket(pricing=pricing, segments=[LHR_TLV]).cash.amount == Decimal("150.00")
+    tel_aviv_london = _flight("TLV", "LHR", countries="IL GB", miles=2223)
+    assert price_ticket(pricing=pricing, segments=[tel_aviv_london]).uncharged_route_types == (
+        RouteType.LONG_HAUL,
+    )
+    page = client.get(reverse("travel:programs")).content.decode()
+    assert "long haul (from GB IE): 150.00 GBP" in page
+    assert "long haul (from elsewhere): not known" in page
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ({"route_type": "short_haul", "origin_countries": ""}, "no two taxes rows"),
+        ({"route_type": "long_haul", "origin_countries": "XX"}, "Not a country code"),
+    ],
+)
+def test_an_overlapping_or_malformed_taxes_row_is_refused_and_nothing_is_saved(
+    row: dict[str, str], message: str
+) -> None:
+    # Given a maintainer adding a second general short-haul row (BA has one), or a bad code
+    client = _maintainer_client()
+    before = sorted(StoredCashRule.objects.values_list("route_type", "origin_countries", "taxes"))
+    events = AuditEvent.objects.count()
+    data = _with_new_cash_row(
+        client,
+        taxes="99.00",
+        carrier_surcharge="0",
+        source="example",
+        as_of="2026-11-25",
+        **row,
+    )
+
+    response = client.post(reverse("travel:chart_edit", kwargs={"program_code": "BA"}), data)
+
+    # Then the page says why and nothing is stored or audited
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    after = sorted(StoredCashRule.objects.values_list("route_type", "origin_countries", "taxes"))
+    assert (after, AuditEvent.objects.count()) == (before, events)

@@ -73,6 +73,7 @@ FIELD_CLASSES: dict[str, dict[str, FieldClass]] = {
             "id",
             "chart",
             "route_type",
+            "origin_countries",
             "taxes",
             "carrier_surcharge",
             "source",

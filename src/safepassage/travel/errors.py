@@ -92,7 +92,8 @@ class InvalidAwardChart(TravelError):
     code = "invalid_award_chart"
     message = _(
         "This chart cannot price anything: distance bands must follow each other without gaps "
-        "or overlaps, and a fixed estimate needs its miles."
+        "or overlaps, a fixed estimate needs its miles, and no two taxes rows may cover the same "
+        "route type and departure country."
     )
 
 

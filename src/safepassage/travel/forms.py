@@ -286,10 +286,30 @@ ChartZonePriceFormSet = forms.inlineformset_factory(
     fields=["origin_zone", "destination_zone", "miles", "one_way_only"],
     extra=1,
 )
-CashRuleFormSet = forms.inlineformset_factory(
-    AwardChart,
-    CashRule,
-    fields=["route_type", "taxes", "carrier_surcharge", "source", "as_of", "verified"],
-    widgets={"as_of": DATE_WIDGET, "source": forms.TextInput()},
-    extra=1,
-)
+
+
+class CashRuleForm(forms.ModelForm[CashRule]):
+    """One taxes and surcharges row; departure countries are checked and upper-cased."""
+
+    class Meta:
+        model = CashRule
+        fields = [
+            "route_type",
+            "origin_countries",
+            "taxes",
+            "carrier_surcharge",
+            "source",
+            "as_of",
+            "verified",
+        ]
+        widgets = {
+            "as_of": DATE_WIDGET,
+            "source": forms.TextInput(),
+            "origin_countries": forms.TextInput(attrs=NO_AUTOCOMPLETE),
+        }
+
+    def clean_origin_countries(self) -> str:
+        return " ".join(sorted(parse_countries(str(self.cleaned_data["origin_countries"]))))
+
+
+CashRuleFormSet = forms.inlineformset_factory(AwardChart, CashRule, form=CashRuleForm, extra=1)

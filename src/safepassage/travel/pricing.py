@@ -89,7 +89,8 @@ def _core_chart(chart: AwardChart) -> CoreChart:
 
 def program_pricing(chart: AwardChart) -> ProgramPricing:
     """One stored chart as the pricing core's value; ValueError when it is inconsistent
-    (bands not contiguous, no miles for a fixed estimate, cash in another currency)."""
+    (bands not contiguous, no miles for a fixed estimate, cash in another currency, two taxes
+    rows for the same route type and departure country)."""
 
     def money(amount: Decimal) -> Money:
         return Money(amount=amount, currency=chart.currency)
@@ -105,6 +106,7 @@ def program_pricing(chart: AwardChart) -> ProgramPricing:
                 taxes=money(rule.taxes),
                 carrier_surcharge=money(rule.carrier_surcharge),
                 source=SourceNote(citation=rule.source, as_of=rule.as_of, verified=rule.verified),
+                origin_countries=frozenset(rule.origin_countries.upper().split()),
             )
             for rule in chart.cash_rules.all()
         ),

@@ -217,11 +217,15 @@ def chosen_travellers(
 
 @dataclass(frozen=True, kw_only=True)
 class CashLine:
-    """Taxes plus carrier surcharge per flight of one route type; ``amount`` None: not known."""
+    """Taxes plus carrier surcharge per flight of one route type, for flights departing
+    ``origin_countries`` ("" for a general row); ``amount`` None: not known. ``elsewhere``:
+    a general line of a route type that also has rows for named departure countries."""
 
     route_type: str
+    origin_countries: str
     amount: Decimal | None
     currency: str
+    elsewhere: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -266,16 +270,34 @@ def _chart_figures(pricing: ProgramPricing) -> list[str]:
 
 
 def _cash_lines(pricing: ProgramPricing) -> list[CashLine]:
-    """Every route type with its taxes and surcharge per flight, or None where no row is."""
-    rules = {rule.route_type: rule for rule in pricing.cash_rules}
+    """Every route type with its taxes and surcharge per flight: rows for named departure
+    countries first, then the general row, or "not known" where there is none."""
     lines = []
     for route_type in CoreRouteType:
-        rule = rules.get(route_type)
+        rules = [rule for rule in pricing.cash_rules if rule.route_type is route_type]
+        scoped = sorted(
+            (rule for rule in rules if rule.origin_countries),
+            key=lambda rule: sorted(rule.origin_countries),
+        )
+        for rule in scoped:
+            lines.append(
+                CashLine(
+                    route_type=route_type.value,
+                    origin_countries=" ".join(sorted(rule.origin_countries)),
+                    amount=rule.taxes.amount + rule.carrier_surcharge.amount,
+                    currency=pricing.currency,
+                )
+            )
+        general = next((rule for rule in rules if not rule.origin_countries), None)
         lines.append(
             CashLine(
                 route_type=route_type.value,
-                amount=None if rule is None else rule.taxes.amount + rule.carrier_surcharge.amount,
+                origin_countries="",
+                amount=None
+                if general is None
+                else general.taxes.amount + general.carrier_surcharge.amount,
                 currency=pricing.currency,
+                elsewhere=bool(scoped),
             )
         )
     return lines

@@ -2,8 +2,9 @@
 
 A program's pricing is data (:class:`ProgramPricing`): one award chart, how to tell
 domestic/short-haul/long-haul segments apart, and the cash due per segment by route type
-(taxes and carrier-imposed surcharges). Cash rules apply per flown segment, which is how
-fixed fees such as British Airways' Reward Flight Saver are charged ("priced per flight").
+(taxes and carrier-imposed surcharges), optionally only for flights departing named countries
+(taxes follow the departure point). Cash rules apply per flown segment, which is how fixed
+fees such as British Airways' Reward Flight Saver are charged ("priced per flight").
 A price made from a chart is an estimate (:attr:`PriceBasis.CHART` when the chart is
 published, :attr:`PriceBasis.ESTIMATE` for a fixed estimate); :func:`apply_quoted_price`
 turns it into :attr:`PriceBasis.QUOTED` and keeps the estimate it replaced.
@@ -23,21 +24,32 @@ from safepassage.core.pricing.sources import SourceNote
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CashRule:
-    """Cash due per flown segment of ``route_type``: taxes plus carrier surcharge."""
+    """Cash due per flown segment of ``route_type``: taxes plus carrier surcharge.
+
+    ``origin_countries`` limits the rule to segments departing those ISO countries (taxes
+    follow the departure point); empty means any departure no other rule of the same route
+    type names.
+    """
 
     route_type: RouteType
     taxes: Money
     carrier_surcharge: Money
     source: SourceNote
+    origin_countries: frozenset[str] = frozenset()
+
+    def applies_to(self, *, route_type: RouteType, origin_country: str) -> bool:
+        """Whether this rule names ``origin_country`` for ``route_type`` (a scoped match)."""
+        return self.route_type is route_type and origin_country in self.origin_countries
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ProgramPricing:
     """How one program prices an award ticket.
 
-    ``currency`` is the currency of all cash rules. A segment whose route type has no cash
-    rule costs no cash in the estimate (the price lists it in ``uncharged_route_types`` so
-    staff can see the cash part is incomplete).
+    ``currency`` is the currency of all cash rules. A segment with no cash rule for its route
+    type and departure country costs no cash in the estimate (the price lists its route type
+    in ``uncharged_route_types`` so staff can see the cash is "not known", never a zero).
+    At most one rule per route type and departure country (one general rule per route type).
     """
 
     program: str
@@ -48,6 +60,7 @@ class ProgramPricing:
     route_type_source: SourceNote | None = None
 
     def __post_init__(self) -> None:
+        covered: set[tuple[RouteType, str]] = set()
         for rule in self.cash_rules:
             for amount in (rule.taxes, rule.carrier_surcharge):
                 if amount.currency != self.currency:
@@ -55,6 +68,24 @@ class ProgramPricing:
                         f"{self.program}: cash rule in {amount.currency}, program in "
                         f"{self.currency}"
                     )
+            for country in rule.origin_countries or {""}:
+                if (rule.route_type, country) in covered:
+                    raise ValueError(
+                        f"{self.program}: two cash rules for {rule.route_type.value} flights "
+                        f"departing {country or 'anywhere else'}"
+                    )
+                covered.add((rule.route_type, country))
+
+    def cash_rule_for(self, *, route_type: RouteType, origin_country: str) -> CashRule | None:
+        """The rule naming the segment's departure country, else the route type's general
+        rule, else None (no sourced figure: the cash is not known)."""
+        general = None
+        for rule in self.cash_rules:
+            if rule.applies_to(route_type=route_type, origin_country=origin_country):
+                return rule
+            if rule.route_type is route_type and not rule.origin_countries:
+                general = rule
+        return general
 
 
 class PriceBasis(StrEnum):
@@ -110,8 +141,8 @@ def price_ticket(*, pricing: ProgramPricing, segments: Sequence[PricingSegment])
     if pricing.route_type_source is not None:
         sources.append(pricing.route_type_source)
     uncharged: list[RouteType] = []
-    for route_type in route_types:
-        rule = next((rule for rule in pricing.cash_rules if rule.route_type is route_type), None)
+    for segment, route_type in zip(segments, route_types, strict=True):
+        rule = pricing.cash_rule_for(route_type=route_type, origin_country=segment.origin_country)
         if rule is None:
             if route_type not in uncharged:
                 uncharged.append(route_type)

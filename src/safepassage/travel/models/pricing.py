@@ -116,10 +116,22 @@ class RouteType(models.TextChoices):
 
 
 class CashRule(models.Model):
-    """Taxes and carrier surcharge due per flight of a route type, in the chart's currency."""
+    """Taxes and carrier surcharge due per flight of a route type, in the chart's currency;
+    optionally only for flights departing ``origin_countries`` (ISO codes separated by spaces;
+    empty: departures from anywhere no other row of the route type names). The pricing core
+    refuses two rows covering the same route type and departure country."""
 
     chart = models.ForeignKey(AwardChart, on_delete=models.CASCADE, related_name="cash_rules")
     route_type = models.CharField(_("route type"), max_length=16, choices=RouteType.choices)
+    origin_countries = models.CharField(
+        _("departing from"),
+        max_length=800,
+        blank=True,
+        help_text=_(
+            "ISO country codes, e.g. “GB IE”; empty: flights departing anywhere else. Taxes "
+            "follow the departure point."
+        ),
+    )
     taxes = models.DecimalField(_("taxes"), max_digits=10, decimal_places=2)
     carrier_surcharge = models.DecimalField(
         _("carrier surcharge"), max_digits=10, decimal_places=2, default=0
@@ -129,12 +141,10 @@ class CashRule(models.Model):
     verified = models.BooleanField(_("verified"), default=True)
 
     class Meta:
-        ordering = ["chart", "route_type"]
-        constraints = [
-            models.UniqueConstraint(fields=["chart", "route_type"], name="travel_cash_rule_unique")
-        ]
+        ordering = ["chart", "route_type", "origin_countries"]
         verbose_name = _("cash rule")
         verbose_name_plural = _("cash rules")
 
     def __str__(self) -> str:
-        return f"{self.route_type}: {self.taxes} + {self.carrier_surcharge}"
+        scope = f" from {self.origin_countries}" if self.origin_countries else ""
+        return f"{self.route_type}{scope}: {self.taxes} + {self.carrier_surcharge}"
