@@ -1,8 +1,8 @@
 """Seed pricing data taken from public sources (see docs/PROGRAMS.md and docs/DOMAIN.md).
 
 Each figure carries its source and as-of date. Programs change their charts often: the Django
-layer seeds its editable catalogue from here, admins correct it, and every estimate made from
-it is replaced by a coordinator's quote before a booking.
+layer seeds its editable catalogue from here, catalogue maintainers correct it, and every
+estimate made from it is replaced by a coordinator's quote before a booking.
 """
 
 from datetime import date
