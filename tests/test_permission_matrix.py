@@ -232,6 +232,7 @@ MATRIX: dict[str, dict[str, Cell]] = {
             "donations:pledge_confirm",
             "donations:pledge_manage",
             "donations:pledge_change",
+            "donations:pledge_delegation",
             "donations:pledge_withdraw",
         ),
         dict.fromkeys(ROLES, A),
@@ -434,7 +435,12 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
     "donations:pledge_for_campaign": lambda world: {"slug": _campaign(world).slug},
     "donations:pledge_confirm": lambda world: {"token": matrix_confirm_token()},
     **dict.fromkeys(
-        ("donations:pledge_manage", "donations:pledge_change", "donations:pledge_withdraw"),
+        (
+            "donations:pledge_manage",
+            "donations:pledge_change",
+            "donations:pledge_delegation",
+            "donations:pledge_withdraw",
+        ),
         lambda world: {"token": matrix_manage_token()},
     ),
     "donations:gift_webhook": lambda world: {"provider": "testpay"},

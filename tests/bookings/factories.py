@@ -21,7 +21,8 @@ from safepassage.cases.actions import do_add_case_member
 from safepassage.cases.models import Case, CaseState
 from safepassage.core.ledger import MoneyOwner, OwnerKind
 from safepassage.core.money import Money
-from safepassage.donations.models import Pledge, Program
+from safepassage.donations.models import DelegatedBooking, Pledge, Program
+from safepassage.donations.pledges.actions import do_set_delegated_booking_consent
 from safepassage.ledger.actions import do_record_gift
 from safepassage.organisations.models import Organisation
 from safepassage.travel.models import (
@@ -122,6 +123,16 @@ def travel_request(
 
 def pledge_of(network: Network, *, miles: int = 50_000) -> Pledge:
     return confirmed_pledge(program=network.program, miles=miles)
+
+
+def allow_delegation(pledge: Pledge) -> None:
+    """The pledge's program lets the fund book with the donor's access, and the donor
+    agreed (from the pledge's management page)."""
+    Program.objects.filter(pk=pledge.program_id).update(
+        delegated_booking=DelegatedBooking.WITH_CONSENT
+    )
+    pledge.program.refresh_from_db()
+    do_set_delegated_booking_consent(pledge_id=pledge.public_id, consent=True)
 
 
 def run_worker() -> None:

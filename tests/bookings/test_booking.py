@@ -18,6 +18,7 @@ from safepassage.donations.pledges.selectors import get_balance
 from safepassage.ledger.selectors import verify_ledger
 from tests.bookings.factories import (
     accept_all,
+    allow_delegation,
     booked_trip,
     committed,
     make_network,
@@ -228,6 +229,7 @@ def test_delegated_booking_ends_the_donor_link_and_the_coordinator_records_it() 
     network = make_network()
     pledge = pledge_of(network)
     trip, booking = booked_trip(network)
+    allow_delegation(pledge)
     link = _link()
     # when the coordinator takes the booking over with the donor's delegated access
     booking = actions.do_set_booking_mode(
@@ -247,8 +249,9 @@ def test_delegated_booking_ends_the_donor_link_and_the_coordinator_records_it() 
 
 def test_handing_a_booking_back_to_the_donor_needs_a_new_link() -> None:
     network = make_network()
-    pledge_of(network)
+    pledge = pledge_of(network)
     trip, booking = booked_trip(network)
+    allow_delegation(pledge)
     actions.do_set_booking_mode(actor=network.coordinator.user, booking=booking, mode="coordinator")
     back = actions.do_set_booking_mode(
         actor=network.coordinator.user, booking=booking, mode="donor"

@@ -12,7 +12,13 @@ from safepassage.accounts.roles import Role
 from safepassage.bookings import actions
 from safepassage.bookings.models import BookingStatus
 from safepassage.donations.models import Pledge
-from tests.bookings.factories import booked_trip, committed, make_network, pledge_of
+from tests.bookings.factories import (
+    allow_delegation,
+    booked_trip,
+    committed,
+    make_network,
+    pledge_of,
+)
 from tests.donations.pledges.factories import DONOR_EMAIL
 from tests.factories import make_staff, sign_in
 
@@ -68,6 +74,7 @@ def test_taking_a_request_over_tells_the_donor() -> None:
     network = make_network()
     pledge = pledge_of(network)
     _trip, booking = booked_trip(network)
+    allow_delegation(pledge)
     mail.outbox.clear()
     with committed():
         actions.do_set_booking_mode(
@@ -78,8 +85,9 @@ def test_taking_a_request_over_tells_the_donor() -> None:
 
 def test_a_request_never_sent_is_cancelled_without_mail() -> None:
     network = make_network()
-    pledge_of(network)
+    pledge = pledge_of(network)
     _trip, booking = booked_trip(network)
+    allow_delegation(pledge)
     actions.do_set_booking_mode(actor=network.coordinator.user, booking=booking, mode="coordinator")
     back = actions.do_set_booking_mode(
         actor=network.coordinator.user, booking=booking, mode="donor"

@@ -53,6 +53,7 @@ from safepassage.bookings.errors import (
     RunNotFinished,
     TooManyMilesCharged,
     TripNotReady,
+    delegation_refusal,
 )
 from safepassage.bookings.lock_objects import lock_booking_request, lock_trip
 from safepassage.bookings.models import (
@@ -69,9 +70,11 @@ from safepassage.bookings.selectors import (
     LIVE_TRIP_STATUSES,
     case_travel_is_ticketed,
     current_pledge_version,
+    get_booking_mode_rule,
     get_conversion,
     list_open_demand,
     list_stale_runs,
+    pledge_can_book_for_others,
     snapshot_pledges,
     trip_is_fully_booked,
 )
@@ -441,6 +444,7 @@ def _check_pledges_fresh(
         if (
             pledge is None
             or pledge.status != PledgeStatus.CONFIRMED
+            or not pledge_can_book_for_others(pledge=pledge)
             or current_pledge_version(pledge=pledge, run=run) != seen.get("version")
         ):
             raise PledgeChanged
@@ -535,7 +539,7 @@ def _accept_request(
             ledger_points=points,
             cash=sum((t.cash for t in tickets), Decimal(0)),
             currency=run.currency,
-            mode=BookingMode.DONOR if pledge is not None else BookingMode.COORDINATOR,
+            mode=get_booking_mode_rule(pledge=pledge).mode,
             created_on=today,
         )
         if pledge is not None:
@@ -775,16 +779,28 @@ def _send_one(
     )
 
 
+def check_set_booking_mode(*, booking: BookingRequest, mode: str) -> None:
+    """A request still open may always go (back) to the donor, except a cash one; the
+    coordinator may take it over only where the program allows booking with the donor's
+    delegated access and the donor agreed (``get_booking_mode_rule``)."""
+    if not booking.is_open or mode not in BookingMode.values:
+        raise BookingNotOpen
+    if booking.pledge is None and mode == BookingMode.DONOR:
+        raise BookingNotOpen
+    if mode == BookingMode.COORDINATOR and booking.mode != BookingMode.COORDINATOR:
+        rule = get_booking_mode_rule(pledge=booking.pledge)
+        if not rule.delegation_allowed:
+            raise delegation_refusal(reason=rule.reason)
+
+
 def do_set_booking_mode(*, actor: User, booking: BookingRequest, mode: str) -> BookingRequest:
     """Choose who books a request still open: the donor (link with the passengers) or the
     coordinator with the donor's delegated access (the link stops working; no passengers
-    ever go to the donor). A request paid with cash is always the coordinator's."""
+    ever go to the donor). A request paid with cash is always the coordinator's. Checked
+    under the request's lock (``check_set_booking_mode``): a refusal writes nothing."""
     with transaction.atomic():
         locked = lock_booking_request(booking_pk=booking.pk)
-        if not locked.is_open or mode not in BookingMode.values:
-            raise BookingNotOpen
-        if locked.pledge is None and mode == BookingMode.DONOR:
-            raise BookingNotOpen
+        check_set_booking_mode(booking=locked, mode=mode)
         if (
             mode == BookingMode.COORDINATOR
             and locked.mode == BookingMode.DONOR

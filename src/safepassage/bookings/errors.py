@@ -76,6 +76,51 @@ class BookingNotOpen(BookingsError):
     message = _("This booking request is no longer open.")
 
 
+class DelegationNotAllowed(BookingsError):
+    """The coordinator may not take a request over: the donor books it (issue 6, item 7)."""
+
+    code = "delegation_not_allowed"
+    message = _(
+        "This request stays with the donor: booking it with the donor's delegated access is "
+        "not allowed."
+    )
+
+
+class ProgramRequiresDonor(DelegationNotAllowed):
+    code = "program_requires_donor"
+    message = _(
+        "This program's rules say the donor must book with these miles, so the coordinator "
+        "cannot book it with the donor's access. The request stays with the donor."
+    )
+
+
+class DelegationRuleUnknown(DelegationNotAllowed):
+    code = "delegation_rule_unknown"
+    message = _(
+        "It is not known whether this program lets the fund book with the donor's access, so "
+        "the donor books. An admin can record the program's rule, with its source, on the "
+        "program facts page."
+    )
+
+
+class DonorHasNotAgreed(DelegationNotAllowed):
+    code = "donor_has_not_agreed"
+    message = _(
+        "The donor has not agreed that the fund may book with their access, so the donor "
+        "books. The donor can agree on their pledge's page (the link in their pledge e-mail)."
+    )
+
+
+def delegation_refusal(*, reason: str) -> DelegationNotAllowed:
+    """The error that says why a take-over is refused (``selectors.ModeReason`` values)."""
+    refusals: dict[str, type[DelegationNotAllowed]] = {
+        "program_requires_donor": ProgramRequiresDonor,
+        "rule_unknown": DelegationRuleUnknown,
+        "donor_not_agreed": DonorHasNotAgreed,
+    }
+    return refusals.get(reason, DelegationNotAllowed)()
+
+
 class BookingNotBooked(BookingsError):
     code = "booking_not_booked"
     message = _("Only a recorded booking can be cancelled this way.")

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_CEILING, Decimal
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
@@ -21,6 +22,7 @@ from django.utils import timezone
 from safepassage.accounts.models import User
 from safepassage.bookings.models import (
     AllocationRun,
+    BookingMode,
     BookingRequest,
     BookingStatus,
     RunStatus,
@@ -34,12 +36,16 @@ from safepassage.core.ledger import PledgeRef
 from safepassage.core.money import Money
 from safepassage.donations.gifts.selectors import latest_rates
 from safepassage.donations.models import (
+    BookingForOthers,
+    DelegatedBooking,
     ExchangeRate,
     Pledge,
     PledgeStatus,
+    Program,
     ProgramKind,
     TransferPartner,
 )
+from safepassage.donations.pledges.selectors import DelegationRule, get_pledge_delegation_rule
 from safepassage.ledger.selectors import get_pledge_balances
 from safepassage.organisations.models import Organisation, Partnership
 from safepassage.travel.models import TravelRequest, TravelRequestState
@@ -139,6 +145,105 @@ def get_conversion(*, pledge: Pledge) -> Conversion:
     return Conversion(program=pledge.program.code)
 
 
+def pledge_can_book_for_others(*, pledge: Pledge) -> bool:
+    """Whether the pledge's tickets can be booked for a traveller who is not the donor: not
+    when the program they are booked in (bank points: the airline program they go to)
+    says it "cannot book for others". The pledge form refuses such pledges; this keeps out
+    those whose program's rule an admin changed since, and points with no airline."""
+    return booked_in_program(pledge=pledge).booking_for_others != BookingForOthers.NOT_ALLOWED
+
+
+def booked_in_program(*, pledge: Pledge) -> Program:
+    """The program the pledge's tickets are booked in: bank points' airline program."""
+    if pledge.program.kind == ProgramKind.BANK_POINTS and pledge.transfer_partner is not None:
+        return pledge.transfer_partner
+    return pledge.program
+
+
+# --- who books, and for whom ------------------------------------------------------------
+
+
+class ModeReason(StrEnum):
+    """Why a booking request is booked by whom (see :func:`get_booking_mode_rule`)."""
+
+    CASH = "cash"
+    PROGRAM_REQUIRES_DONOR = "program_requires_donor"
+    RULE_UNKNOWN = "rule_unknown"
+    DONOR_NOT_AGREED = "donor_not_agreed"
+    DONOR_AGREED = "donor_agreed"
+
+
+@dataclass(frozen=True, slots=True)
+class BookingModeRule:
+    """Who the program's rules and the donor's answer let book a request.
+
+    ``mode`` is what a new request gets; ``delegation_allowed`` whether a coordinator may
+    book it with the donor's delegated access; ``rule`` the program rule with its source
+    (None for cash).
+    """
+
+    mode: str
+    reason: ModeReason
+    rule: DelegationRule | None
+    consent: bool
+
+    @property
+    def delegation_allowed(self) -> bool:
+        return self.reason in (ModeReason.CASH, ModeReason.DONOR_AGREED)
+
+
+def get_booking_mode_rule(*, pledge: Pledge | None) -> BookingModeRule:
+    """Who books tickets paid from ``pledge``: the donor, unless the program allows booking
+    with the donor's delegated access AND the donor agreed. Cash tickets: the coordinator.
+    Unknown program rules count as "the donor must book"."""
+    if pledge is None:
+        return BookingModeRule(
+            mode=BookingMode.COORDINATOR, reason=ModeReason.CASH, rule=None, consent=False
+        )
+    rule = get_pledge_delegation_rule(pledge=pledge)
+    consent = pledge.delegated_booking_consent
+    if rule.rule == DelegatedBooking.DONOR_MUST_BOOK:
+        reason = ModeReason.PROGRAM_REQUIRES_DONOR
+    elif rule.rule != DelegatedBooking.WITH_CONSENT:
+        reason = ModeReason.RULE_UNKNOWN
+    elif not consent:
+        reason = ModeReason.DONOR_NOT_AGREED
+    else:
+        reason = ModeReason.DONOR_AGREED
+    mode = BookingMode.COORDINATOR if reason == ModeReason.DONOR_AGREED else BookingMode.DONOR
+    return BookingModeRule(mode=mode, reason=reason, rule=rule, consent=consent)
+
+
+@dataclass(frozen=True, slots=True)
+class NomineeRule:
+    """A program that books awards only for some people: named nominees (at most
+    ``limit``, changed only after ``change_wait_days``) or family members."""
+
+    program: Program
+    kind: str
+    limit: int | None
+    change_wait_days: int | None
+
+
+def get_nominee_rule(*, pledge: Pledge | None) -> NomineeRule | None:
+    """The restriction of the program the tickets are booked in (for bank points, the
+    airline program they go to), or None when it books for anyone (or for cash)."""
+    if pledge is None:
+        return None
+    program = booked_in_program(pledge=pledge)
+    if program.booking_for_others not in (
+        BookingForOthers.NAMED_NOMINEES,
+        BookingForOthers.FAMILY_ONLY,
+    ):
+        return None
+    return NomineeRule(
+        program=program,
+        kind=program.booking_for_others,
+        limit=program.nominee_limit,
+        change_wait_days=program.nominee_change_wait_days,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class PledgeSnapshot:
     """One pledge as a run saw it: the allocator's view and its version."""
@@ -190,12 +295,13 @@ def travellers_used_by_pledge(
 def snapshot_pledges(*, organisation: Organisation, today: date) -> list[PledgeSnapshot]:
     """The network's usable pledges as ALLOCATION.md pledges, each with its version.
 
-    ``donor`` is the pledge's own public id: the allocator never sees who gave.
+    ``donor`` is the pledge's own public id: the allocator never sees who gave. A pledge
+    whose program cannot book awards for others (``pledge_can_book_for_others``) is left out.
     """
     pledges = [
         pledge
         for pledge in list_network_pledges(organisations=list_network(organisation=organisation))
-        if pledge.expires_on >= today
+        if pledge.expires_on >= today and pledge_can_book_for_others(pledge=pledge)
     ]
     balances = get_pledge_balances(
         pledges=[PledgeRef(pledge_id=str(p.public_id), program=p.program.code) for p in pledges]
@@ -666,7 +772,9 @@ def list_trips(*, organisation: Organisation, user: User) -> QuerySet[Trip]:
 
 
 def list_trip_booking_requests(*, trip: Trip) -> QuerySet[BookingRequest]:
-    return trip.booking_requests.select_related("pledge__program").order_by("pk")
+    return trip.booking_requests.select_related(
+        "pledge__program", "pledge__transfer_partner"
+    ).order_by("pk")
 
 
 def trip_is_fully_booked(*, trip: Trip) -> bool:
@@ -709,10 +817,22 @@ def case_travel_is_ticketed(*, case: Case) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class BookingRow:
-    """A booking request as the trip page shows it; ``record`` only for key holders."""
+    """A booking request as the trip page shows it; ``record`` only for key holders;
+    ``mode_rule`` why it is booked by whom, ``nominee_rule`` for whom its program books."""
 
     booking: BookingRequest
     record: dict[str, str] | None
+    mode_rule: BookingModeRule | None = None
+    nominee_rule: NomineeRule | None = None
+
+    @property
+    def mode_against_rules(self) -> bool:
+        """Taken over by the coordinator although the rules (now) say the donor books."""
+        return (
+            self.booking.mode == BookingMode.COORDINATOR
+            and self.mode_rule is not None
+            and not self.mode_rule.delegation_allowed
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -723,6 +843,15 @@ class TripContents:
     readable: bool
     passengers: dict[str, object] | None
     bookings: tuple[BookingRow, ...]
+
+
+def _row(booking: BookingRequest, record: dict[str, str] | None) -> BookingRow:
+    return BookingRow(
+        booking=booking,
+        record=record,
+        mode_rule=get_booking_mode_rule(pledge=booking.pledge),
+        nominee_rule=get_nominee_rule(pledge=booking.pledge),
+    )
 
 
 def read_trip(*, trip: Trip, user: User, key_pair: "KeyPair | None") -> TripContents:
@@ -745,7 +874,7 @@ def read_trip(*, trip: Trip, user: User, key_pair: "KeyPair | None") -> TripCont
         return TripContents(
             readable=False,
             passengers=None,
-            bookings=tuple(BookingRow(booking=r, record=None) for r in requests),
+            bookings=tuple(_row(r, None) for r in requests),
         )
     passengers = None
     if trip.passengers:
@@ -770,7 +899,7 @@ def read_trip(*, trip: Trip, user: User, key_pair: "KeyPair | None") -> TripCont
                 )
             except CryptoError:
                 record = None
-        rows.append(BookingRow(booking=request, record=record))
+        rows.append(_row(request, record))
     return TripContents(readable=True, passengers=passengers, bookings=tuple(rows))
 
 

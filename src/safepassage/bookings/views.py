@@ -348,6 +348,7 @@ def _donor_context(
     return {
         "booking": booking,
         "link_exhausted": exhausted,
+        "nominee_rule": selectors.get_nominee_rule(pledge=booking.pledge),
         "passengers": passengers,
         "record_form": shown.pop("record_form", None)
         or RecordBookingForm(initial={"currency": booking.currency}),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from safepassage.donations.models import (
     BookingForOthers,
     Campaign,
+    DelegatedBooking,
     Pledge,
     Program,
     ProgramKind,
@@ -28,6 +29,7 @@ def make_program(
     booking: str = BookingForOthers.ANYONE,
     nominee_limit: int | None = None,
     is_active: bool = True,
+    delegated: str = DelegatedBooking.UNKNOWN,
 ) -> Program:
     code = code or "T" + uuid.uuid4().hex[:8].upper()
     return Program.objects.create(
@@ -38,6 +40,7 @@ def make_program(
         booking_for_others=booking,
         nominee_limit=nominee_limit,
         is_active=is_active,
+        delegated_booking=delegated,
     )
 
 
@@ -59,6 +62,7 @@ def submit_pledge(
     campaign: Campaign | None = None,
     contact_before: datetime.date | None = None,
     token: str | None = None,
+    delegated_booking_consent: bool = False,
 ) -> Pledge:
     pledge, _created = actions.do_submit_pledge(
         submission_token=token or uuid.uuid4().hex,
@@ -67,6 +71,7 @@ def submit_pledge(
             miles=miles,
             expires_on=in_days(expires_in_days),
             contact_before=contact_before,
+            delegated_booking_consent=delegated_booking_consent,
         ),
         donor_name=DONOR_NAME,
         email=DONOR_EMAIL,
@@ -84,6 +89,7 @@ def confirmed_pledge(
     expires_in_days: int = 365,
     campaign: Campaign | None = None,
     contact_before: datetime.date | None = None,
+    delegated_booking_consent: bool = False,
 ) -> Pledge:
     pledge = submit_pledge(
         program=program,
@@ -91,6 +97,7 @@ def confirmed_pledge(
         expires_in_days=expires_in_days,
         campaign=campaign,
         contact_before=contact_before,
+        delegated_booking_consent=delegated_booking_consent,
     )
     return actions.do_confirm_pledge(pledge_id=pledge.public_id, language="en")
 

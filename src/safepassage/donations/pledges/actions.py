@@ -31,6 +31,7 @@ from safepassage.donations.pledges.errors import (
     BelowMinimum,
     BookingForOthersNotAllowed,
     ContactWindowInvalid,
+    DelegationNotOffered,
     ExpiryTooSoon,
     MilesSetAside,
     NomineesRequired,
@@ -46,6 +47,8 @@ from safepassage.donations.pledges.lock_objects import lock_pledge
 from safepassage.donations.pledges.selectors import (
     committed_miles,
     get_balance,
+    get_delegation_rule,
+    get_pledge_delegation_rule,
     get_pledge_ref,
     list_pledges_due_for_reminder,
     list_pledges_past_expiry,
@@ -66,6 +69,9 @@ class PledgeTerms:
     contact_before: date | None = None
     max_travellers: int | None = None
     transfer_partner: Program | None = None
+    delegated_booking_consent: bool = False
+    """The donor agrees that the fund books with their delegated access (kept only where
+    the program allows it)."""
 
 
 def _booking_rule_program(terms: PledgeTerms) -> Program:
@@ -147,6 +153,10 @@ def do_submit_pledge(
                 expires_on=terms.expires_on,
                 contact_before=terms.contact_before,
                 max_travellers=terms.max_travellers,
+                delegated_booking_consent=terms.delegated_booking_consent
+                and get_delegation_rule(
+                    program=terms.program, transfer_partner=terms.transfer_partner
+                ).allows_delegation,
                 is_anonymous=is_anonymous,
                 donor_name_envelope=(
                     sealing.seal_pledge_value(
@@ -262,6 +272,36 @@ def do_change_pledge(
         record_audit_event(
             actor_ref=ANONYMOUS_ACTOR,
             action="pledge.changed",
+            object_type="pledge",
+            object_ref=str(pledge.public_id),
+        )
+    return pledge
+
+
+def check_set_delegated_booking_consent(*, pledge: Pledge, consent: bool) -> None:
+    """The donor may agree (or stop agreeing) while the pledge is open; agreeing only where
+    the program allows the fund to book with the donor's access."""
+    if pledge.status not in {PledgeStatus.UNCONFIRMED, PledgeStatus.CONFIRMED}:
+        raise PledgeNotOpen
+    if consent and not get_pledge_delegation_rule(pledge=pledge).allows_delegation:
+        raise DelegationNotOffered
+
+
+def do_set_delegated_booking_consent(*, pledge_id: uuid.UUID, consent: bool) -> Pledge:
+    """Record whether the donor lets the fund book with their delegated access. Only the
+    answer is stored: the donor shares access outside SafePassage, never a password here
+    (SR-32). Booking requests made after this follow the new answer; one the coordinator
+    already took over shows the answer on the trip page."""
+    with transaction.atomic():
+        pledge = lock_pledge(pledge_id=pledge_id)
+        check_set_delegated_booking_consent(pledge=pledge, consent=consent)
+        if pledge.delegated_booking_consent == consent:
+            return pledge
+        pledge.delegated_booking_consent = consent
+        pledge.save(update_fields=["delegated_booking_consent"])
+        record_audit_event(
+            actor_ref=ANONYMOUS_ACTOR,
+            action="pledge.delegation_agreed" if consent else "pledge.delegation_withdrawn",
             object_type="pledge",
             object_ref=str(pledge.public_id),
         )

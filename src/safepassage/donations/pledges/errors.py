@@ -128,3 +128,12 @@ class MilesSetAside(PledgeError):
 class SubmissionExpired(PledgeError):
     code = "submission_expired"
     message = _("This form is too old. Please check your answers and send it again.")
+
+
+class DelegationNotOffered(PledgeError):
+    code = "delegation_not_offered"
+    field = "delegated_booking_consent"
+    message = _(
+        "With this program's miles you book the tickets yourself: its rules (or what we know "
+        "of them) do not let the fund book with your access."
+    )

@@ -14,7 +14,11 @@ from safepassage.donations.pledges.actions import (
     check_pledge_terms,
 )
 from safepassage.donations.pledges.errors import PledgeError, SubmissionExpired
-from safepassage.donations.pledges.selectors import list_pledge_programs, list_transfer_targets
+from safepassage.donations.pledges.selectors import (
+    list_delegation_programs,
+    list_pledge_programs,
+    list_transfer_targets,
+)
 from safepassage.donations.pledges.tokens import read_submission_token
 
 
@@ -62,6 +66,10 @@ class PledgeForm(forms.Form):
         max_value=99,
         help_text=_("Only for programs that book for a short list of named people."),
     )
+    delegated_booking_consent = forms.BooleanField(
+        label=_("The fund may book the tickets with my access to the account"),
+        required=False,
+    )
     contact_before = forms.DateField(
         label=_("Contact me only before"),
         required=False,
@@ -85,6 +93,13 @@ class PledgeForm(forms.Form):
 
     terms: PledgeTerms
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if list_delegation_programs().exists():
+            self.fields["delegated_booking_consent"].help_text = delegation_help()
+        else:  # no program allows it: nothing to ask
+            del self.fields["delegated_booking_consent"]
+
     def clean_submission_token(self) -> str:
         value = read_submission_token(self.cleaned_data["submission_token"])
         if value is None:
@@ -102,12 +117,40 @@ class PledgeForm(forms.Form):
             contact_before=data.get("contact_before"),
             max_travellers=data.get("max_travellers"),
             transfer_partner=data.get("transfer_partner"),
+            delegated_booking_consent=bool(data.get("delegated_booking_consent")),
         )
         try:
             check_pledge_terms(terms=self.terms, today=timezone.localdate())
         except PledgeError as error:
             _add_pledge_error(self, error)
         return data
+
+
+def delegation_help() -> str:
+    """What agreeing means, and for which programs it counts (their names, from the data)."""
+    names = ", ".join(program.name for program in list_delegation_programs())
+    return str(
+        _(
+            "Optional, and only for programs whose rules allow it: %(programs)s. Otherwise "
+            "you book yourself with the traveller details we send. We never ask for your "
+            "password and never store one: if we book for you, you give us access yourself, "
+            "outside this site, in a way you choose."
+        )
+        % {"programs": names}
+    )
+
+
+class DelegationConsentForm(forms.Form):
+    """The donor's answer, changed from the pledge's management page."""
+
+    consent = forms.BooleanField(
+        label=_("The fund may book the tickets with my access to the account"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].help_text = delegation_help()
 
 
 class ChangePledgeForm(forms.Form):

@@ -9,9 +9,12 @@ from django.db.models import F, Q, QuerySet
 from safepassage.core.ledger import PledgeBalance, PledgeRef
 from safepassage.donations.models import (
     Campaign,
+    DelegatedBooking,
+    FactTopic,
     Pledge,
     PledgeStatus,
     Program,
+    ProgramFact,
     ProgramKind,
 )
 from safepassage.ledger.selectors import get_pledge_balance, get_pledge_balances
@@ -43,6 +46,75 @@ def list_pledge_programs() -> QuerySet[Program]:
 def list_transfer_targets() -> QuerySet[Program]:
     """Airline programs that bank points can be transferred to."""
     return Program.objects.filter(kind=ProgramKind.AIRLINE).order_by("name")
+
+
+# Strictest first: one program that says "the donor must book" decides for the pledge.
+_STRICTNESS = (
+    DelegatedBooking.DONOR_MUST_BOOK,
+    DelegatedBooking.UNKNOWN,
+    DelegatedBooking.WITH_CONSENT,
+)
+
+
+@dataclass(frozen=True)
+class DelegationRule:
+    """Whether the fund may book with a pledge's miles using the donor's delegated access.
+
+    ``rule`` is a :class:`DelegatedBooking` value; ``program`` is the program whose rule
+    decided (for bank points the stricter of the points program and the airline program
+    they go to); ``fact`` is that program's newest sourced statement of the rule, if any.
+    """
+
+    rule: str
+    program: Program
+    fact: ProgramFact | None
+
+    @property
+    def allows_delegation(self) -> bool:
+        return self.rule == DelegatedBooking.WITH_CONSENT
+
+
+def get_delegation_rule(*, program: Program, transfer_partner: Program | None) -> DelegationRule:
+    """The rule for miles of ``program`` (bank points: also ``transfer_partner``'s).
+
+    Unknown never counts as allowed: only a program whose rule says the fund may book with
+    the donor's access (and, for points, the airline program too) allows it.
+    """
+    programs = [program]
+    if program.kind == ProgramKind.BANK_POINTS and transfer_partner is not None:
+        programs.append(transfer_partner)
+    deciding = min(programs, key=lambda p: _rank(p.delegated_booking))
+    fact = (
+        ProgramFact.objects.filter(program=deciding, topic=FactTopic.DELEGATED_BOOKING)
+        .order_by("-as_of", "-pk")
+        .first()
+    )
+    rule = deciding.delegated_booking
+    if rule not in DelegatedBooking.values:
+        rule = DelegatedBooking.UNKNOWN
+    return DelegationRule(rule=rule, program=deciding, fact=fact)
+
+
+def _rank(rule: str) -> int:
+    return _STRICTNESS.index(rule) if rule in _STRICTNESS else _STRICTNESS.index("unknown")
+
+
+def get_pledge_delegation_rule(*, pledge: Pledge) -> DelegationRule:
+    return get_delegation_rule(program=pledge.program, transfer_partner=pledge.transfer_partner)
+
+
+def may_book_with_delegated_access(*, pledge: Pledge) -> bool:
+    """The program allows the fund to book with the donor's access and the donor agreed."""
+    return (
+        pledge.delegated_booking_consent
+        and get_pledge_delegation_rule(pledge=pledge).allows_delegation
+    )
+
+
+def list_delegation_programs() -> QuerySet[Program]:
+    """Programs (active) whose miles the fund may book with the donor's access if the donor
+    agrees: what the pledge form names next to the question."""
+    return list_pledge_programs().filter(delegated_booking=DelegatedBooking.WITH_CONSENT)
 
 
 def get_published_campaign(*, slug: str) -> Campaign | None:

@@ -11,6 +11,11 @@ urlpatterns = [
     path("pledge/confirm/<str:token>/", views.pledge_confirm_view, name="pledge_confirm"),
     path("pledge/manage/<str:token>/", views.pledge_manage_view, name="pledge_manage"),
     path("pledge/manage/<str:token>/change/", views.pledge_change_view, name="pledge_change"),
+    path(
+        "pledge/manage/<str:token>/booking-access/",
+        views.pledge_delegation_view,
+        name="pledge_delegation",
+    ),
     path("pledge/manage/<str:token>/withdraw/", views.pledge_withdraw_view, name="pledge_withdraw"),
     path("pledge/forecast/", views.pledge_forecast_view, name="pledge_forecast"),
 ]

@@ -17,10 +17,16 @@ from safepassage.donations.pledges.access import (
     access_forecast_organisations,
     access_pledge_by_token,
 )
-from safepassage.donations.pledges.forms import ChangePledgeForm, PledgeForm
+from safepassage.donations.pledges.errors import PledgeError
+from safepassage.donations.pledges.forms import (
+    ChangePledgeForm,
+    DelegationConsentForm,
+    PledgeForm,
+)
 from safepassage.donations.pledges.selectors import (
     forecast_expiring_miles,
     get_balance,
+    get_pledge_delegation_rule,
     get_published_campaign,
 )
 from safepassage.donations.pledges.tokens import make_manage_token, new_submission_token
@@ -76,8 +82,41 @@ def pledge_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def pledge_manage_view(request: HttpRequest, token: str) -> HttpResponse:
     pledge = access_pledge_by_token(token=token, purpose="manage")
-    context = {"pledge": pledge, "balance": get_balance(pledge=pledge), "token": token}
+    context = {
+        "pledge": pledge,
+        "balance": get_balance(pledge=pledge),
+        "token": token,
+        "delegation": get_pledge_delegation_rule(pledge=pledge),
+        "delegation_form": DelegationConsentForm(
+            initial={"consent": pledge.delegated_booking_consent}
+        ),
+    }
     return render(request, "donations/pledges/manage.html", context)
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def pledge_delegation_view(request: HttpRequest, token: str) -> HttpResponse:
+    """Whether the fund may book with the donor's delegated access (never a password)."""
+    pledge = access_pledge_by_token(token=token, purpose="manage")
+    # An unticked box posts nothing: an empty POST is still an answer ("no").
+    form = DelegationConsentForm(
+        request.POST if request.method == "POST" else None,
+        initial={"consent": pledge.delegated_booking_consent},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_set_delegated_booking_consent(
+                pledge_id=pledge.public_id, consent=form.cleaned_data["consent"]
+            )
+        except PledgeError as error:
+            form.add_error("consent", str(error.message))
+        else:
+            messages.success(request, _("Your answer is saved."))
+            return redirect("donations:pledge_manage", token=token)
+    context = {"pledge": pledge, "form": form, "token": token}
+    context["delegation"] = get_pledge_delegation_rule(pledge=pledge)
+    return render(request, "donations/pledges/delegation.html", context)
 
 
 @public
