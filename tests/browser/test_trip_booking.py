@@ -101,3 +101,9 @@ def test_a_trip_is_allocated_booked_by_the_donor_and_ticketed(
     expect(page.get_by_text("QX7LMB")).to_be_visible()
     case.refresh_from_db()
     assert case.state == CaseState.TICKETED
+
+    # And the case's history says the system made the move, and why, naming no one
+    page.goto(f"{live_server.url}/cases/{case.public_id}/")
+    move = page.get_by_role("row").filter(has_text="All tickets booked")
+    expect(move).to_contain_text("The system")
+    expect(move).not_to_contain_text(coordinator.user.display_name)
