@@ -16,6 +16,7 @@ from safepassage.audit.models import AuditEvent
 from safepassage.core.money import Money
 from safepassage.core.pricing import (
     CashRule,
+    OutsideChartError,
     PricingSegment,
     ProgramPricing,
     QuotedPrice,
@@ -374,3 +375,27 @@ def test_an_overlapping_or_malformed_taxes_row_is_refused_and_nothing_is_saved(
     assert message in response.content.decode()
     after = sorted(StoredCashRule.objects.values_list("route_type", "origin_countries", "taxes"))
     assert (after, AuditEvent.objects.count()) == (before, events)
+
+
+def test_the_turkish_zone_chart_says_which_zones_lack_their_countries() -> None:
+    # Given the seeded Turkish chart: twelve prices from Türkiye (official page, PROGRAMS.md
+    # [TK8]) but countries only for Türkiye and (unverified) North America
+    client = sign_in(Client(), make_staff(Role.TRAVEL_COORDINATOR))
+    page = client.get(reverse("travel:programs")).content.decode()
+
+    assert "Türkiye → North Africa: 20,000 (countries not known: quote tickets there)" in page
+    assert "Türkiye → Central Africa: 25,000 (countries not known" in page
+    assert "Türkiye → North America: 40,000<" in page
+    assert "Unverified:</span> zone membership from general knowledge" in page
+
+    # And a Turkish ticket to a country in no zone is not priced (a quote is needed)
+    with pytest.raises(OutsideChartError):
+        price_ticket(
+            pricing=load_program_pricing()["TK"],
+            segments=[_flight("IST", "VNO", countries="TR LT", miles=1140)],
+        )
+    to_toronto = _flight("IST", "YYZ", countries="TR CA", miles=5150)
+    assert (
+        price_ticket(pricing=load_program_pricing()["TK"], segments=[to_toronto]).miles.amount
+        == 40000
+    )

@@ -310,7 +310,13 @@ def list_program_pricing() -> list[PricingRow]:
         sources = [pricing.chart.source]
         if isinstance(pricing.chart, DistanceBandChart) and pricing.chart.multi_segment_source:
             sources.append(pricing.chart.multi_segment_source)
-        sources += [rule.source for rule in pricing.cash_rules if rule.source not in sources]
+        if isinstance(pricing.chart, ZoneChart):
+            for zone in pricing.chart.zones:  # which countries a zone holds, with its own source
+                if zone.source not in sources:
+                    sources.append(zone.source)
+        for rule in pricing.cash_rules:
+            if rule.source not in sources:
+                sources.append(rule.source)
         rows.append(
             PricingRow(
                 program=code,
