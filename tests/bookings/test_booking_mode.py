@@ -346,3 +346,20 @@ def test_sent_requests_follow_the_derived_mode() -> None:
     assert booking.mode == BookingMode.COORDINATOR
     assert booking.donor_passengers is None
     assert mail.outbox == []
+
+
+def test_a_request_taken_over_before_the_donor_withdrew_is_flagged_on_the_trip_page() -> None:
+    # given a request the coordinator books with the donor's access
+    network = _network(DelegatedBooking.WITH_CONSENT)
+    pledge = confirmed_pledge(program=network.program, miles=50_000)
+    do_set_delegated_booking_consent(pledge_id=pledge.public_id, consent=True)
+    booking = _accepted(network, pledge)
+    url = reverse("bookings:trip", kwargs={"trip_id": booking.trip.public_id})
+    client = sign_in(Client(), network.coordinator.staff)
+    assert "now say the donor books" not in client.get(url).text
+    # when the donor withdraws their answer
+    do_set_delegated_booking_consent(pledge_id=pledge.public_id, consent=False)
+    # then the request stays where it is, and the coordinator is told to hand it back
+    booking.refresh_from_db()
+    assert booking.mode == BookingMode.COORDINATOR
+    assert "now say the donor books" in client.get(url).text
