@@ -286,6 +286,7 @@ MATRIX: dict[str, dict[str, Cell]] = {
     **dict.fromkeys(
         (
             "bookings:run_accept",
+            "bookings:run_cancel",
             "bookings:trip_progress",
             "bookings:booking_cancel",
             "bookings:booking_mode",
@@ -583,7 +584,7 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
         lambda world: {"organisation_id": world.members[Role.ADMIN].organisation.public_id},
     ),
     **dict.fromkeys(
-        ("bookings:run", "bookings:run_accept"),
+        ("bookings:run", "bookings:run_accept", "bookings:run_cancel"),
         lambda world: {"run_id": _world_trip(world).run.public_id},
     ),
     **dict.fromkeys(

@@ -15,7 +15,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import partial
 
@@ -30,7 +30,7 @@ from django.utils.translation import gettext
 
 from safepassage.accounts.models import User
 from safepassage.audit.actions import record_audit_event
-from safepassage.bookings import sealing
+from safepassage.bookings import cash, sealing
 from safepassage.bookings.documents import load_plan, load_problem, problem_to_document
 from safepassage.bookings.errors import (
     BookingNotBooked,
@@ -42,7 +42,6 @@ from safepassage.bookings.errors import (
     NoCaseKey,
     NoDonorAddress,
     NoOrganisationKeys,
-    NotEnoughCash,
     NothingToAllocate,
     PassengersMissing,
     PledgeChanged,
@@ -51,6 +50,7 @@ from safepassage.bookings.errors import (
     RequestNoLongerOpen,
     RequestNotInPlan,
     RunNotFinished,
+    RunNotQueued,
     TooManyMilesCharged,
     TripNotReady,
     delegation_refusal,
@@ -72,6 +72,7 @@ from safepassage.bookings.selectors import (
     current_pledge_version,
     get_booking_mode_rule,
     get_conversion,
+    get_rates_into,
     list_open_demand,
     list_stale_runs,
     pledge_can_book_for_others,
@@ -95,7 +96,7 @@ from safepassage.donations.pledges import tasks as pledge_tasks
 from safepassage.donations.pledges.lock_objects import lock_pledge, lock_pledges
 from safepassage.ledger import actions as ledger
 from safepassage.ledger.lock_objects import lock_ledger_owners
-from safepassage.ledger.selectors import get_cash_balance
+from safepassage.ledger.selectors import list_cash_balances
 from safepassage.organisations.models import Organisation
 from safepassage.travel.models import FarePrice, TravelOption, TravelRequest, TravelRequestState
 
@@ -173,6 +174,7 @@ def do_start_run(
             started_by=actor,
             started_on=today,
             time_limit_seconds=max(1, min(time_limit_seconds, MAX_TIME_LIMIT)),
+            queued_since=timezone.now(),
             currency=currency,
             cash_budget=cash_budget,
             problem=problem_to_document(problem),
@@ -212,7 +214,8 @@ def do_solve_run(*, run_id: uuid.UUID) -> AllocationRun:
         run.status = RunStatus.RUNNING
         run.phase = "starting"
         run.running_since = timezone.now()
-        run.save(update_fields=["status", "phase", "running_since"])
+        run.queued_since = None
+        run.save(update_fields=["status", "phase", "running_since", "queued_since"])
     try:
         problem = load_problem(run.problem)
         plan = core.solve(
@@ -275,12 +278,14 @@ def _fail_run(*, run: AllocationRun, error_code: str) -> None:
         )
 
 
-def do_fail_stale_runs(*, organisation: Organisation) -> int:
-    """Mark failed the organisation's runs still "running" past their time limit plus a
-    margin (their worker died); returns how many. A late worker finishing one of them
-    afterwards writes nothing (it only finishes a run still running)."""
+def do_fail_stale_runs(*, organisation: Organisation | None, now: datetime | None = None) -> int:
+    """Mark failed the runs (of ``organisation``, or of every organisation when None) still
+    "running" past their time limit plus a margin: their worker died or stopped making
+    progress. Returns how many. A late worker finishing one of them afterwards writes
+    nothing (it only finishes a run still running). Run when a run starts and by the
+    scheduler (``tasks.fail_stalled_runs``)."""
     failed = 0
-    for run in list_stale_runs(organisation=organisation, now=timezone.now()):
+    for run in list_stale_runs(organisation=organisation, now=now or timezone.now()):
         with transaction.atomic():
             updated = AllocationRun.objects.filter(
                 pk=run.pk, status=RunStatus.RUNNING, running_since=run.running_since
@@ -295,6 +300,32 @@ def do_fail_stale_runs(*, organisation: Organisation) -> int:
                     organisation=run.organisation,
                 )
     return failed
+
+
+def check_cancel_run(*, run: AllocationRun) -> None:
+    if run.status != RunStatus.QUEUED:
+        raise RunNotQueued
+
+
+def do_cancel_run(*, actor: User, run: AllocationRun) -> AllocationRun:
+    """Cancel a run no worker has taken yet (typically: none is running). Only a run still
+    queued changes, so a worker taking it at the same moment wins and nothing is half
+    done; a worker reaching a cancelled run later leaves it as it is."""
+    with transaction.atomic():
+        cancelled = AllocationRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
+            status=RunStatus.CANCELLED, queued_since=None
+        )
+        if not cancelled:
+            raise RunNotQueued
+        _audit(
+            actor_ref=_actor(actor),
+            action="allocation.run_cancelled",
+            object_type="allocation_run",
+            object_ref=run.public_id,
+            organisation=run.organisation,
+        )
+    run.refresh_from_db()
+    return run
 
 
 def _gap(incumbent: float, bound: float) -> float:
@@ -996,7 +1027,7 @@ def do_record_booking(
                     organisation_ref=organisation_ref,
                 )
             locked.points_redeemed = points
-        _post_cash_paid(
+        locked.cash_paid = _post_cash_paid(
             organisation=trip.organisation,
             booking=locked,
             amount=Money(amount=record.taxes, currency=record.currency),
@@ -1020,6 +1051,7 @@ def do_record_booking(
                 "booking_record",
                 "miles_charged",
                 "points_redeemed",
+                "cash_paid",
                 "status",
                 "closed_on",
                 "donor_passengers",
@@ -1038,13 +1070,18 @@ def do_record_booking(
 
 def _post_cash_paid(
     *, organisation: Organisation, booking: BookingRequest, amount: Money, actor_ref: str
-) -> None:
+) -> list[dict[str, object]]:
     """The taxes and fees (or the cash fare) charged leave the organisation's money in the
     ledger: its general fund first, then its campaigns in the order they were created (the
-    run's cash budget counted them all). ``NotEnoughCash`` when they hold less: the caller's
-    transaction then rolls back whole, so nothing of the booking is written."""
+    run's cash budget counted them all), in the charged currency first, then valued in the
+    run's currency with the recorded exchange rates (``cash.plan_payment`` has the rules
+    and the rounding). Returns the payments as stored on the booking.
+
+    ``NoExchangeRate`` when a needed rate is not recorded and ``NotEnoughCash`` when they
+    hold less: both before anything is posted, and the caller's transaction then rolls
+    back whole, so nothing of the booking is written."""
     if amount.amount == 0:
-        return
+        return []
     owners = [MoneyOwner(kind=OwnerKind.FUND, owner_id=str(organisation.public_id))] + [
         MoneyOwner(kind=OwnerKind.CAMPAIGN, owner_id=str(public_id))
         for public_id in Campaign.objects.filter(organisation=organisation)
@@ -1052,24 +1089,32 @@ def _post_cash_paid(
         .values_list("public_id", flat=True)
     ]
     lock_ledger_owners(owners=[(owner.kind, owner.owner_id) for owner in owners])
-    remaining = amount.amount
-    for owner in owners:
-        held = get_cash_balance(owner=owner, currency=amount.currency).amount
-        part = min(held, remaining)
-        if part <= 0:
-            continue
+    holdings = [
+        cash.Holding(owner=owner, money=money)
+        for owner in owners
+        for money in list_cash_balances(owner=owner)
+        if money.amount > 0
+    ]
+    payments = cash.plan_payment(
+        charge=amount,
+        currency=booking.currency,
+        holdings=holdings,
+        rates=get_rates_into(currency=booking.currency, on=timezone.localdate()),
+    )
+    for payment in payments:
+        owner = payment.owner
         ledger.do_disburse_money(
             owner=owner,
-            amount=Money(amount=part, currency=amount.currency),
-            idempotency_key=f"booking-cash:{booking.public_id}:{owner.kind}:{owner.owner_id}",
+            amount=payment.paid,
+            idempotency_key=(
+                f"booking-cash:{booking.public_id}:{owner.kind}:{owner.owner_id}"
+                f":{payment.paid.currency}"
+            ),
             reference=f"booking-request:{booking.public_id}",
             actor_ref=actor_ref,
             organisation_ref=str(organisation.public_id),
         )
-        remaining -= part
-        if remaining == 0:
-            return
-    raise NotEnoughCash
+    return [payment.as_document() for payment in payments]
 
 
 def _ticket_if_complete(*, trip: Trip, actor_ref: str) -> None:

@@ -8,10 +8,13 @@
   the case's travel-passenger key is listed as sensitive);
 - ``secret``: the one-time code's HMAC and expiry (opens nothing without the e-mail).
 
-The one exact time in clear is ``AllocationRun.running_since`` (listed in
-``TRANSIENT_TIMES``): when the worker took a run, kept only while it runs (cleared when it
-finishes or fails) to tell a dead worker; the audit event of the run's start holds the same
-time already, and it names no person.
+The exact times in clear are ``AllocationRun.queued_since`` and ``running_since`` (listed
+in ``TRANSIENT_TIMES``): when a run was queued and when the worker took it, each kept only
+while the run waits or runs (cleared when it moves on) to tell a missing or dead worker;
+the audit event of the run's start holds the same time already, and it names no person.
+
+``BookingRequest.cash_paid`` holds amounts, currencies, exchange rates and fund or campaign
+public ids: the same amounts the ledger's disbursements hold in clear.
 
 ``tests/bookings/test_classification.py`` fails for an unclassified field.
 """
@@ -31,8 +34,8 @@ class FieldClass(StrEnum):
 W, S, K, X = FieldClass.WORKFLOW, FieldClass.SENSITIVE, FieldClass.KEY, FieldClass.SECRET
 TRAVEL = SensitiveGroup.TRAVEL_PASSENGER
 
-TRANSIENT_TIMES = frozenset({("AllocationRun", "running_since")})
-"""Workflow times kept only while a run is running (see above)."""
+TRANSIENT_TIMES = frozenset({("AllocationRun", "running_since"), ("AllocationRun", "queued_since")})
+"""Workflow times kept only while a run waits or runs (see above)."""
 
 FIELD_CLASSES: dict[str, dict[str, tuple[FieldClass, SensitiveGroup | None]]] = {
     "AllocationRun": dict.fromkeys(
@@ -57,6 +60,7 @@ FIELD_CLASSES: dict[str, dict[str, tuple[FieldClass, SensitiveGroup | None]]] = 
             "travellers_served",
             "error_code",
             "running_since",
+            "queued_since",
         ),
         (W, None),
     ),
@@ -107,6 +111,7 @@ FIELD_CLASSES: dict[str, dict[str, tuple[FieldClass, SensitiveGroup | None]]] = 
             "codes_sent",
             "miles_charged",
             "points_redeemed",
+            "cash_paid",
             "closed_on",
             "replacement",
         ),

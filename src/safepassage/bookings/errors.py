@@ -1,6 +1,7 @@
 """Typed errors of allocation and booking: a stable code and a message staff or donors act on."""
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -178,7 +179,33 @@ class TripNotReady(BookingsError):
 class NotEnoughCash(BookingsError):
     code = "not_enough_cash"
     message = _(
-        "This booking cannot be recorded yet: the organisation's ledger holds less cash in "
-        "this currency than the taxes and fees charged. Keep the booking reference and record "
-        "it again once the travel team has recorded the cash."
+        "This booking cannot be recorded yet: the organisation's ledger holds less cash than "
+        "the taxes and fees charged (other currencies count only at a recorded exchange "
+        "rate). Keep the booking reference and record it again once the travel team has "
+        "recorded the cash."
     )
+
+
+class NoExchangeRate(BookingsError):
+    """A charge in ``currency`` must be valued in the run's currency ``into`` and no rate
+    between them is recorded: refused, never guessed."""
+
+    code = "no_exchange_rate"
+
+    def __init__(self, *, currency: str, into: str) -> None:
+        super().__init__(currency, into)
+        self.currency = currency
+        self.into = into
+
+    def __str__(self) -> str:
+        return gettext(
+            "This booking cannot be recorded yet: it was charged in %(currency)s and no "
+            "exchange rate from %(currency)s to %(into)s (the run's currency) is recorded. "
+            "Ask an administrator to record one with safepassage record_exchange_rate, then "
+            "record the booking again."
+        ) % {"currency": self.currency, "into": self.into}
+
+
+class RunNotQueued(BookingsError):
+    code = "run_not_queued"
+    message = _("Only a run still waiting for the worker can be cancelled.")

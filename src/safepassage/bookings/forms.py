@@ -9,7 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from safepassage.bookings.models import BookingMode, TripStatus
 
-CURRENCIES = [("USD", "USD"), ("EUR", "EUR"), ("GBP", "GBP"), ("CAD", "CAD")]
+CURRENCY_CODES = ("USD", "EUR", "GBP", "CAD", "CHF", "RUB", "TRY")
+"""Currencies a run can count its budget in and a booking can be charged in; the first is
+the default. Others convert with the recorded exchange rates (``bookings.cash``)."""
+CURRENCIES = [(code, code) for code in CURRENCY_CODES]
 
 
 class StartRunForm(forms.Form):

@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from safepassage.accounts.models import User
+from safepassage.bookings.cash import CashPosition, Rate, cash_position
 from safepassage.bookings.models import (
     AllocationRun,
     BookingMode,
@@ -53,6 +54,7 @@ from safepassage.travel.models import TravelRequest, TravelRequestState
 if TYPE_CHECKING:
     from safepassage.bookings.tokens import DonorLink
     from safepassage.core.crypto import KeyPair
+    from safepassage.core.ledger import MoneyOwner
 
 LIVE_BOOKING_STATUSES = (*OPEN_BOOKING_STATUSES, BookingStatus.BOOKED)
 """Booking requests whose miles are set aside or spent (reserved, sent or booked)."""
@@ -91,6 +93,43 @@ def list_network_pledges(*, organisations: Iterable[Organisation]) -> QuerySet[P
         .distinct()
         .order_by("pk")
     )
+
+
+def _money_owners(organisation: Organisation) -> list["MoneyOwner"]:
+    from safepassage.core.ledger import MoneyOwner, OwnerKind
+    from safepassage.donations.models import Campaign
+
+    return [MoneyOwner(kind=OwnerKind.FUND, owner_id=str(organisation.public_id))] + [
+        MoneyOwner(kind=OwnerKind.CAMPAIGN, owner_id=str(public_id))
+        for public_id in Campaign.objects.filter(organisation=organisation)
+        .order_by("pk")
+        .values_list("public_id", flat=True)
+    ]
+
+
+def get_rates_into(*, currency: str, on: date) -> dict[str, Rate]:
+    """The latest recorded rate into ``currency`` on or before ``on``, per currency."""
+    return {
+        code: Rate(currency=code, into=currency, rate=row.rate, as_of=row.as_of)
+        for code, row in latest_rates(quote_currency=currency, on=on).items()
+    }
+
+
+def get_cash_positions(
+    *, organisation: Organisation, currencies: Iterable[str], on: date
+) -> list[CashPosition]:
+    """Everything the organisation holds (fund and campaigns, every currency), counted in
+    each of ``currencies`` at the latest recorded rates, rounded down: what a run's cash
+    budget in that currency can be (``cash.cash_position``)."""
+    from safepassage.ledger.selectors import list_cash_balances
+
+    held = [
+        money for owner in _money_owners(organisation) for money in list_cash_balances(owner=owner)
+    ]
+    return [
+        cash_position(held=held, currency=currency, rates=get_rates_into(currency=currency, on=on))
+        for currency in currencies
+    ]
 
 
 def get_available_cash(*, organisation: Organisation, currency: str) -> Decimal:
@@ -467,7 +506,9 @@ def _stored_fare(run: AllocationRun, fare_ref: str) -> core.Fare | None:
     return None
 
 
-def _rebook_demand(*, booking: BookingRequest) -> Demand:
+def _rebook_demand(
+    *, booking: BookingRequest, currency: str, rates: Mapping[str, ExchangeRate]
+) -> Demand:
     trip = booking.trip
     info: dict[str, object] = {
         "kind": "rebook",
@@ -482,6 +523,16 @@ def _rebook_demand(*, booking: BookingRequest) -> Demand:
     fare = _stored_fare(booking.run, booking.fare_ref)
     if fare is None:
         return Demand(request=None, info=info | {"excluded": "fare_unknown"})
+    if booking.run.currency != currency:  # the earlier run priced it in its own currency
+        fare = _fare_in_currency(
+            fare=fare, from_currency=booking.run.currency, currency=currency, rates=rates
+        )
+        if fare is None:
+            return Demand(
+                request=None,
+                info=info
+                | {"excluded": "no_priced_option", "missing_rates": [booking.run.currency]},
+            )
     request_id = f"rebook-{booking.public_id}"
     return Demand(
         request=core.TravelRequest(
@@ -504,6 +555,29 @@ def _rebook_demand(*, booking: BookingRequest) -> Demand:
         ),
         info=info,
     )
+
+
+def _fare_in_currency(
+    *, fare: core.Fare, from_currency: str, currency: str, rates: Mapping[str, ExchangeRate]
+) -> core.Fare | None:
+    """A stored fare (taxes and cash price in ``from_currency``) in ``currency``, rounded
+    up like every price; None when a non-zero amount has no recorded rate."""
+    taxes = {}
+    for program, tax in fare.taxes.items():
+        converted = _in_run_currency(
+            amount=tax, from_currency=from_currency, currency=currency, rates=rates
+        )
+        if converted is None:
+            return None
+        taxes[program] = converted
+    cash_price = None
+    if fare.cash_price is not None:
+        cash_price = _in_run_currency(
+            amount=fare.cash_price, from_currency=from_currency, currency=currency, rates=rates
+        )
+        if cash_price is None:
+            return None
+    return core.Fare(id=fare.id, miles=fare.miles, taxes=taxes, cash_price=cash_price)
 
 
 def list_open_demand(*, organisation: Organisation, currency: str) -> dict[str, Demand]:
@@ -541,7 +615,9 @@ def list_open_demand(*, organisation: Organisation, currency: str) -> dict[str, 
         .order_by("pk")
     )
     for booking in rebooks:
-        demand[f"rebook-{booking.public_id}"] = _rebook_demand(booking=booking)
+        demand[f"rebook-{booking.public_id}"] = _rebook_demand(
+            booking=booking, currency=currency, rates=rates
+        )
     return demand
 
 
@@ -560,14 +636,44 @@ def run_is_stale(*, run: AllocationRun, now: datetime) -> bool:
     return now > run.running_since + timedelta(seconds=run.time_limit_seconds) + STALE_RUN_MARGIN
 
 
-def list_stale_runs(*, organisation: Organisation, now: datetime) -> list[AllocationRun]:
-    running = AllocationRun.objects.filter(organisation=organisation, status=RunStatus.RUNNING)
-    return [run for run in running.order_by("pk") if run_is_stale(run=run, now=now)]
+def list_stale_runs(*, organisation: Organisation | None, now: datetime) -> list[AllocationRun]:
+    """Runs (of ``organisation``, or of all when None) whose worker died."""
+    running = AllocationRun.objects.filter(status=RunStatus.RUNNING)
+    if organisation is not None:
+        running = running.filter(organisation=organisation)
+    return [
+        run
+        for run in running.only(
+            "pk", "public_id", "organisation", "status", "running_since", "time_limit_seconds"
+        )
+        .select_related("organisation")
+        .order_by("pk")
+        if run_is_stale(run=run, now=now)
+    ]
+
+
+QUEUED_NOTICE_AFTER = timedelta(minutes=2)
+"""How long a run may wait for a worker before its page says that none is taking it."""
+
+
+def run_waits_for_worker(*, run: AllocationRun, now: datetime) -> bool:
+    """Whether ``run`` has been queued for longer than ``QUEUED_NOTICE_AFTER`` without a
+    worker taking it (most likely none is running)."""
+    return (
+        run.status == RunStatus.QUEUED
+        and run.queued_since is not None
+        and now - run.queued_since > QUEUED_NOTICE_AFTER
+    )
 
 
 def stale_run_ids(*, runs: Iterable[AllocationRun], now: datetime) -> set[int]:
     """Primary keys of ``runs`` whose worker died (for the runs list)."""
     return {run.pk for run in runs if run_is_stale(run=run, now=now)}
+
+
+def waiting_run_ids(*, runs: Iterable[AllocationRun], now: datetime) -> set[int]:
+    """Primary keys of ``runs`` no worker has taken for too long (for the runs list)."""
+    return {run.pk for run in runs if run_waits_for_worker(run=run, now=now)}
 
 
 RUN_LIST_FIELDS = (
@@ -576,6 +682,7 @@ RUN_LIST_FIELDS = (
     "status",
     "time_limit_seconds",
     "running_since",
+    "queued_since",
     "travellers_served",
 )
 """What the runs list shows (and needs to tell a dead worker's run): never the problem,

@@ -16,3 +16,13 @@ def run_allocation(*, run_id: str) -> None:
     from safepassage.bookings.actions import do_solve_run  # actions import tasks
 
     do_solve_run(run_id=uuid.UUID(run_id))
+
+
+@task()
+def fail_stalled_runs() -> int:
+    """Mark failed every run still "running" long past its time limit (its worker died or
+    stopped making progress), so its coordinator sees it failed and can run again.
+    Idempotent; scheduled in ``bookings/schedule.py``."""
+    from safepassage.bookings.actions import do_fail_stale_runs  # actions import tasks
+
+    return do_fail_stale_runs(organisation=None)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("<uuid:organisation_id>/allocation/", views.runs_view, name="runs"),
     path("allocation/<uuid:run_id>/", views.run_view, name="run"),
     path("allocation/<uuid:run_id>/accept/", views.run_accept_view, name="run_accept"),
+    path("allocation/<uuid:run_id>/cancel/", views.run_cancel_view, name="run_cancel"),
     path("<uuid:organisation_id>/trips/", views.trips_view, name="trips"),
     path("trips/<uuid:trip_id>/", views.trip_view, name="trip"),
     path("trips/<uuid:trip_id>/send/", views.trip_send_view, name="trip_send"),

@@ -33,6 +33,7 @@ from safepassage.bookings.errors import (
     TripNotReady,
 )
 from safepassage.bookings.forms import (
+    CURRENCY_CODES,
     AcceptForm,
     BookingModeForm,
     CodeForm,
@@ -65,8 +66,10 @@ def runs_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
     """Start an allocation over the network; the organisation's recent runs."""
     user = current_user(request)
     organisation = access_organisation(user=user, organisation_id=organisation_id, permission=RUN)
-    cash = selectors.get_available_cash(organisation=organisation, currency="USD")
-    form = StartRunForm(request.POST or None, initial={"cash_budget": cash})
+    positions = selectors.get_cash_positions(
+        organisation=organisation, currencies=CURRENCY_CODES, on=timezone.localdate()
+    )
+    form = StartRunForm(request.POST or None, initial={"cash_budget": positions[0].total.amount})
     if request.method == "POST" and form.is_valid():
         try:
             run = actions.do_start_run(actor=user, organisation=organisation, **form.cleaned_data)
@@ -75,13 +78,14 @@ def runs_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
         else:
             return redirect("bookings:run", run_id=run.public_id)
     runs = list(selectors.list_runs(organisation=organisation))
-    stale = selectors.stale_run_ids(runs=runs, now=timezone.now())
+    now = timezone.now()
     context = {
         "organisation": organisation,
         "form": form,
         "runs": runs,
-        "stale": stale,
-        "cash": cash,
+        "stale": selectors.stale_run_ids(runs=runs, now=now),
+        "waiting": selectors.waiting_run_ids(runs=runs, now=now),
+        "positions": positions,
     }
     return render(request, "bookings/runs.html", context)
 
@@ -91,10 +95,12 @@ def _run_page(request: HttpRequest, run: AllocationRun, **extra: object) -> Http
     choices = (
         [(r.request_id, r.case_code) for r in review.served if not r.accepted] if review else []
     )
-    stale = selectors.run_is_stale(run=run, now=timezone.now())
+    now = timezone.now()
+    stale = selectors.run_is_stale(run=run, now=now)
     context = {
         "run": run,
         "stale": stale,
+        "waiting": selectors.run_waits_for_worker(run=run, now=now),
         "review": review,
         "form": extra.pop("form", None)
         or AcceptForm(choices=choices, initial={"requests": [c for c, _ in choices]}),
@@ -110,6 +116,19 @@ def run_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
     """The run's progress (refreshing itself while it runs) and then its plan."""
     run = access_run(user=current_user(request), run_id=run_id, permission=RUN)
     return _run_page(request, run)
+
+
+@requires_permission(RUN)
+@require_http_methods(["POST"])
+def run_cancel_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
+    """Cancel a run still waiting for the worker (none is taking it)."""
+    user = current_user(request)
+    run = access_run(user=user, run_id=run_id, permission=RUN)
+    try:
+        actions.do_cancel_run(actor=user, run=run)
+    except BookingsError as error:
+        return _run_page(request, run, cancel_error=error)
+    return redirect("bookings:run", run_id=run.public_id)
 
 
 @requires_permission(RUN)

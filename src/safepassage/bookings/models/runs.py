@@ -19,6 +19,7 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Plan ready")
     FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class AllocationRun(models.Model):
@@ -52,6 +53,11 @@ class AllocationRun(models.Model):
     error_code = models.CharField(max_length=64, blank=True)
     running_since = models.DateTimeField(
         null=True, blank=True, help_text="When the worker took the run, to tell a dead worker."
+    )
+    queued_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the run was queued, to tell that no worker is taking it.",
     )
 
     class Meta:

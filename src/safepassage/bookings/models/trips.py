@@ -126,6 +126,11 @@ class BookingRequest(models.Model):
     codes_sent = models.PositiveSmallIntegerField(default=0)
     miles_charged = models.PositiveIntegerField(null=True, blank=True)
     points_redeemed = models.PositiveBigIntegerField(default=0)
+    cash_paid = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="How the charge was paid: per fund or campaign, amount and rates used.",
+    )
     booking_record = models.BinaryField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     replacement = models.ForeignKey(
