@@ -266,3 +266,25 @@ def test_the_demo_names_one_catalogue_maintainer() -> None:
 
     assert type(admin.user).objects.get(pk=admin.user.pk).has_perm(MAINTAIN)
     assert not type(other_admin.user).objects.get(pk=other_admin.user.pk).has_perm(MAINTAIN)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"kind": "program", "id": "abc"},
+        {"kind": "program", "id": "99999999999999999999999"},
+        {"kind": "alliance", "id": "999999"},
+        {"kind": "carrier", "id": "1"},
+        {},
+    ],
+)
+def test_a_malformed_removal_is_not_found_and_nothing_changes(body: dict[str, str]) -> None:
+    staff = make_staff(Role.ADMIN)
+    _grant(staff)
+    client = sign_in(Client(), staff)
+    before = _catalogue()
+
+    response = client.post(reverse("travel:partnership_remove"), body)
+
+    assert response.status_code == 404
+    assert _catalogue() == before

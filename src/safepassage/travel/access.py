@@ -12,7 +12,14 @@ from django.http import Http404
 from safepassage.accounts.models import User
 from safepassage.cases.access import access_case
 from safepassage.donations.models import Program
-from safepassage.travel.models import FarePrice, TravelFare, TravelOption, TravelRequest
+from safepassage.travel.models import (
+    AllianceMembership,
+    FarePrice,
+    ProgramCarrier,
+    TravelFare,
+    TravelOption,
+    TravelRequest,
+)
 
 
 def access_travel_request(*, user: User, request_id: uuid.UUID, permission: str) -> TravelRequest:
@@ -80,3 +87,21 @@ def access_chart_program(*, user: User, program_code: str, permission: str) -> P
     if program is None or not user.has_perm(permission):
         raise Http404
     return program
+
+
+def access_catalogue_row(
+    *, user: User, kind: str, row_id: str, permission: str
+) -> ProgramCarrier | AllianceMembership:
+    """A who-can-book row (``kind`` "program" or "alliance", ``row_id`` its key as posted)
+    that ``user`` may change; 404 for a missing row, a malformed id or a user without the
+    instance-level ``permission``."""
+    if not user.has_perm(permission) or not row_id.isdigit() or len(row_id) > 18:
+        raise Http404
+    row: ProgramCarrier | AllianceMembership | None = None
+    if kind == "program":
+        row = ProgramCarrier.objects.filter(pk=int(row_id)).first()
+    elif kind == "alliance":
+        row = AllianceMembership.objects.filter(pk=int(row_id)).first()
+    if row is None:
+        raise Http404
+    return row

@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -20,6 +20,7 @@ from safepassage.pathways.selectors import acceptable_destination_countries
 from safepassage.site.access_policy import recent_authentication_required, requires_permission
 from safepassage.travel import actions, selectors
 from safepassage.travel.access import (
+    access_catalogue_row,
     access_chart_program,
     access_fare_price,
     access_travel_fare,
@@ -43,7 +44,7 @@ from safepassage.travel.forms import (
     RouteSearchForm,
     TravelRequestForm,
 )
-from safepassage.travel.models import AllianceMembership, AwardChart, ProgramCarrier
+from safepassage.travel.models import AwardChart, ProgramCarrier
 from safepassage.travel.route_search import RouteQuery, search_routes
 
 VIEW = "travel.view_travelrequest"
@@ -177,15 +178,17 @@ def alliance_member_add_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["POST"])
 def partnership_remove_view(request: HttpRequest) -> HttpResponse:
     """Remove one program carrier or alliance membership (its kind and id in the body)."""
-    user, kind, row_id = current_user(request), request.POST.get("kind"), request.POST.get("id")
-    if kind == "program" and (row := ProgramCarrier.objects.filter(pk=row_id or 0).first()):
+    user = current_user(request)
+    row = access_catalogue_row(
+        user=user,
+        kind=request.POST.get("kind", ""),
+        row_id=request.POST.get("id", ""),
+        permission=CATALOGUE,
+    )
+    if isinstance(row, ProgramCarrier):
         actions.do_remove_program_carrier(actor=user, row=row)
-    elif kind == "alliance" and (
-        row_a := AllianceMembership.objects.filter(pk=row_id or 0).first()
-    ):
-        actions.do_remove_alliance_membership(actor=user, row=row_a)
     else:
-        raise Http404
+        actions.do_remove_alliance_membership(actor=user, row=row)
     messages.success(request, _("Removed."))
     return redirect("travel:programs")
 
