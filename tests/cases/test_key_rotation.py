@@ -26,6 +26,7 @@ from safepassage.cases.case_key_rotation import sealed_columns
 from safepassage.cases.models import (
     Case,
     CaseGroupKey,
+    CaseNote,
     HolderKind,
     KeyRotation,
     KeyRotationCase,
@@ -43,6 +44,7 @@ from safepassage.core.crypto import (
     SensitiveGroup,
     field_key_version,
     open_field,
+    seal_text,
     split_organisation_recovery_key,
     unwrap_group_key,
 )
@@ -437,3 +439,34 @@ def test_the_rotation_prints_and_logs_nothing_personal_and_no_key(
         assert text not in output
         assert text not in logged
     assert case.code not in output  # codes only for cases that could not be rotated
+
+
+@pytest.mark.django_db
+def test_a_value_sealed_under_the_old_version_during_a_rotation_is_resealed_afterwards() -> None:
+    # Given a case rotated while a request still held the old narrative key and then
+    # stored a note sealed under it
+    organisation, recovery = keyed_organisation()
+    owner = make_keyed_staff(Role.CASEWORKER, organisation)
+    case = make_case(actor=owner)
+    old = unwrap_user_group_keys(case=case, user=owner.user, key_pair=owner.key_pair)
+    result = rotation_actions.do_rotate_case_keys(
+        case=case, opener=recovery_private_key(recovery), actor_ref="system"
+    )
+    late = CaseNote(case=case, author=owner.user, written_on=timezone.localdate())
+    late.body = seal_text(
+        key=old[SensitiveGroup.NARRATIVE],
+        context=FieldContext(model="cases.CaseNote", field="body", row_id=str(late.public_id)),
+        text="late note",
+    )
+    late.save()
+    assert rotation_actions.values_under_retired_versions(case=case) == 1
+
+    # When the rotating process re-seals stragglers with the keys it kept
+    resealed = rotation_actions.do_reseal_stragglers(case=case, keys=result.keys)
+
+    # Then the note is under the new version and reads as before
+    assert resealed == 1
+    assert rotation_actions.values_under_retired_versions(case=case) == 0
+    contents = read_case_contents(case=_fresh(case), user=owner.user, key_pair=owner.key_pair)
+    assert contents.notes is not None
+    assert [note.body for note in contents.notes] == ["late note"]

@@ -251,6 +251,8 @@ def do_reseal_stragglers(
     in memory and calls this once it has gone through every case. Returns how many.
     """
     resealed = 0
+    if not Case.objects.filter(pk=case.pk).exists():
+        return 0  # shredded since it was rotated
     with transaction.atomic():
         locked = lock_case(case=case)
         for group, (old, new) in keys.items():
