@@ -759,6 +759,7 @@ def solve_master(
     time_limit: float,
     integral: bool,
     start: list[float] | None = None,
+    seeds: int = MASTER_SEEDS,
 ) -> list[float] | None:
     """Price-and-branch: the master as a MILP over the generated patterns only (a
     restriction: its plans are valid, its bound is not a bound of the problem).
@@ -775,7 +776,7 @@ def solve_master(
         and (start is None or start[column] < 0.5)
     ]
     sessions = []
-    for seed in range(MASTER_SEEDS if (os.cpu_count() or 1) > 1 else 1):
+    for seed in range(seeds if (os.cpu_count() or 1) > 1 else 1):
         session = HighsSession(model.model, integer=True)
         session.highs.setOptionValue("random_seed", SEED + seed)
         if integral:
@@ -807,48 +808,59 @@ def start_from(
     instance: Instance, model: PatternModel, assignments: Iterable[Assignment]
 ) -> list[float] | None:
     """Column values of the master that encode ``assignments`` (indexes of ``instance``),
-    adding the patterns they use; None if the master cannot express them (a closed
-    option or payment, or more tickets on a limited pledge than its cap)."""
+    adding the patterns they use.
+
+    Assignments the master cannot express (a closed option or payment, or a limited
+    pledge holding more tickets than its class's cap, as when it pays two legs of one
+    traveller) are left out, with every assignment sharing such a pledge: the rest is
+    still a feasible start, worth what it serves. None if nothing is left.
+    """
     class_of = [
         {key: index for index, key in enumerate(zip(shape.classes, shape.class_caps, strict=True))}
         for shape in model.programs
     ]
-    x: Counter[int] = Counter()
+    encoded: list[tuple[list[int], list[tuple[int, int]]]] = []
     tickets: dict[int, Counter[int]] = {}
+    users: dict[int, list[int]] = {}
     for assignment in assignments:
-        column = model.option_columns[assignment.request][assignment.option]
-        if column < 0:
-            return None
-        x[column] += 1
-        option = instance.requests[assignment.request].options[assignment.option]
-        columns_of = model.payment_columns[assignment.request][assignment.option]
-        for fare, (columns, cash), payers in zip(
-            option.fares, columns_of, assignment.payers, strict=True
-        ):
-            for pledge in payers:
-                if pledge == CASH:
-                    if cash < 0:
-                        return None
-                    x[cash] += 1
-                    continue
-                program = instance.pledge_program[pledge]
-                index = next(i for i, p in enumerate(fare.payments) if p[0] == program)
-                if columns[index] < 0:
-                    return None
-                x[columns[index]] += 1
-                shape = model.programs[program]
-                size = shape.sizes.index(fare.payments[index][1] // shape.unit)
-                tickets.setdefault(pledge, Counter())[size] += 1
-    known = {pattern: model.base_columns + i for i, pattern in enumerate(model.patterns)}
+        found = _encode(instance, model, assignment)
+        if found is None:
+            continue
+        for pledge, size in found[1]:
+            tickets.setdefault(pledge, Counter())[size] += 1
+            users.setdefault(pledge, []).append(len(encoded))
+        encoded.append(found)
+    dropped: set[int] = set()
+    keys: dict[int, tuple[int, int]] = {}
     for pledge, counts in tickets.items():
-        program = instance.pledge_program[pledge]
-        shape = model.programs[program]
+        shape = model.programs[instance.pledge_program[pledge]]
         key = class_key(instance, pledge, shape.unit, shape.sizes)
-        if key is None or key not in class_of[program]:
-            return None
-        if key[1] and sum(counts.values()) > key[1]:
-            return None
-        pattern: Pattern = (program, class_of[program][key], tuple(sorted(counts.items())))
+        if (
+            key is None
+            or key not in class_of[instance.pledge_program[pledge]]
+            or (key[1] and sum(counts.values()) > key[1])
+        ):
+            dropped.update(users[pledge])
+        else:
+            keys[pledge] = key
+    x: Counter[int] = Counter()
+    kept: dict[int, Counter[int]] = {}
+    for position, (columns, paid) in enumerate(encoded):
+        if position in dropped:
+            continue
+        x.update(columns)
+        for pledge, size in paid:
+            kept.setdefault(pledge, Counter())[size] += 1
+    if not x:
+        return None
+    known = {pattern: model.base_columns + i for i, pattern in enumerate(model.patterns)}
+    for pledge, counts in kept.items():
+        program = instance.pledge_program[pledge]
+        pattern: Pattern = (
+            program,
+            class_of[program][keys[pledge]],
+            tuple(sorted(counts.items())),
+        )
         if pattern not in known:
             known[pattern] = _add_pattern(model, *pattern)
         x[known[pattern]] += 1
@@ -856,3 +868,34 @@ def start_from(
     for column, count in x.items():
         values[column] = float(count)
     return values
+
+
+def _encode(
+    instance: Instance, model: PatternModel, assignment: Assignment
+) -> tuple[list[int], list[tuple[int, int]]] | None:
+    """The option and payment columns of one assignment and the (pledge, size index) of
+    each ticket a pledge pays; None if an option or payment it uses is closed."""
+    column = model.option_columns[assignment.request][assignment.option]
+    if column < 0:
+        return None
+    columns = [column]
+    paid = []
+    option = instance.requests[assignment.request].options[assignment.option]
+    columns_of = model.payment_columns[assignment.request][assignment.option]
+    for fare, (payment_columns, cash), payers in zip(
+        option.fares, columns_of, assignment.payers, strict=True
+    ):
+        for pledge in payers:
+            if pledge == CASH:
+                if cash < 0:
+                    return None
+                columns.append(cash)
+                continue
+            program = instance.pledge_program[pledge]
+            index = next(i for i, p in enumerate(fare.payments) if p[0] == program)
+            if payment_columns[index] < 0:
+                return None
+            columns.append(payment_columns[index])
+            shape = model.programs[program]
+            paid.append((pledge, shape.sizes.index(fare.payments[index][1] // shape.unit)))
+    return columns, paid
