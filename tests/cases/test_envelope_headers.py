@@ -88,7 +88,7 @@ def _envelope_fields() -> list[tuple[type[models.Model], str]]:
             classes = registries.get(config.label, {}).get(model.__name__)
             for field in model._meta.concrete_fields:
                 name = f"{model._meta.label}.{field.name}"
-                if classes is not None:
+                if classes is not None and field.name in classes:
                     kind = _class_of(classes[field.name])
                     if kind == "sensitive" or (
                         kind == "key" and name not in KEY_FIELDS_THAT_ARE_NOT_ENVELOPES

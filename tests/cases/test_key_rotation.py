@@ -470,3 +470,31 @@ def test_a_value_sealed_under_the_old_version_during_a_rotation_is_resealed_afte
     contents = read_case_contents(case=_fresh(case), user=owner.user, key_pair=owner.key_pair)
     assert contents.notes is not None
     assert [note.body for note in contents.notes] == ["late note"]
+
+
+@pytest.mark.django_db
+def test_the_remove_colleague_page_rotates_with_the_removers_session_keys() -> None:
+    # Given a caseworker signed in with keys and a colleague on the case
+    organisation, _recovery = keyed_organisation()
+    owner = make_keyed_staff(Role.CASEWORKER, organisation)
+    colleague = make_keyed_staff(Role.ADMIN, organisation)
+    case = make_case(actor=owner, full_name="Page Person")
+    do_add_case_member(actor=owner.user, key_pair=owner.key_pair, case=case, member=colleague.user)
+    kept = unwrap_user_group_keys(case=case, user=colleague.user, key_pair=colleague.key_pair)
+
+    # When the caseworker removes the colleague on the page
+    response = sign_in_with_keys(Client(), owner).post(
+        reverse(
+            "cases:remove_member",
+            kwargs={"case_id": case.public_id, "user_id": colleague.user.public_id},
+        )
+    )
+
+    # Then the colleague is off the case and the keys they kept open nothing stored
+    assert response.status_code == 302
+    assert not CaseGroupKey.objects.filter(case=case, user=colleague.user).exists()
+    assert set(CaseGroupKey.objects.filter(case=case).values_list("version", flat=True)) == {2}
+    for name, group, context, envelope in _sealed_values(case):
+        assert not _opens(kept[group], context, envelope), name
+    contents = read_case_contents(case=_fresh(case), user=owner.user, key_pair=owner.key_pair)
+    assert contents.groups["identity"] == {"full_name": "Page Person", "other_names": ""}
