@@ -307,6 +307,11 @@ def test_taxes_charged_in_euros_leave_the_usd_fund_at_the_recorded_rate() -> Non
         }
     ]
     assert verify_ledger().lines == []
+    # and the trip page shows what was paid and at which rate
+    client = sign_in_with_keys(Client(), network.coordinator)
+    page = client.get(reverse("bookings:trip", kwargs={"trip_id": booking.trip.public_id}))
+    assert "36.08 USD paid from the fund" in page.content.decode()
+    assert "at 1 EUR = 1.0823 USD" in page.content.decode()
 
 
 def test_without_a_rate_nothing_of_the_booking_is_written() -> None:

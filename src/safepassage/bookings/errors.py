@@ -200,9 +200,9 @@ class NoExchangeRate(BookingsError):
     def __str__(self) -> str:
         return gettext(
             "This booking cannot be recorded yet: it was charged in %(currency)s and no "
-            "exchange rate from %(currency)s to %(into)s (the run's currency) is recorded. "
-            "Ask an administrator to record one with safepassage record_exchange_rate, then "
-            "record the booking again."
+            "exchange rate from %(currency)s to %(into)s (the run's currency) is recorded, so "
+            "nothing was written. Keep the booking reference: once the travel team has "
+            "recorded the rate (safepassage record_exchange_rate), record the booking again."
         ) % {"currency": self.currency, "into": self.into}
 
 
