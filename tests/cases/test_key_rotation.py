@@ -44,10 +44,13 @@ from safepassage.core.crypto import (
     SensitiveGroup,
     field_key_version,
     open_field,
+    open_message,
     seal_text,
     split_organisation_recovery_key,
     unwrap_group_key,
 )
+from safepassage.intake.actions import do_read_case_messages, do_send_applicant_message
+from safepassage.intake.models import Applicant, Message
 from safepassage.organisations.models import Organisation, Partnership
 from tests.cases.factories import (
     KeyedStaff,
@@ -57,6 +60,7 @@ from tests.cases.factories import (
     recovery_private_key,
     sign_in_with_keys,
 )
+from tests.intake.factories import intake_world, submit, take
 
 PDF = b"%PDF-1.4\nrotation-document-marker\n%%EOF\n"
 MARKERS = ("Rotation Person Marker", "rotation story marker", "rotation note marker")
@@ -498,3 +502,53 @@ def test_the_remove_colleague_page_rotates_with_the_removers_session_keys() -> N
         assert not _opens(kept[group], context, envelope), name
     contents = read_case_contents(case=_fresh(case), user=owner.user, key_pair=owner.key_pair)
     assert contents.groups["identity"] == {"full_name": "Page Person", "other_names": ""}
+
+
+@pytest.mark.django_db
+def test_an_unfiled_applicant_message_is_filed_so_a_removed_colleague_cannot_open_it() -> None:
+    # Given an intake taken by a caseworker, a colleague put on it, and a message from the
+    # applicant that arrived sealed to both of them and the recovery key, unread
+    world = intake_world()
+    receipt = submit(world.organisation)
+    case = take(world, receipt)
+    colleague = make_keyed_staff(Role.CASEWORKER, world.organisation)
+    do_add_case_member(
+        actor=world.caseworker.user,
+        key_pair=world.caseworker.key_pair,
+        case=case,
+        member=colleague.user,
+    )
+    applicant = Applicant.objects.get(case=case)
+    do_send_applicant_message(applicant=applicant, body="unfiled marker")
+    message = Message.objects.get(case=case, case_copy__isnull=True)
+    context = FieldContext(
+        model="intake.Message", field="applicant_copy", row_id=str(message.public_id)
+    )
+    assert open_message(
+        envelope=bytes(message.applicant_copy),
+        private_key=colleague.key_pair.private_key,
+        context=context,
+    )
+
+    # When the caseworker removes the colleague (rotating with their own keys)
+    do_remove_case_member(
+        actor=world.caseworker.user,
+        key_pair=world.caseworker.key_pair,
+        case=case,
+        member=colleague.user,
+    )
+
+    # Then the message is filed under the new narrative key: the colleague's key opens no
+    # copy of it, the caseworker reads it
+    message.refresh_from_db()
+    assert message.case_copy is not None
+    with pytest.raises(CryptoError):
+        open_message(
+            envelope=bytes(message.applicant_copy),
+            private_key=colleague.key_pair.private_key,
+            context=context,
+        )
+    opened = do_read_case_messages(
+        actor=world.caseworker.user, key_pair=world.caseworker.key_pair, case=_fresh(case)
+    )
+    assert [item.body for item in opened] == ["unfiled marker"]

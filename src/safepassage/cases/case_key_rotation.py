@@ -16,7 +16,7 @@ for a sensitive column of any classification registry that is neither registered
 listed there as sealed under another key.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.db import models
@@ -32,7 +32,7 @@ from safepassage.cases.models import (
     HouseholdMember,
 )
 from safepassage.cases.sealing import CASE_GROUPS
-from safepassage.core.crypto import FieldContext, SensitiveGroup
+from safepassage.core.crypto import FieldContext, GroupKey, PrivateKey, SensitiveGroup
 
 type ContextOf = Callable[[models.Model], FieldContext]
 
@@ -87,7 +87,12 @@ class SealedColumn:
         )
 
 
+type RotationStep = Callable[[Case, PrivateKey, Mapping[SensitiveGroup, GroupKey]], int]
+"""``step(case, opener, new_keys)``: run inside the rotation's transaction after the case's
+groups were rotated; returns how many values it sealed under a new key."""
+
 _COLUMNS: dict[str, SealedColumn] = {}
+_STEPS: dict[str, RotationStep] = {}
 _discovered = False
 
 
@@ -100,13 +105,33 @@ def register_sealed_column(column: SealedColumn) -> None:
     _COLUMNS[column.name] = column
 
 
-def sealed_columns() -> list[SealedColumn]:
-    """Every registered column, in name order (each app's module imported once)."""
+def register_rotation_step(name: str, step: RotationStep) -> None:
+    """Run ``step`` after each case rotation, for values no column re-sealing reaches (such
+    as messages still sealed to people's public keys). ``name`` is unique (``app.what``)."""
+    existing = _STEPS.get(name)
+    if existing is not None and existing is not step:
+        msg = f"another rotation step is already registered as {name!r}"
+        raise ValueError(msg)
+    _STEPS[name] = step
+
+
+def _discover() -> None:
     global _discovered  # noqa: PLW0603  # one discovery per process
     if not _discovered:
         autodiscover_modules("case_key_rotation")
         _discovered = True
+
+
+def sealed_columns() -> list[SealedColumn]:
+    """Every registered column, in name order (each app's module imported once)."""
+    _discover()
     return [_COLUMNS[name] for name in sorted(_COLUMNS)]
+
+
+def rotation_steps() -> list[RotationStep]:
+    """Every registered step, in name order."""
+    _discover()
+    return [_STEPS[name] for name in sorted(_STEPS)]
 
 
 for _column, _group in CASE_GROUPS.items():

@@ -21,7 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from safepassage.audit.actions import record_audit_event
-from safepassage.cases.case_key_rotation import SealedColumn, sealed_columns
+from safepassage.cases.case_key_rotation import SealedColumn, rotation_steps, sealed_columns
 from safepassage.cases.lock_objects import lock_case
 from safepassage.cases.models import (
     Case,
@@ -231,6 +231,9 @@ def do_rotate_case_keys(
                 case=locked, group=group, copies=copies, holders=holders, old=old, result=result
             )
         if result.groups_rotated:
+            new_keys = {group: new for group, (_old, new) in result.keys.items()}
+            for step in rotation_steps():
+                result.values_resealed += step(locked, opener, new_keys)
             record_audit_event(
                 actor_ref=actor_ref,
                 action="case.keys_rotated",
