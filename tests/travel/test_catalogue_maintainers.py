@@ -273,6 +273,8 @@ def test_the_demo_names_one_catalogue_maintainer() -> None:
     [
         {"kind": "program", "id": "abc"},
         {"kind": "program", "id": "99999999999999999999999"},
+        {"kind": "program", "id": "²"},  # a digit to str.isdigit(), not to int()
+        {"kind": "alliance", "id": "١"},  # noqa: RUF001  # Arabic-Indic one: int() reads it as 1
         {"kind": "alliance", "id": "999999"},
         {"kind": "carrier", "id": "1"},
         {},

@@ -89,13 +89,19 @@ def access_chart_program(*, user: User, program_code: str, permission: str) -> P
     return program
 
 
+def _is_ascii_number(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
 def access_catalogue_row(
     *, user: User, kind: str, row_id: str, permission: str
 ) -> ProgramCarrier | AllianceMembership:
     """A who-can-book row (``kind`` "program" or "alliance", ``row_id`` its key as posted)
     that ``user`` may change; 404 for a missing row, a malformed id or a user without the
     instance-level ``permission``."""
-    if not user.has_perm(permission) or not row_id.isdigit() or len(row_id) > 18:
+    # ASCII digits only: str.isdigit() also accepts superscripts (int() refuses them) and
+    # Arabic-Indic digits (int() reads them as ASCII ones)
+    if not user.has_perm(permission) or not _is_ascii_number(row_id) or len(row_id) > 18:
         raise Http404
     row: ProgramCarrier | AllianceMembership | None = None
     if kind == "program":
