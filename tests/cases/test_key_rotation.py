@@ -552,3 +552,41 @@ def test_an_unfiled_applicant_message_is_filed_so_a_removed_colleague_cannot_ope
         actor=world.caseworker.user, key_pair=world.caseworker.key_pair, case=_fresh(case)
     )
     assert [item.body for item in opened] == ["unfiled marker"]
+
+
+@pytest.mark.django_db
+def test_at_a_terminal_the_command_asks_for_shares_until_they_rebuild_the_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a case and a recovery key split 3 of 5, at a terminal
+    organisation, recovery = keyed_organisation()
+    owner = make_keyed_staff(Role.CASEWORKER, organisation)
+    case = make_case(actor=owner)
+    shares = split_organisation_recovery_key(
+        private_key_text=recovery.private_key_text,
+        public_key=recovery.public_key,
+        threshold=3,
+        share_count=5,
+    )
+    typed = iter([shares[4], shares[1], shares[3]])
+    prompts: list[str] = []
+
+    def getpass(prompt: str) -> str:
+        prompts.append(prompt)
+        return next(typed)
+
+    class Terminal(StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("getpass.getpass", getpass)
+    monkeypatch.setattr("sys.stdin", Terminal())
+
+    # When the operator runs the command and types three shares, unechoed
+    out = StringIO()
+    call_command("rotate_keys", "--organisation", str(organisation.public_id), stdout=out)
+
+    # Then it asked three times and rotated the case; no share is in the output
+    assert len(prompts) == 3
+    assert set(CaseGroupKey.objects.filter(case=case).values_list("version", flat=True)) == {2}
+    assert not any(share in out.getvalue() for share in shares)
