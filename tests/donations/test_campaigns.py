@@ -148,6 +148,8 @@ def test_other_roles_cannot_create_campaigns_and_nothing_is_written(role: str) -
         {"goal_money": "9" * 25},
         {"goal_money": "1000000000000.00"},
         {"beneficiaries": ["9" * 25]},
+        {"beneficiaries": ["²"]},  # a digit to str.isdigit(), not to int()
+        {"beneficiaries": ["\u0661" * 25]},  # Arabic-Indic digits: int() reads them
     ],
 )
 def test_goals_too_large_for_the_database_are_refused_by_the_form(

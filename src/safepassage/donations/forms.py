@@ -23,7 +23,8 @@ class OrganisationsField(forms.ModelMultipleChoiceField[Organisation]):
     def clean(self, value: Any) -> Any:
         for item in value if isinstance(value, list | tuple) else ():
             text = str(item).strip()
-            if text.lstrip("+-").isdigit() and abs(int(text)) > LARGEST_DATABASE_INTEGER:
+            # isdecimal, not isdigit: int() reads every decimal digit but not "²"
+            if text.lstrip("+-").isdecimal() and abs(int(text)) > LARGEST_DATABASE_INTEGER:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",
