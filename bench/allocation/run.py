@@ -29,7 +29,7 @@ from safepassage.core.allocation.validator import validate_plan
 SIZES = {
     "small": [(50, 20, 10.0), (100, 40, 10.0)],
     "medium": [(500, 125, 10.0), (2000, 500, 9.0)],
-    "large": [(5000, 1250, 30.0), (20000, 5000, 48.0)],
+    "large": [(5000, 1250, 30.0), (20000, 5000, 55.0)],
 }
 SIZES["all"] = SIZES["small"] + SIZES["medium"] + SIZES["large"]
 ROOT = Path(__file__).resolve().parents[2]
