@@ -250,7 +250,6 @@ def matrix_trip(case: Case, user: User) -> Trip:
             accepted_on=timezone.localdate(),
             record_public_key=b"\0" * 32,
             record_private_key=b"placeholder",
-            ticketed_reason=b"placeholder",
         )
     return trip
 

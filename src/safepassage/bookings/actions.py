@@ -364,30 +364,13 @@ class _TripKeys:
     trip_id: uuid.UUID
     record_public_key: bytes
     record_private_key: bytes
-    transition_id: uuid.UUID
-    ticketed_reason: bytes
 
 
 def _prepare_trip_keys(*, case: Case, user: User, key_pair: KeyPair) -> _TripKeys:
     travel_key = _travel_key(case=case, user=user, key_pair=key_pair)
     trip_id = uuid.uuid4()
-    transition_id = uuid.uuid4()
     public, private = sealing.new_record_key_pair(key=travel_key, trip_id=trip_id)
-    from safepassage.cases.sealing import context
-    from safepassage.core.crypto import seal_text
-
-    reason = seal_text(
-        key=travel_key,
-        context=context(model="cases.CaseTransition", field="reason", row_id=transition_id),
-        text=gettext("Every ticket of the trip is booked (trip %(trip)s).") % {"trip": trip_id},
-    )
-    return _TripKeys(
-        trip_id=trip_id,
-        record_public_key=public,
-        record_private_key=private,
-        transition_id=transition_id,
-        ticketed_reason=reason,
-    )
+    return _TripKeys(trip_id=trip_id, record_public_key=public, record_private_key=private)
 
 
 def do_accept_plan(
@@ -543,8 +526,6 @@ def _accept_request(
             accepted_on=today,
             record_public_key=trip_keys.record_public_key,
             record_private_key=trip_keys.record_private_key,
-            ticketed_transition_id=trip_keys.transition_id,
-            ticketed_reason=trip_keys.ticketed_reason,
         )
         fare_ref = ""
     groups: dict[tuple[str, str | None], list[core.Ticket]] = defaultdict(list)

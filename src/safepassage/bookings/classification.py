@@ -77,7 +77,6 @@ FIELD_CLASSES: dict[str, dict[str, tuple[FieldClass, SensitiveGroup | None]]] = 
             "status",
             "accepted_by",
             "accepted_on",
-            "ticketed_transition_id",
         ),
         (W, None),
     )
@@ -85,7 +84,6 @@ FIELD_CLASSES: dict[str, dict[str, tuple[FieldClass, SensitiveGroup | None]]] = 
         "passengers": (S, TRAVEL),
         "record_public_key": (K, None),
         "record_private_key": (S, TRAVEL),
-        "ticketed_reason": (S, TRAVEL),
     },
     "BookingRequest": dict.fromkeys(
         (

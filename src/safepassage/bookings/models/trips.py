@@ -16,9 +16,9 @@ Sensitive values are sealed (see docs/security/encryption.md, "Booking requests"
   a random link key that exists only in the donor's e-mailed link (never stored);
 - ``BookingRequest.booking_record``: locator and taxes, a MESSAGE envelope sealed to the
   trip's record public key and the organisation's recovery key, so a donor can record a
-  booking without holding any case key;
-- ``Trip.ticketed_reason``: the reason of the "ticketed" move, sealed in advance by the
-  accepting coordinator so the move can happen when the donor books the last ticket.
+  booking without holding any case key.
+
+The case's "ticketed" move needs no key: the cases app's system move stores a reason code.
 """
 
 import uuid
@@ -57,8 +57,6 @@ class Trip(models.Model):
     passengers = models.BinaryField(null=True, blank=True)
     record_public_key = models.BinaryField(max_length=32)
     record_private_key = models.BinaryField()
-    ticketed_transition_id = models.UUIDField(default=uuid.uuid4, editable=False)
-    ticketed_reason = models.BinaryField()
 
     class Meta:
         ordering = ["-accepted_on", "-pk"]
