@@ -590,3 +590,43 @@ def test_at_a_terminal_the_command_asks_for_shares_until_they_rebuild_the_key(
     assert len(prompts) == 3
     assert set(CaseGroupKey.objects.filter(case=case).values_list("version", flat=True)) == {2}
     assert not any(share in out.getvalue() for share in shares)
+
+
+@pytest.mark.django_db
+def test_revoking_a_referral_with_keys_unlocked_rotates_what_the_partner_held() -> None:
+    # Given a case whose identity was shared with a partner, whose caseworker kept the key
+    sender_organisation, _recovery = keyed_organisation()
+    receiver_organisation, _receiver_recovery = keyed_organisation()
+    Partnership.objects.create(organisation=sender_organisation, partner=receiver_organisation)
+    Partnership.objects.create(organisation=receiver_organisation, partner=sender_organisation)
+    sender = make_keyed_staff(Role.CASEWORKER, sender_organisation)
+    receiver = make_keyed_staff(Role.CASEWORKER, receiver_organisation)
+    case = make_case(actor=sender, full_name="Revoked person")
+    referral = do_refer_case(
+        actor=sender.user,
+        key_pair=sender.key_pair,
+        case=case,
+        to_organisation=receiver_organisation,
+        groups=[SensitiveGroup.IDENTITY],
+        consent=Consent(given_by="x", given_on=timezone.localdate(), how_obtained="y"),
+        sender_keeps_access=True,
+        expires_on=None,
+    )
+    do_accept_referral(actor=receiver.user, key_pair=receiver.key_pair, referral=referral)
+    kept = unwrap_user_group_keys(case=case, user=receiver.user, key_pair=receiver.key_pair)
+    assert SensitiveGroup.IDENTITY in kept
+
+    # When the sender ends the referral on the page, keys unlocked in the session
+    response = sign_in_with_keys(Client(), sender).post(
+        reverse("cases:revoke_referral", kwargs={"referral_id": referral.public_id})
+    )
+
+    # Then every group the partner held is rotated: their kept keys open nothing stored,
+    # no copy of the referral is left, and the sender reads the case
+    assert response.status_code == 302
+    assert not CaseGroupKey.objects.filter(referral=referral).exists()
+    for name, group, context, envelope in _sealed_values(case):
+        if group in kept:
+            assert not _opens(kept[group], context, envelope), name
+    contents = read_case_contents(case=_fresh(case), user=sender.user, key_pair=sender.key_pair)
+    assert contents.groups["identity"] == {"full_name": "Revoked person", "other_names": ""}

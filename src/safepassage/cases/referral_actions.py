@@ -280,13 +280,35 @@ def _end_referral(*, locked: CaseReferral) -> None:
     locked.save(update_fields=["revoked_on"])
 
 
-def do_revoke_referral(*, actor: User, referral: CaseReferral) -> None:
-    """End a kept-access referral: the receiving side's copies and memberships go."""
+def do_revoke_referral(
+    *, actor: User, referral: CaseReferral, key_pair: KeyPair | None = None
+) -> None:
+    """End a kept-access referral: the receiving side's copies and memberships go.
+
+    With the actor's unlocked ``key_pair``, the groups shared with the partner are rotated
+    in the same transaction (SR-11), so keys the partner kept open nothing stored from now
+    on (``cases.rotation_actions``); an expired referral waits for ``rotate-keys``.
+    """
+    from safepassage.cases.rotation_actions import (
+        do_rotate_case_keys,  # rotation imports every app's sealed columns
+    )
+
     with transaction.atomic():
+        lock_case(case=referral.case)  # the case before the referral, as the rotation does
         locked = lock_case_referral(referral=referral)
         check_revoke_referral(referral=locked)
+        shared = {
+            SensitiveGroup(group) for group in locked.wrapped_keys.values_list("group", flat=True)
+        }
         _end_referral(locked=locked)
         _audit_both_sides(actor=actor, action="case.referral_revoked", referral=locked)
+        if key_pair is not None and shared:
+            do_rotate_case_keys(
+                case=locked.case,
+                opener=key_pair.private_key,
+                actor_ref=str(actor.public_id),
+                groups=shared,
+            )
     referral.revoked_on = locked.revoked_on
 
 

@@ -503,7 +503,9 @@ def revoke_referral_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpRe
     if request.method == "POST" and form.is_valid():
         try:
             referral_actions.check_revoke_referral(referral=referral)
-            referral_actions.do_revoke_referral(actor=user, referral=referral)
+            referral_actions.do_revoke_referral(
+                actor=user, referral=referral, key_pair=load_private_key(request=request, user=user)
+            )
         except CasesError as error:
             form.add_error(None, str(error.message))
         else:
