@@ -111,7 +111,7 @@ class Command(BaseCommand):
                 return self._prompt(expected=expected)
             source_stream = stream if stream is not None else sys.stdin
             return read_recovery_key(text=source_stream.read(), expected=expected)
-        except (CryptoError, OSError):
+        except (CryptoError, OSError, ValueError):  # ValueError: not UTF-8 text
             msg = "This does not give the organisation's recovery key; nothing was changed."
             raise CommandError(msg) from None
 
