@@ -206,7 +206,7 @@ def test_the_trip_page_says_why_with_the_rule_its_source_and_the_donors_answer()
         as_of="2024-03-27",
     )
     confirmed_pledge(program=network.program, miles=50_000)
-    trip, _booking = booked_trip(network, travellers=1)
+    trip, booking = booked_trip(network, travellers=1)
     # when the coordinator opens the trip
     page = (
         sign_in(Client(), network.coordinator.staff)
@@ -217,6 +217,14 @@ def test_the_trip_page_says_why_with_the_rule_its_source_and_the_donors_answer()
     assert f"{network.program.name}: The donor must book" in page
     assert "Miles4Migrants Terms of Pledge, last revised 27 Mar 2024, as of 2024-03-27" in page
     assert "delegated access</button>" not in page
+    # and the page where a booking is recorded says the same
+    booking_page = (
+        sign_in(Client(), network.coordinator.staff)
+        .get(reverse("bookings:booking_record", kwargs={"booking_id": booking.public_id}))
+        .text
+    )
+    assert f"{network.program.name}: The donor must book" in booking_page
+    assert "as of 2024-03-27" in booking_page
 
 
 def test_the_trip_page_shows_the_donors_consent_and_offers_the_take_over() -> None:

@@ -237,7 +237,13 @@ def booking_record_view(request: HttpRequest, booking_id: uuid.UUID) -> HttpResp
             form.add_error(None, str(error))
         else:
             return redirect("bookings:trip", trip_id=booking.trip.public_id)
-    return render(request, "bookings/booking_record.html", {"booking": booking, "form": form})
+    context = {
+        "booking": booking,
+        "form": form,
+        "mode_rule": selectors.get_booking_mode_rule(pledge=booking.pledge),
+        "nominee_rule": selectors.get_nominee_rule(pledge=booking.pledge),
+    }
+    return render(request, "bookings/booking_record.html", context)
 
 
 @requires_permission(TRIP)
