@@ -134,18 +134,13 @@ def get_cash_positions(
 
 def get_available_cash(*, organisation: Organisation, currency: str) -> Decimal:
     """Cash the organisation holds in ``currency``: its fund and its campaigns (ledger)."""
-    from safepassage.core.ledger import MoneyOwner, OwnerKind
-    from safepassage.donations.models import Campaign
     from safepassage.ledger.selectors import get_cash_balance
 
-    owners = [MoneyOwner(kind=OwnerKind.FUND, owner_id=str(organisation.public_id))] + [
-        MoneyOwner(kind=OwnerKind.CAMPAIGN, owner_id=str(public_id))
-        for public_id in Campaign.objects.filter(organisation=organisation).values_list(
-            "public_id", flat=True
-        )
-    ]
     return sum(
-        (get_cash_balance(owner=owner, currency=currency).amount for owner in owners),
+        (
+            get_cash_balance(owner=owner, currency=currency).amount
+            for owner in _money_owners(organisation)
+        ),
         Decimal(0),
     )
 
