@@ -169,6 +169,9 @@ def test_the_public_catalogue_lists_programs_without_sources() -> None:
     assert "Singapore Airlines KrisFlyer" in response.text
     assert "Chase Ultimate Rewards" in response.text
     assert "milelion.com" not in response.text
+    # and says who books with each program's miles
+    assert "Who books the ticket" in response.text
+    assert "You, or the fund with your access if you agree" in response.text
 
 
 def test_staff_see_every_fact_with_its_confidence() -> None:
@@ -179,6 +182,8 @@ def test_staff_see_every_fact_with_its_confidence() -> None:
     assert "Low confidence" in response.text
     assert "treat as unknown" in response.text
     assert "milelion.com" in response.text
+    assert "Booking with the donor&#x27;s access" in response.text
+    assert "miles4migrants.org/terms-of-pledge/" in response.text
     assert reverse("donations:program_edit", kwargs={"program_code": "UA"}) not in response.text
 
 
