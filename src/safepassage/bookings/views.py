@@ -125,6 +125,7 @@ def run_cancel_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
     user = current_user(request)
     run = access_run(user=user, run_id=run_id, permission=RUN)
     try:
+        actions.check_cancel_run(run=run)
         actions.do_cancel_run(actor=user, run=run)
     except BookingsError as error:
         return _run_page(request, run, cancel_error=error)

@@ -1,8 +1,9 @@
 """Cash gifts to a campaign or a fund, and exchange rates for reporting.
 
 A gift keeps the amount and currency exactly as given (``Decimal`` + ISO 4217); it is
-never converted when stored. :class:`ExchangeRate` rows exist only to show totals in one
-currency in reports, with the rate and its date printed next to the converted figure.
+never converted when stored. :class:`ExchangeRate` rows show totals in one currency in
+reports, with the rate and its date printed next to the converted figure, and value booking
+charges in a run's currency (``bookings.cash``, decision 0021).
 
 Donor details (SR-32): the name to print on the receipt and the address to send it to
 are sealed with the server-held donor key (``donations.donor_sealing``), never stored in
@@ -116,7 +117,8 @@ class Gift(models.Model):
 class ExchangeRate(models.Model):
     """``1 base_currency = rate quote_currency`` on ``as_of``, from ``source``.
 
-    For reporting only: gifts and ledger postings are never converted.
+    Gifts and ledger postings are never converted; reports and booking charges
+    (``bookings.cash``) use these rows to value amounts in another currency.
     """
 
     base_currency = models.CharField(_("from currency"), max_length=3)

@@ -1,4 +1,4 @@
-"""``safepassage record_exchange_rate``: record a day's rate for reporting conversions."""
+"""``safepassage record_exchange_rate``: record a day's rate for reports and bookings."""
 
 import datetime
 from decimal import Decimal, InvalidOperation
@@ -12,7 +12,8 @@ from safepassage.donations.gifts.errors import GiftError
 
 class Command(BaseCommand):
     help = (
-        "Record 1 FROM = RATE TO on a day (for reports only; gifts are never converted). "
+        "Record 1 FROM = RATE TO on a day (for reports, and for booking taxes and cash "
+        "prices in a run's currency; gifts are never converted). "
         "Recording the same pair and day again corrects it."
     )
 
