@@ -521,12 +521,14 @@ def check_remove_case_member(*, case: Case, member: User) -> None:
 
 def do_remove_case_member(
     *, actor: User, case: Case, member: User, key_pair: KeyPair | None = None
-) -> None:
+) -> frozenset[SensitiveGroup]:
     """End ``member``'s access: their membership and every wrapped key they held go.
 
     With the actor's unlocked ``key_pair``, every group the member held that the actor holds
     is rotated in the same transaction (SR-11), so keys the member kept open nothing stored
-    from now on; see ``cases.rotation_actions``.
+    from now on; see ``cases.rotation_actions``. Returns the groups the member held that
+    could not be rotated now (no unlocked keys, or groups the actor does not hold): they
+    wait for ``safepassage rotate-keys``, and the caller says so.
     """
     from safepassage.cases.rotation_actions import (
         do_rotate_case_keys,  # rotation imports every app's sealed columns
@@ -542,13 +544,15 @@ def do_remove_case_member(
         CaseMember.objects.filter(case=case, user=member).delete()
         CaseGroupKey.objects.filter(case=case, user=member).delete()
         _audit(actor=actor, action="case.member_removed", case=case)
-        if key_pair is not None and held:
-            do_rotate_case_keys(
-                case=case,
-                opener=key_pair.private_key,
-                actor_ref=str(actor.public_id),
-                groups=held,
-            )
+        if key_pair is None or not held:
+            return frozenset(held)
+        rotation = do_rotate_case_keys(
+            case=case,
+            opener=key_pair.private_key,
+            actor_ref=str(actor.public_id),
+            groups=held,
+        )
+    return frozenset(rotation.groups_without_key)
 
 
 def do_take_case(*, actor: User, key_pair: KeyPair, case: Case) -> None:

@@ -8,11 +8,13 @@ unlocked keys (``accounts.key_session``).
 
 import uuid
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.decorators import decorator_from_middleware
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -55,6 +57,12 @@ from safepassage.core.crypto import KeyPair
 from safepassage.organisations.access import access_organisation
 from safepassage.site.access_policy import recent_authentication_required, requires_permission
 from safepassage.site.csrf import NoReferrerCsrfViewMiddleware
+
+REMOVED_WITHOUT_ROTATION = gettext_lazy(
+    "Removed. Some of the keys they held could not be renewed now (your keys are not "
+    "unlocked in this session, or you do not hold them), so a copy they kept could still open "
+    "what is written to the case until an administrator runs safepassage rotate-keys for it."
+)
 
 
 def _keys(request: HttpRequest, user: User) -> KeyPair:
@@ -254,12 +262,14 @@ def remove_member_view(
         except CasesError as error:
             form.add_error(None, str(error.message))
         else:
-            actions.do_remove_case_member(
+            waiting = actions.do_remove_case_member(
                 actor=user,
                 case=case,
                 member=member,
                 key_pair=load_private_key(request=request, user=user),
             )
+            if waiting:
+                messages.warning(request, REMOVED_WITHOUT_ROTATION)
             return redirect("cases:detail", case_id=case.public_id)
     return _form_page(request, title=_("Remove from the case"), case=case, form=form)
 
