@@ -187,8 +187,8 @@ class NotEnoughCash(BookingsError):
 
 
 class NoExchangeRate(BookingsError):
-    """A charge in ``currency`` must be valued in the run's currency ``into`` and no rate
-    between them is recorded: refused, never guessed."""
+    """A charge in ``currency`` must be valued in the run's currency ``into`` and no recent
+    rate between them is recorded (``selectors.RATE_MAX_AGE_DAYS``): refused, never guessed."""
 
     code = "no_exchange_rate"
 
@@ -198,12 +198,15 @@ class NoExchangeRate(BookingsError):
         self.into = into
 
     def __str__(self) -> str:
+        from safepassage.bookings.selectors import RATE_MAX_AGE_DAYS  # selectors import errors
+
         return gettext(
             "This booking cannot be recorded yet: it was charged in %(currency)s and no "
-            "exchange rate from %(currency)s to %(into)s (the run's currency) is recorded, so "
-            "nothing was written. Keep the booking reference: once the travel team has "
-            "recorded the rate (safepassage record_exchange_rate), record the booking again."
-        ) % {"currency": self.currency, "into": self.into}
+            "exchange rate from %(currency)s to %(into)s (the run's currency) has been recorded "
+            "in the last %(days)s days, so nothing was written. Keep the booking reference: "
+            "once the travel team has recorded today's rate (safepassage "
+            "record_exchange_rate), record the booking again."
+        ) % {"currency": self.currency, "into": self.into, "days": RATE_MAX_AGE_DAYS}
 
 
 class RunNotQueued(BookingsError):

@@ -107,11 +107,21 @@ def _money_owners(organisation: Organisation) -> list["MoneyOwner"]:
     ]
 
 
+RATE_MAX_AGE_DAYS = 7
+"""How many days old a recorded exchange rate may be and still value real money (a booking's
+charge, a run's budget). An older one counts as missing: the charge is refused naming the
+currency, the budget leaves it out, rather than paying with a rate the market has left
+behind (the currencies this fund meets, RUB and TRY, move by percents in weeks)."""
+
+
 def get_rates_into(*, currency: str, on: date) -> dict[str, Rate]:
-    """The latest recorded rate into ``currency`` on or before ``on``, per currency."""
+    """The latest recorded rate into ``currency`` on or before ``on``, per currency, when it
+    is at most ``RATE_MAX_AGE_DAYS`` old."""
+    oldest = on - timedelta(days=RATE_MAX_AGE_DAYS)
     return {
         code: Rate(currency=code, into=currency, rate=row.rate, as_of=row.as_of)
         for code, row in latest_rates(quote_currency=currency, on=on).items()
+        if row.as_of >= oldest
     }
 
 

@@ -86,6 +86,7 @@ def runs_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
         "stale": selectors.stale_run_ids(runs=runs, now=now),
         "waiting": selectors.waiting_run_ids(runs=runs, now=now),
         "positions": positions,
+        "rate_max_age_days": selectors.RATE_MAX_AGE_DAYS,
     }
     return render(request, "bookings/runs.html", context)
 
