@@ -10,6 +10,8 @@ from bench.allocation.generate import generate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from safepassage.core.allocation.aggregate import build_aggregated_model
+from safepassage.core.allocation.highs_model import HighsSession
 from safepassage.core.allocation.instance import build_instance
 from safepassage.core.allocation.models import PlanStatus, Problem
 from safepassage.core.allocation.packing import PackingState, build_plan
@@ -311,3 +313,27 @@ def test_a_pledge_limited_to_one_traveller_bounds_one_traveller_but_may_pay_both
     assert bounds[0] < 1.5
     assert bounds[1] >= 1 - 1e-6
     assert solve(two_legs, time_limit=5).totals.weighted_travellers == 1
+
+
+def test_a_session_solved_before_gets_its_whole_time_limit_again() -> None:
+    # Given an LP that took a while to solve (HiGHS counts its time limit over every
+    # run of one instance, so a later solve could be refused at once)
+    prob = parse_problem(json.loads(json.dumps(generate(2000, 500, seed=2))))
+    model = build_aggregated_model(build_instance(prob)).model
+    session = HighsSession(model, integer=False)
+    assert session.run(time_limit=30).optimal
+    spent = session.highs.getRunTime()
+
+    # When 400 of its prices change and it is re-solved (warm, a fraction of the first
+    # solve) with a limit of half what it already spent
+    rng = random.Random(1)
+    changed = rng.sample([c for c in range(model.num_columns) if model.cost[c] > 0], 400)
+    session.highs.changeColsCost(
+        len(changed),
+        np.asarray(changed, dtype=np.int32),
+        np.asarray([model.cost[c] * rng.uniform(0.5, 1.5) for c in changed]),
+    )
+    result = session.run(time_limit=spent / 2)
+
+    # Then that limit is for this solve alone: it finishes
+    assert result.optimal

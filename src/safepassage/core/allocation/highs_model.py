@@ -176,7 +176,8 @@ class HighsSession:
         if self.num_columns == 0:
             return ModelResult(values=[], objective=0.0, bound=0.0, optimal=True, row_duals=None)
         highs = self.highs
-        highs.setOptionValue("time_limit", max(0.05, time_limit))
+        # HiGHS counts its time limit over every run of this instance, not per run.
+        highs.setOptionValue("time_limit", highs.getRunTime() + max(0.05, time_limit))
         highs.setOptionValue("mip_rel_gap", relative_gap)
         highs.run()
         status = highs.getModelStatus()
