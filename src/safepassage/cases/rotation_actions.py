@@ -16,7 +16,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -289,6 +289,21 @@ def values_under_retired_versions(*, case: Case) -> int:
             if current.get(column.group_of(row).value) != version:
                 stale += 1
     return stale
+
+
+def zero_freed_pages() -> None:
+    """On SQLite, have this connection zero the pages it frees (as shredding does), so the
+    old wrapped copies and ciphertexts a rotation replaces do not linger in the file."""
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete = ON")
+
+
+def truncate_write_ahead_log() -> None:
+    """On SQLite, write the WAL back and truncate it, so replaced pages leave it too."""
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 # Organisation-wide runs (the ``rotate-keys`` command).

@@ -33,7 +33,9 @@ from safepassage.cases.rotation_actions import (
     do_rotate_batch,
     do_rotate_case_keys,
     open_key_rotation,
+    truncate_write_ahead_log,
     values_under_retired_versions,
+    zero_freed_pages,
 )
 from safepassage.core.crypto import (
     CryptoError,
@@ -88,10 +90,16 @@ class Command(BaseCommand):
             raise CommandError(msg)
         expected = PublicKey(raw=bytes(keyring.recovery_public_key))
         opener = self._recovery_key(options, expected=expected)
-        if options["case"]:
-            self._rotate_one(organisation=organisation, code=options["case"], opener=opener)
-            return
-        self._rotate_all(organisation=organisation, opener=opener, batch_size=options["batch_size"])
+        zero_freed_pages()
+        try:
+            if options["case"]:
+                self._rotate_one(organisation=organisation, code=options["case"], opener=opener)
+            else:
+                self._rotate_all(
+                    organisation=organisation, opener=opener, batch_size=options["batch_size"]
+                )
+        finally:
+            truncate_write_ahead_log()
 
     def _organisation(self, value: str) -> Organisation:
         try:
