@@ -28,6 +28,7 @@ the best pattern value the knapsack finds for it), weak duality gives the upper 
 pattern prices out.
 """
 
+import math
 import os
 import time
 from collections import Counter
@@ -558,6 +559,11 @@ class PatternSession:
         ]
         self.objective = INFINITY
         self.primal: list[float] | None = None
+        self.relaxed = False
+        """Whether pricing may also add patterns holding more of a limited pledge's tickets
+        than its cap (legs of one traveller paid together): the LP then comes down to
+        the bound's relaxation, but its patterns no longer all decode into plans, so it
+        is set only once the master's plans are made."""
 
     def solve(self, time_limit: float) -> list[float] | None:
         """Solve the restricted LP; return its row duals (None if not solved)."""
@@ -589,14 +595,22 @@ class PatternSession:
             pricing = ProgramPricing(shape, [float(point[row]) for row in shape.size_rows])
             rows = shape.class_rows
             capped = pricing.capped_values() * (1 + 1e-9)
+            # The bound prices every class within its traveller limit only (a relaxation).
+            limited = pricing.limited_values() * (1 + 1e-9)
             pricing_out = np.flatnonzero(capped > point[rows] + 1e-7)
             for class_index in pricing_out.tolist():
                 pattern = pricing.pattern(class_index)
                 if pattern:
                     found.append((program, class_index, pattern))
-            # The bound prices every class within its traveller limit only (a relaxation).
-            best = pricing.limited_values() * (1 + 1e-9)
-            point[rows] = np.maximum(point[rows], best)
+            if self.relaxed:
+                # Patterns the master's plans cannot use (more tickets than the cap; see
+                # the ``relaxed`` attribute) but the bound's relaxation allows.
+                grouped = np.flatnonzero((limited > capped + 1e-7) & (limited > point[rows] + 1e-7))
+                for class_index in grouped.tolist():
+                    pattern = pricing.limited_pattern(class_index)
+                    if pattern:
+                        found.append((program, class_index, pattern))
+            point[rows] = np.maximum(point[rows], limited)
         reduced = self.cost - np.bincount(
             self.column_of, weights=self.values * point[self.index], minlength=len(self.cost)
         )
@@ -641,7 +655,7 @@ SMOOTHING = 0.3
 
 
 def generate_patterns(
-    session: PatternSession, *, deadline: float, tolerance: float = 1e-4
+    session: PatternSession, *, deadline: float, tolerance: float = 1e-4, integral: bool = False
 ) -> tuple[float, bool]:
     """Column generation until no pattern prices out (or the bound meets the restricted
     LP within ``tolerance``, or ``deadline``); return the best proven bound found and
@@ -674,7 +688,12 @@ def generate_patterns(
             added = [p for p in found if session.reduced_cost(current, p) > 1e-7]
             if added:
                 break
-        if not added or bound - session.objective <= tolerance * max(1.0, bound):
+        close = bound - session.objective <= tolerance * max(1.0, bound)
+        if integral and close:
+            # Whole-number objectives: the bound is rounded down, so go on until more
+            # rounds could not lower it past the LP (2,109.07 -> 2,108.92 at 2,000 x 500).
+            close = math.floor(bound + 1e-6) <= math.floor(session.objective + 1e-6)
+        if not added or close:
             return bound, True
         session.add(added)
     return bound, False
