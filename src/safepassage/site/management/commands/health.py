@@ -39,13 +39,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         now = timezone.now()
         health = get_queue_health(now=now)
+        oldest = health.oldest_waiting_since
         self.stdout.write(
             f"tasks waiting: {health.waiting}; "
-            f"oldest queued: {_age(health.oldest_waiting_since, now)} ago"
+            + (f"oldest queued: {_age(oldest, now)} ago" if oldest else "none queued")
         )
+        longest = health.oldest_running_since
         self.stdout.write(
-            f"tasks running: {health.running}; "
-            f"longest running: {_age(health.oldest_running_since, now)}"
+            f"tasks running: {health.running}"
+            + (f"; longest running: {_age(longest, now)}" if longest else "")
         )
         self.stdout.write(
             "scheduler last enqueued: "
