@@ -91,9 +91,8 @@ MATRIX: dict[str, dict[str, Cell]] = {
     "donations:campaign": dict.fromkeys(ROLES, A),
     "donations:campaign_cover": dict.fromkeys(ROLES, 404),
     "donations:program_facts": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
-    "donations:program_edit": {"anonymous": L, "password_only": T}
-    | dict.fromkeys(ROLES[3:7], 403)
-    | {Role.ADMIN: A, "other_organisation_admin": A},
+    # Program facts are shared catalogue data: catalogue maintainers only (decision 0017).
+    "donations:program_edit": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], 403),
     "donations:manage_campaigns": {"anonymous": L, "password_only": T}
     | dict.fromkeys(ROLES[3:7], 403)
     | {Role.ADMIN: A, Role.FUNDRAISER: A, "other_organisation_admin": A},

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -21,7 +22,7 @@ from safepassage.donations.models import (
     TransferPartner,
 )
 from tests.donations.factories import ensure_catalogue
-from tests.factories import make_staff, sign_in
+from tests.factories import StaffMember, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -219,9 +220,14 @@ def _edit_payload(program: Program, **changes: object) -> dict[str, object]:
     return payload | changes
 
 
-def test_an_admin_corrects_a_program_and_adds_a_fact_audited() -> None:
-    # given an organisation admin
+def _grant(staff: StaffMember) -> None:
+    call_command("catalogue_maintainers", "grant", "--email", staff.user.email, stdout=None)
+
+
+def test_a_catalogue_maintainer_corrects_a_program_and_adds_a_fact_audited() -> None:
+    # given a catalogue maintainer named by the operator (decision 0017)
     admin = make_staff(Role.ADMIN)
+    _grant(admin)
     program = Program.objects.get(code="UA")
     new_fact = len(program.facts.all())
     # when they set the minimum pledge and add a sourced fact
@@ -247,8 +253,9 @@ def test_an_admin_corrects_a_program_and_adds_a_fact_audited() -> None:
     assert (event.actor, event.object_ref) == (str(admin.user.public_id), "UA")
 
 
-@pytest.mark.parametrize("role", [Role.FUNDRAISER, Role.CASEWORKER, Role.VIEWER])
-def test_other_roles_cannot_edit_a_program_and_nothing_is_written(role: str) -> None:
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.FUNDRAISER, Role.CASEWORKER, Role.VIEWER])
+def test_no_organisation_role_edits_a_program_and_nothing_is_written(role: str) -> None:
+    # an organisation admin included: program facts are shared by every organisation
     program = Program.objects.get(code="UA")
     events_before = AuditEvent.objects.count()
     response = sign_in(Client(), make_staff(role)).post(
@@ -258,3 +265,30 @@ def test_other_roles_cannot_edit_a_program_and_nothing_is_written(role: str) -> 
     assert response.status_code == 403
     assert Program.objects.get(code="UA").minimum_pledge is None
     assert AuditEvent.objects.count() == events_before
+
+
+def test_an_admin_sees_no_edit_link_and_a_maintainer_does() -> None:
+    admin = make_staff(Role.ADMIN)
+    edit = reverse("donations:program_edit", kwargs={"program_code": "UA"})
+    assert edit not in sign_in(Client(), admin).get(reverse("donations:program_facts")).text
+    _grant(admin)
+    assert edit in sign_in(Client(), admin).get(reverse("donations:program_facts")).text
+
+
+def test_a_maintainer_with_a_stale_session_confirms_first_and_nothing_is_written() -> None:
+    # given a maintainer whose last full authentication is old (SR-23)
+    staff = make_staff(Role.ADMIN)
+    _grant(staff)
+    client = sign_in(Client(), staff, recently_authenticated=False)
+    program = Program.objects.get(code="UA")
+    events_before = AuditEvent.objects.filter(action="program.updated").count()
+    # when they post an edit
+    response = client.post(
+        reverse("donations:program_edit", kwargs={"program_code": "UA"}),
+        _edit_payload(program, **{"program-minimum_pledge": "1"}),
+    )
+    # then they are sent to confirm it is them, and nothing is written
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:reauthenticate"))
+    assert Program.objects.get(code="UA").minimum_pledge is None
+    assert AuditEvent.objects.filter(action="program.updated").count() == events_before

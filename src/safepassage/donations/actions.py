@@ -42,7 +42,8 @@ def do_update_program(
     program_form: ModelForm[Program],
     fact_formset: BaseModelFormSet[ProgramFact, Any],
 ) -> None:
-    """Save an admin's edit of a program and its facts (both validated by the caller)."""
+    """Save a catalogue maintainer's edit of a program and its facts (both validated by the
+    caller; the view requires ``travel.maintain_catalogue``, decision 0017)."""
     with transaction.atomic():
         lock_program(program_id=program.pk)
         program_form.save()

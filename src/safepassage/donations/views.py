@@ -26,7 +26,16 @@ from safepassage.donations.forms import (
     SponsorMatchForm,
 )
 from safepassage.donations.models import Campaign, SponsorMatch
-from safepassage.site.access_policy import public, requires_permission, staff
+from safepassage.site.access_policy import (
+    public,
+    recent_authentication_required,
+    requires_permission,
+    staff,
+)
+
+CATALOGUE = "travel.maintain_catalogue"
+"""Program facts are shared catalogue data: only catalogue maintainers named by the operator
+edit them, never an organisation role (decision 0017)."""
 
 
 @public
@@ -39,20 +48,19 @@ def catalogue_view(request: HttpRequest) -> HttpResponse:
 @staff
 @require_http_methods(["GET"])
 def program_facts_view(request: HttpRequest) -> HttpResponse:
-    can_edit = current_user(request).has_perm("donations.change_program")
+    can_edit = current_user(request).has_perm(CATALOGUE)
     programs = selectors.list_programs_with_facts()
     return render(
         request, "donations/program_facts.html", {"programs": programs, "can_edit": can_edit}
     )
 
 
-@requires_permission("donations.change_program")
+@requires_permission(CATALOGUE)
+@recent_authentication_required
 @require_http_methods(["GET", "POST"])
 def program_edit_view(request: HttpRequest, program_code: str) -> HttpResponse:
     user = current_user(request)
-    program = access_program(
-        user=user, program_code=program_code, permission="donations.change_program"
-    )
+    program = access_program(user=user, program_code=program_code, permission=CATALOGUE)
     form = ProgramForm(request.POST or None, instance=program, prefix="program")
     facts = ProgramFactFormSet(
         request.POST or None, queryset=program.facts.order_by("topic", "pk"), prefix="facts"
