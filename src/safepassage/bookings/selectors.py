@@ -49,7 +49,7 @@ from safepassage.donations.models import (
 from safepassage.donations.pledges.selectors import DelegationRule, get_pledge_delegation_rule
 from safepassage.ledger.selectors import get_pledge_balances
 from safepassage.organisations.models import Organisation, Partnership
-from safepassage.travel.models import TravelRequest, TravelRequestState
+from safepassage.travel.models import TravelOption, TravelRequest, TravelRequestState
 
 if TYPE_CHECKING:
     from safepassage.bookings.tokens import DonorLink
@@ -421,6 +421,11 @@ class Demand:
     info: dict[str, object] = field(default_factory=dict)
 
 
+TAXES_UNKNOWN = "taxes_unknown"
+"""Key of a request's snapshot info: the (fare, program) prices whose taxes no sourced row
+or quote gave. The allocator received only their known part."""
+
+
 def _priority(case: Case) -> float:
     return float(case.priority)
 
@@ -445,8 +450,10 @@ def _travel_demand(
 ) -> Demand:
     options = []
     missing: set[str] = set()
+    unknown: list[dict[str, str]] = []
     for option in request.options.all():
         fares = []
+        fare_unknown: list[dict[str, str]] = []
         for fare in option.fares.all():
             miles = {}
             taxes = {}
@@ -461,6 +468,10 @@ def _travel_demand(
                     continue
                 miles[price.program.code] = price.miles
                 taxes[price.program.code] = tax
+                if not price.taxes_known:
+                    fare_unknown.append(
+                        {"fare": str(fare.public_id), "program": price.program.code}
+                    )
             cash_price = None
             if fare.cash_price is not None and fare.cash_currency:
                 cash_price = _in_run_currency(
@@ -479,6 +490,7 @@ def _travel_demand(
         else:
             if fares:
                 options.append(core.RouteOption(id=str(option.public_id), fares=tuple(fares)))
+                unknown += fare_unknown
     info: dict[str, object] = {
         "kind": "travel",
         "case": str(request.case.public_id),
@@ -487,6 +499,8 @@ def _travel_demand(
     }
     if missing:  # prices left out: the review says which rate is missing
         info["missing_rates"] = sorted(missing)
+    if unknown:  # the allocator counts only the known part: the review says so
+        info[TAXES_UNKNOWN] = unknown
     if not options:
         return Demand(request=None, info=info | {"excluded": "no_priced_option"})
     return Demand(
@@ -539,6 +553,14 @@ def _rebook_demand(
                 | {"excluded": "no_priced_option", "missing_rates": [booking.run.currency]},
             )
     request_id = f"rebook-{booking.public_id}"
+    earlier = booking.run.request_snapshot.get(booking.request_ref, {})
+    unknown = [
+        {"fare": f"{request_id}-fare", "program": str(entry["program"])}
+        for entry in earlier.get(TAXES_UNKNOWN, [])
+        if entry.get("fare") == booking.fare_ref
+    ]
+    if unknown:
+        info[TAXES_UNKNOWN] = unknown
     return Demand(
         request=core.TravelRequest(
             id=request_id,
@@ -585,6 +607,31 @@ def _fare_in_currency(
     return core.Fare(id=fare.id, miles=fare.miles, taxes=taxes, cash_price=cash_price)
 
 
+def _open_travel_requests(*, organisation: Organisation) -> QuerySet[TravelRequest]:
+    """Travel requests open for allocation: of cases in "travel planned", no live trip."""
+    live = Trip.objects.filter(status__in=LIVE_TRIP_STATUSES).values_list("request_ref", flat=True)
+    return TravelRequest.objects.filter(
+        state=TravelRequestState.OPEN,
+        case__organisation=organisation,
+        case__state=CaseState.TRAVEL_PLANNED,
+    ).exclude(public_id__in=list(live))
+
+
+def count_options_with_unknown_taxes(*, organisation: Organisation) -> int:
+    """How many route options of the open travel requests a run would take have a fare
+    whose taxes are not known (a program's price with miles but no sourced taxes row and no
+    quote): the allocator would count only their known part."""
+    return (
+        TravelOption.objects.filter(
+            request__in=_open_travel_requests(organisation=organisation),
+            fares__prices__miles__gt=0,
+            fares__prices__taxes_known=False,
+        )
+        .distinct()
+        .count()
+    )
+
+
 def list_open_demand(*, organisation: Organisation, currency: str) -> dict[str, Demand]:
     """Every open request of ``organisation``'s cases, by allocator request id:
 
@@ -592,14 +639,8 @@ def list_open_demand(*, organisation: Organisation, currency: str) -> dict[str, 
     - declined or cancelled booking requests of live trips, not yet replaced (the tickets
       go back into the next allocation).
     """
-    live = Trip.objects.filter(status__in=LIVE_TRIP_STATUSES).values_list("request_ref", flat=True)
     requests = (
-        TravelRequest.objects.filter(
-            state=TravelRequestState.OPEN,
-            case__organisation=organisation,
-            case__state=CaseState.TRAVEL_PLANNED,
-        )
-        .exclude(public_id__in=list(live))
+        _open_travel_requests(organisation=organisation)
         .select_related("case")
         .prefetch_related("options__fares__prices__program")
         .order_by("pk")
@@ -712,6 +753,8 @@ class ReviewTicket:
     program: str
     miles: int
     cash: Decimal
+    taxes_known: bool = True
+    """False: ``cash`` holds only the known part of the taxes ("at least" on the page)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -724,6 +767,14 @@ class ReviewRequest:
     cash: Decimal
     miles: int
     accepted: bool
+
+    @property
+    def taxes_known(self) -> bool:
+        return all(ticket.taxes_known for ticket in self.tickets)
+
+    @property
+    def tickets_with_unknown_taxes(self) -> tuple[ReviewTicket, ...]:
+        return tuple(ticket for ticket in self.tickets if not ticket.taxes_known)
 
 
 @dataclass(frozen=True, slots=True)
@@ -756,6 +807,16 @@ class RunReview:
     status: str
     bound: float
     warnings: tuple[RateWarning, ...] = ()
+
+    @property
+    def taxes_known(self) -> bool:
+        """False when a ticket of the plan has taxes not known: ``cash`` is then a floor."""
+        return all(request.taxes_known for request in self.served)
+
+    @property
+    def with_unknown_taxes(self) -> tuple[ReviewRequest, ...]:
+        """Served requests with a ticket whose taxes must be quoted before booking."""
+        return tuple(request for request in self.served if not request.taxes_known)
 
 
 UNSERVED_NO_PAYER = "no_payer"
@@ -804,6 +865,10 @@ def get_run_review(*, run: AllocationRun) -> RunReview | None:
     served = []
     for item in plan.served:
         info = run.request_snapshot.get(item.request, {})
+        unknown = {
+            (str(entry.get("fare")), str(entry.get("program")))
+            for entry in info.get(TAXES_UNKNOWN, [])
+        }
         grouped: dict[tuple[str, str | None], list[core.Ticket]] = defaultdict(list)
         for ticket in item.tickets:
             grouped[(ticket.fare, ticket.pledge)].append(ticket)
@@ -815,6 +880,7 @@ def get_run_review(*, run: AllocationRun) -> RunReview | None:
                 program=programs.get(pledge, "") if pledge else "",
                 miles=sum(t.miles for t in group),
                 cash=sum((t.cash for t in group), Decimal(0)),
+                taxes_known=pledge is None or (fare, programs.get(pledge, "")) not in unknown,
             )
             for (fare, pledge), group in grouped.items()
         )

@@ -87,6 +87,9 @@ def runs_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
         "waiting": selectors.waiting_run_ids(runs=runs, now=now),
         "positions": positions,
         "rate_max_age_days": selectors.RATE_MAX_AGE_DAYS,
+        "unknown_taxes_options": selectors.count_options_with_unknown_taxes(
+            organisation=organisation
+        ),
     }
     return render(request, "bookings/runs.html", context)
 
