@@ -265,3 +265,31 @@ def test_a_closed_option_is_never_chosen_by_the_exact_model() -> None:
     assert result.values is not None
     for columns in exact.option_columns:
         assert all(result.values[column] < 0.5 for column in columns[1:])
+
+
+def test_the_aggregated_milp_bound_is_taken_on_the_true_capacities() -> None:
+    # Given a problem whose optimum (2) needs the 20,000-mile pledge for a 15,000 and a
+    # 5,000 ticket, where the capacity rounds (heuristic LPs with capacities moved toward
+    # what packing used) would leave too little pooled miles for it
+    prob = problem(
+        [pledge("P0", "A", 0), pledge("P1", "A", 10000), pledge("P2", "A", 20000)],
+        [
+            request(
+                "R0",
+                2,
+                [
+                    [fare("F000", {"A": 15000, "B": 5000}), fare("F001", {"A": 5000})],
+                    [fare("F010", {})],
+                ],
+            ),
+            request("R1", 1, [[fare("F100", {"A": 5000})], [fare("F110", {})]]),
+            request("R2", 1, [[fare("F200", {"A": 15000, "B": 5000}), fare("F201", {"A": 10000})]]),
+        ],
+    )
+
+    # When the aggregated method solves it (its MILP runs after the capacity rounds)
+    plan = solve(prob, time_limit=5, method=SolveMethod.AGGREGATE)
+
+    # Then the bound it reports still covers the optimum
+    assert validate_plan(prob, plan) == ()
+    assert plan.bound_weighted_travellers >= brute_force_optimum(prob) == 2

@@ -1189,11 +1189,13 @@ def _pack_with_capacity_rounds(
     """Pack the LP's plan, then re-solve the LP with each program's capacity moved toward
     what packing could really use, so choices and prices account for fragmentation.
 
-    These LPs are heuristics (their capacities are not the true ones); the caller restores
-    the true capacities before taking any bound.
+    These LPs are heuristics (their capacities are not the true ones); the true capacities
+    are restored before returning, so a bound taken from ``session`` afterwards (the
+    aggregated MILP) is a bound of the problem again.
     """
     instance = search.instance
     upper = [float(miles) for miles in program_capacities(instance)[0]]
+    true_upper = list(upper)
     guide = relaxation
     best: tuple[PackingState, _GuidedPacker] | None = None
     until = time.monotonic() + CAPACITY_SHARE * search.remaining()
@@ -1216,6 +1218,8 @@ def _pack_with_capacity_rounds(
         if guide.values is None or guide.row_duals is None:
             break
         search.report("capacity round")
+    for program, row in enumerate(aggregated.program_rows):
+        session.highs.changeRowBounds(row, -INFINITY, true_upper[program])
     assert best is not None
     state, packer = best
     reprice_until = time.monotonic() + 0.1 * search.remaining()
