@@ -615,29 +615,7 @@ def _run_patterns(
     ):
         # (With fewer requests a neighbourhood is the whole problem again; the
         # pledge-level search after this does better there: 507 against 506 at 500 x 125.)
-        duals = session.session.run(time_limit=max(0.1, search.remaining())).row_duals
-        if duals is not None:
-            point = session.prices_of(duals)
-            slot_prices = {
-                (program, size * shape.unit): float(point[row])
-                for program, shape in enumerate(model.programs)
-                for size, row in zip(shape.sizes, shape.size_rows, strict=True)
-            }
-            chosen = {
-                r: {
-                    o: [list(range(len(fare.payments))) for fare in option.fares]
-                    for o, option in enumerate(request.options)
-                }
-                for r, request in enumerate(instance.requests)
-            }
-            _pattern_neighbourhoods(
-                search,
-                state,
-                chosen,
-                slot_prices,
-                until=time.monotonic() + POLISH_SHARE * search.remaining(),
-                size=POLISH_REQUESTS,
-            )
+        _polish(search, state, session)
     if converged and search.gap() > TARGET_GAP and search.remaining() > 0.1:
         # Plans are made: let the LP take the bound's own patterns too (a limited pledge
         # paying legs of one traveller together), which brings it down to the bound's
@@ -658,6 +636,37 @@ POLISH_SHARE = 0.7
 """Share of the time left after the master MILP that pattern neighbourhoods (groups of
 requests re-solved by column generation and the master MILP on what the others leave,
 priced by the master's duals) may spend improving its plan."""
+
+
+def _polish(search: _Search, state: PackingState, session: PatternSession) -> None:
+    """Improve the master MILP's plan (``state``) by pattern neighbourhoods over every
+    request, option and payment, priced by the master LP's duals."""
+    duals = session.session.run(time_limit=max(0.1, search.remaining())).row_duals
+    if duals is None:
+        return
+    model = session.model
+    point = session.prices_of(duals)
+    slot_prices = {
+        (program, size * shape.unit): float(point[row])
+        for program, shape in enumerate(model.programs)
+        for size, row in zip(shape.sizes, shape.size_rows, strict=True)
+    }
+    everything = {
+        r: {
+            o: [list(range(len(fare.payments))) for fare in option.fares]
+            for o, option in enumerate(request.options)
+        }
+        for r, request in enumerate(search.instance.requests)
+    }
+    _pattern_neighbourhoods(
+        search,
+        state,
+        everything,
+        slot_prices,
+        until=time.monotonic() + POLISH_SHARE * search.remaining(),
+        size=POLISH_REQUESTS,
+    )
+
 
 LAGRANGE_SHARE = 0.3
 """Share of the remaining time the Lagrangian bound's subgradient steps may take."""
@@ -806,9 +815,10 @@ def _pattern_neighbourhoods(
     size: int,
 ) -> None:
     """Large neighbourhoods solved by the pattern master: each group of about ``size``
-    promising requests is released and re-solved (column
-    generation and master MILP) on the balances, traveller allowances and cash the
-    others leave; the new plan of the group is kept only if it serves more weight."""
+    promising requests is released and re-solved (column generation and master MILP) on
+    the balances, traveller allowances and cash the others leave; the new plan of the
+    group is kept only if it serves more weight. Passes over new splits of the requests
+    repeat while time is left."""
     instance = search.instance
     rng = random.Random(20261127)  # noqa: S311 - a seeded search, not cryptography
     groups = max(1, round(len(chosen) / size))
