@@ -73,6 +73,7 @@ from safepassage.bookings.selectors import (
     get_booking_mode_rule,
     get_conversion,
     get_rates_into,
+    list_money_owners,
     list_open_demand,
     list_stale_runs,
     pledge_can_book_for_others,
@@ -88,9 +89,9 @@ from safepassage.cases.sealing import unwrap_user_group_key
 from safepassage.core import allocation as core
 from safepassage.core.case_workflow import ReasonCode
 from safepassage.core.crypto import GroupKey, KeyPair, PublicKey, SensitiveGroup
-from safepassage.core.ledger import InsufficientBalanceError, MoneyOwner, OwnerKind, PledgeRef
+from safepassage.core.ledger import InsufficientBalanceError, OwnerKind, PledgeRef
 from safepassage.core.money import Miles, Money
-from safepassage.donations.models import Campaign, Pledge, PledgeStatus
+from safepassage.donations.models import Pledge, PledgeStatus
 from safepassage.donations.pledges import sealing as pledge_sealing
 from safepassage.donations.pledges import tasks as pledge_tasks
 from safepassage.donations.pledges.lock_objects import lock_pledge, lock_pledges
@@ -1063,12 +1064,7 @@ def _post_cash_paid(
     back whole, so nothing of the booking is written."""
     if amount.amount == 0:
         return []
-    owners = [MoneyOwner(kind=OwnerKind.FUND, owner_id=str(organisation.public_id))] + [
-        MoneyOwner(kind=OwnerKind.CAMPAIGN, owner_id=str(public_id))
-        for public_id in Campaign.objects.filter(organisation=organisation)
-        .order_by("pk")
-        .values_list("public_id", flat=True)
-    ]
+    owners = list_money_owners(organisation=organisation)
     lock_ledger_owners(owners=[(owner.kind, owner.owner_id) for owner in owners])
     holdings = [
         cash.Holding(owner=owner, money=money)

@@ -95,7 +95,9 @@ def list_network_pledges(*, organisations: Iterable[Organisation]) -> QuerySet[P
     )
 
 
-def _money_owners(organisation: Organisation) -> list["MoneyOwner"]:
+def list_money_owners(*, organisation: Organisation) -> list["MoneyOwner"]:
+    """Whose money pays for an organisation's tickets, in the order it is spent: its
+    general fund, then its campaigns in the order they were created."""
     from safepassage.core.ledger import MoneyOwner, OwnerKind
     from safepassage.donations.models import Campaign
 
@@ -134,7 +136,9 @@ def get_cash_positions(
     from safepassage.ledger.selectors import list_cash_balances
 
     held = [
-        money for owner in _money_owners(organisation) for money in list_cash_balances(owner=owner)
+        money
+        for owner in list_money_owners(organisation=organisation)
+        for money in list_cash_balances(owner=owner)
     ]
     return [
         cash_position(held=held, currency=currency, rates=get_rates_into(currency=currency, on=on))
@@ -149,7 +153,7 @@ def get_available_cash(*, organisation: Organisation, currency: str) -> Decimal:
     return sum(
         (
             get_cash_balance(owner=owner, currency=currency).amount
-            for owner in _money_owners(organisation)
+            for owner in list_money_owners(organisation=organisation)
         ),
         Decimal(0),
     )
