@@ -2,12 +2,22 @@
 
 from dataclasses import dataclass
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from safepassage.accounts.key_session import cookie_name, seal_private_key_into_session
 from safepassage.accounts.models import User
-from safepassage.cases.actions import CaseDetails, WorkflowFields, do_create_case, new_case_code
+from safepassage.cases.actions import (
+    CaseDetails,
+    WorkflowFields,
+    do_add_case_member,
+    do_add_household_member,
+    do_add_note,
+    do_create_case,
+    new_case_code,
+)
 from safepassage.cases.key_actions import do_enrol_staff_keys, do_set_organisation_recovery_key
 from safepassage.cases.models import (
     Case,
@@ -17,6 +27,7 @@ from safepassage.cases.models import (
     CaseTask,
     OrganisationKeyring,
 )
+from safepassage.cases.task_actions import do_add_task
 from safepassage.core.crypto import (
     KeyPair,
     OrganisationRecoveryKey,
@@ -77,6 +88,46 @@ def make_case(
         details=CaseDetails(full_name=full_name, story=story, **values),
         workflow=WorkflowFields(priority=2, risk=2, origin="GRV", destination="BER"),
     )
+
+
+def make_full_case(
+    *,
+    owner: KeyedStaff,
+    colleague: KeyedStaff,
+    document: bytes,
+    note: str = "A note",
+    relative: str = "Household person",
+    task: str = "A task",
+    **details: str,
+) -> Case:
+    """A case with a value in every sealed column of the cases app (details, a note, a
+    household member, a task, a document uploaded through the page) and ``colleague`` on
+    it; ``details`` are make_case's (full_name, story, contact...)."""
+    case = make_case(actor=owner, **details)
+    do_add_case_member(actor=owner.user, key_pair=owner.key_pair, case=case, member=colleague.user)
+    do_add_note(actor=owner.user, key_pair=owner.key_pair, case=case, body=note)
+    do_add_household_member(
+        actor=owner.user,
+        key_pair=owner.key_pair,
+        case=case,
+        full_name=relative,
+        relationship="sister",
+        birth_year="1990",
+    )
+    do_add_task(
+        actor=owner.user,
+        key_pair=owner.key_pair,
+        case=case,
+        assignee=colleague.user,
+        due_on=timezone.localdate(),
+        text=task,
+    )
+    response = sign_in_with_keys(Client(), owner).post(
+        reverse("cases:upload_document", kwargs={"case_id": case.public_id}),
+        {"document": SimpleUploadedFile("a.pdf", document)},
+    )
+    assert response.status_code == 302
+    return Case.objects.get(pk=case.pk)
 
 
 def has_keyring(organisation: Organisation) -> bool:

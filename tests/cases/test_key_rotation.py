@@ -17,8 +17,6 @@ from safepassage.audit.models import AuditEvent
 from safepassage.cases import rotation_actions
 from safepassage.cases.actions import (
     do_add_case_member,
-    do_add_household_member,
-    do_add_note,
     do_remove_case_member,
     do_transition_case,
 )
@@ -34,7 +32,6 @@ from safepassage.cases.models import (
 from safepassage.cases.referral_actions import Consent, do_accept_referral, do_refer_case
 from safepassage.cases.sealing import case_key_id, unwrap_user_group_keys
 from safepassage.cases.selectors import read_case_contents
-from safepassage.cases.task_actions import do_add_task
 from safepassage.core.crypto import (
     CryptoError,
     FieldContext,
@@ -56,6 +53,7 @@ from tests.cases.factories import (
     KeyedStaff,
     keyed_organisation,
     make_case,
+    make_full_case,
     make_keyed_staff,
     recovery_private_key,
     sign_in_with_keys,
@@ -74,41 +72,21 @@ def data_dir(settings: Settings, tmp_path: Path) -> Path:
 
 def _full_case(owner: KeyedStaff, colleague: KeyedStaff) -> Case:
     """A case with a value in every sealed column of the cases app and a colleague on it."""
-    case = make_case(
-        actor=owner,
+    case = make_full_case(
+        owner=owner,
+        colleague=colleague,
+        document=PDF,
         full_name=MARKERS[0],
         story=MARKERS[1],
         contact="rotation contact",
         current_location="rotation place",
-    )
-    do_add_case_member(actor=owner.user, key_pair=owner.key_pair, case=case, member=colleague.user)
-    do_add_note(actor=owner.user, key_pair=owner.key_pair, case=case, body=MARKERS[2])
-    do_add_household_member(
-        actor=owner.user,
-        key_pair=owner.key_pair,
-        case=case,
-        full_name="Rotation relative",
-        relationship="sister",
-        birth_year="1990",
-    )
-    do_add_task(
-        actor=owner.user,
-        key_pair=owner.key_pair,
-        case=case,
-        assignee=colleague.user,
-        due_on=timezone.localdate(),
-        text="rotation task",
+        note=MARKERS[2],
+        relative="Rotation relative",
+        task="rotation task",
     )
     do_transition_case(
         actor=owner.user, key_pair=owner.key_pair, case=case, target="triaged", reason="why"
     )
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    response = sign_in_with_keys(Client(), owner).post(
-        reverse("cases:upload_document", kwargs={"case_id": case.public_id}),
-        {"document": SimpleUploadedFile("a.pdf", PDF)},
-    )
-    assert response.status_code == 302
     return Case.objects.get(pk=case.pk)
 
 

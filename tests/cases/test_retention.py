@@ -16,7 +16,6 @@ from pytest_django import Settings
 from safepassage.accounts.roles import Role
 from safepassage.audit.models import AuditEvent
 from safepassage.cases import case_shredding
-from safepassage.cases.actions import do_add_case_member, do_add_household_member, do_add_note
 from safepassage.cases.document_storage import document_path
 from safepassage.cases.models import (
     Case,
@@ -31,7 +30,6 @@ from safepassage.cases.retention_actions import (
     do_shred_cases_past_retention,
     remove_orphan_document_files,
 )
-from safepassage.cases.task_actions import do_add_task
 from safepassage.cases.tasks import shred_cases_past_retention
 from safepassage.core.crypto import SensitiveGroup, unwrap_group_key
 from safepassage.organisations.models import Partnership
@@ -39,6 +37,7 @@ from tests.cases.factories import (
     KeyedStaff,
     keyed_organisation,
     make_case,
+    make_full_case,
     make_keyed_staff,
     recovery_private_key,
     sign_in_with_keys,
@@ -60,31 +59,7 @@ def _finish(case: Case, *, state: str, days_ago: int) -> None:
 
 
 def _full_case(owner: KeyedStaff, colleague: KeyedStaff) -> Case:
-    case = make_case(actor=owner, story="Shredded story")
-    do_add_case_member(actor=owner.user, key_pair=owner.key_pair, case=case, member=colleague.user)
-    do_add_note(actor=owner.user, key_pair=owner.key_pair, case=case, body="A note")
-    do_add_household_member(
-        actor=owner.user,
-        key_pair=owner.key_pair,
-        case=case,
-        full_name="Household person",
-        relationship="sister",
-        birth_year="1990",
-    )
-    do_add_task(
-        actor=owner.user,
-        key_pair=owner.key_pair,
-        case=case,
-        assignee=colleague.user,
-        due_on=timezone.localdate(),
-        text="A task",
-    )
-    response = sign_in_with_keys(Client(), owner).post(
-        reverse("cases:upload_document", kwargs={"case_id": case.public_id}),
-        {"document": SimpleUploadedFile("a.pdf", PDF)},
-    )
-    assert response.status_code == 302
-    return case
+    return make_full_case(owner=owner, colleague=colleague, document=PDF, story="Shredded story")
 
 
 def _every_envelope(case: Case) -> list[bytes]:

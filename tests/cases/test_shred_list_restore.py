@@ -11,17 +11,13 @@ from pathlib import Path
 
 import pytest
 from django.core import serializers
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db.models import Model
-from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 from pytest_django import DjangoCaptureOnCommitCallbacks as CaptureCallbacks
 from pytest_django import Settings
 
 from safepassage.accounts.roles import Role
-from safepassage.cases.actions import do_add_case_member, do_add_household_member, do_add_note
 from safepassage.cases.document_storage import document_path, documents_directory
 from safepassage.cases.management.commands import shred_list as shred_list_command
 from safepassage.cases.models import (
@@ -41,14 +37,13 @@ from safepassage.cases.retention_actions import (
     do_shred_cases_past_retention,
     restored_data_age,
 )
-from safepassage.cases.task_actions import do_add_task
 from tests.cases.factories import (
     KeyedStaff,
     keyed_organisation,
     make_case,
+    make_full_case,
     make_keyed_staff,
     recovery_private_key,
-    sign_in_with_keys,
 )
 
 PDF = b"%PDF-1.4\nrestored-document\n%%EOF\n"
@@ -70,31 +65,16 @@ def data_dir(settings: Settings, tmp_path: Path) -> Path:
 
 
 def _case_with_everything(owner: KeyedStaff, colleague: KeyedStaff) -> Case:
-    case = make_case(actor=owner, full_name="Restored Person", story="Restored story")
-    do_add_case_member(actor=owner.user, key_pair=owner.key_pair, case=case, member=colleague.user)
-    do_add_note(actor=owner.user, key_pair=owner.key_pair, case=case, body="Restored note")
-    do_add_household_member(
-        actor=owner.user,
-        key_pair=owner.key_pair,
-        case=case,
-        full_name="Restored relative",
-        relationship="brother",
-        birth_year="1992",
+    return make_full_case(
+        owner=owner,
+        colleague=colleague,
+        document=PDF,
+        full_name="Restored Person",
+        story="Restored story",
+        note="Restored note",
+        relative="Restored relative",
+        task="Restored task",
     )
-    do_add_task(
-        actor=owner.user,
-        key_pair=owner.key_pair,
-        case=case,
-        assignee=colleague.user,
-        due_on=timezone.localdate(),
-        text="Restored task",
-    )
-    response = sign_in_with_keys(Client(), owner).post(
-        reverse("cases:upload_document", kwargs={"case_id": case.public_id}),
-        {"document": SimpleUploadedFile("a.pdf", PDF)},
-    )
-    assert response.status_code == 302
-    return case
 
 
 def _backup(case: Case) -> str:
