@@ -2,6 +2,7 @@
 
 import logging
 import os
+from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from safepassage.cases.models import (
     Case,
     CaseGroupKey,
     CaseNote,
+    CaseReferral,
     HolderKind,
     KeyRotation,
     KeyRotationCase,
@@ -88,6 +90,49 @@ def _full_case(owner: KeyedStaff, colleague: KeyedStaff) -> Case:
         actor=owner.user, key_pair=owner.key_pair, case=case, target="triaged", reason="why"
     )
     return Case.objects.get(pk=case.pk)
+
+
+@dataclass(frozen=True)
+class _Referral:
+    sender_organisation: Organisation
+    recovery: OrganisationRecoveryKey
+    receiver_recovery: OrganisationRecoveryKey
+    sender: KeyedStaff
+    receiver: KeyedStaff
+    case: Case
+    referral: CaseReferral
+
+
+def _accepted_referral(*, full_name: str) -> _Referral:
+    """A case referred (identity only, the sender keeps access) between two partner
+    organisations with keys, accepted by the receiving caseworker."""
+    sender_organisation, recovery = keyed_organisation()
+    receiver_organisation, receiver_recovery = keyed_organisation()
+    Partnership.objects.create(organisation=sender_organisation, partner=receiver_organisation)
+    Partnership.objects.create(organisation=receiver_organisation, partner=sender_organisation)
+    sender = make_keyed_staff(Role.CASEWORKER, sender_organisation)
+    receiver = make_keyed_staff(Role.CASEWORKER, receiver_organisation)
+    case = make_case(actor=sender, full_name=full_name)
+    referral = do_refer_case(
+        actor=sender.user,
+        key_pair=sender.key_pair,
+        case=case,
+        to_organisation=receiver_organisation,
+        groups=[SensitiveGroup.IDENTITY],
+        consent=Consent(given_by="x", given_on=timezone.localdate(), how_obtained="y"),
+        sender_keeps_access=True,
+        expires_on=None,
+    )
+    do_accept_referral(actor=receiver.user, key_pair=receiver.key_pair, referral=referral)
+    return _Referral(
+        sender_organisation=sender_organisation,
+        recovery=recovery,
+        receiver_recovery=receiver_recovery,
+        sender=sender,
+        receiver=receiver,
+        case=case,
+        referral=referral,
+    )
 
 
 def _fresh(case: Case) -> Case:
@@ -302,24 +347,10 @@ def test_removing_a_colleague_with_keys_unlocked_rotates_the_groups_they_held() 
 @pytest.mark.django_db
 def test_referral_copies_are_rotated_for_the_receiving_organisation() -> None:
     # Given a case referred (identity only) to a partner whose caseworker accepted it
-    sender_organisation, recovery = keyed_organisation()
-    receiver_organisation, receiver_recovery = keyed_organisation()
-    Partnership.objects.create(organisation=sender_organisation, partner=receiver_organisation)
-    Partnership.objects.create(organisation=receiver_organisation, partner=sender_organisation)
-    sender = make_keyed_staff(Role.CASEWORKER, sender_organisation)
-    receiver = make_keyed_staff(Role.CASEWORKER, receiver_organisation)
-    case = make_case(actor=sender, full_name="Referred person")
-    referral = do_refer_case(
-        actor=sender.user,
-        key_pair=sender.key_pair,
-        case=case,
-        to_organisation=receiver_organisation,
-        groups=[SensitiveGroup.IDENTITY],
-        consent=Consent(given_by="x", given_on=timezone.localdate(), how_obtained="y"),
-        sender_keeps_access=True,
-        expires_on=None,
-    )
-    do_accept_referral(actor=receiver.user, key_pair=receiver.key_pair, referral=referral)
+    world = _accepted_referral(full_name="Referred person")
+    sender_organisation, recovery = world.sender_organisation, world.recovery
+    receiver, receiver_recovery = world.receiver, world.receiver_recovery
+    case, referral = world.case, world.referral
     referral_copies = CaseGroupKey.objects.filter(case=case, referral=referral).count()
 
     # When the sending organisation rotates its keys
@@ -573,24 +604,8 @@ def test_at_a_terminal_the_command_asks_for_shares_until_they_rebuild_the_key(
 @pytest.mark.django_db
 def test_revoking_a_referral_with_keys_unlocked_rotates_what_the_partner_held() -> None:
     # Given a case whose identity was shared with a partner, whose caseworker kept the key
-    sender_organisation, _recovery = keyed_organisation()
-    receiver_organisation, _receiver_recovery = keyed_organisation()
-    Partnership.objects.create(organisation=sender_organisation, partner=receiver_organisation)
-    Partnership.objects.create(organisation=receiver_organisation, partner=sender_organisation)
-    sender = make_keyed_staff(Role.CASEWORKER, sender_organisation)
-    receiver = make_keyed_staff(Role.CASEWORKER, receiver_organisation)
-    case = make_case(actor=sender, full_name="Revoked person")
-    referral = do_refer_case(
-        actor=sender.user,
-        key_pair=sender.key_pair,
-        case=case,
-        to_organisation=receiver_organisation,
-        groups=[SensitiveGroup.IDENTITY],
-        consent=Consent(given_by="x", given_on=timezone.localdate(), how_obtained="y"),
-        sender_keeps_access=True,
-        expires_on=None,
-    )
-    do_accept_referral(actor=receiver.user, key_pair=receiver.key_pair, referral=referral)
+    world = _accepted_referral(full_name="Revoked person")
+    sender, receiver, case, referral = world.sender, world.receiver, world.case, world.referral
     kept = unwrap_user_group_keys(case=case, user=receiver.user, key_pair=receiver.key_pair)
     assert SensitiveGroup.IDENTITY in kept
 
