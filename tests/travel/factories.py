@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.apps import apps as django_apps
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -33,6 +34,7 @@ from tests.cases.factories import (
     make_keyed_staff,
     sign_in_with_keys,
 )
+from tests.factories import StaffMember, make_staff
 
 
 def household_member_for(case: Case) -> HouseholdMember:
@@ -207,3 +209,45 @@ def ensure_reference_data() -> None:
         return
     for name in REFERENCE_DATA_MIGRATIONS:
         importlib.import_module(name).load(django_apps, None)
+
+
+def make_catalogue_maintainer() -> StaffMember:
+    """An organisation admin the operator also made a catalogue maintainer (decision 0017)."""
+    staff = make_staff(Role.ADMIN)
+    call_command("catalogue_maintainers", "grant", "--email", staff.user.email, stdout=None)
+    return staff
+
+
+def chart_form_data(chart: AwardChart, **changes: str) -> dict[str, str]:
+    """The chart page's form as posted for ``chart`` unchanged (its bands, no zones or
+    taxes rows), with ``changes`` on top."""
+    bands = list(chart.bands.order_by("min_miles"))
+    data = {
+        "chart-name": chart.name,
+        "chart-kind": chart.kind,
+        "chart-fixed_miles": "" if chart.fixed_miles is None else str(chart.fixed_miles),
+        "chart-multi_segment": chart.multi_segment,
+        "chart-multi_segment_source": chart.multi_segment_source,
+        "chart-short_haul_max_miles": str(chart.short_haul_max_miles),
+        "chart-route_type_source": chart.route_type_source,
+        "chart-currency": chart.currency,
+        "chart-source": chart.source,
+        "chart-as_of": chart.as_of.isoformat(),
+        "chart-verified": "on",
+        "bands-TOTAL_FORMS": str(len(bands)),
+        "bands-INITIAL_FORMS": str(len(bands)),
+        "zones-TOTAL_FORMS": "0",
+        "zones-INITIAL_FORMS": "0",
+        "zone_prices-TOTAL_FORMS": "0",
+        "zone_prices-INITIAL_FORMS": "0",
+        "cash-TOTAL_FORMS": "0",
+        "cash-INITIAL_FORMS": "0",
+    }
+    for index, band in enumerate(bands):
+        data |= {
+            f"bands-{index}-id": str(band.pk),
+            f"bands-{index}-min_miles": str(band.min_miles),
+            f"bands-{index}-max_miles": "" if band.max_miles is None else str(band.max_miles),
+            f"bands-{index}-miles": str(band.miles),
+        }
+    return data | changes

@@ -5,7 +5,6 @@ from datetime import date
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -15,7 +14,8 @@ from safepassage.core.pricing import PricingSegment, price_ticket
 from safepassage.core.pricing.catalogue import british_airways_pricing
 from safepassage.travel.models import AwardChart, ChartBand
 from safepassage.travel.pricing import load_program_pricing
-from tests.factories import StaffMember, make_staff, sign_in
+from tests.factories import make_staff, sign_in
+from tests.travel.factories import chart_form_data, make_catalogue_maintainer
 
 pytestmark = pytest.mark.django_db
 
@@ -44,55 +44,16 @@ def test_the_seeded_charts_price_like_the_core_catalogue() -> None:
     assert all(chart.source for chart in AwardChart.objects.all())
 
 
-def _maintainer() -> StaffMember:
-    staff = make_staff(Role.ADMIN)
-    call_command("catalogue_maintainers", "grant", "--email", staff.user.email, stdout=None)
-    return staff
-
-
-def _chart_post(chart: AwardChart, **changes: str) -> dict[str, str]:
-    bands = list(chart.bands.order_by("min_miles"))
-    data = {
-        "chart-name": chart.name,
-        "chart-kind": chart.kind,
-        "chart-fixed_miles": "" if chart.fixed_miles is None else str(chart.fixed_miles),
-        "chart-multi_segment": chart.multi_segment,
-        "chart-multi_segment_source": chart.multi_segment_source,
-        "chart-short_haul_max_miles": str(chart.short_haul_max_miles),
-        "chart-route_type_source": chart.route_type_source,
-        "chart-currency": chart.currency,
-        "chart-source": chart.source,
-        "chart-as_of": chart.as_of.isoformat(),
-        "chart-verified": "on",
-        "bands-TOTAL_FORMS": str(len(bands)),
-        "bands-INITIAL_FORMS": str(len(bands)),
-        "zones-TOTAL_FORMS": "0",
-        "zones-INITIAL_FORMS": "0",
-        "zone_prices-TOTAL_FORMS": "0",
-        "zone_prices-INITIAL_FORMS": "0",
-        "cash-TOTAL_FORMS": "0",
-        "cash-INITIAL_FORMS": "0",
-    }
-    for index, band in enumerate(bands):
-        data |= {
-            f"bands-{index}-id": str(band.pk),
-            f"bands-{index}-min_miles": str(band.min_miles),
-            f"bands-{index}-max_miles": "" if band.max_miles is None else str(band.max_miles),
-            f"bands-{index}-miles": str(band.miles),
-        }
-    return data | changes
-
-
 def test_a_maintainer_corrects_a_band_and_the_estimate_follows() -> None:
     # Given a catalogue maintainer and Etihad's seeded distance chart
-    client = sign_in(Client(), _maintainer())
+    client = sign_in(Client(), make_catalogue_maintainer())
     chart = AwardChart.objects.get(program__code="EY")
     url = reverse("travel:chart_edit", kwargs={"program_code": "EY"})
     assert client.get(url).status_code == 200
 
     # When they change the first band's price, citing a source
     response = client.post(
-        url, _chart_post(chart, **{"bands-0-miles": "7500", "chart-as_of": "2026-11-25"})
+        url, chart_form_data(chart, **{"bands-0-miles": "7500", "chart-as_of": "2026-11-25"})
     )
 
     # Then it is stored, audited, and estimates use it
@@ -107,14 +68,14 @@ def test_a_maintainer_corrects_a_band_and_the_estimate_follows() -> None:
 
 
 def test_a_chart_with_a_gap_is_refused_and_nothing_is_saved() -> None:
-    client = sign_in(Client(), _maintainer())
+    client = sign_in(Client(), make_catalogue_maintainer())
     chart = AwardChart.objects.get(program__code="EY")
     before = list(chart.bands.values_list("min_miles", "max_miles", "miles"))
     events = AuditEvent.objects.count()
 
     response = client.post(
         reverse("travel:chart_edit", kwargs={"program_code": "EY"}),
-        _chart_post(chart, **{"bands-1-min_miles": "600", "chart-name": "Renamed"}),
+        chart_form_data(chart, **{"bands-1-min_miles": "600", "chart-name": "Renamed"}),
     )
 
     assert response.status_code == 200
@@ -133,7 +94,7 @@ def test_no_organisation_role_edits_charts(role: str) -> None:
     events = AuditEvent.objects.count()
     response = client.post(
         reverse("travel:chart_edit", kwargs={"program_code": "EY"}),
-        _chart_post(chart, **{"bands-0-miles": "1"}),
+        chart_form_data(chart, **{"bands-0-miles": "1"}),
     )
     assert response.status_code == 403
     assert ChartBand.objects.get(chart=chart, min_miles=0).miles == 7000

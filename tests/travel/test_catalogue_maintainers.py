@@ -25,6 +25,7 @@ from safepassage.travel.models import (
     ProgramCarrier,
 )
 from tests.factories import StaffMember, make_staff, sign_in
+from tests.travel.factories import chart_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -49,37 +50,7 @@ def _grant(staff: StaffMember) -> None:
 
 
 def _ey_post(**changes: str) -> dict[str, str]:
-    chart = AwardChart.objects.get(program__code="EY")
-    bands = list(chart.bands.order_by("min_miles"))
-    data = {
-        "chart-name": chart.name,
-        "chart-kind": chart.kind,
-        "chart-fixed_miles": "",
-        "chart-multi_segment": chart.multi_segment,
-        "chart-multi_segment_source": chart.multi_segment_source,
-        "chart-short_haul_max_miles": str(chart.short_haul_max_miles),
-        "chart-route_type_source": chart.route_type_source,
-        "chart-currency": chart.currency,
-        "chart-source": chart.source,
-        "chart-as_of": chart.as_of.isoformat(),
-        "chart-verified": "on",
-        "bands-TOTAL_FORMS": str(len(bands)),
-        "bands-INITIAL_FORMS": str(len(bands)),
-        "zones-TOTAL_FORMS": "0",
-        "zones-INITIAL_FORMS": "0",
-        "zone_prices-TOTAL_FORMS": "0",
-        "zone_prices-INITIAL_FORMS": "0",
-        "cash-TOTAL_FORMS": "0",
-        "cash-INITIAL_FORMS": "0",
-    }
-    for index, band in enumerate(bands):
-        data |= {
-            f"bands-{index}-id": str(band.pk),
-            f"bands-{index}-min_miles": str(band.min_miles),
-            f"bands-{index}-max_miles": "" if band.max_miles is None else str(band.max_miles),
-            f"bands-{index}-miles": str(band.miles),
-        }
-    return data | changes
+    return chart_form_data(AwardChart.objects.get(program__code="EY"), **changes)
 
 
 def _remove_post() -> dict[str, str]:

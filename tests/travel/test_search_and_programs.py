@@ -2,7 +2,6 @@
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -15,6 +14,7 @@ from safepassage.travel.flight_graph import clear_flight_graph_cache
 from safepassage.travel.models import AllianceMembership, ProgramCarrier
 from safepassage.travel.route_search import RouteQuery, search_routes
 from tests.factories import make_staff, sign_in
+from tests.travel.factories import make_catalogue_maintainer
 
 pytestmark = pytest.mark.django_db
 
@@ -131,8 +131,7 @@ def test_the_programs_page_shows_sources_and_unverified_facts() -> None:
 
 def test_a_catalogue_maintainer_adds_and_removes_a_partner_carrier_audited() -> None:
     # Given a staff member the operator made a catalogue maintainer (decision 0017)
-    staff = make_staff(Role.ADMIN)
-    call_command("catalogue_maintainers", "grant", "--email", staff.user.email, stdout=None)
+    staff = make_catalogue_maintainer()
     client = sign_in(Client(), staff)
 
     # When they add a bilateral partner with its source, then remove it

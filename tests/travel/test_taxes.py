@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -31,7 +30,13 @@ from safepassage.travel.models import AwardChart, FarePrice
 from safepassage.travel.models import CashRule as StoredCashRule
 from safepassage.travel.pricing import load_program_pricing
 from tests.factories import make_staff, sign_in
-from tests.travel.factories import TravelWorld, client_for, make_travel_request, make_travel_world
+from tests.travel.factories import (
+    TravelWorld,
+    client_for,
+    make_catalogue_maintainer,
+    make_travel_request,
+    make_travel_world,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -188,8 +193,7 @@ def test_the_programs_page_lists_every_route_type_with_its_figure_or_not_known()
 
 def test_a_maintainer_edits_a_taxes_row_on_the_chart_page() -> None:
     # Given a catalogue maintainer and BA's chart with its two Reward Flight Saver rows
-    staff = make_staff(Role.ADMIN)
-    call_command("catalogue_maintainers", "grant", "--email", staff.user.email, stdout=None)
+    staff = make_catalogue_maintainer()
     client = sign_in(Client(), staff)
     chart = AwardChart.objects.get(program__code="BA")
     page = client.get(reverse("travel:chart_edit", kwargs={"program_code": "BA"}))
@@ -305,8 +309,7 @@ def test_two_rows_for_one_route_type_and_departure_are_refused(
 
 
 def _maintainer_client() -> Client:
-    staff = make_staff(Role.ADMIN)
-    call_command("catalogue_maintainers", "grant", "--email", staff.user.email, stdout=None)
+    staff = make_catalogue_maintainer()
     return sign_in(Client(), staff)
 
 
