@@ -46,6 +46,7 @@ from safepassage.core.ledger import (
     build_gift,
     build_pledge,
     build_redeem,
+    build_refund,
     build_release,
     build_reserve,
     build_return,
@@ -381,6 +382,57 @@ def test_gift_disbursement_and_transfer(ledger: Ledger) -> None:
     assert ledger.balances[external_account(bucket=Bucket.RECEIVED, currency="USD")] == -10_000
     assert ledger.balances[external_account(bucket=Bucket.DISBURSED, currency="USD")] == 5_999
     assert verify(transactions=ledger.transactions, stored_balances=ledger.balances) == []
+
+
+def test_refund_brings_paid_out_cash_back_without_counting_as_received(ledger: Ledger) -> None:
+    # given 50 USD paid out of the fund
+    ledger.record(build_gift(owner=FUND, amount=usd("80.00"), **ledger.ids()))
+    ledger.record(
+        build_disbursement(
+            balances=ledger.balances, owner=FUND, amount=usd("50.00"), **ledger.ids()
+        )
+    )
+
+    # when 30 USD come back to a campaign
+    refund = ledger.record(
+        build_refund(balances=ledger.balances, owner=CAMPAIGN, amount=usd("30.00"), **ledger.ids())
+    )
+
+    # then it leaves the paid-out sink, and the world's "received" is untouched
+    assert refund.kind is TransactionKind.REFUND
+    assert get_cash_balance(balances=ledger.balances, owner=CAMPAIGN, currency="USD") == usd("30")
+    assert ledger.balances[external_account(bucket=Bucket.DISBURSED, currency="USD")] == 2_000
+    assert ledger.balances[external_account(bucket=Bucket.RECEIVED, currency="USD")] == -8_000
+    assert verify(transactions=ledger.transactions, stored_balances=ledger.balances) == []
+
+
+def test_refund_of_more_than_was_ever_paid_out_is_refused(ledger: Ledger) -> None:
+    ledger.record(build_gift(owner=FUND, amount=usd("10.00"), **ledger.ids()))
+    ledger.record(
+        build_disbursement(
+            balances=ledger.balances, owner=FUND, amount=usd("10.00"), **ledger.ids()
+        )
+    )
+    before = dict(ledger.balances)
+
+    with pytest.raises(InsufficientBalanceError) as caught:
+        build_refund(balances=ledger.balances, owner=FUND, amount=usd("10.01"), **ledger.ids())
+    with pytest.raises(InsufficientBalanceError):
+        build_refund(
+            balances=ledger.balances,
+            owner=FUND,
+            amount=Money(amount=Decimal(1), currency="EUR"),
+            **ledger.ids(),
+        )
+
+    assert caught.value.account == external_account(bucket=Bucket.DISBURSED, currency="USD")
+    assert ledger.balances == before
+
+
+@pytest.mark.parametrize("amount", ["0", "-1.00"])
+def test_refund_of_nothing_is_refused(ledger: Ledger, amount: str) -> None:
+    with pytest.raises(InvalidPostingError):
+        build_refund(balances=ledger.balances, owner=FUND, amount=usd(amount), **ledger.ids())
 
 
 def test_cash_is_kept_per_currency_in_minor_units(ledger: Ledger) -> None:
@@ -787,7 +839,8 @@ def model_key(account: Account) -> ModelKey:
 
 
 class LedgerMachine(RuleBasedStateMachine):
-    """Random pledges, moves, gifts, disbursements, transfers and reversals against a model.
+    """Random pledges, moves, gifts, disbursements, refunds, transfers and reversals
+    against a model.
 
     The model is a dict of plain tuples to ints, updated by hand-written rules, never by
     the code under test; the ledger side keeps transactions and a balance cache the way
@@ -939,6 +992,37 @@ class LedgerMachine(RuleBasedStateMachine):
         event("disburse: applied")
         self.add(cash_key, -minor)
         self.add(("external", "world", "disbursed", currency), minor)
+
+    @rule(data=st.data(), owner=st.sampled_from(MONEY_OWNERS))
+    def refund(self, data: st.DataObject, owner: MoneyOwner) -> None:
+        """Cash coming back from what was paid out: never more than the world was paid in
+        that currency (the ledger's rule; bookings keeps it to each owner's payment)."""
+        paid_out = [c for c in CURRENCIES if self.get(("external", "world", "disbursed", c))]
+        currency = data.draw(st.sampled_from(prefer(data, paid_out, list(CURRENCIES))))
+        disbursed_key = ("external", "world", "disbursed", currency)
+        minor = draw_amount(data, self.get(disbursed_key))
+        amount = Money.from_minor_units(amount=minor, currency=currency)
+        before = dict(self.ledger.balances)
+        if minor > self.get(disbursed_key):
+            event("refund: refused")
+            with pytest.raises(InsufficientBalanceError) as caught:
+                build_refund(
+                    balances=self.ledger.balances, owner=owner, amount=amount, **self.ledger.ids()
+                )
+            assert caught.value.account == external_account(
+                bucket=Bucket.DISBURSED, currency=currency
+            )
+            assert self.ledger.balances == before
+            return
+        transaction = self.ledger.record(
+            build_refund(
+                balances=self.ledger.balances, owner=owner, amount=amount, **self.ledger.ids()
+            )
+        )
+        assert transaction.kind is TransactionKind.REFUND
+        event("refund: applied")
+        self.add(disbursed_key, -minor)
+        self.add((owner.kind.value, owner.owner_id, "cash", currency), minor)
 
     @rule(data=st.data(), destination=st.sampled_from(MONEY_OWNERS))
     def transfer(self, data: st.DataObject, destination: MoneyOwner) -> None:

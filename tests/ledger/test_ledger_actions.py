@@ -328,3 +328,49 @@ def _pledged_pledge() -> PledgeRef:
     pledge = _pledge()
     _pledged(pledge, 5_000)
     return pledge
+
+
+def test_a_refund_brings_paid_out_cash_back_once_per_key() -> None:
+    # given 40 EUR paid out of a fund
+    fund = MoneyOwner(kind=OwnerKind.FUND, owner_id=str(uuid.uuid4()))
+    actions.do_record_gift(
+        owner=fund, amount=_eur("40.00"), idempotency_key="g", reference="gift", actor_ref=ACTOR
+    )
+    actions.do_disburse_money(
+        owner=fund, amount=_eur("40.00"), idempotency_key="d", reference="pay", actor_ref=ACTOR
+    )
+
+    # when 25 EUR come back, and the same request is retried
+    first = actions.do_refund_money(
+        owner=fund, amount=_eur("25.00"), idempotency_key="r", reference="back", actor_ref=ACTOR
+    )
+    again = actions.do_refund_money(
+        owner=fund, amount=_eur("25.00"), idempotency_key="r", reference="back", actor_ref=ACTOR
+    )
+
+    # then it is stored once, as a refund, and the books verify
+    assert first.created
+    assert not again.created
+    assert get_cash_balance(owner=fund, currency="EUR") == _eur("25.00")
+    assert LedgerTransaction.objects.filter(kind="refund").count() == 1
+    assert verify_ledger().problems == []
+
+
+def test_a_refund_of_more_than_was_paid_out_is_refused_and_nothing_is_written() -> None:
+    # given 10 EUR paid out in all
+    fund = MoneyOwner(kind=OwnerKind.FUND, owner_id=str(uuid.uuid4()))
+    actions.do_record_gift(
+        owner=fund, amount=_eur("10.00"), idempotency_key="g", reference="gift", actor_ref=ACTOR
+    )
+    actions.do_disburse_money(
+        owner=fund, amount=_eur("10.00"), idempotency_key="d", reference="pay", actor_ref=ACTOR
+    )
+    count = LedgerTransaction.objects.count()
+
+    # when / then
+    with pytest.raises(InsufficientBalanceError):
+        actions.do_refund_money(
+            owner=fund, amount=_eur("10.01"), idempotency_key="r", reference="x", actor_ref=ACTOR
+        )
+    assert LedgerTransaction.objects.count() == count
+    assert get_cash_balance(owner=fund, currency="EUR") == _eur("0")

@@ -20,6 +20,7 @@ from django.db.models import F
 
 from safepassage.audit.actions import record_audit_event
 from safepassage.core.ledger import (
+    EXTERNAL_OWNER_ID,
     Account,
     MoneyOwner,
     OwnerKind,
@@ -31,6 +32,7 @@ from safepassage.core.ledger import (
     build_gift,
     build_pledge,
     build_redeem,
+    build_refund,
     build_release,
     build_reserve,
     build_return,
@@ -418,6 +420,44 @@ def do_disburse_money(
             idempotency_key=idempotency_key,
             reference=reference,
         ),
+        actor_ref=actor_ref,
+        organisation_ref=organisation_ref,
+    )
+
+
+def do_refund_money(
+    *,
+    owner: MoneyOwner,
+    amount: Money,
+    idempotency_key: str,
+    reference: str,
+    actor_ref: str,
+    organisation_ref: str = "",
+) -> Posted:
+    """Record cash that came back to a fund or campaign from what it paid out (a refund of
+    a disbursement); refused if more would come back than was ever paid out in that
+    currency. The caller keeps it to what this owner paid for the thing refunded.
+
+    The shared ``external/disbursed`` balance is read, never locked (as for every other
+    kind): the owner's lock serialises this owner, and the database's never-overdrawn
+    check is the last line against two refunds of different owners at once."""
+
+    def build(balances: Mapping[Account, int], transaction_id: str) -> Transaction:
+        paid_out = get_owner_balances(owners=[(OwnerKind.EXTERNAL, EXTERNAL_OWNER_ID)])
+        return build_refund(
+            balances={**balances, **paid_out},
+            owner=owner,
+            amount=amount,
+            transaction_id=transaction_id,
+            idempotency_key=idempotency_key,
+            reference=reference,
+        )
+
+    return do_post_transaction(
+        owners=[(owner.kind, owner.owner_id)],
+        idempotency_key=idempotency_key,
+        kind="refund",
+        build=build,
         actor_ref=actor_ref,
         organisation_ref=organisation_ref,
     )

@@ -11,7 +11,7 @@ otherwise two concurrent requests can both see the same available miles and
 overdraw the pledge.
 
 - pledge builders (``build_reserve`` ... ``build_withdraw``): lock the pledge row;
-- ``build_disbursement``: lock the fund's or campaign's row;
+- ``build_disbursement`` and ``build_refund``: lock the fund's or campaign's row;
 - ``build_transfer``: lock both owners' rows, in primary-key order;
 - ``build_correction`` / ``build_reversal``: lock every owner the postings touch, in
   primary-key order;
@@ -54,6 +54,7 @@ __all__ = [
     "build_gift",
     "build_pledge",
     "build_redeem",
+    "build_refund",
     "build_release",
     "build_reserve",
     "build_return",
@@ -436,6 +437,40 @@ def build_disbursement(
         postings=_move(
             source=owner.cash_account(currency=amount.currency),
             destination=external_account(bucket=Bucket.DISBURSED, currency=amount.currency),
+            amount=minor,
+        ),
+    )
+
+
+def build_refund(
+    *,
+    balances: Mapping[Account, int],
+    owner: MoneyOwner,
+    amount: Money,
+    transaction_id: str,
+    idempotency_key: str,
+    reference: str,
+) -> Transaction:
+    """Record cash that came back to a fund or campaign from what it paid out (an airline
+    refunding a cancelled booking's taxes, fees or cash fare): a disbursement undone.
+
+    Postings: ``external/disbursed -amount``, ``<owner>/cash +amount``. Not a gift: it
+    never counts as cash received. Raises ``InsufficientBalanceError`` naming the
+    ``external/disbursed`` account if more would come back than was ever paid out in that
+    currency (``balances`` must then hold that account's balance). That the refund is no
+    more than *this owner* paid for *this booking* is the caller's rule (bookings keeps
+    what each payment was). Lock the owner first.
+    """
+    minor = _positive_minor_units(amount=amount)
+    return _checked(
+        balances=balances,
+        transaction_id=transaction_id,
+        kind=TransactionKind.REFUND,
+        idempotency_key=idempotency_key,
+        reference=reference,
+        postings=_move(
+            source=external_account(bucket=Bucket.DISBURSED, currency=amount.currency),
+            destination=owner.cash_account(currency=amount.currency),
             amount=minor,
         ),
     )

@@ -51,6 +51,7 @@ class TransactionKind(StrEnum):
     WITHDRAW = "withdraw"
     GIFT = "gift"
     DISBURSE = "disburse"
+    REFUND = "refund"
     TRANSFER = "transfer"
     CORRECTION = "correction"
 
