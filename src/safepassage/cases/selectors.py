@@ -59,14 +59,18 @@ def _organisations_granting(*, user: User, permission: str) -> list[int]:
 def list_triage_queue(*, user: User) -> QuerySet[Case]:
     """New and triaged requests of the organisations where ``user`` may triage, most urgent first.
 
-    Clear workflow fields only: listing decrypts nothing.
+    Each is annotated ``taken`` (someone works on it) and ``mine`` (``user`` does: only
+    then can they open it). Clear workflow fields only: listing decrypts nothing.
     """
     return (
         Case.objects.filter(
             organisation_id__in=_organisations_granting(user=user, permission="cases.triage_case"),
             state__in=sorted(case_workflow.TRIAGE_STATES),
         )
-        .annotate(taken=Exists(CaseMember.objects.filter(case=OuterRef("pk"))))
+        .annotate(
+            taken=Exists(CaseMember.objects.filter(case=OuterRef("pk"))),
+            mine=Exists(CaseMember.objects.filter(case=OuterRef("pk"), user=user)),
+        )
         .select_related("organisation")
         .order_by("-priority", "-risk", "opened_on", "code")
     )
