@@ -271,11 +271,21 @@ def test_an_interrupted_rotation_is_resumed_and_rotates_no_case_twice(
     assert stopped.value.returncode == 130
     assert "2 of 3 cases rotated" in str(stopped.value)
 
-    # Then the first batch is rotated and the third case is untouched and still readable
+    # Then the first batch is rotated (only the recovery copy of version 1 is kept until the
+    # run ends, for stragglers) and the third case is untouched and still readable
     def versions(case: Case) -> set[int]:
         return set(CaseGroupKey.objects.filter(case=case).values_list("version", flat=True))
 
-    assert [versions(case) for case in cases] == [{2}, {2}, {1}]
+    def held_versions(case: Case) -> set[int]:
+        return set(
+            CaseGroupKey.objects.filter(case=case)
+            .exclude(holder_kind=HolderKind.RECOVERY)
+            .values_list("version", flat=True)
+        )
+
+    assert [held_versions(case) for case in cases] == [{2}, {2}, {1}]
+    retired = CaseGroupKey.objects.filter(case__in=cases[:2], version=1)
+    assert set(retired.values_list("holder_kind", flat=True)) == {HolderKind.RECOVERY}
     third = read_case_contents(case=_fresh(cases[2]), user=owner.user, key_pair=owner.key_pair)
     assert third.groups["identity"] == {"full_name": "Person 2", "other_names": ""}
     assert KeyRotation.objects.get().finished_on is None
@@ -623,3 +633,80 @@ def test_revoking_a_referral_with_keys_unlocked_rotates_what_the_partner_held() 
             assert not _opens(kept[group], context, envelope), name
     contents = read_case_contents(case=_fresh(case), user=sender.user, key_pair=sender.key_pair)
     assert contents.groups["identity"] == {"full_name": "Revoked person", "other_names": ""}
+
+
+def _late_note(*, case: Case, author: KeyedStaff, key: GroupKey, text: str) -> None:
+    """A note a request sealed with ``key`` (opened before a rotation) and stored after it."""
+    late = CaseNote(case=case, author=author.user, written_on=timezone.localdate())
+    late.body = seal_text(
+        key=key,
+        context=FieldContext(model="cases.CaseNote", field="body", row_id=str(late.public_id)),
+        text=text,
+    )
+    late.save()
+
+
+@pytest.mark.django_db
+def test_a_value_written_under_the_old_version_before_a_resume_is_resealed_by_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a run interrupted after rotating the first case, and a note a request stored
+    # in that case under its old narrative key just after it was rotated
+    organisation, recovery = keyed_organisation()
+    owner = make_keyed_staff(Role.CASEWORKER, organisation)
+    first, second = make_case(actor=owner), make_case(actor=owner)
+    old = unwrap_user_group_keys(case=first, user=owner.user, key_pair=owner.key_pair)
+    real = rotation_actions.do_rotate_case_keys
+    calls = {"n": 0}
+
+    def interrupted(**kwargs: object) -> rotation_actions.CaseRotation:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return real(**kwargs)  # type: ignore[arg-type]  # the same keyword arguments
+
+    monkeypatch.setattr(rotation_actions, "do_rotate_case_keys", interrupted)
+    with pytest.raises(CommandError):
+        _rotate(organisation, recovery, "--batch-size", "1")
+    monkeypatch.setattr(rotation_actions, "do_rotate_case_keys", real)
+    _late_note(case=first, author=owner, key=old[SensitiveGroup.NARRATIVE], text="late note")
+    assert rotation_actions.values_under_retired_versions(case=first) == 1
+
+    # When the command is run again (a new process: the old keys are no longer in memory)
+    output = _rotate(organisation, recovery, "--batch-size", "1")
+
+    # Then the note is re-sealed under the current version and reads as before, the retired
+    # version is gone everywhere, and nothing is left to warn about
+    assert "1 values written during the rotation re-sealed" in output
+    assert rotation_actions.values_under_retired_versions(case=first) == 0
+    contents = read_case_contents(case=_fresh(first), user=owner.user, key_pair=owner.key_pair)
+    assert contents.notes is not None
+    assert [note.body for note in contents.notes] == ["late note"]
+    for case in (first, second):
+        assert set(CaseGroupKey.objects.filter(case=case).values_list("version", flat=True)) == {2}
+    assert "nobody can open" not in output
+    assert KeyRotation.objects.get().finished_on is not None
+
+
+@pytest.mark.django_db
+def test_a_value_no_copy_opens_any_more_is_named_by_case_with_what_to_do() -> None:
+    # Given a case rotated on a colleague's removal while a request stored a note under the
+    # old key, whose last copy that rotation destroyed
+    organisation, recovery = keyed_organisation()
+    owner = make_keyed_staff(Role.CASEWORKER, organisation)
+    colleague = make_keyed_staff(Role.CASEWORKER, organisation)
+    case = make_case(actor=owner)
+    do_add_case_member(actor=owner.user, key_pair=owner.key_pair, case=case, member=colleague.user)
+    old = unwrap_user_group_keys(case=case, user=owner.user, key_pair=owner.key_pair)
+    do_remove_case_member(
+        actor=owner.user, key_pair=owner.key_pair, case=case, member=colleague.user
+    )
+    _late_note(case=case, author=owner, key=old[SensitiveGroup.NARRATIVE], text="lost note")
+
+    # When the operator rotates the organisation's keys
+    output = _rotate(organisation, recovery)
+
+    # Then the output names the case and the count, and says what to do about it
+    assert f"{case.code}: 1 values are sealed under a key version no copy holds" in output
+    assert "enter" in output
+    assert "again" in output

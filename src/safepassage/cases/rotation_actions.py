@@ -146,6 +146,7 @@ def _rotate_group(
     holders: Mapping[bytes, PublicKey],
     old: GroupKey,
     result: CaseRotation,
+    keep_retired_for: bytes | None = None,
 ) -> None:
     new = rotate_group_key(key=old)
     for column in sealed_columns():
@@ -170,8 +171,12 @@ def _rotate_group(
             envelope=wrap_group_key(key=new, recipient=public),
         )
     CaseGroupKey.objects.bulk_create(wrapped.values())
-    # Only now, with every value re-sealed and the new version wrapped, the old version goes.
-    CaseGroupKey.objects.filter(case=case, group=group.value).exclude(version=new.version).delete()
+    # Only now, with every value re-sealed and the new version wrapped, the old version goes
+    # (but for the opener's own copy when a run keeps it to re-seal stragglers later).
+    retired = CaseGroupKey.objects.filter(case=case, group=group.value).exclude(version=new.version)
+    if keep_retired_for is not None:
+        retired = retired.exclude(version=old.version, recipient_fingerprint=keep_retired_for)
+    retired.delete()
     result.copies_wrapped += len(wrapped)
     result.copies_dropped += len({bytes(copy.recipient_fingerprint) for copy in copies}) - len(
         wrapped
@@ -205,12 +210,17 @@ def do_rotate_case_keys(
     opener: PrivateKey,
     actor_ref: str,
     groups: Iterable[SensitiveGroup] | None = None,
+    keep_retired: bool = False,
 ) -> CaseRotation:
     """Rotate ``groups`` (default: every group the case has) of one case in one transaction.
 
     A group whose newest version ``opener`` cannot open is left as it is and listed in
     ``groups_without_key``. Audited as ``case.keys_rotated`` when anything was rotated.
+    With ``keep_retired`` (a ``rotate-keys`` run), the opener's own copy of each retired
+    version stays until the run re-seals stragglers (:func:`do_reseal_run_stragglers`); it
+    opens nothing the opener could not open anyway.
     """
+    keep_retired_for = opener.public_key().fingerprint if keep_retired else None
     wanted = set(SensitiveGroup) if groups is None else set(groups)
     result = CaseRotation()
     with transaction.atomic():
@@ -228,7 +238,13 @@ def do_rotate_case_keys(
                 result.groups_without_key.append(group)
                 continue
             _rotate_group(
-                case=locked, group=group, copies=copies, holders=holders, old=old, result=result
+                case=locked,
+                group=group,
+                copies=copies,
+                holders=holders,
+                old=old,
+                result=result,
+                keep_retired_for=keep_retired_for,
             )
         if result.groups_rotated:
             new_keys = {group: new for group, (_old, new) in result.keys.items()}
@@ -265,6 +281,76 @@ def do_reseal_stragglers(
                 )
                 resealed += count
     return resealed
+
+
+def do_reseal_run_stragglers(*, run: KeyRotation, opener: PrivateKey) -> int:
+    """Re-seal values written under a retired version of every case ``run`` has rotated,
+    also in an earlier, interrupted invocation; then destroy the retired versions.
+
+    A run keeps the opener's copy of each version it retires (``keep_retired``), so a value
+    a request sealed under the old key just after the case was rotated still opens, even
+    when the process that rotated the case is gone. Each case is one transaction under its
+    row lock. Returns how many values were re-sealed.
+    """
+    fingerprint = opener.public_key().fingerprint
+    resealed = 0
+    done = KeyRotationCase.objects.filter(rotation=run).values("case_id")
+    for case in Case.objects.filter(pk__in=done).select_related("organisation").order_by("pk"):
+        with transaction.atomic():
+            locked = lock_case(case=case)
+            all_copies = list(CaseGroupKey.objects.filter(case=locked).order_by("pk"))
+            for group in SensitiveGroup:
+                copies = [copy for copy in all_copies if copy.group == group.value]
+                if not copies:
+                    continue
+                current = _open_latest(case=locked, group=group, copies=copies, opener=opener)
+                if current is None:
+                    continue
+                for copy in copies:
+                    if copy.version >= current.version:
+                        continue
+                    if bytes(copy.recipient_fingerprint) == fingerprint:
+                        resealed += _reseal_retired(
+                            case=locked, group=group, copy=copy, opener=opener, current=current
+                        )
+                CaseGroupKey.objects.filter(
+                    case=locked, group=group.value, version__lt=current.version
+                ).delete()
+    return resealed
+
+
+def _reseal_retired(
+    *, case: Case, group: SensitiveGroup, copy: CaseGroupKey, opener: PrivateKey, current: GroupKey
+) -> int:
+    try:
+        retired = unwrap_group_key(
+            envelope=bytes(copy.envelope),
+            private_key=opener,
+            case_id=case_key_id(case),
+            group=group,
+        )
+    except CryptoError:
+        return 0
+    resealed = 0
+    for column in sealed_columns():
+        count, _unreadable = _reseal_column(
+            column=column, case=case, group=group, old=retired, new=current
+        )
+        resealed += count
+    return resealed
+
+
+def queue_key_rotation(*, case: Case, actor_ref: str) -> KeyRotation:
+    """Make the next ``rotate-keys`` of the case's organisation rotate ``case``.
+
+    Opens a run for the organisation if none is open (the command resumes it) and takes
+    the case off the run's done list if it was rotated in it already. Used when groups an
+    exposed key could open cannot be rotated at once (no opener for them).
+    """
+    with transaction.atomic():
+        run, _resumed = open_key_rotation(organisation=case.organisation, actor_ref=actor_ref)
+        KeyRotationCase.objects.filter(rotation=run, case=case).delete()
+    return run
 
 
 def values_under_retired_versions(*, case: Case) -> int:
@@ -357,7 +443,9 @@ def do_rotate_batch(
                 continue
             if not Case.objects.filter(pk=case.pk).exists():
                 continue  # shredded since the batch was listed
-            results[case.pk] = do_rotate_case_keys(case=case, opener=opener, actor_ref=actor_ref)
+            results[case.pk] = do_rotate_case_keys(
+                case=case, opener=opener, actor_ref=actor_ref, keep_retired=True
+            )
             KeyRotationCase.objects.create(rotation=run, case=case, rotated_on=today)
     return results
 

@@ -29,7 +29,7 @@ from safepassage.cases.rotation_actions import (
     cases_to_rotate,
     count_rotated,
     do_finish_key_rotation,
-    do_reseal_stragglers,
+    do_reseal_run_stragglers,
     do_rotate_batch,
     do_rotate_case_keys,
     open_key_rotation,
@@ -58,6 +58,49 @@ def read_recovery_key(*, text: str, expected: PublicKey) -> PrivateKey:
     return parse_organisation_recovery_key(text=text, expected_public_key=expected)
 
 
+def add_recovery_key_argument(parser: CommandParser) -> None:
+    parser.add_argument(
+        "--recovery-key-fd",
+        type=int,
+        help="read the recovery key (or shares, one per line) from this file descriptor",
+    )
+
+
+def recovery_key_from_options(options: dict[str, Any], *, expected: PublicKey) -> PrivateKey:
+    """The recovery key from ``--recovery-key-fd``, standard input, or a no-echo prompt.
+
+    Never from argv or the environment. A wrong key or share raises :class:`CommandError`.
+    """
+    stream: IO[str] | None = options.get("stdin")
+    fd = options["recovery_key_fd"]
+    try:
+        if fd is not None:
+            with os.fdopen(fd, encoding="utf-8", closefd=False) as source:
+                return read_recovery_key(text=source.read(), expected=expected)
+        if stream is None and sys.stdin.isatty():
+            return _prompt(expected=expected)
+        source_stream = stream if stream is not None else sys.stdin
+        return read_recovery_key(text=source_stream.read(), expected=expected)
+    except (CryptoError, OSError, ValueError):  # ValueError: not UTF-8 text
+        msg = "This does not give the organisation's recovery key; nothing was changed."
+        raise CommandError(msg) from None
+
+
+def _prompt(*, expected: PublicKey) -> PrivateKey:
+    first = getpass.getpass("Recovery key, or a trustee share: ")
+    if SHARE_PREFIX not in first.upper():
+        return read_recovery_key(text=first, expected=expected)
+    shares = [first]
+    while True:
+        try:
+            return read_recovery_key(text="\n".join(shares), expected=expected)
+        except CryptoError:
+            more = getpass.getpass("Next share (empty to give up): ")
+            if not more.strip():
+                raise
+            shares.append(more)
+
+
 class Command(BaseCommand):
     help = (
         "Rotate the case keys of an organisation (or of one case): new key versions, every "
@@ -73,11 +116,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch-size", type=int, default=25, help="cases per transaction (default 25)"
         )
-        parser.add_argument(
-            "--recovery-key-fd",
-            type=int,
-            help="read the recovery key (or shares, one per line) from this file descriptor",
-        )
+        add_recovery_key_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         organisation = self._organisation(options["organisation"])
@@ -89,7 +128,7 @@ class Command(BaseCommand):
             msg = "--batch-size must be at least 1."
             raise CommandError(msg)
         expected = PublicKey(raw=bytes(keyring.recovery_public_key))
-        opener = self._recovery_key(options, expected=expected)
+        opener = recovery_key_from_options(options, expected=expected)
         zero_freed_pages()
         try:
             if options["case"]:
@@ -107,35 +146,6 @@ class Command(BaseCommand):
         except (ValueError, Organisation.DoesNotExist):
             msg = "No organisation has this public id."
             raise CommandError(msg) from None
-
-    def _recovery_key(self, options: dict[str, Any], *, expected: PublicKey) -> PrivateKey:
-        stream: IO[str] | None = options.get("stdin")
-        fd = options["recovery_key_fd"]
-        try:
-            if fd is not None:
-                with os.fdopen(fd, encoding="utf-8", closefd=False) as source:
-                    return read_recovery_key(text=source.read(), expected=expected)
-            if stream is None and sys.stdin.isatty():
-                return self._prompt(expected=expected)
-            source_stream = stream if stream is not None else sys.stdin
-            return read_recovery_key(text=source_stream.read(), expected=expected)
-        except (CryptoError, OSError, ValueError):  # ValueError: not UTF-8 text
-            msg = "This does not give the organisation's recovery key; nothing was changed."
-            raise CommandError(msg) from None
-
-    def _prompt(self, *, expected: PublicKey) -> PrivateKey:
-        first = getpass.getpass("Recovery key, or a trustee share: ")
-        if SHARE_PREFIX not in first.upper():
-            return read_recovery_key(text=first, expected=expected)
-        shares = [first]
-        while True:
-            try:
-                return read_recovery_key(text="\n".join(shares), expected=expected)
-            except CryptoError:
-                more = getpass.getpass("Next share (empty to give up): ")
-                if not more.strip():
-                    raise
-                shares.append(more)
 
     def _rotate_one(self, *, organisation: Organisation, code: str, opener: PrivateKey) -> None:
         case = (
@@ -180,27 +190,42 @@ class Command(BaseCommand):
                 "rolled back. Run the same command again to continue."
             )
             raise CommandError(msg, returncode=INTERRUPTED) from None
-        stragglers = sum(
-            do_reseal_stragglers(case=case, keys=result.keys)
-            for case, result in results.items()
-            if result.keys
-        )
+        # Values a request sealed under a retired version just as its case was rotated, in
+        # this invocation or an interrupted earlier one: the run kept the recovery copy of
+        # each retired version, so they are re-sealed here, then the old versions go.
+        stragglers = do_reseal_run_stragglers(run=run, opener=opener)
         do_finish_key_rotation(run=run, actor_ref=SYSTEM_ACTOR)
         self._summary(results=list(results.values()), cases=len(results))
         if stragglers:
             self.stdout.write(f"{stragglers} values written during the rotation re-sealed.")
         self._report_incomplete({case.code: result for case, result in results.items()})
-        stale = sum(
-            values_under_retired_versions(case=case)
+        self._report_stale(organisation=organisation)
+        self.stdout.write(f"Rotation {run.public_id} finished.")
+
+    def _report_stale(self, *, organisation: Organisation) -> None:
+        """Name the cases with values under a version no copy holds, and what to do."""
+        stale = {
+            case.code: count
             for case in Case.objects.filter(organisation=organisation).order_by("pk")
-        )
+            if (count := values_under_retired_versions(case=case))
+        }
+        for code, count in stale.items():
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{code}: {count} values are sealed under a key version no copy holds any "
+                    "more; nobody can open them."
+                )
+            )
         if stale:
             self.stdout.write(
                 self.style.WARNING(
-                    f"{stale} values are sealed under a key version no one holds any more."
+                    "Such values were written under an old key just as their case was rotated "
+                    "outside a run (removing a colleague, revoking a referral, replacing a key "
+                    "pair), whose old key is gone. No command can restore them: ask the people "
+                    "on these cases to enter the notes, tasks or details that show as "
+                    "unreadable again, then delete the unreadable ones."
                 )
             )
-        self.stdout.write(f"Rotation {run.public_id} finished.")
 
     def _summary(self, *, results: list[CaseRotation], cases: int) -> None:
         self.stdout.write(
