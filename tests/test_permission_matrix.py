@@ -277,7 +277,12 @@ MATRIX: dict[str, dict[str, Cell]] = {
         | {"other_organisation_admin": 404},
     ),
     **dict.fromkeys(
-        ("bookings:trip", "bookings:trip_send", "bookings:booking_record"),
+        (
+            "bookings:trip",
+            "bookings:trip_send",
+            "bookings:booking_record",
+            "bookings:booking_refund",
+        ),
         {"anonymous": L, "password_only": T, Role.ADMIN: A, Role.TRAVEL_COORDINATOR: 404}
         | dict.fromkeys((Role.CASEWORKER, Role.FUNDRAISER, Role.VIEWER), 403)
         | {"other_organisation_admin": 404},
@@ -591,7 +596,12 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
         lambda world: {"trip_id": _world_trip(world).public_id},
     ),
     **dict.fromkeys(
-        ("bookings:booking_record", "bookings:booking_cancel", "bookings:booking_mode"),
+        (
+            "bookings:booking_record",
+            "bookings:booking_cancel",
+            "bookings:booking_mode",
+            "bookings:booking_refund",
+        ),
         lambda world: {
             "booking_id": matrix_booking(
                 _world_case(world), world.members[Role.ADMIN].user

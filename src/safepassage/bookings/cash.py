@@ -27,7 +27,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from safepassage.bookings.errors import NoExchangeRate, NotEnoughCash
+from safepassage.bookings.errors import (
+    NoExchangeRate,
+    NotEnoughCash,
+    NothingLeftToRefund,
+    RefundCurrencyNotPaid,
+    RefundTooLarge,
+)
 from safepassage.core.ledger import MoneyOwner
 from safepassage.core.money import CURRENCY_MINOR_UNITS, Money
 
@@ -227,3 +233,66 @@ def plan_payment(
     if owed.amount > 0:
         raise NotEnoughCash
     return tuple(payments)
+
+
+# --- refunds of a cancelled booking ----------------------------------------------------
+
+
+def still_refundable(*, paid: Sequence[Holding], refunded: Iterable[Holding]) -> list[Holding]:
+    """What each fund or campaign may still get back, per currency, in payment order:
+    what it paid for the booking in that currency less what already came back to it."""
+    back: dict[tuple[MoneyOwner, str], Money] = {}
+    for credit in refunded:
+        key = (credit.owner, credit.money.currency)
+        back[key] = back.get(key, Money.zero(currency=credit.money.currency)) + credit.money
+    order: list[tuple[MoneyOwner, str]] = []
+    totals: dict[tuple[MoneyOwner, str], Money] = {}
+    for payment in paid:
+        key = (payment.owner, payment.money.currency)
+        if key not in totals:
+            order.append(key)
+            totals[key] = Money.zero(currency=payment.money.currency)
+        totals[key] += payment.money
+    left = []
+    for key in order:
+        remaining = totals[key] - back.get(key, Money.zero(currency=key[1]))
+        if remaining.amount > 0:
+            left.append(Holding(owner=key[0], money=remaining))
+    return left
+
+
+def plan_refund(
+    *, amount: Money, paid: Sequence[Holding], refunded: Iterable[Holding]
+) -> tuple[Holding, ...]:
+    """Who gets ``amount`` (what the airline refunded, in the currency it arrived in) back:
+    the funds and campaigns that paid in that currency, in the *reverse* order of payment
+    (the campaign paid last is refunded first, so a partial refund leaves the booking paid
+    as if its smaller net cost had been charged in the first place: general fund first),
+    each at most what it paid in that currency and has not had back. Nothing is converted.
+
+    ``RefundCurrencyNotPaid`` when nothing was paid in that currency,
+    ``NothingLeftToRefund`` when everything paid has come back, ``RefundTooLarge`` naming
+    the most that can still come back in that currency. Nothing here writes anything."""
+    if amount.amount <= 0:
+        raise ValueError("a refund is a positive amount")
+    currencies = tuple(dict.fromkeys(p.money.currency for p in paid if p.money.amount > 0))
+    if amount.currency not in currencies:
+        raise RefundCurrencyNotPaid(currency=amount.currency, paid=currencies)
+    left = still_refundable(paid=paid, refunded=refunded)
+    if not left:
+        raise NothingLeftToRefund
+    room = [h for h in left if h.money.currency == amount.currency]
+    most = sum((h.money for h in room), Money.zero(currency=amount.currency))
+    if amount > most:
+        raise RefundTooLarge(
+            most=str(most.amount.quantize(_quantum(most.currency))), currency=amount.currency
+        )
+    credits = []
+    owed = amount
+    for holding in reversed(room):
+        if owed.amount <= 0:
+            break
+        part = min(holding.money, owed)
+        credits.append(Holding(owner=holding.owner, money=part))
+        owed -= part
+    return tuple(credits)

@@ -16,6 +16,9 @@ the audit event of the run's start holds the same time already, and it names no 
 ``BookingRequest.cash_paid`` holds amounts, currencies, exchange rates and fund or campaign
 public ids: the same amounts the ledger's disbursements hold in clear.
 
+``CashRefund`` holds an amount, a currency, a reason code and the fund or campaign public ids
+credited: the same amounts the ledger's refunds hold in clear.
+
 ``tests/bookings/test_classification.py`` fails for an unclassified field.
 """
 
@@ -121,4 +124,20 @@ FIELD_CLASSES: dict[str, dict[str, tuple[FieldClass, SensitiveGroup | None]]] = 
         "code_hash": (X, None),
         "code_expires_at": (X, None),
     },
+    "CashRefund": dict.fromkeys(
+        (
+            "id",
+            "public_id",
+            "booking",
+            "request_key",
+            "outcome",
+            "amount",
+            "currency",
+            "reason",
+            "credited",
+            "recorded_by",
+            "recorded_on",
+        ),
+        (W, None),
+    ),
 }

@@ -212,3 +212,62 @@ class NoExchangeRate(BookingsError):
 class RunNotQueued(BookingsError):
     code = "run_not_queued"
     message = _("Only a run still waiting for the worker can be cancelled.")
+
+
+# --- cash refunds of cancelled bookings ------------------------------------------------
+
+
+class RefundNotCancelled(BookingsError):
+    code = "refund_not_cancelled"
+    message = _("A refund can be recorded only for a cancelled booking.")
+
+
+class NoCashPaid(BookingsError):
+    code = "no_cash_paid"
+    message = _("No cash was paid for this booking, so there is no refund to record.")
+
+
+class RefundClosed(BookingsError):
+    code = "refund_closed"
+    message = _("This booking's refund is closed: no further refund was recorded for it.")
+
+
+class NothingLeftToRefund(BookingsError):
+    code = "nothing_left_to_refund"
+    message = _("Everything paid for this booking has already come back.")
+
+
+class RefundCurrencyNotPaid(BookingsError):
+    """A refund in a currency none of the booking's cash was paid in."""
+
+    code = "refund_currency_not_paid"
+
+    def __init__(self, *, currency: str, paid: tuple[str, ...]) -> None:
+        super().__init__(currency, paid)
+        self.currency = currency
+        self.paid = paid
+
+    def __str__(self) -> str:
+        return gettext(
+            "Nothing was paid in %(currency)s for this booking, so nothing was written. Record "
+            "what came back in the currency it was paid in (%(paid)s); money that arrived "
+            "converted into another currency is not a refund of this booking."
+        ) % {"currency": self.currency, "paid": ", ".join(self.paid)}
+
+
+class RefundTooLarge(BookingsError):
+    """More would come back in a currency than was paid in it and not yet refunded."""
+
+    code = "refund_too_large"
+
+    def __init__(self, *, most: str, currency: str) -> None:
+        super().__init__(most, currency)
+        self.most = most
+        self.currency = currency
+
+    def __str__(self) -> str:
+        return gettext(
+            "That is more than was paid in %(currency)s for this booking and not refunded yet "
+            "(at most %(most)s %(currency)s), so nothing was written. Check the amount the "
+            "airline refunded."
+        ) % {"most": self.most, "currency": self.currency}

@@ -7,7 +7,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from safepassage.bookings.models import BookingMode, TripStatus
+from safepassage.bookings.models import BookingMode, NoRefundReason, RefundOutcome, TripStatus
+from safepassage.core.money import InvalidAmountError, Money
 
 CURRENCY_CODES = ("USD", "EUR", "GBP", "CAD", "CHF", "RUB", "TRY")
 """Currencies a run can count its budget in and a booking can be charged in; the first is
@@ -112,3 +113,51 @@ class ProgressForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     """A POST with nothing but the CSRF token."""
+
+
+class RefundForm(forms.Form):
+    """What came back of a cancelled booking's cash, or why nothing (more) will."""
+
+    request_key = forms.UUIDField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(
+        label=_("What happened"),
+        choices=RefundOutcome.choices,
+        initial=RefundOutcome.RECEIVED,
+        widget=forms.RadioSelect,
+    )
+    amount = forms.DecimalField(
+        label=_("Amount refunded"),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=15,
+        decimal_places=3,
+        help_text=_("What actually arrived, in the currency it was paid in. A part is fine."),
+    )
+    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES)
+    reason = forms.ChoiceField(
+        label=_("Why no (further) refund"),
+        required=False,
+        choices=[("", "---------"), *NoRefundReason.choices],
+    )
+
+    def __init__(self, *args: Any, currencies: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["currency"]
+        if isinstance(field, forms.ChoiceField):
+            codes = dict.fromkeys((*currencies, *CURRENCY_CODES))
+            field.choices = [(code, code) for code in codes]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("outcome") == RefundOutcome.RECEIVED:
+            amount = data.get("amount")
+            if amount is None or amount <= 0:
+                self.add_error("amount", _("Enter the amount that came back."))
+            elif data.get("currency"):
+                try:
+                    Money(amount=amount, currency=data["currency"])
+                except InvalidAmountError:
+                    self.add_error("amount", _("Too many decimal places for this currency."))
+        elif data.get("outcome") == RefundOutcome.NONE and not data.get("reason"):
+            self.add_error("reason", _("Choose why no (further) refund will come."))
+        return data

@@ -52,6 +52,7 @@ from safepassage.organisations.models import Organisation, Partnership
 from safepassage.travel.models import TravelOption, TravelRequest, TravelRequestState
 
 if TYPE_CHECKING:
+    from safepassage.bookings.refund_selectors import RefundState
     from safepassage.bookings.tokens import DonorLink
     from safepassage.core.crypto import KeyPair
     from safepassage.core.ledger import MoneyOwner
@@ -1006,6 +1007,7 @@ class BookingRow:
     record: dict[str, str] | None
     mode_rule: BookingModeRule | None = None
     nominee_rule: NomineeRule | None = None
+    refund: "RefundState | None" = None  # a cancelled booking that paid cash
 
     @property
     def mode_against_rules(self) -> bool:
@@ -1028,11 +1030,15 @@ class TripContents:
 
 
 def _row(booking: BookingRequest, record: dict[str, str] | None) -> BookingRow:
+    from safepassage.bookings.refund_selectors import get_refund_state
+
+    paid_cash = booking.status == BookingStatus.CANCELLED and bool(booking.cash_paid)
     return BookingRow(
         booking=booking,
         record=record,
         mode_rule=get_booking_mode_rule(pledge=booking.pledge),
         nominee_rule=get_nominee_rule(pledge=booking.pledge),
+        refund=get_refund_state(booking=booking) if paid_cash else None,
     )
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("trips/<uuid:trip_id>/progress/", views.trip_progress_view, name="trip_progress"),
     path("requests/<uuid:booking_id>/record/", views.booking_record_view, name="booking_record"),
     path("requests/<uuid:booking_id>/cancel/", views.booking_cancel_view, name="booking_cancel"),
+    path("requests/<uuid:booking_id>/refund/", views.booking_refund_view, name="booking_refund"),
     path("requests/<uuid:booking_id>/mode/", views.booking_mode_view, name="booking_mode"),
     path("donor/<str:token>/", views.donor_view, name="donor"),
 ]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from safepassage.accounts.key_session import load_private_key
 from safepassage.accounts.models import User
 from safepassage.accounts.selectors import current_user
-from safepassage.bookings import actions, selectors
+from safepassage.bookings import actions, refund_actions, refund_selectors, selectors
 from safepassage.bookings.access import (
     access_booking_request,
     access_donor_booking,
@@ -39,13 +39,22 @@ from safepassage.bookings.forms import (
     CodeForm,
     ProgressForm,
     RecordBookingForm,
+    RefundForm,
     StartRunForm,
     TripDetailsForm,
 )
-from safepassage.bookings.models import AllocationRun, BookingRequest, BookingStatus, RunStatus
+from safepassage.bookings.models import (
+    AllocationRun,
+    BookingRequest,
+    BookingStatus,
+    NoRefundReason,
+    RefundOutcome,
+    RunStatus,
+)
 from safepassage.bookings.selectors import read_donor_passengers, read_trip
 from safepassage.bookings.tokens import DonorLink
 from safepassage.core.crypto import KeyPair
+from safepassage.core.money import Money
 from safepassage.organisations.access import access_organisation
 from safepassage.site.access_policy import public, requires_permission
 
@@ -264,6 +273,46 @@ def booking_cancel_view(request: HttpRequest, booking_id: uuid.UUID) -> HttpResp
             request, "bookings/error.html", {"error": error, "trip": booking.trip}, status=409
         )
     return redirect("bookings:trip", trip_id=booking.trip.public_id)
+
+
+def _refund_entry(form: RefundForm) -> refund_actions.RefundEntry:
+    data = form.cleaned_data
+    if data["outcome"] == RefundOutcome.RECEIVED:
+        return refund_actions.RefundEntry(
+            outcome=RefundOutcome.RECEIVED,
+            amount=Money(amount=data["amount"], currency=data["currency"]),
+        )
+    return refund_actions.RefundEntry(
+        outcome=RefundOutcome.NONE, reason=NoRefundReason(data["reason"])
+    )
+
+
+@requires_permission(TRIP)
+@require_http_methods(["GET", "POST"])
+def booking_refund_view(request: HttpRequest, booking_id: uuid.UUID) -> HttpResponse:
+    """A cancelled booking's cash: what was paid, what came back; record a refund."""
+    user = current_user(request)
+    booking = access_booking_request(user=user, booking_id=booking_id, permission=TRIP)
+    state = refund_selectors.get_refund_state(booking=booking)
+    initial = {"request_key": uuid.uuid4(), "currency": next(iter(state.currencies), None)}
+    form = RefundForm(request.POST or None, currencies=state.currencies, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = _refund_entry(form)
+            refund_actions.check_record_refund(booking=booking, entry=entry)
+            refund_actions.do_record_refund(
+                actor=user,
+                booking=booking,
+                entry=entry,
+                request_key=form.cleaned_data["request_key"],
+            )
+        except BookingsError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("bookings:booking_refund", booking_id=booking.public_id)
+    lines = refund_selectors.list_payment_lines(holdings=state.payments)
+    context = {"booking": booking, "state": state, "form": form, "lines": lines}
+    return render(request, "bookings/refund.html", context)
 
 
 @requires_permission(TRIP)

@@ -1,5 +1,6 @@
 """Models of allocation runs, accepted trips, tickets and booking requests."""
 
+from safepassage.bookings.models.refunds import CashRefund, NoRefundReason, RefundOutcome
 from safepassage.bookings.models.runs import AllocationRun, RunStatus
 from safepassage.bookings.models.trips import (
     BookingMode,
@@ -14,6 +15,9 @@ __all__ = [
     "BookingMode",
     "BookingRequest",
     "BookingStatus",
+    "CashRefund",
+    "NoRefundReason",
+    "RefundOutcome",
     "RunStatus",
     "Trip",
     "TripStatus",
