@@ -76,6 +76,10 @@ MATRIX: dict[str, dict[str, Cell]] = {
     "accounts:security": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
     "accounts:reauthenticate": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
     "accounts:change_password": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
+    "accounts:replace_keys": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
+    "accounts:replace_colleague_keys": {"anonymous": L, "password_only": T, Role.ADMIN: A}
+    | dict.fromkeys(ROLES[3:7], 403)
+    | {"other_organisation_admin": 404},
     "accounts:logout": {"anonymous": L, "password_only": A} | dict.fromkeys(ROLES[2:], A),
     "accounts:logout_everywhere": {"anonymous": L, "password_only": T}
     | dict.fromkeys(ROLES[2:], 405),
@@ -504,6 +508,9 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
         lambda world: {"case_id": _world_case(world).public_id},
     ),
     "accounts:accept_invitation": lambda world: {"token": world.invitation_token},
+    "accounts:replace_colleague_keys": lambda world: {
+        "user_id": world.members[Role.CASEWORKER].user.public_id
+    },
     "organisations:detail": lambda world: {
         "organisation_id": world.members[Role.ADMIN].organisation.public_id
     },

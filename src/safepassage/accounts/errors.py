@@ -45,3 +45,17 @@ class ReauthenticationRefused(AccountsError):
 class ReauthenticationLocked(AccountsError):
     code = "reauthentication_locked"
     message = _("Too many failed attempts.")
+
+
+class ReplaceOwnKeysInstead(AccountsError):
+    code = "replace_own_keys_instead"
+    message = _("To replace your own key pair, use the page under Security.")
+
+
+class ColleagueWorksElsewhere(AccountsError):
+    code = "colleague_works_elsewhere"
+    message = _(
+        "This colleague also works for an organisation where you are not an admin, so you "
+        "cannot replace their key pair here. Ask the operator to run "
+        "'safepassage replace-staff-keys'."
+    )

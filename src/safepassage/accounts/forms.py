@@ -164,3 +164,25 @@ class RecoveryResetForm(forms.Form):
             self, cleaned, field="new_password", again="new_password_again", user=candidate
         )
         return cleaned
+
+
+class ReplaceOwnKeysForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        help_text=_("It locks the new key pair, as it locked the old one."),
+        strip=False,
+        max_length=1024,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my other sessions end and I get a new personal recovery key."),
+    )
+
+
+class ReplaceColleagueKeysForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "I will give the new personal recovery key to this colleague in person, and they "
+            "will set a new password with it."
+        ),
+    )

@@ -113,6 +113,11 @@ ROLE_PERMISSIONS[Role.ADMIN] |= APPLICANT_MESSAGES
 ROLE_PERMISSIONS[Role.CASEWORKER] |= APPLICANT_MESSAGES
 
 
+KEY_PAIR_REPLACERS = frozenset({"cases.change_staffkeypair"})
+"""Organisation admins replace a colleague's key pair after a lost device (decision 0018)."""
+ROLE_PERMISSIONS[Role.ADMIN] |= KEY_PAIR_REPLACERS
+
+
 INSTANCE_PERMISSIONS = frozenset({"travel.maintain_catalogue"})
 """Permissions no organisation role grants: they act on data shared by every organisation of
 the instance (the travel catalogue: who can book what, award charts, taxes). The operator gives

@@ -13,6 +13,12 @@ urlpatterns = [
     path("security/", views.security_view, name="security"),
     path("security/confirm/", views.reauthenticate_view, name="reauthenticate"),
     path("security/password/", views.change_password_view, name="change_password"),
+    path("security/keys/", views.replace_keys_view, name="replace_keys"),
+    path(
+        "colleagues/<uuid:user_id>/keys/",
+        views.replace_colleague_keys_view,
+        name="replace_colleague_keys",
+    ),
     path("logout/", views.logout_view, name="logout"),
     path("logout/everywhere/", views.logout_everywhere_view, name="logout_everywhere"),
     path("invitation/<str:token>/", views.accept_invitation_view, name="accept_invitation"),

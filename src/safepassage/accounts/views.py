@@ -1,5 +1,6 @@
 """Staff sign-in (password, then authenticator code), enrolment, sessions, invitations."""
 
+import uuid
 from typing import Any
 
 import segno
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safepassage.accounts import actions
+from safepassage.accounts.access import access_colleague
 from safepassage.accounts.errors import (
     AccountsError,
     InvitationForExistingAccount,
@@ -28,9 +30,15 @@ from safepassage.accounts.forms import (
     NewAccountForm,
     ReauthenticationForm,
     RecoveryResetForm,
+    ReplaceColleagueKeysForm,
+    ReplaceOwnKeysForm,
     SecondFactorForm,
 )
-from safepassage.accounts.key_session import forget_private_key, remember_private_key
+from safepassage.accounts.key_session import (
+    forget_private_key,
+    load_private_key,
+    remember_private_key,
+)
 from safepassage.accounts.middleware import mark_signed_in
 from safepassage.accounts.models import User
 from safepassage.accounts.selectors import (
@@ -48,10 +56,18 @@ from safepassage.cases.key_actions import (
     do_reset_password_with_recovery_key,
     unlock_staff_keys,
 )
+from safepassage.cases.key_replacement_actions import (
+    REPLACE_COLLEAGUE_KEYS,
+    check_replace_colleague_key_pair,
+    check_replace_own_key_pair,
+    do_replace_colleague_key_pair,
+    do_replace_own_key_pair,
+)
 from safepassage.site.access_policy import (
     password_verified,
     public,
     recent_authentication_required,
+    requires_permission,
     staff,
 )
 
@@ -347,3 +363,63 @@ def recover_with_key_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your password is set. Sign in with it."))
             return redirect("accounts:login")
     return render(request, "accounts/recover_with_key.html", {"form": form})
+
+
+@staff
+@recent_authentication_required
+@require_http_methods(["GET", "POST"])
+def replace_keys_view(request: HttpRequest) -> HttpResponse:
+    """Replace the signed-in user's key pair (a device lost, a key that may be exposed)."""
+    user = current_user(request)
+    form = ReplaceOwnKeysForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            key_pair = check_replace_own_key_pair(
+                user=user,
+                password=form.cleaned_data["password"],
+                key_pair=load_private_key(request=request, user=user),
+            )
+            result = do_replace_own_key_pair(
+                user=user, password=form.cleaned_data["password"], key_pair=key_pair
+            )
+        except CasesError as error:
+            form.add_error(None, str(error.message))
+        else:
+            update_session_auth_hash(request, user)  # this session stays; the others end
+            response = render(
+                request,
+                "accounts/keys_replaced.html",
+                {"personal_recovery_key": result.personal_recovery_key, "result": result},
+            )
+            remember_private_key(
+                request=request, response=response, user=user, key_pair=result.key_pair
+            )
+            return response
+    return render(request, "accounts/replace_keys.html", {"form": form})
+
+
+@requires_permission(REPLACE_COLLEAGUE_KEYS)
+@recent_authentication_required
+@require_http_methods(["GET", "POST"])
+def replace_colleague_keys_view(request: HttpRequest, user_id: uuid.UUID) -> HttpResponse:
+    """An organisation admin replaces a colleague's key pair (their device was lost)."""
+    user = current_user(request)
+    colleague = access_colleague(user=user, colleague_id=user_id, permission=REPLACE_COLLEAGUE_KEYS)
+    form = ReplaceColleagueKeysForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            key_pair = check_replace_colleague_key_pair(
+                actor=user, member=colleague, key_pair=load_private_key(request=request, user=user)
+            )
+            result = do_replace_colleague_key_pair(actor=user, member=colleague, key_pair=key_pair)
+        except (CasesError, AccountsError) as error:
+            form.add_error(None, str(error.message))
+        else:
+            return render(
+                request,
+                "accounts/colleague_keys_replaced.html",
+                {"colleague": colleague, "result": result},
+            )
+    return render(
+        request, "accounts/replace_colleague_keys.html", {"form": form, "colleague": colleague}
+    )

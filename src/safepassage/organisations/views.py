@@ -30,6 +30,7 @@ def organisation_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpR
         else None
     )
     can_invite = user.has_perm("accounts.add_invitation", organisation)
+    can_replace_keys = user.has_perm("cases.change_staffkeypair", organisation)
     return render(
         request,
         "organisations/organisation.html",
@@ -37,6 +38,7 @@ def organisation_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpR
             "organisation": organisation,
             "members": members,
             "can_invite": can_invite,
+            "can_replace_keys": can_replace_keys,
             "work_links": list_work_links(user=user, organisation=organisation),
         },
     )

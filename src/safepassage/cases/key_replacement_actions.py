@@ -1,0 +1,292 @@
+"""Replacing a staff member's key pair (SR-06, SR-11, SR-23): after a lost device or a key
+pair that may be exposed.
+
+A new key pair is generated; then, in one transaction, every case whose group keys the old
+key pair opened is rotated (the old private key may be in someone's hands, so every group
+it could open gets a new version, as removing a colleague does) and the new versions are
+wrapped for the new public key wherever the member is still on the case; every copy made
+for the old key pair is destroyed, the member's copy of each case-team key is re-wrapped
+or destroyed, and every session of the member ends. Groups the opener cannot open are
+taken from the member and queued for ``safepassage rotate-keys`` (decision 0018).
+
+Three openers, one action:
+
+- **the member themself** (:func:`do_replace_own_key_pair`), with the old key pair unlocked
+  in the session and their password, which locks the new private key; a new personal
+  recovery key is shown to them once;
+- **an organisation admin** (:func:`do_replace_colleague_key_pair`) for a colleague who lost
+  a device: the admin's own keys open what the admin holds; the new private key is locked
+  under a one-time personal recovery key the admin hands over in person, with which the
+  colleague sets a new password (the old one stops working);
+- **the operator** (``safepassage replace-staff-keys``) with the organisation recovery key,
+  which opens every case of the organisation, the same way.
+"""
+
+import secrets
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from safepassage.accounts.errors import ColleagueWorksElsewhere, ReplaceOwnKeysInstead
+from safepassage.accounts.models import Membership, User, new_session_epoch
+from safepassage.audit.actions import record_audit_event
+from safepassage.cases.errors import KeysLocked, NoKeyPair, WrongPassword
+from safepassage.cases.key_actions import do_share_team_keys, kdf_parameters, team_id
+from safepassage.cases.lock_objects import lock_staff_key_pair
+from safepassage.cases.models import (
+    Case,
+    CaseGroupKey,
+    CaseMember,
+    HolderKind,
+    StaffKeyPair,
+    TeamKeyCopy,
+)
+from safepassage.cases.rotation_actions import do_rotate_case_keys, queue_key_rotation
+from safepassage.core.crypto import (
+    CryptoError,
+    KeyPair,
+    PrivateKey,
+    PublicKey,
+    SensitiveGroup,
+    UserKeyEnrolment,
+    enrol_user_keys,
+    unwrap_private_key_with_recovery_key,
+    unwrap_team_key,
+    wrap_group_key,
+    wrap_team_key_for_member,
+)
+from safepassage.organisations.models import Organisation
+
+REPLACE_COLLEAGUE_KEYS = "cases.change_staffkeypair"
+"""The permission an organisation admin needs, in every organisation the colleague works for."""
+
+
+@dataclass(kw_only=True)
+class KeyReplacement:
+    """What a replacement did (counts only); the secrets stay out of ``repr``."""
+
+    key_pair: KeyPair = field(repr=False)
+    personal_recovery_key: str = field(repr=False)
+    """Shown once to whoever must hand it to the member (the member, for their own)."""
+    cases_rotated: int = 0
+    groups_rotated: int = 0
+    groups_taken: int = 0
+    """Groups the member held that the opener could not open: the member lost them (a
+    colleague holding them removes and adds the member again) and they wait for
+    ``rotate-keys``."""
+    cases_waiting: int = 0
+
+
+def _stored_key_pair(user: User) -> StaffKeyPair:
+    stored = StaffKeyPair.objects.filter(user=user).first()
+    if stored is None:
+        raise NoKeyPair
+    return stored
+
+
+def check_replace_own_key_pair(*, user: User, password: str, key_pair: KeyPair | None) -> KeyPair:
+    """The session must hold the user's current key pair (returned), and the password must
+    be theirs."""
+    stored = _stored_key_pair(user)
+    if key_pair is None or bytes(stored.public_key) != key_pair.public_key.raw:
+        raise KeysLocked
+    if not user.check_password(password):
+        raise WrongPassword
+    return key_pair
+
+
+def do_replace_own_key_pair(*, user: User, password: str, key_pair: KeyPair) -> KeyReplacement:
+    """Replace the signed-in user's key pair; the new one opens with the same password.
+
+    Every session of the user ends (a new session epoch): the caller keeps the current one
+    (``update_session_auth_hash`` and the new key in the session).
+    """
+    enrolment = enrol_user_keys(password=password, parameters=kdf_parameters())
+    return _replace(
+        member=user,
+        actor_ref=str(user.public_id),
+        enrolment=enrolment,
+        opener=key_pair.private_key,
+        old_key_pair=key_pair,
+        password_unusable=False,
+    )
+
+
+def check_replace_colleague_key_pair(
+    *, actor: User, member: User, key_pair: KeyPair | None
+) -> KeyPair:
+    """An admin replaces a colleague's key pair: not their own, with their keys unlocked,
+    and only for a colleague all of whose organisations the admin may do this in."""
+    if member.pk == actor.pk:
+        raise ReplaceOwnKeysInstead
+    _stored_key_pair(member)
+    if key_pair is None:
+        raise KeysLocked
+    organisations = Organisation.objects.filter(
+        pk__in=Membership.objects.filter(user=member).values("organisation_id")
+    )
+    if not all(
+        actor.has_perm(REPLACE_COLLEAGUE_KEYS, organisation) for organisation in organisations
+    ):
+        raise ColleagueWorksElsewhere
+    return key_pair
+
+
+def do_replace_colleague_key_pair(
+    *, actor: User, member: User, key_pair: KeyPair
+) -> KeyReplacement:
+    """Replace ``member``'s key pair with the admin's keys as opener (a lost device).
+
+    The new private key is locked under a random password nobody knows and under a new
+    personal recovery key (returned, to hand over in person); the member's password stops
+    working, so they set a new one with that key and their authenticator. The admin then
+    shares the case-team keys they hold with the member again.
+    """
+    enrolment = enrol_user_keys(password=secrets.token_urlsafe(32), parameters=kdf_parameters())
+    with transaction.atomic():
+        result = _replace(
+            member=member,
+            actor_ref=str(actor.public_id),
+            enrolment=enrolment,
+            opener=key_pair.private_key,
+            old_key_pair=None,
+            password_unusable=True,
+        )
+        do_share_team_keys(user=actor, key_pair=key_pair)
+    return result
+
+
+def do_replace_key_pair_with_recovery_key(
+    *, member: User, opener: PrivateKey, actor_ref: str
+) -> KeyReplacement:
+    """The operator's path (``safepassage replace-staff-keys``): the organisation recovery
+    key opens the member's cases of that organisation; as for an admin, the new private key
+    opens with the returned personal recovery key until the member sets a new password."""
+    enrolment = enrol_user_keys(password=secrets.token_urlsafe(32), parameters=kdf_parameters())
+    return _replace(
+        member=member,
+        actor_ref=actor_ref,
+        enrolment=enrolment,
+        opener=opener,
+        old_key_pair=None,
+        password_unusable=True,
+    )
+
+
+def _replace(
+    *,
+    member: User,
+    actor_ref: str,
+    enrolment: UserKeyEnrolment,
+    opener: PrivateKey,
+    old_key_pair: KeyPair | None,
+    password_unusable: bool,
+) -> KeyReplacement:
+    new_pair = unwrap_private_key_with_recovery_key(
+        envelope=enrolment.recovery_envelope,
+        personal_recovery_key=enrolment.personal_recovery_key,
+    )
+    result = KeyReplacement(
+        key_pair=new_pair, personal_recovery_key=enrolment.personal_recovery_key
+    )
+    with transaction.atomic():
+        stored = lock_staff_key_pair(user_pk=member.pk)
+        _replace_team_copies(member=member, old_key_pair=old_key_pair, new=new_pair.public_key)
+        stored.public_key = new_pair.public_key.raw
+        stored.password_envelope = enrolment.password_envelope
+        stored.recovery_envelope = enrolment.recovery_envelope
+        stored.created_on = timezone.localdate()
+        stored.save(
+            update_fields=["public_key", "password_envelope", "recovery_envelope", "created_on"]
+        )
+        _rotate_held_cases(member=member, actor_ref=actor_ref, opener=opener, result=result)
+        member.session_epoch = new_session_epoch()
+        if password_unusable:
+            member.set_unusable_password()
+        member.save(update_fields=["session_epoch", "password"])
+        record_audit_event(
+            actor_ref=actor_ref,
+            action="keys.key_pair_replaced",
+            object_type="user",
+            object_ref=str(member.public_id),
+        )
+    return result
+
+
+def _replace_team_copies(*, member: User, old_key_pair: KeyPair | None, new: PublicKey) -> None:
+    """Re-wrap each case-team key the old key pair opens for the new one, or destroy the copy
+    (another team member shares it again: at once for an admin, else at their next sign-in)."""
+    for copy in TeamKeyCopy.objects.filter(user=member).select_related("organisation__keyring"):
+        keyring = getattr(copy.organisation, "keyring", None)
+        if old_key_pair is not None and keyring is not None and keyring.team_public_key:
+            try:
+                team = unwrap_team_key(
+                    envelope=bytes(copy.envelope),
+                    member_private_key=old_key_pair.private_key,
+                    team_id=team_id(copy.organisation),
+                    team_public_key=PublicKey(raw=bytes(keyring.team_public_key)),
+                )
+            except CryptoError:
+                pass
+            else:
+                copy.envelope = wrap_team_key_for_member(
+                    team_key_pair=team, team_id=team_id(copy.organisation), member=new
+                )
+                copy.save(update_fields=["envelope"])
+                continue
+        copy.delete()
+
+
+def _rotate_held_cases(
+    *, member: User, actor_ref: str, opener: PrivateKey, result: KeyReplacement
+) -> None:
+    """Rotate every group the old key pair held, give the member the new versions where
+    they are still on the case, destroy every old copy, queue what the opener cannot open.
+
+    The member's key pair row already holds the new public key, so the rotation does not
+    carry the old copies over; it files unfiled applicant messages the opener opens.
+    """
+    held: dict[int, set[SensitiveGroup]] = {}
+    referral_of: dict[tuple[int, SensitiveGroup], int | None] = {}
+    for copy in CaseGroupKey.objects.filter(user=member, holder_kind=HolderKind.USER):
+        group = SensitiveGroup(copy.group)
+        held.setdefault(copy.case_id, set()).add(group)
+        referral_of[(copy.case_id, group)] = copy.referral_id
+    on_case = set(
+        CaseMember.objects.filter(user=member, case_id__in=list(held)).values_list(
+            "case_id", flat=True
+        )
+    )
+    entitled = member.is_active
+    new_public = result.key_pair.public_key
+    for case in (
+        Case.objects.filter(pk__in=list(held)).select_related("organisation").order_by("pk")
+    ):
+        rotation = do_rotate_case_keys(
+            case=case, opener=opener, actor_ref=actor_ref, groups=held[case.pk]
+        )
+        if entitled and case.pk in on_case:
+            CaseGroupKey.objects.bulk_create(
+                CaseGroupKey(
+                    case=case,
+                    group=group.value,
+                    version=new.version,
+                    holder_kind=HolderKind.USER,
+                    user=member,
+                    referral_id=referral_of.get((case.pk, group)),
+                    recipient_fingerprint=new_public.fingerprint,
+                    envelope=wrap_group_key(key=new, recipient=new_public),
+                )
+                for group, (_old, new) in rotation.keys.items()
+            )
+        taken = CaseGroupKey.objects.filter(case=case, user=member).exclude(
+            recipient_fingerprint=new_public.fingerprint
+        )
+        result.groups_taken += len(set(taken.values_list("group", flat=True)))
+        taken.delete()
+        result.groups_rotated += rotation.groups_rotated
+        result.cases_rotated += 1 if rotation.groups_rotated else 0
+        if rotation.groups_without_key:
+            queue_key_rotation(case=case, actor_ref=actor_ref)
+            result.cases_waiting += 1
