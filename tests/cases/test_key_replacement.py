@@ -13,6 +13,7 @@ from safepassage.accounts.key_session import cookie_name, seal_private_key_into_
 from safepassage.accounts.models import Membership
 from safepassage.accounts.roles import Role
 from safepassage.audit.models import AuditEvent
+from safepassage.cases.actions import do_add_case_member
 from safepassage.cases.key_actions import (
     do_reset_password_with_recovery_key,
     team_id,
@@ -30,14 +31,18 @@ from safepassage.cases.sealing import case_key_id, unwrap_user_group_keys
 from safepassage.cases.selectors import read_case_contents
 from safepassage.core.crypto import (
     CryptoError,
+    FieldContext,
     KeyPair,
     PrivateKey,
     PublicKey,
     SensitiveGroup,
+    open_message,
     unwrap_group_key,
     unwrap_private_key_with_recovery_key,
     unwrap_team_key,
 )
+from safepassage.intake.actions import do_send_applicant_message
+from safepassage.intake.models import Applicant, Message
 from tests.cases.factories import (
     KeyedStaff,
     keyed_organisation,
@@ -48,6 +53,7 @@ from tests.cases.factories import (
 )
 from tests.cases.test_key_rotation import _opens, _sealed_values
 from tests.factories import STAFF_PASSWORD, sign_in
+from tests.intake.factories import intake_world, submit, take
 
 PDF = b"%PDF-1.4\nreplacement-document-marker\n%%EOF\n"
 NAME = "Replacement Person Marker"
@@ -405,3 +411,49 @@ def test_the_command_refuses_a_wrong_recovery_key_and_changes_nothing() -> None:
     # Then nothing changed
     assert _key_state() == before
     assert not AuditEvent.objects.filter(action="keys.key_pair_replaced").exists()
+
+
+@pytest.mark.django_db
+def test_an_unfiled_message_only_the_old_key_opens_is_queued_and_filed_by_the_rotation() -> None:
+    # Given an intake taken by a caseworker, a message from the applicant sealed to them
+    # (and the recovery key) before an admin joined the case
+    world = intake_world()
+    case = take(world, submit(world.organisation))
+    do_send_applicant_message(applicant=Applicant.objects.get(case=case), body="unfiled marker")
+    admin = make_keyed_staff(Role.ADMIN, world.organisation)
+    do_add_case_member(
+        actor=world.caseworker.user,
+        key_pair=world.caseworker.key_pair,
+        case=case,
+        member=admin.user,
+    )
+    member = world.caseworker
+
+    # When the admin replaces the caseworker's key pair (the admin cannot open that message)
+    response = _signed_in(admin).post(
+        reverse("accounts:replace_colleague_keys", kwargs={"user_id": member.user.public_id}),
+        {"confirm": "on"},
+    )
+    assert response.status_code == 200
+
+    # Then the case waits for the recovery key's rotation, which files the message so
+    # that the old private key opens no copy of it
+    assert KeyRotation.objects.filter(finished_on__isnull=True).exists()
+    call_command(
+        "rotate_keys",
+        "--organisation",
+        str(world.organisation.public_id),
+        stdin=StringIO(world.recovery.private_key_text + "\n"),
+        stdout=StringIO(),
+    )
+    message = Message.objects.get(case=case)
+    assert message.case_copy is not None
+    with pytest.raises(CryptoError):
+        open_message(
+            envelope=bytes(message.applicant_copy),
+            private_key=member.key_pair.private_key,
+            context=FieldContext(
+                model="intake.Message", field="applicant_copy", row_id=str(message.public_id)
+            ),
+        )
+    assert not _opens_any_current_copy(member.key_pair.private_key)

@@ -91,8 +91,13 @@ type RotationStep = Callable[[Case, PrivateKey, Mapping[SensitiveGroup, GroupKey
 """``step(case, opener, new_keys)``: run inside the rotation's transaction after the case's
 groups were rotated; returns how many values it sealed under a new key."""
 
+type SealedToCheck = Callable[[Case, bytes], bool]
+"""``check(case, fingerprint)``: does the case still hold a value sealed to the public key of
+this fingerprint (not under a group key), such as an unfiled message?"""
+
 _COLUMNS: dict[str, SealedColumn] = {}
 _STEPS: dict[str, RotationStep] = {}
+_SEALED_TO: dict[str, SealedToCheck] = {}
 _discovered = False
 
 
@@ -113,6 +118,22 @@ def register_rotation_step(name: str, step: RotationStep) -> None:
         msg = f"another rotation step is already registered as {name!r}"
         raise ValueError(msg)
     _STEPS[name] = step
+
+
+def register_sealed_to_check(name: str, check: SealedToCheck) -> None:
+    """List ``check`` for :func:`holds_values_sealed_to` (a key pair being replaced must not
+    leave values its old private key opens). ``name`` is unique (``app.what``)."""
+    existing = _SEALED_TO.get(name)
+    if existing is not None and existing is not check:
+        msg = f"another sealed-to check is already registered as {name!r}"
+        raise ValueError(msg)
+    _SEALED_TO[name] = check
+
+
+def holds_values_sealed_to(case: Case, fingerprint: bytes) -> bool:
+    """Does any app keep a value of ``case`` sealed to the key of ``fingerprint``?"""
+    _discover()
+    return any(_SEALED_TO[name](case, fingerprint) for name in sorted(_SEALED_TO))
 
 
 def _discover() -> None:

@@ -31,6 +31,7 @@ from django.utils import timezone
 from safepassage.accounts.errors import ColleagueWorksElsewhere, ReplaceOwnKeysInstead
 from safepassage.accounts.models import Membership, User, new_session_epoch
 from safepassage.audit.actions import record_audit_event
+from safepassage.cases.case_key_rotation import holds_values_sealed_to
 from safepassage.cases.errors import KeysLocked, NoKeyPair, WrongPassword
 from safepassage.cases.key_actions import do_share_team_keys, kdf_parameters, team_id
 from safepassage.cases.lock_objects import lock_staff_key_pair
@@ -192,6 +193,7 @@ def _replace(
     )
     with transaction.atomic():
         stored = lock_staff_key_pair(user_pk=member.pk)
+        old_public_key = bytes(stored.public_key)
         _replace_team_copies(member=member, old_key_pair=old_key_pair, new=new_pair.public_key)
         stored.public_key = new_pair.public_key.raw
         stored.password_envelope = enrolment.password_envelope
@@ -200,7 +202,13 @@ def _replace(
         stored.save(
             update_fields=["public_key", "password_envelope", "recovery_envelope", "created_on"]
         )
-        _rotate_held_cases(member=member, actor_ref=actor_ref, opener=opener, result=result)
+        _rotate_held_cases(
+            member=member,
+            old_public_key=old_public_key,
+            actor_ref=actor_ref,
+            opener=opener,
+            result=result,
+        )
         member.session_epoch = new_session_epoch()
         if password_unusable:
             member.set_unusable_password()
@@ -239,7 +247,12 @@ def _replace_team_copies(*, member: User, old_key_pair: KeyPair | None, new: Pub
 
 
 def _rotate_held_cases(
-    *, member: User, actor_ref: str, opener: PrivateKey, result: KeyReplacement
+    *,
+    member: User,
+    old_public_key: bytes,
+    actor_ref: str,
+    opener: PrivateKey,
+    result: KeyReplacement,
 ) -> None:
     """Rotate every group the old key pair held, give the member the new versions where
     they are still on the case, destroy every old copy, queue what the opener cannot open.
@@ -260,6 +273,7 @@ def _rotate_held_cases(
     )
     entitled = member.is_active
     new_public = result.key_pair.public_key
+    old_fingerprint = PublicKey(raw=old_public_key).fingerprint
     for case in (
         Case.objects.filter(pk__in=list(held)).select_related("organisation").order_by("pk")
     ):
@@ -287,6 +301,8 @@ def _rotate_held_cases(
         taken.delete()
         result.groups_rotated += rotation.groups_rotated
         result.cases_rotated += 1 if rotation.groups_rotated else 0
-        if rotation.groups_without_key:
+        # An unfiled applicant message sealed to the old key and not to the opener is
+        # filed by the recovery key's rotation (``rotate-keys``).
+        if rotation.groups_without_key or holds_values_sealed_to(case, old_fingerprint):
             queue_key_rotation(case=case, actor_ref=actor_ref)
             result.cases_waiting += 1

@@ -15,6 +15,7 @@ from safepassage.cases.case_key_rotation import (
     SealedColumn,
     register_rotation_step,
     register_sealed_column,
+    register_sealed_to_check,
 )
 from safepassage.cases.models import Case
 from safepassage.core.crypto import (
@@ -24,6 +25,7 @@ from safepassage.core.crypto import (
     PrivateKey,
     PublicKey,
     SensitiveGroup,
+    message_recipient_fingerprints,
     open_message,
     seal_message,
     seal_text,
@@ -76,3 +78,19 @@ def file_unfiled_messages(
 
 
 register_rotation_step("intake.file_unfiled_messages", file_unfiled_messages)
+
+
+def has_unfiled_message_for(case: Case, fingerprint: bytes) -> bool:
+    """Is an unfiled applicant message of ``case`` still sealed to this key?"""
+    for envelope in Message.objects.filter(case=case, case_copy__isnull=True).values_list(
+        "applicant_copy", flat=True
+    ):
+        try:
+            if fingerprint in message_recipient_fingerprints(bytes(envelope)):
+                return True
+        except CryptoError:
+            continue
+    return False
+
+
+register_sealed_to_check("intake.unfiled_messages", has_unfiled_message_for)
