@@ -13,9 +13,10 @@ from safepassage.accounts.key_session import cookie_name, seal_private_key_into_
 from safepassage.accounts.models import Membership
 from safepassage.accounts.roles import Role
 from safepassage.audit.models import AuditEvent
-from safepassage.cases.actions import do_add_case_member
+from safepassage.cases.actions import do_add_case_member, do_take_case
 from safepassage.cases.key_actions import (
     do_reset_password_with_recovery_key,
+    do_share_team_keys,
     team_id,
     unlock_staff_keys,
 )
@@ -457,3 +458,62 @@ def test_an_unfiled_message_only_the_old_key_opens_is_queued_and_filed_by_the_ro
             ),
         )
     assert not _opens_any_current_copy(member.key_pair.private_key)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["own", "admin", "operator"])
+def test_the_case_team_key_the_old_key_pair_opened_is_replaced_too(path: str) -> None:
+    # Given an untaken request sealed to the case team, whose key a caseworker, a colleague
+    # and an admin hold; the caseworker's old key pair opens the team key
+    world = intake_world()
+    colleague = make_keyed_staff(Role.CASEWORKER, world.organisation)
+    admin = make_keyed_staff(Role.ADMIN, world.organisation)
+    do_share_team_keys(user=world.caseworker.user, key_pair=world.caseworker.key_pair)
+    receipt = submit(world.organisation)
+    case = Case.objects.get(code=receipt.case_code)
+    member = world.caseworker
+    keyring = OrganisationKeyring.objects.get(organisation=world.organisation)
+    old_team = unwrap_team_key(
+        envelope=bytes(TeamKeyCopy.objects.get(user=member.user).envelope),
+        member_private_key=member.key_pair.private_key,
+        team_id=team_id(world.organisation),
+        team_public_key=PublicKey(raw=bytes(keyring.team_public_key or b"")),
+    )
+
+    # When the caseworker's key pair is replaced (by them, an admin, or the operator)
+    if path == "own":
+        response = sign_in_with_keys(Client(), member).post(
+            reverse("accounts:replace_keys"), {"password": STAFF_PASSWORD, "confirm": "on"}
+        )
+        assert response.status_code == 200
+    elif path == "admin":
+        response = _signed_in(admin).post(
+            reverse("accounts:replace_colleague_keys", kwargs={"user_id": member.user.public_id}),
+            {"confirm": "on"},
+        )
+        assert response.status_code == 200
+    else:
+        call_command(
+            "replace_staff_keys",
+            "--organisation",
+            str(world.organisation.public_id),
+            "--email",
+            member.user.email,
+            stdin=StringIO(world.recovery.private_key_text + "\n"),
+            stdout=StringIO(),
+        )
+
+    # Then the team has a new key pair; neither the old member key nor the old team key
+    # opens any current copy; the request's keys are of a new version
+    keyring.refresh_from_db()
+    assert bytes(keyring.team_public_key or b"") != old_team.public_key.raw
+    assert not _opens_any_current_copy(member.key_pair.private_key)
+    assert not _opens_any_current_copy(old_team.private_key)
+    assert set(CaseGroupKey.objects.filter(case=case).values_list("version", flat=True)) == {2}
+    assert AuditEvent.objects.filter(action="keys.team_key_replaced").count() == 1
+    # and a colleague still takes the request with the new team key and reads it
+    do_take_case(actor=colleague.user, key_pair=colleague.key_pair, case=case)
+    contents = read_case_contents(
+        case=_fresh(case), user=colleague.user, key_pair=colleague.key_pair
+    )
+    assert contents.groups["identity"] is not None

@@ -40,10 +40,12 @@ from safepassage.cases.models import (
     CaseGroupKey,
     CaseMember,
     HolderKind,
+    OrganisationKeyring,
     StaffKeyPair,
     TeamKeyCopy,
 )
 from safepassage.cases.rotation_actions import do_rotate_case_keys, queue_key_rotation
+from safepassage.cases.sealing import case_key_id
 from safepassage.core.crypto import (
     CryptoError,
     KeyPair,
@@ -52,6 +54,8 @@ from safepassage.core.crypto import (
     SensitiveGroup,
     UserKeyEnrolment,
     enrol_user_keys,
+    generate_key_pair,
+    unwrap_group_key,
     unwrap_private_key_with_recovery_key,
     unwrap_team_key,
     wrap_group_key,
@@ -77,6 +81,10 @@ class KeyReplacement:
     colleague holding them removes and adds the member again) and they wait for
     ``rotate-keys``."""
     cases_waiting: int = 0
+    team_keys_replaced: int = 0
+    """Case-team key pairs replaced because the old key pair opened them."""
+    team_keys_left: int = 0
+    """Case-team keys the old key pair opened that nothing at hand could replace."""
 
 
 def _stored_key_pair(user: User) -> StaffKeyPair:
@@ -194,7 +202,6 @@ def _replace(
     with transaction.atomic():
         stored = lock_staff_key_pair(user_pk=member.pk)
         old_public_key = bytes(stored.public_key)
-        _replace_team_copies(member=member, old_key_pair=old_key_pair, new=new_pair.public_key)
         stored.public_key = new_pair.public_key.raw
         stored.password_envelope = enrolment.password_envelope
         stored.recovery_envelope = enrolment.recovery_envelope
@@ -207,6 +214,13 @@ def _replace(
             old_public_key=old_public_key,
             actor_ref=actor_ref,
             opener=opener,
+            result=result,
+        )
+        _replace_team_keys(
+            member=member,
+            old_key_pair=old_key_pair,
+            opener=opener,
+            actor_ref=actor_ref,
             result=result,
         )
         member.session_epoch = new_session_epoch()
@@ -222,28 +236,151 @@ def _replace(
     return result
 
 
-def _replace_team_copies(*, member: User, old_key_pair: KeyPair | None, new: PublicKey) -> None:
-    """Re-wrap each case-team key the old key pair opens for the new one, or destroy the copy
-    (another team member shares it again: at once for an admin, else at their next sign-in)."""
-    for copy in TeamKeyCopy.objects.filter(user=member).select_related("organisation__keyring"):
-        keyring = getattr(copy.organisation, "keyring", None)
-        if old_key_pair is not None and keyring is not None and keyring.team_public_key:
-            try:
-                team = unwrap_team_key(
-                    envelope=bytes(copy.envelope),
-                    member_private_key=old_key_pair.private_key,
-                    team_id=team_id(copy.organisation),
-                    team_public_key=PublicKey(raw=bytes(keyring.team_public_key)),
-                )
-            except CryptoError:
-                pass
-            else:
-                copy.envelope = wrap_team_key_for_member(
-                    team_key_pair=team, team_id=team_id(copy.organisation), member=new
-                )
-                copy.save(update_fields=["envelope"])
-                continue
-        copy.delete()
+def _team_opener(
+    *,
+    organisation: Organisation,
+    keyring: OrganisationKeyring,
+    member_copy: TeamKeyCopy,
+    old_key_pair: KeyPair | None,
+    opener: PrivateKey,
+) -> PrivateKey | None:
+    """A key that opens the organisation's case-team copies: the old team private key (from
+    the member's own copy, or the opener's copy) or the organisation's recovery key."""
+    team_public = PublicKey(raw=bytes(keyring.team_public_key or b""))
+    candidates: list[tuple[bytes, PrivateKey]] = []
+    if old_key_pair is not None:
+        candidates.append((bytes(member_copy.envelope), old_key_pair.private_key))
+    opener_public = opener.public_key()
+    candidates += [
+        (bytes(copy.envelope), opener)
+        for copy in TeamKeyCopy.objects.filter(
+            organisation=organisation,
+            user__key_pair__public_key=opener_public.raw,
+        )
+    ]
+    for envelope, private_key in candidates:
+        try:
+            return unwrap_team_key(
+                envelope=envelope,
+                member_private_key=private_key,
+                team_id=team_id(organisation),
+                team_public_key=team_public,
+            ).private_key
+        except CryptoError:
+            continue
+    if bytes(keyring.recovery_public_key) == opener_public.raw:
+        return opener
+    return None
+
+
+def _replace_team_keys(
+    *,
+    member: User,
+    old_key_pair: KeyPair | None,
+    opener: PrivateKey,
+    actor_ref: str,
+    result: KeyReplacement,
+) -> None:
+    """The old key pair opened the case-team key of each organisation it held a copy of, so
+    that team key pair is replaced too (:func:`_replace_team_key_pair`); where nothing at
+    hand opens the team copies, the member's copy is destroyed and the team stays as it is
+    (``team_keys_left``)."""
+    for member_copy in TeamKeyCopy.objects.filter(user=member).select_related("organisation"):
+        organisation = member_copy.organisation
+        keyring = OrganisationKeyring.objects.select_for_update().get(organisation=organisation)
+        team_opener = (
+            None
+            if keyring.team_public_key is None
+            else _team_opener(
+                organisation=organisation,
+                keyring=keyring,
+                member_copy=member_copy,
+                old_key_pair=old_key_pair,
+                opener=opener,
+            )
+        )
+        if team_opener is None:
+            member_copy.delete()
+            result.team_keys_left += 1
+            continue
+        _replace_team_key_pair(
+            organisation=organisation,
+            keyring=keyring,
+            team_opener=team_opener,
+            actor_ref=actor_ref,
+            result=result,
+        )
+
+
+def _replace_team_key_pair(
+    *,
+    organisation: Organisation,
+    keyring: OrganisationKeyring,
+    team_opener: PrivateKey,
+    actor_ref: str,
+    result: KeyReplacement,
+) -> None:
+    """Rotate every case the team key holds copies of (with ``team_opener``: the old team
+    private key or the recovery key), re-wrap those copies for a new team key pair, and wrap
+    the new team private key for every team member (the member's new key pair included)."""
+    old_fingerprint = PublicKey(raw=bytes(keyring.team_public_key or b"")).fingerprint
+    team_copies = CaseGroupKey.objects.filter(recipient_fingerprint=old_fingerprint)
+    case_ids = sorted(set(team_copies.values_list("case_id", flat=True)))
+    for case in Case.objects.filter(pk__in=case_ids).select_related("organisation").order_by("pk"):
+        groups = {
+            SensitiveGroup(group)
+            for group in team_copies.filter(case=case).values_list("group", flat=True)
+        }
+        rotation = do_rotate_case_keys(
+            case=case, opener=team_opener, actor_ref=actor_ref, groups=groups
+        )
+        result.groups_rotated += rotation.groups_rotated
+        if rotation.groups_without_key:
+            queue_key_rotation(case=case, actor_ref=actor_ref)
+            result.cases_waiting += 1
+    new_team = generate_key_pair()
+    opener_fingerprint = team_opener.public_key().fingerprint
+    for copy in team_copies.select_related("case").order_by("pk"):
+        source = CaseGroupKey.objects.filter(
+            case=copy.case,
+            group=copy.group,
+            version=copy.version,
+            recipient_fingerprint=opener_fingerprint,
+        ).first()
+        try:
+            if source is None:
+                raise CryptoError
+            key = unwrap_group_key(
+                envelope=bytes(source.envelope),
+                private_key=team_opener,
+                case_id=case_key_id(copy.case),
+                group=SensitiveGroup(copy.group),
+            )
+        except CryptoError:
+            copy.delete()  # nothing opens it: the team loses this group (recovery still has it)
+            continue
+        copy.envelope = wrap_group_key(key=key, recipient=new_team.public_key)
+        copy.recipient_fingerprint = new_team.public_key.fingerprint
+        copy.save(update_fields=["envelope", "recipient_fingerprint"])
+    keyring.team_public_key = new_team.public_key.raw
+    keyring.save(update_fields=["team_public_key"])
+    for holder in TeamKeyCopy.objects.filter(organisation=organisation).select_related(
+        "user__key_pair"
+    ):
+        holder.envelope = wrap_team_key_for_member(
+            team_key_pair=new_team,
+            team_id=team_id(organisation),
+            member=PublicKey(raw=bytes(holder.user.key_pair.public_key)),
+        )
+        holder.save(update_fields=["envelope"])
+    result.team_keys_replaced += 1
+    record_audit_event(
+        actor_ref=actor_ref,
+        action="keys.team_key_replaced",
+        object_type="organisation",
+        object_ref=str(organisation.public_id),
+        organisation_ref=str(organisation.public_id),
+    )
 
 
 def _rotate_held_cases(
