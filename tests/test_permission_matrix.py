@@ -21,6 +21,7 @@ from safepassage.donations.models import Campaign
 from safepassage.events.models import Event
 from safepassage.pathways.models import Pathway
 from tests.bookings.factories import matrix_booking, matrix_donor_token, matrix_trip
+from tests.cases.attention_factories import clear_attention_for
 from tests.cases.factories import (
     clear_case_for,
     clear_document_for,
@@ -180,6 +181,10 @@ MATRIX: dict[str, dict[str, Cell]] = {
     | {Role.FUNDRAISER: 403, Role.VIEWER: 403, "other_organisation_admin": A},
     "cases:retention": {"anonymous": L, "password_only": T, Role.ADMIN: A}
     | dict.fromkeys(ROLES[3:7], 403)
+    | {"other_organisation_admin": 404},
+    # The world's "needs attention" item is the caseworker's: anyone else gets 404.
+    "cases:dismiss_attention": {"anonymous": L, "password_only": T, Role.CASEWORKER: A}
+    | {Role.ADMIN: 404, Role.TRAVEL_COORDINATOR: 404, Role.FUNDRAISER: 403, Role.VIEWER: 403}
     | {"other_organisation_admin": 404},
     "cases:create": {"anonymous": L, "password_only": T, Role.ADMIN: A, Role.CASEWORKER: A}
     | dict.fromkeys(ROLES[4:7], 403)
@@ -533,6 +538,11 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
     "cases:complete_task": lambda world: {
         "task_id": clear_task_for(
             case=_world_case(world), assignee=world.members[Role.CASEWORKER].user
+        ).public_id
+    },
+    "cases:dismiss_attention": lambda world: {
+        "attention_id": clear_attention_for(
+            case=_world_case(world), recipient=world.members[Role.CASEWORKER].user
         ).public_id
     },
     "cases:upload_document": lambda world: {"case_id": _world_case(world).public_id},

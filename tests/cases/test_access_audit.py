@@ -34,6 +34,7 @@ from safepassage.core.crypto import (
     seal_intake,
 )
 from safepassage.organisations.models import Partnership
+from tests.cases.attention_factories import clear_attention_for
 from tests.cases.factories import (
     KeyedStaff,
     keyed_organisation,
@@ -135,6 +136,12 @@ def _case(world: World) -> dict[str, object]:
 
 def _organisation(world: World) -> dict[str, object]:
     return {"organisation_id": world.caseworker.staff.organisation.public_id}
+
+
+def _attention(world: World) -> dict[str, object]:
+    assert world.case is not None
+    item = clear_attention_for(case=world.case, recipient=world.caseworker.user)
+    return {"attention_id": item.public_id}
 
 
 def _referral(world: World) -> dict[str, object]:
@@ -259,6 +266,13 @@ AUDITED = [
         _referral,
         lambda world: {},
         "case.referral_revoked.sent",
+    ),
+    Step(
+        "cases:dismiss_attention",
+        "caseworker",
+        _attention,
+        lambda world: {},
+        "case.attention_dismissed",
     ),
     Step(
         "cases:remove_member",

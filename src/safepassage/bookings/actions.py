@@ -1118,7 +1118,9 @@ def _ticket_if_complete(*, trip: Trip, actor_ref: str) -> None:
 def _reopen_case(*, trip: Trip, reason_code: ReasonCode, actor_ref: str) -> None:
     """A ticket of a ticketed case cancelled or declined before departure: the case goes
     back to "travel planned" (the system's move, ``reason_code`` says why) while the ticket
-    waits for the next allocation as a rebooking request."""
+    waits for the next allocation as a rebooking request. The move tells the people on the
+    case other than ``actor_ref`` (``cases.attention_actions``): an item on their case list
+    and a content-free e-mail after the commit."""
     case = lock_case(case=trip.case)
     if case.state == CaseState.TICKETED and not case_travel_is_ticketed(case=case):
         do_system_transition(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from safepassage.accounts.models import User
 from safepassage.cases.models import (
     Case,
+    CaseAttention,
     CaseDocument,
     CaseMember,
     CaseReferral,
@@ -80,6 +81,23 @@ def access_case_document(*, user: User, document_id: uuid.UUID, permission: str)
         raise Http404
     document.case = access_case(user=user, case_id=document.case.public_id, permission=permission)
     return document
+
+
+def access_case_attention(*, user: User, attention_id: uuid.UUID, permission: str) -> CaseAttention:
+    """A "needs attention" item addressed to ``user``, if their role in an organisation the
+    case reaches still grants ``permission``; 404 otherwise (someone else's item, another
+    organisation's, or one of a case they may no longer see)."""
+    item = (
+        CaseAttention.objects.select_related("case__organisation")
+        .filter(public_id=attention_id, recipient=user)
+        .first()
+    )
+    if item is None or not any(
+        user.has_perm(permission, organisation)
+        for organisation in reaching_organisations(item.case)
+    ):
+        raise Http404
+    return item
 
 
 def access_received_referral(*, user: User, referral_id: uuid.UUID) -> CaseReferral:

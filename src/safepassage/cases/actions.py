@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from safepassage.accounts.models import Membership, User
 from safepassage.audit.actions import SYSTEM_ACTOR, record_audit_event
+from safepassage.cases.attention_actions import do_raise_case_attention, needs_attention
 from safepassage.cases.errors import (
     AlreadyOnCase,
     LastCaseMember,
@@ -354,6 +355,8 @@ def _do_coded_transition(
             object_ref=str(locked.public_id),
             organisation_ref=str(locked.organisation.public_id),
         )
+        if needs_attention(actor_kind=actor_kind.value, reason_code=reason_code):
+            do_raise_case_attention(case=locked, transition=transition, actor_ref=actor_ref)
     case.state = locked.state
     case.state_changed_on = locked.state_changed_on
     return transition
@@ -374,7 +377,9 @@ def do_system_transition(
 ) -> CaseTransition:
     """A move the system makes because of something that happened elsewhere (every ticket
     of a trip booked, a booked ticket cancelled): the history says "the system" and the
-    translated reason; no case key is needed, since nothing is sealed.
+    translated reason; no case key is needed, since nothing is sealed. A move that needs a
+    person (``attention_actions.ATTENTION_REASONS``: the case went backwards) tells the
+    people on the case: a "needs attention" item each and a content-free e-mail on commit.
 
     Runs inside the caller's transaction (a savepoint of it): a refusal
     (:class:`TransitionRefused`, e.g. the case was moved on meanwhile) writes nothing and

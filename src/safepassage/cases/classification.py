@@ -67,6 +67,17 @@ FIELD_CLASSES: dict[str, dict[str, tuple[FieldClass, SensitiveGroup | None]]] = 
         "reason_group": (W, None),
         "reason_code": (W, None),
     },
+    "CaseAttention": {
+        "id": (W, None),
+        "public_id": (W, None),
+        "case": (W, None),
+        "transition": (W, None),
+        "recipient": (W, None),
+        "reason_code": (W, None),
+        "unassigned": (W, None),
+        "raised_on": (W, None),
+        "dismissed_on": (W, None),
+    },
     "HouseholdMember": {
         "id": (W, None),
         "public_id": (W, None),

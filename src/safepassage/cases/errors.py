@@ -142,3 +142,8 @@ class ReferralClosed(CasesError):
 class DocumentImageUnreadable(CasesError):
     code = "document_image_unreadable"
     message = _("This image cannot be read, or it has more than 40 million pixels.")
+
+
+class AttentionDismissed(CasesError):
+    code = "attention_dismissed"
+    message = _("You already dismissed this.")

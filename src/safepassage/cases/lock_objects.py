@@ -1,6 +1,12 @@
 """Row locks of the cases app, always taken in primary-key order."""
 
-from safepassage.cases.models import Case, CaseReferral, CaseTask, StaffKeyPair
+from safepassage.cases.models import (
+    Case,
+    CaseAttention,
+    CaseReferral,
+    CaseTask,
+    StaffKeyPair,
+)
 
 
 def lock_case(*, case: Case) -> Case:
@@ -24,4 +30,13 @@ def lock_case_referral(*, referral: CaseReferral) -> CaseReferral:
         CaseReferral.objects.select_for_update()
         .select_related("case__organisation", "from_organisation", "to_organisation")
         .get(pk=referral.pk)
+    )
+
+
+def lock_case_attention(*, item: CaseAttention) -> CaseAttention:
+    """Lock one "needs attention" item; call inside ``transaction.atomic()``."""
+    return (
+        CaseAttention.objects.select_for_update(of=("self",))
+        .select_related("case__organisation")
+        .get(pk=item.pk)
     )

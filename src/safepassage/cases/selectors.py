@@ -15,6 +15,7 @@ from safepassage.cases.errors import DocumentUnreadable
 from safepassage.cases.key_actions import CASE_TEAM_ROLES
 from safepassage.cases.models import (
     Case,
+    CaseAttention,
     CaseDocument,
     CaseMember,
     CaseReferral,
@@ -88,6 +89,33 @@ def _viewable_cases(*, user: User) -> QuerySet[Case]:
     ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
     return Case.objects.filter(
         Q(organisation_id__in=organisations) | Q(pk__in=referred.values("case_id"))
+    )
+
+
+def list_my_attention(*, user: User) -> QuerySet[CaseAttention]:
+    """The "needs attention" items ``user`` has not dismissed, newest first, of cases they
+    may still view (a role taken away or a referral ended hides them). ``on_case`` says
+    whether the case page is open to them (an admin told only because no caseworker is on
+    the case may not be on it). Clear fields only: listing decrypts nothing."""
+    return (
+        CaseAttention.objects.filter(
+            recipient=user, dismissed_on__isnull=True, case__in=_viewable_cases(user=user)
+        )
+        .annotate(on_case=Exists(CaseMember.objects.filter(case=OuterRef("case"), user=user)))
+        .select_related("case")
+        .order_by("-raised_on", "-pk")
+    )
+
+
+def count_my_attention(*, user: User) -> int:
+    """How many cases have items of :func:`list_my_attention` waiting (for the dashboard)."""
+    return (
+        CaseAttention.objects.filter(
+            recipient=user, dismissed_on__isnull=True, case__in=_viewable_cases(user=user)
+        )
+        .values("case")
+        .distinct()
+        .count()
     )
 
 

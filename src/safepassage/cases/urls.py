@@ -22,6 +22,11 @@ urlpatterns = [
         name="delete_document",
     ),
     path("tasks/<uuid:task_id>/done/", views.complete_task_view, name="complete_task"),
+    path(
+        "attention/<uuid:attention_id>/dismiss/",
+        views.dismiss_attention_view,
+        name="dismiss_attention",
+    ),
     path("<uuid:case_id>/", views.detail_view, name="detail"),
     path("<uuid:case_id>/state/", views.transition_view, name="transition"),
     path("<uuid:case_id>/triage/", views.workflow_fields_view, name="workflow_fields"),

@@ -23,6 +23,7 @@ from safepassage.accounts.models import User
 from safepassage.accounts.selectors import current_user
 from safepassage.cases import (
     actions,
+    attention_actions,
     document_actions,
     referral_actions,
     retention_actions,
@@ -31,6 +32,7 @@ from safepassage.cases import (
 )
 from safepassage.cases.access import (
     access_case,
+    access_case_attention,
     access_case_document,
     access_case_task,
     access_received_referral,
@@ -79,12 +81,14 @@ def _form_page(request: HttpRequest, *, title: str, case: object, form: object) 
 @requires_permission("cases.view_case")
 @require_http_methods(["GET"])
 def queue_view(request: HttpRequest) -> HttpResponse:
-    """The triage queue (new requests by priority and risk) and the user's own cases."""
+    """What needs the user's attention, the triage queue (new requests by priority and
+    risk) and the user's own cases."""
     user = current_user(request)
     return render(
         request,
         "cases/queue.html",
         {
+            "attention": selectors.list_my_attention(user=user),
             "queue": selectors.list_triage_queue(user=user),
             "mine": selectors.list_my_cases(user=user),
             "referrals": selectors.list_received_referrals(user=user),
@@ -354,6 +358,23 @@ def complete_task_view(request: HttpRequest, task_id: uuid.UUID) -> HttpResponse
         else:
             return redirect("cases:detail", case_id=task.case.public_id)
     return _form_page(request, title=_("Mark the task done"), case=task.case, form=form)
+
+
+@requires_permission("cases.view_case")
+@require_http_methods(["GET", "POST"])
+def dismiss_attention_view(request: HttpRequest, attention_id: uuid.UUID) -> HttpResponse:
+    """The recipient dismisses a "needs attention" item once seen (confirmed with a POST)."""
+    user = current_user(request)
+    item = access_case_attention(user=user, attention_id=attention_id, permission="cases.view_case")
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attention_actions.do_dismiss_attention(actor=user, item=item)
+        except CasesError as error:
+            form.add_error(None, str(error.message))
+        else:
+            return redirect("cases:queue")
+    return _form_page(request, title=_("Dismiss this item"), case=None, form=form)
 
 
 @requires_permission("cases.view_case")

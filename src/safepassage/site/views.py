@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
 from safepassage.accounts.selectors import current_user, list_memberships
+from safepassage.cases.selectors import count_my_attention
 from safepassage.intake.error_pages import applicant_error_response
 from safepassage.site.access_policy import public, staff
 
@@ -19,8 +20,12 @@ def home_view(request: HttpRequest) -> HttpResponse:
 @staff
 @require_http_methods(["GET"])
 def dashboard_view(request: HttpRequest) -> HttpResponse:
-    memberships = list_memberships(user=current_user(request))
-    return render(request, "site/dashboard.html", {"memberships": memberships})
+    user = current_user(request)
+    context = {
+        "memberships": list_memberships(user=user),
+        "attention_count": count_my_attention(user=user),
+    }
+    return render(request, "site/dashboard.html", context)
 
 
 @public

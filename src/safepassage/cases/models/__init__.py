@@ -1,5 +1,6 @@
 """Models of the cases app: key material (``keys``), cases (``case``) and their tasks."""
 
+from safepassage.cases.models.attention import CaseAttention
 from safepassage.cases.models.case import (
     Case,
     CaseGroupKey,
@@ -27,6 +28,7 @@ from safepassage.cases.models.tasks import CaseTask
 __all__ = [
     "FINAL_STATES",
     "Case",
+    "CaseAttention",
     "CaseDocument",
     "CaseGroupKey",
     "CaseMember",
