@@ -1,6 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+BLANK_CHOICE_LABEL = "—"
+"""The empty first choice of every drop-down. Django 6.1's "- Select an option -" has no
+Russian translation, so Russian forms showed it in English; a dash reads alike in both."""
+
 
 class SiteConfig(AppConfig):
     name = "safepassage.site"
@@ -8,4 +12,10 @@ class SiteConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self) -> None:
+        from django.db.models import fields
+
         from safepassage.site import checks  # noqa: F401  # registers the system checks
+
+        # Django's documented way to change the label: an app's ready() (this app is first
+        # in INSTALLED_APPS, before any form is defined).
+        fields.BLANK_CHOICE_LABEL = BLANK_CHOICE_LABEL
