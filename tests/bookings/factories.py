@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Role
-from safepassage.bookings import actions
+from safepassage.bookings import actions, selectors
 from safepassage.bookings.models import AllocationRun, BookingRequest, BookingStatus, Trip
 from safepassage.bookings.tokens import make_donor_token
 from safepassage.cases.actions import do_add_case_member
@@ -148,6 +148,7 @@ def solved_run(network: Network, *, cash_budget: str = "1000") -> AllocationRun:
     """A run started and solved. The task is queued as in production, but solved here by
     the action the task calls: inside a test transaction the worker would close the
     connection on PostgreSQL (``tests/bookings/test_worker.py`` runs the real worker)."""
+    cover_budget(network.organisation, budget=Decimal(cash_budget))
     with committed():
         run = actions.do_start_run(
             actor=network.coordinator.user,
@@ -157,6 +158,23 @@ def solved_run(network: Network, *, cash_budget: str = "1000") -> AllocationRun:
             time_limit_seconds=5,
         )
     return actions.do_solve_run(run_id=run.public_id)
+
+
+def cover_budget(organisation: Organisation, *, budget: Decimal, currency: str = "USD") -> None:
+    """A run's budget may not exceed what the organisation holds (``check_start_run``): give
+    its general fund whatever the budget counts on and the fund and campaigns lack."""
+    held = selectors.get_cash_positions(
+        organisation=organisation, currencies=[currency], on=timezone.localdate()
+    )[0].total.amount
+    if budget > held:
+        do_record_gift(
+            owner=MoneyOwner(kind=OwnerKind.FUND, owner_id=str(organisation.public_id)),
+            amount=Money(amount=budget - held, currency=currency),
+            idempotency_key=f"test-budget:{uuid.uuid4()}",
+            reference="test-budget",
+            actor_ref="system",
+            organisation_ref=str(organisation.public_id),
+        )
 
 
 def accept_all(network: Network, run: AllocationRun) -> actions.Acceptance:

@@ -1,6 +1,8 @@
 """The staff pages end to end through the client, and every refusal: wrong role, other
 organisation, not on the case — with nothing written and nothing sent."""
 
+from decimal import Decimal
+
 import pytest
 from django.core import mail
 from django.test import Client
@@ -17,6 +19,7 @@ from tests.bookings.factories import (
     accept_all,
     booked_trip,
     committed,
+    cover_budget,
     make_network,
     planned_case,
     pledge_of,
@@ -36,6 +39,7 @@ def test_a_coordinator_runs_reviews_and_accepts_through_the_pages() -> None:
     case = planned_case(network)
     travel_request(case, program=network.program, travellers=1)
     pledge = pledge_of(network)
+    cover_budget(network.organisation, budget=Decimal(START["cash_budget"]))
     client = sign_in_with_keys(Client(), network.coordinator)
     runs_url = reverse("bookings:runs", kwargs={"organisation_id": network.organisation.public_id})
     with committed():

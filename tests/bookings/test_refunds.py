@@ -343,3 +343,14 @@ def test_a_gift_is_not_a_refund() -> None:
     gifts = LedgerTransaction.objects.filter(kind="gift").count()
     _record(network, booking, _received("10.00"))
     assert LedgerTransaction.objects.filter(kind="gift").count() == gifts
+
+
+def test_the_runs_page_lists_cancelled_bookings_waiting_for_their_refund() -> None:
+    network, booking, _campaign = _cancelled_with_cash()
+    client = sign_in_with_keys(Client(), network.coordinator)
+    url = reverse("bookings:runs", kwargs={"organisation_id": network.organisation.public_id})
+    page = client.get(url).content.decode()
+    assert "1 cancelled booking paid cash and has no refund recorded yet" in page
+    assert _url(booking) in page
+    _record(network, booking, _received("1.00"))
+    assert 'id="refunds-awaited"' not in client.get(url).content.decode()

@@ -18,6 +18,7 @@ from safepassage.core import allocation as core
 from tests.bookings.factories import (
     Network,
     committed,
+    cover_budget,
     make_network,
     planned_case,
     pledge_of,
@@ -29,6 +30,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _queued_run(network: Network) -> AllocationRun:
+    cover_budget(network.organisation, budget=Decimal(100))
     with committed():
         return actions.do_start_run(
             actor=network.coordinator.user,

@@ -20,6 +20,7 @@ from safepassage.site.scheduler import discover
 from tests.bookings.factories import (
     Network,
     committed,
+    cover_budget,
     make_network,
     planned_case,
     pledge_of,
@@ -34,6 +35,7 @@ pytestmark = pytest.mark.django_db
 def _queued_run(network: Network) -> AllocationRun:
     travel_request(planned_case(network), program=network.program, travellers=1)
     pledge_of(network)
+    cover_budget(network.organisation, budget=Decimal(100))
     with committed():
         return actions.do_start_run(
             actor=network.coordinator.user,

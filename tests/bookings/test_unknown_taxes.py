@@ -13,6 +13,7 @@ from safepassage.bookings.models import AllocationRun
 from safepassage.travel.models import FarePrice, PriceBasis, TravelRequest
 from tests.bookings.factories import (
     booked_trip,
+    cover_budget,
     make_network,
     planned_case,
     pledge_of,
@@ -113,6 +114,7 @@ def test_the_runs_page_warns_how_many_options_have_unknown_taxes_but_still_runs(
     # then it warns before the run starts
     assert "2 route options of the open requests have taxes that are not known" in page
     # and starting the run is not blocked
+    cover_budget(network.organisation, budget=Decimal(1000))
     response = client.post(
         url, {"cash_budget": "1000", "currency": "USD", "time_limit_seconds": "5"}
     )

@@ -11,6 +11,7 @@ from safepassage.bookings.models import RunStatus, TripStatus
 from safepassage.cases.models import CaseState
 from tests.bookings.factories import (
     booked_trip,
+    cover_budget,
     make_network,
     planned_case,
     pledge_of,
@@ -57,6 +58,7 @@ def test_a_run_solves_in_the_worker_and_the_review_shows_codes_and_pledges() -> 
     case = planned_case(network)
     travel_request(case, program=network.program, travellers=2, miles=20_000)
     pledge = pledge_of(network, miles=50_000)
+    cover_budget(network.organisation, budget=Decimal(1000))
     # when the run is started and the worker runs it
     run = actions.do_start_run(
         actor=network.coordinator.user,

@@ -36,6 +36,7 @@ from safepassage.bookings.errors import (
     BookingNotBooked,
     BookingNotOpen,
     BookingsError,
+    BudgetAboveCash,
     CodeInvalid,
     CodeRecentlySent,
     LinkExhausted,
@@ -71,6 +72,7 @@ from safepassage.bookings.selectors import (
     case_travel_is_ticketed,
     current_pledge_version,
     get_booking_mode_rule,
+    get_cash_positions,
     get_conversion,
     get_rates_into,
     list_money_owners,
@@ -90,7 +92,7 @@ from safepassage.core import allocation as core
 from safepassage.core.case_workflow import ReasonCode
 from safepassage.core.crypto import GroupKey, KeyPair, PublicKey, SensitiveGroup
 from safepassage.core.ledger import InsufficientBalanceError, OwnerKind, PledgeRef
-from safepassage.core.money import Miles, Money
+from safepassage.core.money import CURRENCY_MINOR_UNITS, Miles, Money
 from safepassage.donations.models import Pledge, PledgeStatus
 from safepassage.donations.pledges import sealing as pledge_sealing
 from safepassage.donations.pledges import tasks as pledge_tasks
@@ -145,6 +147,24 @@ def _pledge_ref(pledge: Pledge) -> PledgeRef:
 # --- allocation runs -------------------------------------------------------------------
 
 
+def check_start_run(*, organisation: Organisation, cash_budget: Decimal, currency: str) -> None:
+    """``BudgetAboveCash`` when the budget is more than the organisation's fund and
+    campaigns hold, counted in the run's currency at the recorded rates as the runs page
+    shows it (rounded down; a currency without a recent rate counts nothing, decision 0021):
+    the allocator would otherwise plan taxes and cash tickets no one can pay."""
+    position = get_cash_positions(
+        organisation=organisation, currencies=[currency], on=timezone.localdate()
+    )[0]
+    if cash_budget > position.total.amount:
+        raise BudgetAboveCash(
+            available=str(
+                position.total.amount.quantize(Decimal(1).scaleb(-CURRENCY_MINOR_UNITS[currency]))
+            ),
+            currency=currency,
+            missing=position.missing_rates,
+        )
+
+
 def do_start_run(
     *,
     actor: User,
@@ -154,7 +174,9 @@ def do_start_run(
     time_limit_seconds: int,
 ) -> AllocationRun:
     """Snapshot the network's pledges and the open requests, store the run and queue the
-    allocator in the background. ``NothingToAllocate`` when no request is open."""
+    allocator in the background. ``NothingToAllocate`` when no request is open,
+    ``BudgetAboveCash`` when the budget is more than the organisation holds."""
+    check_start_run(organisation=organisation, cash_budget=cash_budget, currency=currency)
     do_fail_stale_runs(organisation=organisation)
     today = timezone.localdate()
     pledges = snapshot_pledges(organisation=organisation, today=today)

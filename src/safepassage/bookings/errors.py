@@ -271,3 +271,29 @@ class RefundTooLarge(BookingsError):
             "(at most %(most)s %(currency)s), so nothing was written. Check the amount the "
             "airline refunded."
         ) % {"most": self.most, "currency": self.currency}
+
+
+class BudgetAboveCash(BookingsError):
+    """A run's cash budget above what the organisation holds, counted in the run's currency
+    (``cash.cash_position``): the allocator would plan tickets nobody can pay."""
+
+    code = "budget_above_cash"
+
+    def __init__(self, *, available: str, currency: str, missing: tuple[str, ...]) -> None:
+        super().__init__(available, currency, missing)
+        self.available = available
+        self.currency = currency
+        self.missing = missing
+
+    def __str__(self) -> str:
+        message = gettext(
+            "The cash budget is more than your organisation holds: its fund and campaigns "
+            "count for at most %(available)s %(currency)s, so nothing was started. Enter a "
+            "budget up to that amount, or record the cash first."
+        ) % {"available": self.available, "currency": self.currency}
+        if self.missing:
+            message += " " + gettext(
+                "Not counted, for want of a recent exchange rate into %(currency)s: "
+                "%(missing)s (record one with safepassage record_exchange_rate)."
+            ) % {"currency": self.currency, "missing": ", ".join(self.missing)}
+        return message
