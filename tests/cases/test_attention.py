@@ -335,3 +335,28 @@ def test_the_e_mail_says_only_that_a_case_needs_attention() -> None:
         network.coordinator.user.email,
     ):
         assert secret.lower() not in text.lower()
+
+
+def test_the_case_page_shows_the_item_to_its_recipient_and_dismissing_it_there_comes_back() -> None:
+    # given the caseworker's item on a case the coordinator is on too
+    network = make_network()
+    trip, booking = ticketed_trip(network)
+    actions.do_cancel_booking(booking=booking, actor=network.coordinator.user)
+    item = CaseAttention.objects.get()
+    detail = reverse("cases:detail", kwargs={"case_id": trip.case.public_id})
+    client = sign_in_with_keys(Client(), network.caseworker)
+    # when the caseworker opens the case
+    page = client.get(detail).content.decode()
+    # then it says what needs their attention, with a way to dismiss it
+    assert CANCELLED in page.split("</h1>", 1)[1].split("case-facts", 1)[0]
+    dismiss = reverse("cases:dismiss_attention", kwargs={"attention_id": item.public_id})
+    assert dismiss in page
+    # and the coordinator's view of the same case shows no such item
+    coordinator_page = sign_in_with_keys(Client(), network.coordinator).get(detail)
+    assert dismiss not in coordinator_page.content.decode()
+    # when the caseworker dismisses it from the case page
+    response = client.post(dismiss, {"back": "case"})
+    # then they are back on the case, without the item
+    assert response.status_code == 302
+    assert response["Location"] == detail
+    assert dismiss not in client.get(detail).content.decode()

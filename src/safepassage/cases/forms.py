@@ -115,6 +115,14 @@ class ConfirmForm(forms.Form):
     """A POST with nothing in it but the CSRF token."""
 
 
+class DismissAttentionForm(forms.Form):
+    """Dismissing a "needs attention" item: where to go back to (the case list or the case)."""
+
+    back = forms.ChoiceField(
+        choices=[("list", "list"), ("case", "case")], required=False, widget=forms.HiddenInput
+    )
+
+
 class WorkflowFieldsForm(forms.Form):
     priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int)
     risk = forms.TypedChoiceField(label=_("Risk"), choices=Risk.choices, coerce=int)

@@ -107,6 +107,11 @@ def list_my_attention(*, user: User) -> QuerySet[CaseAttention]:
     )
 
 
+def list_case_attention(*, case: Case, user: User) -> QuerySet[CaseAttention]:
+    """``user``'s waiting items of one case (shown on the case page)."""
+    return list_my_attention(user=user).filter(case=case)
+
+
 def count_my_attention(*, user: User) -> int:
     """How many cases have items of :func:`list_my_attention` waiting (for the dashboard)."""
     return (

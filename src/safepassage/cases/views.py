@@ -45,6 +45,7 @@ from safepassage.cases.forms import (
     CaseForm,
     CaseMemberForm,
     ConfirmForm,
+    DismissAttentionForm,
     DocumentForm,
     HouseholdMemberForm,
     NoteForm,
@@ -153,6 +154,7 @@ def detail_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         "cases/detail.html",
         {
             "case": case,
+            "attention": selectors.list_case_attention(case=case, user=user),
             "contents": contents,
             "members": selectors.list_case_members(case=case),
             "targets": selectors.available_targets(case=case, role=role),
@@ -366,13 +368,15 @@ def dismiss_attention_view(request: HttpRequest, attention_id: uuid.UUID) -> Htt
     """The recipient dismisses a "needs attention" item once seen (confirmed with a POST)."""
     user = current_user(request)
     item = access_case_attention(user=user, attention_id=attention_id, permission="cases.view_case")
-    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    form = DismissAttentionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             attention_actions.do_dismiss_attention(actor=user, item=item)
         except CasesError as error:
             form.add_error(None, str(error.message))
         else:
+            if form.cleaned_data["back"] == "case":
+                return redirect("cases:detail", case_id=item.case.public_id)
             return redirect("cases:queue")
     return _form_page(request, title=_("Dismiss this item"), case=None, form=form)
 
