@@ -428,6 +428,7 @@ def test_an_unfiled_message_only_the_old_key_opens_is_queued_and_filed_by_the_ro
         case=case,
         member=admin.user,
     )
+    do_share_team_keys(user=world.caseworker.user, key_pair=world.caseworker.key_pair)
     member = world.caseworker
 
     # When the admin replaces the caseworker's key pair (the admin cannot open that message)
@@ -517,3 +518,93 @@ def test_the_case_team_key_the_old_key_pair_opened_is_replaced_too(path: str) ->
         case=_fresh(case), user=colleague.user, key_pair=colleague.key_pair
     )
     assert contents.groups["identity"] is not None
+
+
+@pytest.mark.django_db
+def test_the_operator_replaces_the_team_key_of_a_second_organisation_with_its_recovery_key() -> (
+    None
+):
+    # Given a caseworker of two organisations holding both case-team keys, with a case in each
+    first, first_recovery = keyed_organisation()
+    second, second_recovery = keyed_organisation()
+    member = make_keyed_staff(Role.CASEWORKER, first)
+    Membership.objects.create(user=member.user, organisation=second, role=Role.CASEWORKER)
+    do_share_team_keys(user=member.user, key_pair=member.key_pair)
+    assert TeamKeyCopy.objects.filter(user=member.user).count() == 2
+    make_case(actor=member)
+
+    def replace(organisation_id: str, recovery_text: str, *who: str) -> str:
+        out = StringIO()
+        call_command(
+            "replace_staff_keys",
+            "--organisation",
+            organisation_id,
+            *who,
+            stdin=StringIO(recovery_text + "\n"),
+            stdout=out,
+        )
+        return out.getvalue()
+
+    # When the operator replaces the key pair with the first organisation's recovery key
+    output = replace(
+        str(first.public_id), first_recovery.private_key_text, "--email", member.user.email
+    )
+
+    # Then the second organisation's team key, which the old key pair opened, is named as
+    # still to replace, and the old key still opens it
+    assert "1 case-team keys of other organisations" in output
+    assert _opens_any_current_copy(member.key_pair.private_key)
+
+    assert "--team-key" in output
+    personal = output.strip().splitlines()[-1]
+    new_pair = unwrap_private_key_with_recovery_key(
+        envelope=bytes(StaffKeyPair.objects.get(user=member.user).recovery_envelope),
+        personal_recovery_key=personal,
+    )
+
+    # When the operator replaces the second organisation's team key with its recovery key
+    replace(str(second.public_id), second_recovery.private_key_text, "--team-key")
+
+    # Then the old key pair opens nothing any more, and the new one opens both team keys
+    assert not _opens_any_current_copy(member.key_pair.private_key)
+    assert AuditEvent.objects.filter(action="keys.team_key_replaced").count() == 2
+    for organisation in (first, second):
+        keyring = OrganisationKeyring.objects.get(organisation=organisation)
+        unwrap_team_key(
+            envelope=bytes(
+                TeamKeyCopy.objects.get(user=member.user, organisation=organisation).envelope
+            ),
+            member_private_key=new_pair.private_key,
+            team_id=team_id(organisation),
+            team_public_key=PublicKey(raw=bytes(keyring.team_public_key or b"")),
+        )
+
+
+@pytest.mark.django_db
+def test_an_admin_without_the_team_key_is_told_the_operator_replaces_it() -> None:
+    # Given a caseworker holding the case-team key and an admin who was never given it
+    world = intake_world()
+    admin = make_keyed_staff(Role.ADMIN, world.organisation)
+    member = world.caseworker
+    assert not TeamKeyCopy.objects.filter(user=admin.user).exists()
+
+    # When the admin replaces the caseworker's key pair
+    response = _signed_in(admin).post(
+        reverse("accounts:replace_colleague_keys", kwargs={"user_id": member.user.public_id}),
+        {"confirm": "on"},
+    )
+
+    # Then the page says the operator must replace the team key, which the old key still
+    # opens until the operator does
+    assert response.status_code == 200
+    assert "replace-staff-keys --team-key" in response.content.decode()
+    assert _opens_any_current_copy(member.key_pair.private_key)
+    call_command(
+        "replace_staff_keys",
+        "--organisation",
+        str(world.organisation.public_id),
+        "--team-key",
+        stdin=StringIO(world.recovery.private_key_text + "\n"),
+        stdout=StringIO(),
+    )
+    assert not _opens_any_current_copy(member.key_pair.private_key)

@@ -68,21 +68,28 @@ REPLACE_COLLEAGUE_KEYS = "cases.change_staffkeypair"
 
 
 @dataclass(kw_only=True)
-class KeyReplacement:
-    """What a replacement did (counts only); the secrets stay out of ``repr``."""
+class RotationCounts:
+    """How much a replacement rotated (counts only)."""
+
+    groups_rotated: int = 0
+    cases_waiting: int = 0
+    """Cases queued for ``rotate-keys`` (groups the opener could not open)."""
+    team_keys_replaced: int = 0
+    """Case-team key pairs replaced because the old key pair opened them."""
+
+
+@dataclass(kw_only=True)
+class KeyReplacement(RotationCounts):
+    """What a key-pair replacement did (counts only); the secrets stay out of ``repr``."""
 
     key_pair: KeyPair = field(repr=False)
     personal_recovery_key: str = field(repr=False)
     """Shown once to whoever must hand it to the member (the member, for their own)."""
     cases_rotated: int = 0
-    groups_rotated: int = 0
     groups_taken: int = 0
     """Groups the member held that the opener could not open: the member lost them (a
     colleague holding them removes and adds the member again) and they wait for
     ``rotate-keys``."""
-    cases_waiting: int = 0
-    team_keys_replaced: int = 0
-    """Case-team key pairs replaced because the old key pair opened them."""
     team_keys_left: int = 0
     """Case-team keys the old key pair opened that nothing at hand could replace."""
 
@@ -236,6 +243,26 @@ def _replace(
     return result
 
 
+def do_replace_team_key_pair_with_recovery_key(
+    *, organisation: Organisation, opener: PrivateKey, actor_ref: str
+) -> RotationCounts:
+    """The operator's path for a case-team key pair a replaced key pair opened but that its
+    replacement could not replace (another organisation's team): with this organisation's
+    recovery key, in one transaction, as :func:`_replace_team_key_pair` does."""
+    counts = RotationCounts()
+    with transaction.atomic():
+        keyring = OrganisationKeyring.objects.select_for_update().get(organisation=organisation)
+        if keyring.team_public_key is not None:
+            _replace_team_key_pair(
+                organisation=organisation,
+                keyring=keyring,
+                team_opener=opener,
+                actor_ref=actor_ref,
+                result=counts,
+            )
+    return counts
+
+
 def _team_opener(
     *,
     organisation: Organisation,
@@ -282,9 +309,10 @@ def _replace_team_keys(
     result: KeyReplacement,
 ) -> None:
     """The old key pair opened the case-team key of each organisation it held a copy of, so
-    that team key pair is replaced too (:func:`_replace_team_key_pair`); where nothing at
-    hand opens the team copies, the member's copy is destroyed and the team stays as it is
-    (``team_keys_left``)."""
+    that team key pair is replaced too (:func:`_replace_team_key_pair`). Where nothing at
+    hand opens the team copies (another organisation's, for the operator), the member's old
+    copy is kept and counted in ``team_keys_left``: it shows that team key is still to be
+    replaced, by the same command with that organisation's recovery key."""
     for member_copy in TeamKeyCopy.objects.filter(user=member).select_related("organisation"):
         organisation = member_copy.organisation
         keyring = OrganisationKeyring.objects.select_for_update().get(organisation=organisation)
@@ -300,7 +328,6 @@ def _replace_team_keys(
             )
         )
         if team_opener is None:
-            member_copy.delete()
             result.team_keys_left += 1
             continue
         _replace_team_key_pair(
@@ -318,7 +345,7 @@ def _replace_team_key_pair(
     keyring: OrganisationKeyring,
     team_opener: PrivateKey,
     actor_ref: str,
-    result: KeyReplacement,
+    result: RotationCounts,
 ) -> None:
     """Rotate every case the team key holds copies of (with ``team_opener``: the old team
     private key or the recovery key), re-wrap those copies for a new team key pair, and wrap

@@ -13,6 +13,11 @@ key pair themselves on the Security page, so that only they know its recovery ke
 other organisations the member holds keys of cannot be opened with this recovery key: the
 member loses those keys and the cases wait for that organisation's ``rotate-keys``.
 
+``--team-key`` instead of ``--email`` replaces only the organisation's case-team key pair
+(its cases with team copies are rotated, the new team key is wrapped for every team member):
+after replacing the key pair of someone who also held this organisation's team key, with
+another organisation's recovery key (the command says so).
+
 The recovery key is read as by ``rotate-keys``: ``--recovery-key-fd``, standard input, or a
 prompt that does not echo.
 """
@@ -24,7 +29,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safepassage.accounts.models import Membership, User
 from safepassage.audit.actions import SYSTEM_ACTOR
-from safepassage.cases.key_replacement_actions import do_replace_key_pair_with_recovery_key
+from safepassage.cases.key_replacement_actions import (
+    do_replace_key_pair_with_recovery_key,
+    do_replace_team_key_pair_with_recovery_key,
+)
 from safepassage.cases.management.commands.rotate_keys import (
     add_recovery_key_argument,
     recovery_key_from_options,
@@ -46,12 +54,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--organisation", required=True, help="the organisation's public id (a UUID)"
         )
-        parser.add_argument("--email", required=True, help="the staff member's e-mail address")
+        who = parser.add_mutually_exclusive_group(required=True)
+        who.add_argument("--email", help="the staff member's e-mail address")
+        who.add_argument(
+            "--team-key",
+            action="store_true",
+            help="replace only the organisation's case-team key pair",
+        )
         add_recovery_key_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         organisation = self._organisation(options["organisation"])
-        member = self._member(organisation=organisation, email=options["email"])
+        member = (
+            None
+            if options["team_key"]
+            else self._member(organisation=organisation, email=options["email"])
+        )
         keyring = OrganisationKeyring.objects.filter(organisation=organisation).first()
         if keyring is None:
             msg = "This organisation has no recovery key."
@@ -61,6 +79,15 @@ class Command(BaseCommand):
         )
         zero_freed_pages()
         try:
+            if member is None:
+                counts = do_replace_team_key_pair_with_recovery_key(
+                    organisation=organisation, opener=opener, actor_ref=SYSTEM_ACTOR
+                )
+                self.stdout.write(
+                    f"{counts.team_keys_replaced} case-team key pairs replaced, "
+                    f"{counts.groups_rotated} group keys rotated."
+                )
+                return
             result = do_replace_key_pair_with_recovery_key(
                 member=member, opener=opener, actor_ref=SYSTEM_ACTOR
             )
@@ -76,6 +103,15 @@ class Command(BaseCommand):
                     f"{result.cases_waiting} cases hold keys this recovery key does not open "
                     "(another organisation's): the member lost them, and they wait for that "
                     "organisation's 'safepassage rotate-keys'."
+                )
+            )
+        if result.team_keys_left:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{result.team_keys_left} case-team keys of other organisations were opened "
+                    "by the old key pair and could not be replaced with this recovery key: run "
+                    "'safepassage replace-staff-keys --organisation <id> --team-key' for each "
+                    "of those organisations with its recovery key."
                 )
             )
         self.stdout.write(
