@@ -4,6 +4,7 @@ import json
 import time
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -12,8 +13,15 @@ from safepassage.core.allocation.exact import build_exact_model, start_values
 from safepassage.core.allocation.highs_model import solve_model
 from safepassage.core.allocation.instance import build_instance
 from safepassage.core.allocation.models import PlanStatus, Problem
+from safepassage.core.allocation.packing import build_plan
 from safepassage.core.allocation.parsing import parse_problem
-from safepassage.core.allocation.solver import Progress, SolveMethod, _assignments_of, solve
+from safepassage.core.allocation.solver import (
+    Progress,
+    SolveMethod,
+    _assignments_of,
+    _decode_exact,
+    solve,
+)
 from safepassage.core.allocation.validator import validate_plan
 from tests.core.allocation.builders import fare, pledge, problem, request
 from tests.core.allocation.oracle import brute_force_optimum
@@ -231,12 +239,13 @@ def test_options_with_many_fares_and_cash_are_solved_by_every_method() -> None:
     assert solve(prob, time_limit=5).totals.weighted_travellers == 4.0
 
 
-def test_a_packed_plan_is_a_feasible_start_of_the_exact_model() -> None:
+@pytest.mark.parametrize("slots", [False, True])
+def test_a_packed_plan_is_a_feasible_start_of_the_exact_model(slots: bool) -> None:
     prob = _generated(60, 24)
     instance = build_instance(prob)
     plan = solve(prob, time_limit=2, method=SolveMethod.AGGREGATE)
     assignments = _assignments_of(instance, plan)
-    exact = build_exact_model(instance)
+    exact = build_exact_model(instance, slots=slots)
     values = start_values(exact, assignments)
     model = exact.model
 
@@ -249,6 +258,29 @@ def test_a_packed_plan_is_a_feasible_start_of_the_exact_model() -> None:
         assert model.row_lower[row] - 1e-6 <= total <= model.row_upper[row] + 1e-6
     objective = sum(c * v for c, v in zip(model.cost, values, strict=True))
     assert abs(objective - plan.totals.weighted_travellers) < 1e-6
+
+
+def test_a_plan_read_back_from_ticket_slots_serves_the_same_requests_validly() -> None:
+    # Given a plan of a problem with limited and unlimited pledges, written into the
+    # model with ticket slots (unlimited pledges supply tickets by program and miles)
+    prob = _generated(60, 24)
+    instance = build_instance(prob)
+    plan = solve(prob, time_limit=2, method=SolveMethod.AGGREGATE)
+    exact = build_exact_model(instance, slots=True)
+    assert exact.supply, "the generated problem has unlimited pledges"
+    values = start_values(exact, _assignments_of(instance, plan))
+
+    # When the values are read back into tickets per traveller
+    decoded = _decode_exact(instance, exact, values)
+    rebuilt = build_plan(
+        instance, decoded, status=PlanStatus.FEASIBLE, bound=plan.bound_weighted_travellers
+    )
+
+    # Then the same requests are served, by a valid plan
+    assert validate_plan(prob, rebuilt) == ()
+    assert {served.request for served in rebuilt.served} == {
+        served.request for served in plan.served
+    }
 
 
 def test_a_closed_option_is_never_chosen_by_the_exact_model() -> None:

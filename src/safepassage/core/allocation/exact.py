@@ -11,7 +11,7 @@ optimal.
 
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from safepassage.core.allocation.highs_model import ModelBuilder
 from safepassage.core.allocation.instance import NO_LIMIT, Instance
@@ -20,10 +20,13 @@ from safepassage.core.allocation.packing import CASH, Assignment
 
 @dataclass(frozen=True, slots=True)
 class FareColumns:
-    """Columns of one fare: (pledge, column) pairs and the cash column (-1 if none)."""
+    """Columns of one fare: (pledge, column) pairs, the cash column (-1 if none) and, in a
+    model with ticket slots, ((program, miles), column) of the tickets its unlimited pledges
+    pay."""
 
     pledges: tuple[tuple[int, int], ...]
     cash: int
+    slots: tuple[tuple[tuple[int, int], int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,9 @@ class ExactModel:
     distinct_columns: tuple[tuple[tuple[tuple[int, int], ...], ...], ...] = ()
     """Per request, per option: (pledge, column) of a limited pledge's distinct travellers
     on a multi-fare option (empty for other options)."""
+    supply: dict[tuple[int, int], tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    """Per ticket slot (program, miles): (pledge, column) of how many such tickets each
+    unlimited pledge pays (a model with ticket slots only)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +90,7 @@ def build_exact_model(
     resources: Resources | None = None,
     candidates: Callable[[int, int], Collection[int]] | None = None,
     allowed: Callable[[int, int, int], Collection[int] | None] | None = None,
+    slots: bool = False,
 ) -> ExactModel:
     """Build the pledge-level model of ``instance`` (or of some requests and resources).
 
@@ -92,7 +99,16 @@ def build_exact_model(
     its bound is not a bound of the whole problem). So does ``allowed(request, option,
     fare)``, the indexes of the fare's payments that may be used (None: the option is
     closed, its column fixed at 0).
+
+    With ``slots``, pledges without a traveller limit do not pay fares directly: a fare
+    buys tickets of a slot (program, miles) and each such pledge supplies a number of
+    tickets of every slot that fits its balance. Those pledges care only about miles, so
+    this is the same problem, with one column per pledge and ticket size instead of per
+    pledge and fare, and none of the copies of a pledge's choice between fares of the same
+    size; HiGHS proves small problems about twice as fast with it (decision 0022).
     """
+    if slots and candidates is not None:
+        raise ValueError("ticket slots need the same pledges for every fare of a slot")
     model = ModelBuilder()
     if requests is None:
         requests = tuple(range(len(instance.requests)))
@@ -112,6 +128,8 @@ def build_exact_model(
         pledge_rows[pledge] = model.add_row(-1e30, float(miles))
         limit_rows[pledge] = -1 if limit >= NO_LIMIT else model.add_row(-1e30, float(limit))
     budget_row = model.add_row(-1e30, float(resources.cash))
+    slot_rows: dict[tuple[int, int], int] = {}
+    slot_pledges: dict[tuple[int, int], list[int]] = {}
     option_columns = []
     fare_columns = []
     distinct_columns = []
@@ -142,15 +160,27 @@ def build_exact_model(
                 option.fares, fare_rows, permitted, strict=True
             ):
                 pairs = []
+                slot_pairs: list[tuple[tuple[int, int], int]] = []
                 for payment_index, (program, miles, tax) in enumerate(fare.payments):
                     if fare_permitted is None or payment_index not in fare_permitted:
                         continue
                     pool = pledges_of[program]
                     if candidates is not None:
                         pool = sorted(set(candidates(program, miles)).intersection(balance))
+                    pool = [pledge for pledge in pool if miles <= balance[pledge]]
+                    if slots:
+                        suppliers = [p for p in pool if limit_rows[p] < 0]
+                        pool = [p for p in pool if limit_rows[p] >= 0]
+                        if suppliers:
+                            key = (program, miles)
+                            if key not in slot_rows:
+                                slot_rows[key] = model.add_row(-1e30, 0.0)
+                                slot_pledges[key] = suppliers
+                            entries = [(fare_row, 1.0), (slot_rows[key], 1.0)]
+                            if tax:
+                                entries.append((budget_row, float(tax)))
+                            slot_pairs.append((key, model.add_column(0.0, size, entries)))
                     for pledge in pool:
-                        if miles > balance[pledge]:
-                            continue
                         entries = [(fare_row, 1.0), (pledge_rows[pledge], float(miles))]
                         if tax:
                             entries.append((budget_row, float(tax)))
@@ -171,7 +201,9 @@ def build_exact_model(
                     cash = model.add_column(
                         0.0, size, [(fare_row, 1.0), (budget_row, float(fare.cash_price))]
                     )
-                fares_of_option.append(FareColumns(pledges=tuple(pairs), cash=cash))
+                fares_of_option.append(
+                    FareColumns(pledges=tuple(pairs), cash=cash, slots=tuple(slot_pairs))
+                )
             distinct = []
             for pledge, rows in distinct_rows.items():
                 entries = [(row, -1.0) for row in rows]
@@ -182,12 +214,27 @@ def build_exact_model(
         option_columns.append(tuple(columns))
         fare_columns.append(tuple(fares_of_request))
         distinct_columns.append(tuple(distinct_of_request))
+    supply = {
+        (program, miles): tuple(
+            (
+                pledge,
+                model.add_column(
+                    0.0,
+                    float(balance[pledge] // miles),
+                    [(slot_rows[(program, miles)], -1.0), (pledge_rows[pledge], float(miles))],
+                ),
+            )
+            for pledge in pledges
+        )
+        for (program, miles), pledges in slot_pledges.items()
+    }
     return ExactModel(
         model=model,
         requests=requests,
         option_columns=tuple(option_columns),
         fare_columns=tuple(fare_columns),
         distinct_columns=tuple(distinct_columns),
+        supply=supply,
     )
 
 
@@ -195,7 +242,9 @@ def start_values(model: ExactModel, assignments: Iterable[Assignment]) -> list[f
     """Column values of the exact model that encode a valid plan (a MIP start).
 
     A limited pledge's distinct-traveller column takes its largest count over the
-    option's fares, which never exceeds the distinct travellers it really pays for.
+    option's fares, which never exceeds the distinct travellers it really pays for. With
+    ticket slots, an unlimited pledge's tickets count on the fare's slot column and on the
+    pledge's supply of that slot.
     """
     values = [0.0] * model.model.num_columns
     position = {request: i for i, request in enumerate(model.requests)}
@@ -208,8 +257,17 @@ def start_values(model: ExactModel, assignments: Iterable[Assignment]) -> list[f
         fares = model.fare_columns[index][assignment.option]
         for fare, payers in zip(fares, assignment.payers, strict=True):
             column_of = dict(fare.pledges)
+            slot_of = {
+                pledge: (column, supplied)
+                for key, column in fare.slots
+                for pledge, supplied in model.supply[key]
+            }
             counts = Counter(payers)
             for payer, count in counts.items():
+                if payer in slot_of:
+                    for column in slot_of[payer]:
+                        values[column] += count
+                    continue
                 column = fare.cash if payer == CASH else column_of.get(payer, -1)
                 if column < 0:
                     continue

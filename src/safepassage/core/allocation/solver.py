@@ -51,6 +51,7 @@ between column generation and the Lagrangian, see 3a).
 import math
 import random
 import time
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -302,7 +303,7 @@ def _assignments_of(instance: Instance, plan: Plan) -> list[Assignment]:
 
 def _run_exact(search: _Search, *, share: float) -> None:
     instance = search.instance
-    exact = build_exact_model(instance)
+    exact = build_exact_model(instance, slots=True)
     search.report("exact model")
     session = HighsSession(exact.model, integer=True)
     if search.best:
@@ -327,8 +328,15 @@ def _decode_exact(instance: Instance, exact: ExactModel, values: list[float]) ->
 
     A limited pledge keeps a "home" set of travellers and is given the same travellers on
     every fare of the option where possible, so its distinct travellers equal its largest
-    count, as the model assumed.
+    count, as the model assumed. In a model with ticket slots, the tickets a fare buys of
+    a slot are handed out from what its pledges supply, pledge after pledge.
     """
+    supplied = {
+        key: deque(
+            pledge for pledge, column in pairs for _ in range(round(max(0.0, values[column])))
+        )
+        for key, pairs in exact.supply.items()
+    }
     assignments = []
     for position, request_index in enumerate(exact.requests):
         request = instance.requests[request_index]
@@ -343,6 +351,12 @@ def _decode_exact(instance: Instance, exact: ExactModel, values: list[float]) ->
                     for pledge, col in fare.pledges
                     if values[col] > 0.5
                 ]
+                for key, col in fare.slots:
+                    queue = supplied[key]
+                    taken = Counter(
+                        queue.popleft() for _ in range(min(len(queue), round(values[col])))
+                    )
+                    counts.extend(taken.items())
                 counts.sort(key=lambda pc: (instance.pledge_limit[pc[0]] >= NO_LIMIT, -pc[1]))
                 free = set(range(request.travellers))
                 row = [CASH] * request.travellers
