@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from safepassage.accounts.models import Membership
@@ -22,11 +23,24 @@ from safepassage.cases.actions import do_system_transition, do_transition_case
 from safepassage.cases.errors import TransitionRefused
 from safepassage.cases.models import CaseAttention, CaseState
 from safepassage.cases.models.case import TransitionReason
+from safepassage.cases.referral_actions import (
+    Consent,
+    do_accept_referral,
+    do_refer_case,
+    do_revoke_referral,
+)
 from safepassage.cases.selectors import count_my_attention, list_my_attention
 from safepassage.core.case_workflow import ReasonCode
+from safepassage.core.crypto import SensitiveGroup
+from safepassage.organisations.models import Partnership
 from tests.bookings.factories import committed, make_network
 from tests.cases.attention_factories import CANARY_NAME, CANARY_PHONE, rebooked, ticketed_trip
-from tests.cases.factories import make_keyed_staff, sign_in_with_keys
+from tests.cases.factories import (
+    keyed_organisation,
+    make_case,
+    make_keyed_staff,
+    sign_in_with_keys,
+)
 from tests.factories import make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -360,3 +374,56 @@ def test_the_case_page_shows_the_item_to_its_recipient_and_dismissing_it_there_c
     assert response.status_code == 302
     assert response["Location"] == detail
     assert dismiss not in client.get(detail).content.decode()
+
+
+def test_a_referred_case_tells_both_organisations_and_only_while_the_referral_lasts() -> None:
+    # given a ticketed case referred (access kept) to a partner whose caseworker accepted it,
+    # and a third organisation's admin
+    sender_organisation, _ = keyed_organisation()
+    receiver_organisation, _ = keyed_organisation()
+    Partnership.objects.create(organisation=sender_organisation, partner=receiver_organisation)
+    Partnership.objects.create(organisation=receiver_organisation, partner=sender_organisation)
+    sender = make_keyed_staff(Role.CASEWORKER, sender_organisation)
+    receiver = make_keyed_staff(Role.CASEWORKER, receiver_organisation)
+    stranger = make_staff(Role.ADMIN)
+    case = make_case(actor=sender)
+    referral = do_refer_case(
+        actor=sender.user,
+        key_pair=sender.key_pair,
+        case=case,
+        to_organisation=receiver_organisation,
+        groups=[SensitiveGroup.IDENTITY],
+        consent=Consent(given_by="x", given_on=timezone.localdate(), how_obtained="y"),
+        sender_keeps_access=True,
+        expires_on=None,
+    )
+    do_accept_referral(actor=receiver.user, key_pair=receiver.key_pair, referral=referral)
+    case.state = CaseState.TICKETED
+    case.save(update_fields=["state"])
+    # when the system sends the case back
+    do_system_transition(
+        case=case,
+        target=CaseState.TRAVEL_PLANNED,
+        reason_code=ReasonCode.TICKET_CANCELLED,
+        actor_ref="anonymous",
+    )
+    # then both caseworkers are told, each seeing only their own item
+    items = {item.recipient_id: item for item in CaseAttention.objects.all()}
+    assert set(items) == {sender.user.pk, receiver.user.pk}
+    assert [i.pk for i in list_my_attention(user=receiver.user)] == [items[receiver.user.pk].pk]
+    assert list_my_attention(user=stranger.user).count() == 0
+    own = reverse(
+        "cases:dismiss_attention", kwargs={"attention_id": items[receiver.user.pk].public_id}
+    )
+    other = reverse(
+        "cases:dismiss_attention", kwargs={"attention_id": items[sender.user.pk].public_id}
+    )
+    receiver_client = sign_in_with_keys(Client(), receiver)
+    assert receiver_client.get(other).status_code == 404
+    assert sign_in(Client(), stranger).get(own).status_code == 404
+    # when the sender ends the referral
+    do_revoke_referral(actor=sender.user, referral=referral)
+    # then the receiving side no longer sees or reaches its item; the sender still does
+    assert list_my_attention(user=receiver.user).count() == 0
+    assert receiver_client.post(own).status_code == 404
+    assert list_my_attention(user=sender.user).count() == 1
