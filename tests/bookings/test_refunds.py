@@ -354,3 +354,30 @@ def test_the_runs_page_lists_cancelled_bookings_waiting_for_their_refund() -> No
     assert _url(booking) in page
     _record(network, booking, _received("1.00"))
     assert 'id="refunds-awaited"' not in client.get(url).content.decode()
+
+
+def test_shredding_the_case_removes_its_refund_records_and_keeps_the_money() -> None:
+    # given a cancelled booking of a closed case, partly refunded
+    import datetime
+
+    from django.utils import timezone
+
+    from safepassage.cases.models import Case, RetentionRule
+    from safepassage.cases.retention_actions import do_shred_cases_past_retention
+
+    network, booking, campaign = _cancelled_with_cash()
+    _record(network, booking, _received("50.00"))
+    case = booking.trip.case
+    Case.objects.filter(pk=case.pk).update(
+        state="closed", state_changed_on=timezone.localdate() - datetime.timedelta(days=40)
+    )
+    RetentionRule.objects.get_or_create(
+        organisation=network.organisation, state="closed", defaults={"days": 30}
+    )
+    # when the retention run shreds it
+    assert do_shred_cases_past_retention().shredded == 1
+    # then the refund rows went with the booking; the money credited stays, the ledger verifies
+    assert not CashRefund.objects.exists()
+    assert not BookingRequest.objects.exists()
+    assert get_cash_balance(owner=_campaign_owner(campaign), currency="USD") == usd("951.60")
+    assert verify_ledger().lines == []

@@ -62,6 +62,7 @@ from safepassage.bookings.models import (
     BookingMode,
     BookingRequest,
     BookingStatus,
+    CashRefund,
     RunStatus,
     Trip,
     TripStatus,
@@ -1351,6 +1352,9 @@ def do_remove_case_trips(*, case: Case) -> int:
         for trip in trips:
             lock_trip(trip_pk=trip.pk)
         requests.exclude(replacement=None).update(replacement=None)
+        # Refund records go with their requests, as the payments kept on them do; the
+        # ledger's disbursements and refunds stay (ids and amounts only).
+        CashRefund.objects.filter(booking__in=requests).delete()
         requests.delete()
         for trip in trips:
             _audit(
