@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from safepassage.accounts.roles import Role
+from safepassage.cases.models import CaseMember
 from tests.cases.factories import keyed_organisation, make_case, make_keyed_staff, sign_in_with_keys
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +52,22 @@ def test_a_request_a_colleague_took_is_listed_without_a_link_to_a_page_that_woul
     assert "taken by a colleague" in admin_page
     assert str(case.public_id) not in admin_page
     assert detail in caseworker_page
+
+
+def test_the_take_page_links_back_to_the_queue_not_to_the_case_page_that_would_404() -> None:
+    # given a new request nobody has taken yet (as an intake arrives)
+    organisation, _ = keyed_organisation()
+    caseworker = make_keyed_staff(Role.CASEWORKER, organisation)
+    case = make_case(actor=make_keyed_staff(Role.CASEWORKER, organisation))
+    CaseMember.objects.filter(case=case).delete()
+    client = sign_in_with_keys(Client(), caseworker)
+    detail = reverse("cases:detail", kwargs={"case_id": case.public_id})
+
+    # when a caseworker opens it from the queue, to take it
+    page = client.get(reverse("cases:take", kwargs={"case_id": case.public_id})).content.decode()
+
+    # then the page names the case without linking to its page, and Cancel leads back
+    assert case.code in page
+    assert f'href="{detail}"' not in page
+    assert f'href="{reverse("cases:queue")}"' in page
+    assert client.get(detail).status_code == 404

@@ -75,8 +75,16 @@ def _keys(request: HttpRequest, user: User) -> KeyPair:
     return key_pair
 
 
-def _form_page(request: HttpRequest, *, title: str, case: object, form: object) -> HttpResponse:
-    return render(request, "cases/case_form.html", {"title": title, "case": case, "form": form})
+def _form_page(
+    request: HttpRequest, *, title: str, case: object, form: object, on_case: bool = True
+) -> HttpResponse:
+    """A form about ``case``; ``on_case=False`` when the user is not on it yet (taking a
+    request), so the page links to the queue rather than to a case page answering 404."""
+    return render(
+        request,
+        "cases/case_form.html",
+        {"title": title, "case": case, "form": form, "on_case": on_case},
+    )
 
 
 @requires_permission("cases.view_case")
@@ -295,7 +303,7 @@ def take_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             form.add_error(None, str(error.message))
         else:
             return redirect("cases:detail", case_id=case.public_id)
-    return _form_page(request, title=_("Take this request"), case=case, form=form)
+    return _form_page(request, title=_("Take this request"), case=case, form=form, on_case=False)
 
 
 @requires_permission("cases.change_case")
