@@ -143,3 +143,33 @@ def test_other_roles_cannot_start_a_run_even_within_the_budget(role: str) -> Non
     assert response.status_code == 403
     assert not AllocationRun.objects.exists()
     assert not DBTaskResult.objects.exists()
+
+
+def test_the_runs_page_shows_what_the_fund_and_each_campaign_hold() -> None:
+    # given 3,000 USD in the fund and 200 EUR in a campaign
+    from safepassage.core.ledger import MoneyOwner, OwnerKind
+    from safepassage.core.money import Money
+    from safepassage.ledger.actions import do_record_gift
+    from tests.donations.gift_factories import make_campaign
+
+    network = _network()
+    fund_cash(network, amount="3000.00")
+    campaign = make_campaign(organisation=network.organisation, title="Spring appeal")
+    do_record_gift(
+        owner=MoneyOwner(kind=OwnerKind.CAMPAIGN, owner_id=str(campaign.public_id)),
+        amount=Money(amount=Decimal("200.00"), currency="EUR"),
+        idempotency_key="g-spring",
+        reference="gift",
+        actor_ref="system",
+    )
+    client = sign_in_with_keys(Client(), network.coordinator)
+    page = client.get(_url(network)).content.decode()
+    holders = page[page.index('id="cash-holders"') :]
+    holders = holders[: holders.index("</table>")]
+    assert "General fund" in holders
+    assert "3000.00 USD" in holders
+    assert "Spring appeal" in holders
+    assert "200.00 EUR" in holders
+    # the EUR is named as not counted in a USD run (no rate)
+    positions = page[page.index('id="cash-positions"') :]
+    assert "EUR" in positions[: positions.index("</table>")]

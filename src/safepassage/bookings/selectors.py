@@ -147,6 +147,38 @@ def get_cash_positions(
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class OwnerCash:
+    """What one money owner holds, per currency: the general fund (``campaign`` None) or a
+    campaign (its title)."""
+
+    campaign: str | None
+    held: tuple[Money, ...]
+
+
+def list_cash_by_owner(*, organisation: Organisation) -> list[OwnerCash]:
+    """The general fund and each campaign with what it holds, in the order a charge spends
+    them (``list_money_owners``); campaigns holding nothing are left out."""
+    from safepassage.core.ledger import OwnerKind
+    from safepassage.donations.models import Campaign
+    from safepassage.ledger.selectors import list_cash_balances
+
+    titles = {
+        str(public_id): title
+        for public_id, title in Campaign.objects.filter(organisation=organisation).values_list(
+            "public_id", "title"
+        )
+    }
+    rows = []
+    for owner in list_money_owners(organisation=organisation):
+        held = tuple(money for money in list_cash_balances(owner=owner) if money.amount > 0)
+        if owner.kind is OwnerKind.FUND:
+            rows.append(OwnerCash(campaign=None, held=held))
+        elif held:
+            rows.append(OwnerCash(campaign=titles.get(owner.owner_id, ""), held=held))
+    return rows
+
+
 def get_available_cash(*, organisation: Organisation, currency: str) -> Decimal:
     """Cash the organisation holds in ``currency``: its fund and its campaigns (ledger)."""
     from safepassage.ledger.selectors import get_cash_balance

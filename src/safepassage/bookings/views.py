@@ -95,6 +95,7 @@ def runs_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
         "stale": selectors.stale_run_ids(runs=runs, now=now),
         "waiting": selectors.waiting_run_ids(runs=runs, now=now),
         "positions": positions,
+        "holders": selectors.list_cash_by_owner(organisation=organisation),
         "rate_max_age_days": selectors.RATE_MAX_AGE_DAYS,
         "unknown_taxes_options": selectors.count_options_with_unknown_taxes(
             organisation=organisation
