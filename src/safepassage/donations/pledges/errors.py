@@ -3,6 +3,8 @@
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from safepassage.site.numbers import grouped_number
+
 
 class PledgeError(Exception):
     code = "pledge_error"
@@ -29,7 +31,7 @@ class BelowMinimum(PledgeError):
         self.message = _(
             "This program needs at least %(minimum)s miles or points in one pledge: we cannot "
             "combine several donors' miles into one ticket, so one pledge must pay for a seat."
-        ) % {"minimum": f"{minimum:,}"}
+        ) % {"minimum": grouped_number(minimum)}
 
 
 class TooManyMiles(PledgeError):
@@ -122,7 +124,7 @@ class MilesSetAside(PledgeError):
         self.message = _(
             "%(committed)s miles of this pledge are already set aside or used for a "
             "traveller, so it cannot go below that."
-        ) % {"committed": f"{committed:,}"}
+        ) % {"committed": grouped_number(committed)}
 
 
 class SubmissionExpired(PledgeError):

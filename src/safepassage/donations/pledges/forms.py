@@ -20,6 +20,7 @@ from safepassage.donations.pledges.selectors import (
     list_transfer_targets,
 )
 from safepassage.donations.pledges.tokens import read_submission_token
+from safepassage.site.numbers import grouped_number
 
 
 class DateInput(forms.DateInput):
@@ -31,7 +32,7 @@ class ProgramChoiceField(forms.ModelChoiceField[Program]):
         if obj.minimum_pledge:
             return str(
                 _("%(name)s (at least %(minimum)s)")
-                % {"name": obj.name, "minimum": f"{obj.minimum_pledge:,}"}
+                % {"name": obj.name, "minimum": grouped_number(obj.minimum_pledge)}
             )
         return obj.name
 

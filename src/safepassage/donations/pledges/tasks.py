@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from safepassage.donations.models import Pledge
 from safepassage.donations.pledges import sealing
 from safepassage.donations.pledges.tokens import make_confirm_token, make_manage_token
+from safepassage.site.numbers import grouped_number
 
 
 def _absolute(path: str) -> str:
@@ -29,7 +30,7 @@ def _send(*, pledge: Pledge, template: str, language: str, context: dict[str, ob
     if not email:
         return
     with translation.override(language):
-        full_context = {"pledge": pledge, "miles_display": f"{pledge.miles:,}", **context}
+        full_context = {"pledge": pledge, "miles_display": grouped_number(pledge.miles), **context}
         subject = render_to_string(f"donations/pledges/email/{template}_subject.txt", full_context)
         body = render_to_string(f"donations/pledges/email/{template}_body.txt", full_context)
     send_mail(subject.strip(), body, None, [email])
@@ -87,7 +88,7 @@ def send_impact_note(*, pledge_id: str, miles: int, travellers: int) -> None:
         pledge=pledge,
         template="impact",
         language=pledge.language,
-        context={"miles_display": f"{miles:,}", "travellers": travellers},
+        context={"miles_display": grouped_number(miles), "travellers": travellers},
     )
 
 
