@@ -608,3 +608,24 @@ def test_an_admin_without_the_team_key_is_told_the_operator_replaces_it() -> Non
         stdout=StringIO(),
     )
     assert not _opens_any_current_copy(member.key_pair.private_key)
+
+
+@pytest.mark.django_db
+def test_the_admin_page_warns_how_many_cases_the_admin_holds_no_key_of() -> None:
+    # Given a caseworker on two cases, one shared with the admin
+    organisation, _recovery = keyed_organisation()
+    admin = make_keyed_staff(Role.ADMIN, organisation)
+    member = make_keyed_staff(Role.CASEWORKER, organisation)
+    shared = make_case(actor=admin)
+    do_add_case_member(actor=admin.user, key_pair=admin.key_pair, case=shared, member=member.user)
+    make_case(actor=member)
+
+    # When the admin opens the replacement page for the caseworker
+    page = _signed_in(admin).get(
+        reverse("accounts:replace_colleague_keys", kwargs={"user_id": member.user.public_id})
+    )
+
+    # Then it warns about the one case the admin holds no key of and names the operator's way
+    assert page.status_code == 200
+    assert page.context["cases_not_held"] == 1
+    assert "You hold no key to parts of 1 case" in page.content.decode()

@@ -63,6 +63,7 @@ from safepassage.cases.key_replacement_actions import (
     do_replace_colleague_key_pair,
     do_replace_own_key_pair,
 )
+from safepassage.cases.selectors import count_cases_held_beyond
 from safepassage.site.access_policy import (
     password_verified,
     public,
@@ -421,5 +422,11 @@ def replace_colleague_keys_view(request: HttpRequest, user_id: uuid.UUID) -> Htt
                 {"colleague": colleague, "result": result},
             )
     return render(
-        request, "accounts/replace_colleague_keys.html", {"form": form, "colleague": colleague}
+        request,
+        "accounts/replace_colleague_keys.html",
+        {
+            "form": form,
+            "colleague": colleague,
+            "cases_not_held": count_cases_held_beyond(member=colleague, actor=user),
+        },
     )

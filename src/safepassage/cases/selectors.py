@@ -17,11 +17,13 @@ from safepassage.cases.models import (
     Case,
     CaseAttention,
     CaseDocument,
+    CaseGroupKey,
     CaseMember,
     CaseReferral,
     CaseState,
     CaseTask,
     CaseTransition,
+    HolderKind,
 )
 from safepassage.cases.models.case import TransitionActorKind, TransitionReason
 from safepassage.cases.sealing import (
@@ -539,3 +541,21 @@ def list_retention_organisations(*, user: User) -> list[tuple[str, str]]:
         )
         if "cases.change_retentionrule" in ROLE_PERMISSIONS.get(membership.role, frozenset())
     ]
+
+
+def count_cases_held_beyond(*, member: User, actor: User) -> int:
+    """How many cases ``member`` holds a group key of that ``actor`` holds no copy of (same
+    group): what an admin's replacement of the member's key pair would take from them."""
+    member_groups = set(
+        CaseGroupKey.objects.filter(user=member, holder_kind=HolderKind.USER).values_list(
+            "case_id", "group"
+        )
+    )
+    actor_groups = set(
+        CaseGroupKey.objects.filter(
+            user=actor,
+            holder_kind=HolderKind.USER,
+            case_id__in={case_id for case_id, _group in member_groups},
+        ).values_list("case_id", "group")
+    )
+    return len({case_id for case_id, group in member_groups - actor_groups})
