@@ -102,6 +102,7 @@ from safepassage.ledger import actions as ledger
 from safepassage.ledger.lock_objects import lock_ledger_owners
 from safepassage.ledger.selectors import list_cash_balances
 from safepassage.organisations.models import Organisation
+from safepassage.site.numbers import grouped_number
 from safepassage.travel.models import FarePrice, TravelOption, TravelRequest, TravelRequestState
 
 CODE_LIFETIME = timedelta(minutes=15)
@@ -790,7 +791,7 @@ def _send_one(
                 context={
                     "link": link,
                     "program": booking.pledge.program.name,
-                    "miles": f"{booking.miles:,}",
+                    "miles": grouped_number(booking.miles),
                     "travellers": len(booking.traveller_numbers),
                 },
             )
