@@ -427,3 +427,23 @@ def test_a_referred_case_tells_both_organisations_and_only_while_the_referral_la
     assert list_my_attention(user=receiver.user).count() == 0
     assert receiver_client.post(own).status_code == 404
     assert list_my_attention(user=sender.user).count() == 1
+
+
+def test_the_coordinator_cancelling_on_the_trip_page_puts_the_item_on_the_caseworkers_list() -> (
+    None
+):
+    # given a ticketed case, the coordinator signed in on the trip's page
+    network = make_network()
+    trip, booking = ticketed_trip(network)
+    coordinator = sign_in_with_keys(Client(), network.coordinator)
+    # when they cancel the booked ticket there
+    response = coordinator.post(
+        reverse("bookings:booking_cancel", kwargs={"booking_id": booking.public_id})
+    )
+    # then the trip page follows, and the caseworker's case list says what happened
+    assert response.status_code == 302
+    attention = _queue_page(sign_in_with_keys(Client(), network.caseworker))
+    assert trip.case.code in attention.split("Needs your attention</h2>", 1)[1]
+    assert CANCELLED in attention
+    # while the coordinator's own list has nothing to dismiss
+    assert "Needs your attention" not in _queue_page(coordinator)
