@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from safepassage.core.ledger import PledgeBalance, PledgeRef
-from safepassage.donations.models import Campaign, Pledge, Program
+from safepassage.donations.models import Campaign, Pledge, PledgeStatus, Program
 from safepassage.ledger.selectors import get_pledge_balances
 from safepassage.organisations.models import Organisation
 
@@ -145,8 +145,10 @@ class ProgramTotals:
 
 def get_program_totals(*, organisation: Organisation) -> list[ProgramTotals]:
     """Per-program totals (pledged, available, reserved, redeemed, expired, withdrawn) from
-    the ledger, over every pledge ``organisation``'s staff may see."""
-    rows = with_balances(pledges=_scoped(organisation=organisation).select_related("program"))
+    the ledger, over every pledge ``organisation``'s staff may see. Pledges still waiting
+    for e-mail confirmation have nothing in the ledger and are not counted."""
+    in_ledger = _scoped(organisation=organisation).exclude(status=PledgeStatus.UNCONFIRMED)
+    rows = with_balances(pledges=in_ledger.select_related("program"))
     totals: dict[str, ProgramTotals] = {}
     for row in rows:
         program = row.pledge.program
