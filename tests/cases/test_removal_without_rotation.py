@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from safepassage.accounts.roles import Role
 from safepassage.cases.actions import do_add_case_member, do_remove_case_member
-from safepassage.cases.models import Case, CaseGroupKey, CaseMember
+from safepassage.cases.models import Case, CaseGroupKey, CaseMember, KeyRotation
 from tests.cases.factories import (
     KeyedStaff,
     keyed_organisation,
@@ -43,6 +43,10 @@ def test_without_the_removers_keys_the_held_groups_are_returned_as_waiting() -> 
 
     assert {(group.value,) for group in waiting} == held
     assert not CaseMember.objects.filter(case=case, user=colleague.user).exists()
+    # and the case is queued: the organisation has an open rotation run for rotate-keys
+    assert KeyRotation.objects.filter(
+        organisation=case.organisation, finished_on__isnull=True
+    ).exists()
 
 
 def test_with_the_removers_keys_nothing_waits() -> None:
@@ -53,6 +57,7 @@ def test_with_the_removers_keys_nothing_waits() -> None:
     )
 
     assert waiting == frozenset()
+    assert not KeyRotation.objects.exists()
 
 
 @pytest.mark.parametrize("keys_unlocked", [True, False])

@@ -532,11 +532,12 @@ def do_remove_case_member(
     With the actor's unlocked ``key_pair``, every group the member held that the actor holds
     is rotated in the same transaction (SR-11), so keys the member kept open nothing stored
     from now on; see ``cases.rotation_actions``. Returns the groups the member held that
-    could not be rotated now (no unlocked keys, or groups the actor does not hold): they
-    wait for ``safepassage rotate-keys``, and the caller says so.
+    could not be rotated now (no unlocked keys, or groups the actor does not hold): the case
+    is queued for ``safepassage rotate-keys`` (an open run), and the caller says so.
     """
-    from safepassage.cases.rotation_actions import (
-        do_rotate_case_keys,  # rotation imports every app's sealed columns
+    from safepassage.cases.rotation_actions import (  # rotation imports every app's columns
+        do_rotate_case_keys,
+        queue_key_rotation,
     )
 
     with transaction.atomic():
@@ -550,6 +551,8 @@ def do_remove_case_member(
         CaseGroupKey.objects.filter(case=case, user=member).delete()
         _audit(actor=actor, action="case.member_removed", case=case)
         if key_pair is None or not held:
+            if held:
+                queue_key_rotation(case=case, actor_ref=str(actor.public_id))
             return frozenset(held)
         rotation = do_rotate_case_keys(
             case=case,
@@ -557,6 +560,8 @@ def do_remove_case_member(
             actor_ref=str(actor.public_id),
             groups=held,
         )
+        if rotation.groups_without_key:
+            queue_key_rotation(case=case, actor_ref=str(actor.public_id))
     return frozenset(rotation.groups_without_key)
 
 
