@@ -1198,7 +1198,9 @@ def do_cancel_booking(*, booking: BookingRequest, actor: User) -> BookingRequest
     """Cancel before departure: an open request releases its reserved miles, a recorded
     booking gets its redeemed miles back (``return``); the tickets go back into the next
     allocation and the trip is being booked again. A "ticketed" case goes back to "travel
-    planned" (the system's move, "ticket cancelled"): its tickets are no longer all booked."""
+    planned" (the system's move, "ticket cancelled"): its tickets are no longer all booked.
+    Cash the booking paid stays paid until the airline's refund is recorded
+    (``refund_actions.do_record_refund``, decision 0023)."""
     actor_ref = _actor(actor)
     with transaction.atomic():
         pledge, locked = _lock_booking(booking)
