@@ -70,7 +70,7 @@ def test_demo_pledges_and_gifts_show_totals_and_keep_ledger_and_audit_consistent
     page = Client().get(reverse("donations:campaign", kwargs={"slug": event.campaign.slug}))
     assert page.status_code == 200
     content = page.content.decode()
-    assert f"{totals.miles_pledged} of {event.campaign.goal_miles} miles pledged" in content
+    assert f"{totals.miles_pledged:,} of {event.campaign.goal_miles:,} miles pledged" in content
     assert f"{totals.given.amount} {totals.given.currency} given in {totals.gift_count} gifts" in (
         content
     )

@@ -234,9 +234,9 @@ def test_only_confirmed_pledges_count_and_show_amount_and_program_only() -> None
     # then only the confirmed ones count, listed by program and amount
     totals = get_campaign_totals(campaign=campaign)
     assert (totals.miles_pledged, totals.pledge_count) == (100_000, 2)
-    assert "100000 of 200000 miles pledged" in response.text
+    assert "100,000 of 200,000 miles pledged" in response.text
     assert '<rect x="0" y="0" width="50" height="8"' in response.text
-    assert "<td>Singapore Airlines KrisFlyer</td><td>40000</td>" in response.text
+    assert "<td>Singapore Airlines KrisFlyer</td><td>40,000</td>" in response.text
     assert "Delta" not in response.text
 
 

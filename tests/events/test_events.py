@@ -138,7 +138,7 @@ def test_the_tally_counts_campaign_money_and_pledges_once_and_refreshes_itself()
     assert response.status_code == 200
     assert '<meta http-equiv="refresh" content="20">' in response.text
     assert "2500.00 HKD" in response.text
-    assert "<dd>60000</dd>" in response.text
+    assert "<dd>60,000</dd>" in response.text
     assert "<dd>3</dd>" in response.text
     assert "<script" not in response.text
     assert "style=" not in response.text

@@ -56,7 +56,7 @@ def test_a_donor_pledges_confirms_and_withdraws_without_javascript(
     # Then they see their confirmed pledge with 40,000 miles available
     expect(page.get_by_role("heading", level=1)).to_have_text("Your pledge")
     expect(page.locator("main")).to_contain_text("Confirmed")
-    expect(page.get_by_role("row", name="Available for a ticket")).to_contain_text("40000")
+    expect(page.get_by_role("row", name="Available for a ticket")).to_contain_text("40,000")
 
     # When they withdraw it
     page.get_by_role("link", name="Withdraw my pledge").click()
