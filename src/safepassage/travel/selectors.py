@@ -29,6 +29,7 @@ from safepassage.core.pricing import (
 from safepassage.core.pricing import RouteType as CoreRouteType
 from safepassage.donations.models import Program, ProgramKind
 from safepassage.organisations.models import Organisation
+from safepassage.site.numbers import grouped_number
 from safepassage.travel.actions import CATALOGUE_MAINTAINERS_GROUP
 from safepassage.travel.models import (
     Airport,
@@ -248,9 +249,10 @@ def _chart_figures(pricing: ProgramPricing) -> list[str]:
             else _("total distance banded once")
         )
         bands = [
-            f"{band.min_miles:,}-{band.max_miles:,} mi: {band.miles:,}"
+            f"{grouped_number(band.min_miles)}-{grouped_number(band.max_miles)} mi: "
+            f"{grouped_number(band.miles)}"
             if band.max_miles is not None
-            else f"{band.min_miles:,}+ mi: {band.miles:,}"
+            else f"{grouped_number(band.min_miles)}+ mi: {grouped_number(band.miles)}"
             for band in chart.bands
         ]
         return [*bands, str(rule)]
@@ -258,7 +260,7 @@ def _chart_figures(pricing: ProgramPricing) -> list[str]:
         with_countries = {zone.name for zone in chart.zones if zone.countries}
         unknown = _("countries not known: quote tickets there")
         return [
-            f"{price.origin_zone} → {price.destination_zone}: {price.miles:,}"
+            f"{price.origin_zone} → {price.destination_zone}: {grouped_number(price.miles)}"
             + (
                 ""
                 if {price.origin_zone, price.destination_zone} <= with_countries
@@ -266,7 +268,7 @@ def _chart_figures(pricing: ProgramPricing) -> list[str]:
             )
             for price in chart.prices
         ]
-    return [_("%(miles)s miles for any ticket") % {"miles": f"{chart.miles:,}"}]
+    return [_("%(miles)s miles for any ticket") % {"miles": grouped_number(chart.miles)}]
 
 
 def _cash_lines(pricing: ProgramPricing) -> list[CashLine]:
