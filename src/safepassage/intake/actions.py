@@ -33,6 +33,7 @@ from django.utils import timezone
 from safepassage.accounts.models import User
 from safepassage.audit.actions import record_audit_event
 from safepassage.cases.actions import (
+    CODE_LENGTH,
     WorkflowFields,
     check_applicant_transition,
     do_applicant_transition,
@@ -228,7 +229,11 @@ _DECOY_ENVELOPE = create_applicant_keys(
 
 
 def normalise_case_code(text: str) -> str:
-    return "".join(text.split()).upper()
+    """The code as stored (``K7QM-4ZX9-RT``) from what the applicant typed: any letter case,
+    with dashes, spaces or nothing between the groups (written down on paper, it loses its
+    dashes easily)."""
+    raw = "".join(character for character in text if character.isalnum()).upper()
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == CODE_LENGTH else raw
 
 
 def check_sign_in_applicant(*, codename: str, case_code: str) -> tuple[Applicant, KeyPair]:
