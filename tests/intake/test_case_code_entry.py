@@ -39,3 +39,16 @@ def test_another_code_written_without_dashes_is_still_refused() -> None:
 
     # then they are refused
     assert response.status_code == 200
+
+
+def test_cyrillic_look_alike_letters_typed_on_a_russian_keyboard_are_read_as_latin() -> None:
+    # given an applicant's receipt, and the code typed with Cyrillic look-alikes where they
+    # exist (the Latin letters of the code have Cyrillic twins: A, B, C, E, H, K, M, P, T, X, Y)
+    receipt = submit(intake_world().organisation)
+    typed = receipt.case_code.translate(str.maketrans("ABCEHKMPTXY", "авсенкмртху"))
+
+    # when they sign in with it
+    response = Client().post("/help/check/", {"codename": receipt.codename, "case_code": typed})
+
+    # then they reach their status page
+    assert response.status_code == 302

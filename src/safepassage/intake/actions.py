@@ -228,11 +228,20 @@ _DECOY_ENVELOPE = create_applicant_keys(
 ).private_key_envelope
 
 
+CYRILLIC_LOOKALIKES = str.maketrans(
+    "\u0410\u0412\u0421\u0415\u041d\u041a\u041c\u041e\u0420\u0422\u0425\u0423",
+    "ABCEHKMOPTXY",
+)
+"""The Cyrillic capitals A, VE, ES, IE, EN, KA, EM, O, ER, TE, HA and U, which look like the
+code's Latin letters: typed on a Russian keyboard layout they are meant as the Latin ones."""
+
+
 def normalise_case_code(text: str) -> str:
     """The code as stored (``K7QM-4ZX9-RT``) from what the applicant typed: any letter case,
     with dashes, spaces or nothing between the groups (written down on paper, it loses its
-    dashes easily)."""
+    dashes easily), Cyrillic look-alike letters read as the Latin ones."""
     raw = "".join(character for character in text if character.isalnum()).upper()
+    raw = raw.translate(CYRILLIC_LOOKALIKES)
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == CODE_LENGTH else raw
 
 
