@@ -73,12 +73,16 @@ MATRIX: dict[str, dict[str, Cell]] = {
     "accounts:two_factor": {"anonymous": L, "password_only": A} | dict.fromkeys(ROLES[2:], D),
     "accounts:recover_with_key": dict.fromkeys(ROLES, A),
     "accounts:enrol": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], T),
+    "accounts:enrolment_code": {"anonymous": L} | dict.fromkeys(ROLES[1:], T),
     "accounts:recovery_codes": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
     "accounts:security": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
     "accounts:reauthenticate": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
     "accounts:change_password": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
     "accounts:replace_keys": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
     "accounts:replace_colleague_keys": {"anonymous": L, "password_only": T, Role.ADMIN: A}
+    | dict.fromkeys(ROLES[3:7], 403)
+    | {"other_organisation_admin": 404},
+    "accounts:reset_colleague_two_factor": {"anonymous": L, "password_only": T, Role.ADMIN: A}
     | dict.fromkeys(ROLES[3:7], 403)
     | {"other_organisation_admin": 404},
     "accounts:logout": {"anonymous": L, "password_only": A} | dict.fromkeys(ROLES[2:], A),
@@ -514,6 +518,9 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
     ),
     "accounts:accept_invitation": lambda world: {"token": world.invitation_token},
     "accounts:replace_colleague_keys": lambda world: {
+        "user_id": world.members[Role.CASEWORKER].user.public_id
+    },
+    "accounts:reset_colleague_two_factor": lambda world: {
         "user_id": world.members[Role.CASEWORKER].user.public_id
     },
     "organisations:detail": lambda world: {

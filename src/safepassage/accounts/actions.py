@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safepassage.accounts.errors import (
     AlreadyMember,
+    EnrolmentCodeInvalid,
     InvitationForExistingAccount,
     InvitationInvalid,
     InvitationWrongAccount,
@@ -26,6 +27,11 @@ from safepassage.accounts.errors import (
 from safepassage.accounts.models import Invitation, Membership, User, new_session_epoch
 from safepassage.accounts.reauthentication import mark_recently_authenticated
 from safepassage.accounts.tasks import send_invitation_email
+from safepassage.accounts.two_factor_reset_actions import (
+    ENROLMENT_SESSION_KEY,
+    mark_reset_enrolled,
+    may_enrol_authenticator,
+)
 from safepassage.audit.actions import Outcome, record_audit_event
 from safepassage.cases.key_actions import do_enrol_staff_keys
 from safepassage.core.crypto import KeyPair
@@ -86,8 +92,16 @@ def check_confirm_totp_enrolment(*, user: User, device: TOTPDevice, token: str) 
 def do_confirm_totp_enrolment(
     *, request: HttpRequest, user: User, device: TOTPDevice
 ) -> EnrolmentResult:
-    """Confirm the authenticator, issue fresh recovery codes, complete the sign-in."""
+    """Confirm the authenticator, issue fresh recovery codes, complete the sign-in.
+
+    After a two-factor reset only a session that entered the enrolment code may do this
+    (:class:`EnrolmentCodeInvalid` otherwise).
+    """
     with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        if not may_enrol_authenticator(request=request, user=user):
+            raise EnrolmentCodeInvalid
+        mark_reset_enrolled(user=user)
         TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
@@ -100,6 +114,7 @@ def do_confirm_totp_enrolment(
             object_type="user",
             object_ref=str(user.public_id),
         )
+    request.session.pop(ENROLMENT_SESSION_KEY, None)
     otp_login(request, device)
     request.session.cycle_key()
     update_session_auth_hash(request, user)

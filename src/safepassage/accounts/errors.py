@@ -59,3 +59,29 @@ class ColleagueWorksElsewhere(AccountsError):
         "cannot replace their key pair here. Ask the operator to run "
         "'safepassage replace-staff-keys'."
     )
+
+
+class ResetOwnTwoFactorRefused(AccountsError):
+    code = "reset_own_two_factor_refused"
+    message = _(
+        "You cannot reset your own two-factor sign-in. Ask another admin of your "
+        "organisation, or the operator."
+    )
+
+
+class TwoFactorColleagueWorksElsewhere(AccountsError):
+    code = "two_factor_colleague_works_elsewhere"
+    message = _(
+        "This colleague also works for an organisation where you are not an admin, so you "
+        "cannot reset their two-factor sign-in here. Ask the operator to run "
+        "'safepassage reset-two-factor'."
+    )
+
+
+class EnrolmentCodeInvalid(AccountsError):
+    code = "enrolment_code_invalid"
+    message = _(
+        "This enrolment code is not valid: it may be mistyped, expired (codes last 72 hours) "
+        "or used already. Ask your organisation's admin to reset your two-factor sign-in "
+        "again."
+    )

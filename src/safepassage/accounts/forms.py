@@ -186,3 +186,13 @@ class ReplaceColleagueKeysForm(forms.Form):
             "will set a new password with it."
         ),
     )
+
+
+class EnrolmentCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Enrolment code from your admin"),
+        max_length=64,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}
+        ),
+    )

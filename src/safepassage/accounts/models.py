@@ -116,3 +116,31 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"invitation {self.public_id}"
+
+
+class TwoFactorReset(models.Model):
+    """An admin (or the operator) reset a staff member's second factor (decision 0025).
+
+    Until ``enrolled_at`` is set the member cannot sign in with an authenticator (it was
+    deleted) and may set up a new one only after entering the one-time enrolment code,
+    which was shown once to whoever reset it. Only the code's SHA-256 is kept: the code
+    is random (128 bits), so a fast hash is enough.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="two_factor_resets")
+    reset_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    code_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    code_used_at = models.DateTimeField(null=True, blank=True)
+    enrolled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("two-factor reset")
+        verbose_name_plural = _("two-factor resets")
+
+    def __str__(self) -> str:
+        return f"two-factor reset {self.public_id}"

@@ -118,6 +118,11 @@ KEY_PAIR_REPLACERS = frozenset({"cases.change_staffkeypair"})
 ROLE_PERMISSIONS[Role.ADMIN] |= KEY_PAIR_REPLACERS
 
 
+TWO_FACTOR_RESETTERS = frozenset({"accounts.add_twofactorreset"})
+"""Organisation admins reset a colleague's lost second factor (decision 0025)."""
+ROLE_PERMISSIONS[Role.ADMIN] |= TWO_FACTOR_RESETTERS
+
+
 INSTANCE_PERMISSIONS = frozenset({"travel.maintain_catalogue"})
 """Permissions no organisation role grants: they act on data shared by every organisation of
 the instance (the travel catalogue: who can book what, award charts, taxes). The operator gives

@@ -6,7 +6,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from safepassage.accounts.models import Invitation
+from safepassage.accounts.models import Invitation, User
 from safepassage.accounts.tokens import make_invitation_token
 
 
@@ -27,3 +27,16 @@ def send_invitation_email(*, invitation_id: str, language: str) -> None:
         subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
         body = render_to_string("accounts/email/invitation_body.txt", context)
     send_mail(subject, body, None, [invitation.email])
+
+
+@task()
+def send_two_factor_reset_email(*, user_id: str, language: str) -> None:
+    """Tell a staff member their second factor was reset (no code: it is handed over in
+    person). Re-sending it is harmless."""
+    user = User.objects.filter(public_id=user_id).first()
+    if user is None:
+        return
+    with translation.override(language):
+        subject = render_to_string("accounts/email/two_factor_reset_subject.txt").strip()
+        body = render_to_string("accounts/email/two_factor_reset_body.txt")
+    send_mail(subject, body, None, [user.email])

@@ -18,6 +18,7 @@ from safepassage.accounts import actions
 from safepassage.accounts.access import access_colleague
 from safepassage.accounts.errors import (
     AccountsError,
+    EnrolmentCodeInvalid,
     InvitationForExistingAccount,
     InvitationInvalid,
     ReauthenticationLocked,
@@ -25,6 +26,7 @@ from safepassage.accounts.errors import (
 )
 from safepassage.accounts.forms import (
     ChangePasswordForm,
+    EnrolmentCodeForm,
     EnrolmentForm,
     LoginForm,
     NewAccountForm,
@@ -47,6 +49,16 @@ from safepassage.accounts.selectors import (
     is_two_factor_verified,
 )
 from safepassage.accounts.tokens import read_invitation_token
+from safepassage.accounts.two_factor_reset_actions import (
+    RESET_TWO_FACTOR,
+    check_enrolment_code,
+    check_reset_colleague_two_factor,
+    do_accept_enrolment_code,
+    do_record_failed_enrolment_code,
+    do_reset_colleague_two_factor,
+    may_enrol_authenticator,
+    pending_two_factor_reset,
+)
 from safepassage.audit.actions import Outcome
 from safepassage.cases.errors import CasesError, RecoveryResetRefused
 from safepassage.cases.key_actions import (
@@ -189,6 +201,8 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     if has_confirmed_authenticator(user=user):
         return redirect("accounts:two_factor")
+    if not may_enrol_authenticator(request=request, user=user):
+        return redirect("accounts:enrolment_code")
     device = actions.do_start_totp_enrolment(user=user)
     form = EnrolmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -203,6 +217,28 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
         "accounts/enrol.html",
         {"form": form, "qr_svg": _qr_svg(device), "secret": _base32_secret(device)},
     )
+
+
+@password_verified
+@require_http_methods(["GET", "POST"])
+def enrolment_code_view(request: HttpRequest) -> HttpResponse:
+    """After a two-factor reset: the one-time code from the admin, before a new authenticator."""
+    user = current_user(request)
+    if pending_two_factor_reset(user=user) is None:
+        return redirect("accounts:two_factor")
+    if may_enrol_authenticator(request=request, user=user):
+        return redirect("accounts:enrol")
+    form = EnrolmentCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reset = check_enrolment_code(user=user, code=form.cleaned_data["code"])
+            do_accept_enrolment_code(request=request, reset=reset)
+        except EnrolmentCodeInvalid as error:
+            do_record_failed_enrolment_code(user=user)
+            form.add_error("code", str(error.message))
+        else:
+            return redirect("accounts:enrol")
+    return render(request, "accounts/enrolment_code.html", {"form": form})
 
 
 def _qr_svg(device: TOTPDevice) -> str:
@@ -430,3 +466,23 @@ def replace_colleague_keys_view(request: HttpRequest, user_id: uuid.UUID) -> Htt
             "cases_not_held": count_cases_held_beyond(member=colleague, actor=user),
         },
     )
+
+
+@requires_permission(RESET_TWO_FACTOR)
+@recent_authentication_required
+@require_http_methods(["GET", "POST"])
+def reset_colleague_two_factor_view(request: HttpRequest, user_id: uuid.UUID) -> HttpResponse:
+    """An organisation admin resets a colleague's lost authenticator and recovery codes."""
+    user = current_user(request)
+    colleague = access_colleague(user=user, colleague_id=user_id, permission=RESET_TWO_FACTOR)
+    try:
+        check_reset_colleague_two_factor(actor=user, member=colleague)
+        if request.method == "POST":
+            result = do_reset_colleague_two_factor(actor=user, member=colleague)
+            context = {"colleague": colleague, "enrolment_code": result.enrolment_code}
+            return render(request, "accounts/colleague_two_factor_reset.html", context)
+    except AccountsError as error:
+        context = {"colleague": colleague, "problem": error.message}
+        return render(request, "accounts/reset_colleague_two_factor.html", context)
+    context = {"colleague": colleague, "problem": None}
+    return render(request, "accounts/reset_colleague_two_factor.html", context)

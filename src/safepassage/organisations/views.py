@@ -31,6 +31,7 @@ def organisation_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpR
     )
     can_invite = user.has_perm("accounts.add_invitation", organisation)
     can_replace_keys = user.has_perm("cases.change_staffkeypair", organisation)
+    can_reset_two_factor = user.has_perm("accounts.add_twofactorreset", organisation)
     return render(
         request,
         "organisations/organisation.html",
@@ -39,6 +40,7 @@ def organisation_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpR
             "members": members,
             "can_invite": can_invite,
             "can_replace_keys": can_replace_keys,
+            "can_reset_two_factor": can_reset_two_factor,
             "work_links": list_work_links(user=user, organisation=organisation),
         },
     )
