@@ -56,7 +56,7 @@ class ProgramFactForm(forms.ModelForm[ProgramFact]):
     class Meta:
         model = ProgramFact
         fields = ["topic", "statement", "source", "as_of", "confidence"]
-        widgets = {"as_of": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 ProgramFactFormSet = modelformset_factory(
@@ -99,10 +99,12 @@ class CampaignForm(forms.Form):
         label=_("Miles goal"), min_value=1, max_value=MAX_GOAL_MILES, required=False
     )
     starts_on = forms.DateField(
-        label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     ends_on = forms.DateField(
-        label=_("Ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Ends on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     cover = forms.FileField(
         label=_("Cover image"),
@@ -188,6 +190,6 @@ class SponsorMatchForm(forms.Form):
 class EndSponsorMatchForm(forms.Form):
     ends_on = forms.DateField(
         label=_("Last day of gifts matched"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Today or later. Gifts received after this day are not matched."),
     )

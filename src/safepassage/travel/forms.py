@@ -50,7 +50,9 @@ def _airport_field(label: Any) -> forms.CharField:
 
 
 def _date_field(label: Any) -> forms.DateField:
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}))
+    return forms.DateField(
+        label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 def _connection_fields() -> tuple[forms.TypedChoiceField, forms.IntegerField]:
@@ -224,7 +226,7 @@ class ProgramCarrierForm(forms.ModelForm[ProgramCarrier]):
     class Meta:
         model = ProgramCarrier
         fields = ["program", "carrier", "relation", "source", "as_of", "verified"]
-        widgets = {"as_of": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def clean_carrier(self) -> str:
         return str(self.cleaned_data["carrier"]).upper()
@@ -234,13 +236,13 @@ class AllianceMembershipForm(forms.ModelForm[AllianceMembership]):
     class Meta:
         model = AllianceMembership
         fields = ["alliance", "carrier", "suspended", "source", "as_of", "verified"]
-        widgets = {"as_of": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def clean_carrier(self) -> str:
         return str(self.cleaned_data["carrier"]).upper()
 
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AwardChartForm(forms.ModelForm[AwardChart]):

@@ -52,7 +52,7 @@ class StaffGiftForm(forms.Form):
         choices=[(source.value, source.label) for source in STAFF_GIFT_SOURCES],
     )
     received_on = forms.DateField(
-        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     donor_name = forms.CharField(
         label=_("Donor name for the receipt (optional)"),
@@ -116,10 +116,14 @@ class GiftFilterForm(forms.Form):
         label=_("Currency"), choices=[("", _("All")), *CURRENCY_CHOICES], required=False
     )
     received_from = forms.DateField(
-        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     received_until = forms.DateField(
-        label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args: Any, campaigns: QuerySet[Campaign], **kwargs: Any) -> None:

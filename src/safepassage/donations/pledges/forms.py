@@ -24,7 +24,13 @@ from safepassage.site.numbers import grouped_number
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker, whose value is always "2027-02-23" (in Russian too, where
+    Django would otherwise write "23.02.2027", which the picker shows as empty)."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class ProgramChoiceField(forms.ModelChoiceField[Program]):

@@ -38,10 +38,14 @@ class PledgeFilterForm(forms.Form):
         label=_("Status"), choices=[("", _("All")), *PledgeStatus.choices], required=False
     )
     created_from = forms.DateField(
-        label=_("Pledged from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Pledged from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     created_until = forms.DateField(
-        label=_("Pledged until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Pledged until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(
