@@ -19,6 +19,7 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 from safepassage.accounts.actions import _replace_recovery_codes
 from safepassage.accounts.models import Membership, TwoFactorReset
 from safepassage.accounts.roles import Role
+from safepassage.accounts.tasks import send_two_factor_reset_email
 from safepassage.accounts.two_factor_reset_actions import hash_enrolment_code
 from safepassage.audit.models import AuditEvent
 from tests.factories import (
@@ -298,3 +299,20 @@ def test_the_command_refuses_an_unknown_address() -> None:
     with pytest.raises(CommandError, match="No staff account"):
         call_command("reset_two_factor", "--email", "nobody@example.org", stdout=StringIO())
     assert not TwoFactorReset.objects.exists()
+
+
+def test_the_email_and_the_enrolment_code_page_speak_russian() -> None:
+    # Given a reset colleague who reads Russian
+    admin, member = _colleagues()
+    _reset(admin, member)
+
+    # When the e-mail is sent in Russian and they open the code page in Russian
+    send_two_factor_reset_email.call(user_id=str(member.user.public_id), language="ru")
+    client = Client(headers={"accept-language": "ru"})
+    _password_step(client, member)
+    page = client.get(reverse("accounts:enrolment_code"), headers={"accept-language": "ru"})
+
+    # Then both are in Russian
+    assert mail.outbox[0].subject == "Ваш двухфакторный вход в SafePassage сброшен"
+    assert "Администратор вашей организации сбросил" in mail.outbox[0].body
+    assert "Введите код подключения от вашего администратора" in page.content.decode()
