@@ -44,9 +44,12 @@ def main() -> int:
     caseworker = make_keyed_staff(Role.CASEWORKER, organisation)
 
     applicant = Client(REMOTE_ADDR=markers["address"], HTTP_USER_AGENT=markers["user_agent"])
+    form_page = applicant.get(reverse("intake:start")).content.decode()
+    token = re.search(r'name="submission" value="([^"]+)"', form_page)
     submitted = applicant.post(
         reverse("intake:start"),
         {
+            "submission": token.group(1) if token else "",
             "organisation": str(organisation.public_id),
             "name": markers["name"],
             "contact": markers["contact"],

@@ -9,6 +9,7 @@ from safepassage.cases.actions import do_take_case
 from safepassage.cases.models import Case
 from safepassage.core.crypto import OrganisationRecoveryKey
 from safepassage.intake.actions import IntakeAnswers, IntakeReceipt, do_submit_intake
+from safepassage.intake.submission_tokens import new_submission_token
 from safepassage.intake.wordlists import WordListName
 from safepassage.organisations.models import Organisation
 from tests.cases.factories import KeyedStaff, keyed_organisation, make_keyed_staff
@@ -63,3 +64,16 @@ def applicant_client(receipt: IntakeReceipt) -> Client:
     )
     assert response.status_code == 302, response.content
     return client
+
+
+def request_form(organisation: Organisation, **fields: str) -> dict[str, str]:
+    """What the intake form posts, with a fresh one-time submission token."""
+    return {
+        "submission": new_submission_token(),
+        "organisation": str(organisation.public_id),
+        "party_size": "1",
+        "urgency": "weeks",
+        "word_list": "en",
+        **ANSWERS,
+        **fields,
+    }

@@ -7,6 +7,7 @@ from django.test import Client
 from safepassage.cases.models import Case
 from safepassage.intake import actions
 from safepassage.intake.models import Message
+from safepassage.intake.submission_tokens import new_submission_token
 from safepassage.intake.views import RATE_LIMITS
 from tests.intake.factories import ANSWERS, applicant_client, intake_world, submit
 
@@ -29,15 +30,18 @@ def test_the_request_form_refuses_a_flood_and_saves_nothing() -> None:
     client = Client(REMOTE_ADDR="198.51.100.9")
     form = _request_form(str(world.organisation.public_id))
     for _ in range(RATE_LIMITS["intake"]):
-        assert client.post("/help/", form).status_code == 200
+        assert (
+            client.post("/help/", form | {"submission": new_submission_token()}).status_code == 200
+        )
     # when it sends one more
-    response = client.post("/help/", form)
+    response = client.post("/help/", form | {"submission": new_submission_token()})
     # then it is refused with a page that still offers quick exit, and no case is opened
     assert response.status_code == 429
     assert response["Retry-After"] == "600"
     assert 'class="quick-exit"' in response.content.decode()
     assert Case.objects.count() == RATE_LIMITS["intake"]
     # while another address is not affected, and reading the form is never limited
+    form["submission"] = new_submission_token()
     assert Client(REMOTE_ADDR="198.51.100.10").post("/help/", form).status_code == 200
     assert client.get("/help/").status_code == 200
 

@@ -22,6 +22,7 @@ from safepassage.core.crypto import (
     unwrap_group_key,
 )
 from safepassage.intake.models import Applicant
+from safepassage.intake.submission_tokens import new_submission_token
 from safepassage.intake.wordlists import WordListName, load_word_list
 from tests.cases.factories import keyed_organisation, make_keyed_staff
 from tests.intake.factories import ANSWERS, intake_world, submit, take
@@ -173,6 +174,7 @@ def test_no_answer_codename_address_or_user_agent_is_stored_or_logged(
     response = client.post(
         "/help/",
         {
+            "submission": new_submission_token(),
             "organisation": str(world.organisation.public_id),
             "party_size": "2",
             "urgency": "immediate",

@@ -72,6 +72,7 @@ from safepassage.core.crypto import (
     unwrap_applicant_key_pair,
     unwrap_team_key,
 )
+from safepassage.core.crypto.keys import aead_encrypt
 from safepassage.intake.codename_keys import derive_secrets
 from safepassage.intake.errors import (
     IntakeUnavailable,
@@ -79,8 +80,16 @@ from safepassage.intake.errors import (
     SignInRefused,
     WithdrawalRefused,
 )
-from safepassage.intake.models import Applicant, Direction, Message
-from safepassage.intake.selectors import OpenedMessage, list_notice_recipient_ids
+from safepassage.intake.models import Applicant, Direction, Message, SubmissionReceipt
+from safepassage.intake.selectors import (
+    OpenedMessage,
+    SentRequest,
+    find_sent_request,
+    list_notice_recipient_ids,
+    receipt_associated_data,
+)
+from safepassage.intake.submission_tokens import MAX_AGE as TOKEN_MAX_AGE
+from safepassage.intake.submission_tokens import SubmissionToken
 from safepassage.intake.tasks import send_attention_notice
 from safepassage.intake.wordlists import WordListName, load_word_list
 from safepassage.organisations.models import Organisation
@@ -93,6 +102,8 @@ MAX_CODENAME_LENGTH = 500
 NOTICE_SCOPE = "intake-notice"
 NOTICE_INTERVAL = datetime.timedelta(hours=1)
 _NOTICE_KEY_LABEL = b"safepassage.intake.notice"
+RECEIPT_SHOWN_FOR = datetime.timedelta(minutes=15)
+"""How long a second send of the same form shows the codename again (decision 0026)."""
 
 
 class Urgency:
@@ -164,12 +175,18 @@ def check_submit_intake(*, organisation: Organisation) -> None:
 
 
 def do_submit_intake(
-    *, organisation: Organisation, answers: IntakeAnswers, word_list: WordListName
+    *,
+    organisation: Organisation,
+    answers: IntakeAnswers,
+    word_list: WordListName,
+    submission: SubmissionToken | None = None,
 ) -> IntakeReceipt:
     """Seal ``answers`` to public keys, open a new case, create the applicant.
 
     Runs in the request, never in a task (no plaintext in the queue). One Argon2id run
-    derives the lookup id and codename key from the new codename.
+    derives the lookup id and codename key from the new codename. With ``submission`` the
+    receipt is also stored, encrypted under the token's key, in the same transaction: a
+    second transaction with the same token fails on its unique digest and rolls back whole.
     """
     team, recovery = _public_keys(organisation)
     case_id = str(uuid.uuid4())
@@ -208,7 +225,65 @@ def do_submit_intake(
             private_key_envelope=applicant_keys.private_key_envelope,
         )
         _audit(actor_ref=APPLICANT_ACTOR, action="intake.submitted", case=case)
-    return IntakeReceipt(codename=codename, case_code=case.code)
+        receipt = IntakeReceipt(codename=codename, case_code=case.code)
+        if submission is not None:
+            _store_receipt(submission=submission, receipt=receipt)
+    return receipt
+
+
+def _store_receipt(*, submission: SubmissionToken, receipt: IntakeReceipt) -> None:
+    now = timezone.now()
+    plaintext = json.dumps({"codename": receipt.codename, "case_code": receipt.case_code})
+    # The row outlives its token's last valid moment, so a token that is still accepted is
+    # never sent twice; rounded up to the hour, it does not tell when the form was opened.
+    last_use = max(submission.issued_at + TOKEN_MAX_AGE, now + RECEIPT_SHOWN_FOR)
+    expires_at = last_use.replace(minute=0, second=0, microsecond=0) + datetime.timedelta(hours=1)
+    SubmissionReceipt.objects.create(
+        token_digest=submission.digest,
+        response=aead_encrypt(
+            key=submission.key,
+            plaintext=plaintext.encode("utf-8"),
+            associated_data=receipt_associated_data(submission=submission),
+        ),
+        response_until=now + RECEIPT_SHOWN_FOR,
+        expires_at=expires_at,
+    )
+
+
+def do_submit_intake_once(
+    *,
+    organisation: Organisation,
+    answers: IntakeAnswers,
+    word_list: WordListName,
+    submission: SubmissionToken,
+) -> IntakeReceipt | SentRequest:
+    """Submit the form unless this token already did; then answer what the first one did.
+
+    Two concurrent sends both do the work, but only the first to commit keeps its case: the
+    other's insert of the same digest fails and its whole transaction (case, applicant,
+    audit event) rolls back, after which the first one's receipt is read.
+    """
+    delete_expired_submission_receipts()
+    if (sent := find_sent_request(submission=submission)) is not None:
+        return sent
+    try:
+        return do_submit_intake(
+            organisation=organisation, answers=answers, word_list=word_list, submission=submission
+        )
+    except IntegrityError:
+        if (sent := find_sent_request(submission=submission)) is None:
+            raise
+        return sent
+
+
+def delete_expired_submission_receipts(*, now: datetime.datetime | None = None) -> int:
+    """Erase receipts shown long enough and delete rows whose token can no longer be sent."""
+    now = now or timezone.now()
+    SubmissionReceipt.objects.filter(response_until__lte=now, response__isnull=False).update(
+        response=None
+    )
+    deleted, _ = SubmissionReceipt.objects.filter(expires_at__lte=now).delete()
+    return deleted
 
 
 def _audit(*, actor_ref: str, action: str, case: Case) -> None:

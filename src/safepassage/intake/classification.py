@@ -32,4 +32,13 @@ FIELD_CLASSES: dict[str, dict[str, tuple[FieldClass, SensitiveGroup | None]]] = 
         "applicant_copy": (S, None),
         "case_copy": (S, SensitiveGroup.NARRATIVE),
     },
+    "SubmissionReceipt": {
+        "id": (W, None),
+        # An HMAC of a random form token: it names the row and opens nothing.
+        "token_digest": (K, None),
+        # Codename and case code under a key derived from the token the browser holds.
+        "response": (S, None),
+        "response_until": (W, None),
+        "expires_at": (W, None),
+    },
 }

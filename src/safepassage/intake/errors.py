@@ -17,6 +17,16 @@ class IntakeUnavailable(IntakeError):
     )
 
 
+class SubmissionTokenRefused(IntakeError):
+    """The form's one-time token is missing, altered or too old: nothing was sent."""
+
+    code = "submission_token_refused"
+    message = _(
+        "Your request has not been sent yet: this form was open too long or could not be "
+        "read. Your answers are still here. Check them and send the form again."
+    )
+
+
 class SignInRefused(IntakeError):
     """One error for an unknown codename, a wrong one and a wrong case code (SR-15)."""
 

@@ -64,3 +64,27 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return str(self.public_id)
+
+
+class SubmissionReceipt(models.Model):
+    """What a sent intake form answered, kept briefly so that sending it twice opens one case.
+
+    ``token_digest`` is an HMAC of the form's random one-time token (not of anything the
+    applicant wrote or is). ``response`` is the codename and case code encrypted under a key
+    derived from the same token, which only the applicant's browser holds: the database
+    alone opens nothing. The response is erased at ``response_until`` (15 minutes); the row
+    goes at ``expires_at``, when its token could no longer be sent anyway (decision 0026).
+    No case, organisation, address or user agent is referenced.
+    """
+
+    token_digest = models.CharField(max_length=64, unique=True)
+    response = models.BinaryField(null=True)
+    response_until = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("submission receipt")
+        verbose_name_plural = _("submission receipts")
+
+    def __str__(self) -> str:
+        return self.token_digest[:8]

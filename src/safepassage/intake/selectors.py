@@ -1,9 +1,11 @@
 """Reads of the intake app: what the applicant may see (SR-18) and message summaries."""
 
+import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -13,10 +15,47 @@ from safepassage.cases.models.case import TransitionActorKind
 from safepassage.cases.sealing import context
 from safepassage.core import case_workflow
 from safepassage.core.crypto import CryptoError, KeyPair, SensitiveGroup, open_message
-from safepassage.intake.models import Applicant, Direction, Message
+from safepassage.core.crypto.errors import DecryptionError
+from safepassage.core.crypto.keys import aead_decrypt
+from safepassage.intake.models import Applicant, Direction, Message, SubmissionReceipt
+from safepassage.intake.submission_tokens import SubmissionToken
 from safepassage.organisations.models import Organisation, OrganisationKind
 
 MESSAGE_MODEL = "intake.Message"
+RECEIPT_LABEL = b"safepassage.intake.submission-receipt:"
+
+
+def receipt_associated_data(*, submission: SubmissionToken) -> bytes:
+    """Binds an encrypted receipt to its row's digest, so it cannot be moved to another."""
+    return RECEIPT_LABEL + submission.digest.encode("ascii")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SentRequest:
+    """A form already sent with this token. ``codename`` and ``case_code`` are what its first
+    answer showed, or both empty once that answer has been erased (after 15 minutes)."""
+
+    codename: str = field(default="", repr=False)
+    case_code: str = ""
+
+
+def find_sent_request(*, submission: SubmissionToken) -> SentRequest | None:
+    """The request this token already sent, opened with the token's key; None if unsent."""
+    row = SubmissionReceipt.objects.filter(token_digest=submission.digest).first()
+    if row is None:
+        return None
+    if row.response is None or row.response_until <= timezone.now():
+        return SentRequest()
+    try:
+        plaintext = aead_decrypt(
+            key=submission.key,
+            sealed=bytes(row.response),
+            associated_data=receipt_associated_data(submission=submission),
+        )
+    except DecryptionError:
+        return SentRequest()
+    values = json.loads(plaintext)
+    return SentRequest(codename=values["codename"], case_code=values["case_code"])
 
 
 @dataclass(frozen=True, kw_only=True)

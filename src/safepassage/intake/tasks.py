@@ -36,3 +36,11 @@ def send_attention_notice(*, user_ids: list[str]) -> None:
     subject, body = _render_notice()
     for user in User.objects.filter(public_id__in=user_ids, is_active=True).order_by("pk"):
         send_mail(subject, body, None, [user.email])
+
+
+@task()
+def delete_expired_submission_receipts() -> int:
+    """Erase shown receipts after 15 minutes and delete expired rows (each send also does)."""
+    from safepassage.intake import actions  # actions imports this module
+
+    return actions.delete_expired_submission_receipts()

@@ -22,8 +22,9 @@ from safepassage.intake.applicant_session import (
     load_applicant_session,
     start_applicant_session,
 )
-from safepassage.intake.errors import IntakeError, IntakeUnavailable
+from safepassage.intake.errors import IntakeError, IntakeUnavailable, SubmissionTokenRefused
 from safepassage.intake.forms import IntakeForm, MessageForm, SignInForm, WithdrawForm
+from safepassage.intake.submission_tokens import new_submission_token, read_submission_token
 from safepassage.intake.wordlists import WordListName, default_word_list_for
 from safepassage.site import rate_limits
 from safepassage.site.access_policy import public
@@ -61,6 +62,7 @@ def _start_page(request: HttpRequest, form: IntakeForm) -> HttpResponse:
         "intake/start.html",
         {
             "form": form,
+            "submission_token": new_submission_token(),
             "unavailable": not selectors.list_intake_organisations(),
             "safety_url": reverse("intake:safety"),
             "sign_in_url": reverse("intake:sign_in"),
@@ -68,30 +70,43 @@ def _start_page(request: HttpRequest, form: IntakeForm) -> HttpResponse:
     )
 
 
+def _submit(request: HttpRequest, form: IntakeForm) -> HttpResponse | None:
+    """Send a valid form once per token; the page to show, or None to show the form again."""
+    submission = read_submission_token(request.POST.get("submission", ""))
+    organisation = selectors.get_intake_organisation(
+        organisation_id=uuid.UUID(form.cleaned_data["organisation"])
+    )
+    try:
+        if submission is None:
+            raise SubmissionTokenRefused
+        if organisation is None:
+            raise IntakeUnavailable
+        actions.check_submit_intake(organisation=organisation)
+        result = actions.do_submit_intake_once(
+            organisation=organisation,
+            answers=form.answers(),
+            word_list=WordListName(form.cleaned_data["word_list"]),
+            submission=submission,
+        )
+    except IntakeError as error:
+        form.add_error(None, str(error.message))
+        return None
+    if isinstance(result, selectors.SentRequest) and not result.codename:
+        context = {"start_url": reverse("intake:start")}
+        return render(request, "intake/already_sent.html", context)
+    return render(request, "intake/submitted.html", {"receipt": result})
+
+
 @public
 @require_http_methods(["GET", "POST"])
 def start_view(request: HttpRequest) -> HttpResponse:
-    """The request form; on submit, the codename and case code, shown this once."""
+    """The request form; on submit, the codename and case code, shown this once (and again
+    for the same form's second send within minutes, see decision 0026)."""
     if refused := _over_limit(request, "intake"):
         return refused
     form = _intake_form(request)
-    if request.method == "POST" and form.is_valid():
-        organisation = selectors.get_intake_organisation(
-            organisation_id=uuid.UUID(form.cleaned_data["organisation"])
-        )
-        try:
-            if organisation is None:
-                raise IntakeUnavailable
-            actions.check_submit_intake(organisation=organisation)
-            receipt = actions.do_submit_intake(
-                organisation=organisation,
-                answers=form.answers(),
-                word_list=WordListName(form.cleaned_data["word_list"]),
-            )
-        except IntakeError as error:
-            form.add_error(None, str(error.message))
-        else:
-            return render(request, "intake/submitted.html", {"receipt": receipt})
+    if request.method == "POST" and form.is_valid() and (page := _submit(request, form)):
+        return page
     return _start_page(request, form)
 
 
