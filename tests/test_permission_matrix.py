@@ -165,6 +165,9 @@ MATRIX: dict[str, dict[str, Cell]] = {
             "donations:pledge_list",
             "donations:pledge_export",
             "donations:program_totals",
+            "donations:report",
+            "donations:report_csv",
+            "donations:report_pdf",
         ),
         {"anonymous": L, "password_only": T}
         | dict.fromkeys((Role.ADMIN, Role.FUNDRAISER, Role.VIEWER), A)
@@ -471,9 +474,15 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
             "donations:pledge_list",
             "donations:pledge_export",
             "donations:program_totals",
+            "donations:report",
+            "donations:report_pdf",
         ),
         lambda world: {"organisation_id": world.members[Role.ADMIN].organisation.public_id},
     ),
+    "donations:report_csv": lambda world: {
+        "organisation_id": world.members[Role.ADMIN].organisation.public_id,
+        "table": "money",
+    },
     **dict.fromkeys(
         ("donations:gift_detail", "donations:gift_receipt_pdf"),
         lambda world: {

@@ -5,6 +5,7 @@ from django.urls import path
 from safepassage.donations import views
 from safepassage.donations.gifts import urls as gift_urls
 from safepassage.donations.pledges import urls as pledge_urls
+from safepassage.donations.reports import urls as report_urls
 from safepassage.donations.staff_reports import urls as staff_report_urls
 
 app_name = "donations"
@@ -52,4 +53,5 @@ urlpatterns = [
     *gift_urls.urlpatterns,
     *pledge_urls.urlpatterns,
     *staff_report_urls.urlpatterns,
+    *report_urls.urlpatterns,
 ]

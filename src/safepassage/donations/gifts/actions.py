@@ -277,7 +277,7 @@ def do_record_exchange_rate(
 #: the audit trail. Two exports racing at the limit may both pass; the cap is a brake on
 #: bulk copying by a stolen account, not an exact quota.
 EXPORTS_PER_HOUR = 20
-EXPORT_ACTIONS = ("gifts.exported", "pledges.exported")
+EXPORT_ACTIONS = ("gifts.exported", "pledges.exported", "reports.exported")
 
 
 def check_export_allowed(*, user: User, now: datetime.datetime) -> None:
