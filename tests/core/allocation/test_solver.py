@@ -201,7 +201,9 @@ def test_the_time_limit_is_honoured_with_a_valid_plan() -> None:
     plan = solve(prob, time_limit=1.0)
     elapsed = time.monotonic() - started
 
-    assert elapsed < 3.0
+    # About 1.2 s on an idle machine; the margin is for a loaded one (the test suite runs
+    # on both cores). Ignoring the limit would take the default 60 s of work.
+    assert elapsed < 1.0 + 4.0
     assert validate_plan(prob, plan) == ()
     assert plan.status in {PlanStatus.TIMEOUT, PlanStatus.FEASIBLE}
     assert plan.bound_weighted_travellers >= plan.totals.weighted_travellers
