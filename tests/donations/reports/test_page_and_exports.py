@@ -7,7 +7,7 @@ import io
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from safepassage.accounts.roles import Role
 from safepassage.audit.models import AuditEvent
@@ -85,17 +85,25 @@ def test_with_no_one_moved_the_page_says_so(client: Client) -> None:
     assert "no one moved yet" in response.content.decode()
 
 
-def test_the_page_in_russian_groups_numbers_with_spaces(client: Client) -> None:
+def test_the_page_in_russian_groups_numbers_and_names_the_month_in_the_genitive(
+    client: Client,
+) -> None:
+    # given
     staff = make_staff(Role.ADMIN)
     _figures(staff.organisation)
     sign_in(client, staff)
+    # when
     with translation.override("ru"):
         response = client.get(
             _url("donations:report", staff.organisation.public_id), HTTP_ACCEPT_LANGUAGE="ru"
         )
+        today = formats.date_format(timezone.localdate(), "j E Y")
+    # then
     page = response.content.decode()
     assert response.status_code == 200
-    assert "12\xa0000" in page or "12 000" in page
+    assert "Собрано денег по месяцам" in page
+    assert "12\xa0000" in page
+    assert f"по {today}" in page
 
 
 @pytest.mark.parametrize(
