@@ -56,12 +56,19 @@ SEALED_UNDER_ANOTHER_KEY = {
     "pathways.Pathway.notes": "server-held pathway key (SAFEPASSAGE_PATHWAY_KEY)",
     "pathways.VisaType.notes": "server-held pathway key (SAFEPASSAGE_PATHWAY_KEY)",
     "pathways.PathwayContact.details": "server-held pathway key (SAFEPASSAGE_PATHWAY_KEY)",
+    "intake.SubmissionReceipt.response": "under a key derived from the applicant's form token, "
+    "never stored; erased after 15 minutes (decision 0026)",
 }
 """Sensitive columns no case group key seals, so a rotation leaves them alone (and why)."""
 
 
-EMPTY_AFTER_THE_DEMO = {"bookings.BookingRequest.donor_passengers"}
-"""Deleted once the demo's booking is recorded (a FIELD envelope, ``bookings.sealing``)."""
+EMPTY_AFTER_THE_DEMO = {
+    "bookings.BookingRequest.donor_passengers",
+    "intake.SubmissionReceipt.response",
+}
+"""Deleted once the demo's booking is recorded (a FIELD envelope, ``bookings.sealing``); the
+demo sends no intake form, and a receipt's answer is a bare AEAD value erased within 15
+minutes (decision 0026), so it carries no envelope header."""
 
 
 def _registries() -> dict[str, dict[str, Any]]:

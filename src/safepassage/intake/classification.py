@@ -34,8 +34,9 @@ FIELD_CLASSES: dict[str, dict[str, tuple[FieldClass, SensitiveGroup | None]]] = 
     },
     "SubmissionReceipt": {
         "id": (W, None),
-        # An HMAC of a random form token: it names the row and opens nothing.
-        "token_digest": (K, None),
+        # An HMAC of a random form token (nothing about the person): it names the row and
+        # opens nothing, so it is a clear reference.
+        "token_digest": (W, None),
         # Codename and case code under a key derived from the token the browser holds.
         "response": (S, None),
         "response_until": (W, None),
