@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from safepassage.audit.models import AuditEvent
 from safepassage.cases.models import Case
+from safepassage.intake import actions
 from safepassage.intake.actions import IntakeReceipt, delete_expired_submission_receipts
 from safepassage.intake.models import Applicant, SubmissionReceipt
-from safepassage.intake.submission_tokens import MAX_AGE, new_submission_token
+from safepassage.intake.selectors import SentRequest, find_sent_request
+from safepassage.intake.submission_tokens import MAX_AGE, SubmissionToken, new_submission_token
 from safepassage.intake.tasks import delete_expired_submission_receipts as cleanup_task
 from tests.intake.factories import applicant_client, intake_world, request_form
 
@@ -229,5 +231,29 @@ def test_two_sends_at_the_same_moment_open_one_case_on_postgresql() -> None:
     assert not errors, errors
     assert len(results) == 2
     assert results[0] == results[1]
+    assert Case.objects.count() == Applicant.objects.count() == 1
+    assert AuditEvent.objects.filter(action="intake.submitted").count() == 1
+
+
+def test_a_send_that_loses_the_race_rolls_back_whole_and_shows_the_first_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given a form already sent, and a second send that checked before the first committed
+    world = intake_world()
+    client = Client()
+    form = request_form(world.organisation)
+    first = client.post("/help/", form)
+    looked: list[bool] = []
+
+    def not_yet_then_found(*, submission: SubmissionToken) -> SentRequest | None:
+        looked.append(True)
+        return None if len(looked) == 1 else find_sent_request(submission=submission)
+
+    monkeypatch.setattr(actions, "find_sent_request", not_yet_then_found)
+    # when the second send opens its case and then stores the same token's digest
+    second = client.post("/help/", form)
+    # then its case, applicant and audit event are rolled back and it shows the first answer
+    assert len(looked) == 2
+    assert _codename(second) == _codename(first)
     assert Case.objects.count() == Applicant.objects.count() == 1
     assert AuditEvent.objects.filter(action="intake.submitted").count() == 1
