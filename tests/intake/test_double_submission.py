@@ -13,12 +13,23 @@ from django.utils import timezone
 from safepassage.audit.models import AuditEvent
 from safepassage.cases.models import Case
 from safepassage.intake import actions
-from safepassage.intake.actions import IntakeReceipt, delete_expired_submission_receipts
+from safepassage.intake.actions import (
+    IntakeAnswers,
+    IntakeReceipt,
+    delete_expired_submission_receipts,
+    do_submit_intake,
+)
 from safepassage.intake.models import Applicant, SubmissionReceipt
 from safepassage.intake.selectors import SentRequest, find_sent_request
-from safepassage.intake.submission_tokens import MAX_AGE, SubmissionToken, new_submission_token
+from safepassage.intake.submission_tokens import (
+    MAX_AGE,
+    SubmissionToken,
+    new_submission_token,
+    read_submission_token,
+)
 from safepassage.intake.tasks import delete_expired_submission_receipts as cleanup_task
-from tests.intake.factories import applicant_client, intake_world, request_form
+from safepassage.intake.wordlists import WordListName
+from tests.intake.factories import ANSWERS, applicant_client, intake_world, request_form, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +162,7 @@ def test_a_missing_malformed_or_forged_token_sends_nothing_and_keeps_the_answers
     # then nothing is opened, the answers are still in the form, and a fresh token is given
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Your request has not been sent yet" in html
+    assert "nothing was sent now" in html
     assert "Keep-This-Story-b52" in html
     assert 'name="submission" value="' in html
     assert not Case.objects.exists()
@@ -166,7 +177,7 @@ def test_a_tampered_token_is_refused() -> None:
     # when it is sent
     response = Client().post("/help/", request_form(world.organisation, submission=tampered))
     # then nothing is opened
-    assert "Your request has not been sent yet" in response.content.decode()
+    assert "nothing was sent now" in response.content.decode()
     assert not Case.objects.exists()
 
 
@@ -183,7 +194,7 @@ def test_a_token_older_than_its_lifetime_is_asked_to_send_again(
     response = Client().post("/help/", request_form(world.organisation, submission=token))
     # then nothing is opened and the form asks to send again, with a fresh token
     html = response.content.decode()
-    assert "Your request has not been sent yet" in html
+    assert "nothing was sent now" in html
     assert token not in html
     assert not Case.objects.exists()
 
@@ -257,3 +268,30 @@ def test_a_send_that_loses_the_race_rolls_back_whole_and_shows_the_first_answer(
     assert _codename(second) == _codename(first)
     assert Case.objects.count() == Applicant.objects.count() == 1
     assert AuditEvent.objects.filter(action="intake.submitted").count() == 1
+
+
+def test_a_sent_form_resent_after_its_token_expired_still_opens_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given a form opened almost 12 hours ago and sent just before its token expired
+    world = intake_world()
+    issued = timezone.now() - MAX_AGE - datetime.timedelta(minutes=1)
+    monkeypatch.setattr("time.time", issued.timestamp)
+    token = new_submission_token()
+    monkeypatch.undo()
+    submission = read_submission_token(token, max_age=None)
+    assert submission is not None
+    first = submit(world.organisation)
+    Case.objects.all().delete()
+    receipt = do_submit_intake(
+        organisation=world.organisation,
+        answers=IntakeAnswers(**ANSWERS, party_size=1, urgency="weeks"),
+        word_list=WordListName.ENGLISH,
+        submission=submission,
+    )
+    assert first.case_code != receipt.case_code
+    # when the browser sends it again, now that the token is past its lifetime
+    response = Client().post("/help/", request_form(world.organisation, submission=token))
+    # then it shows the first answer and opens nothing
+    assert _codename(response) == (receipt.codename, receipt.case_code)
+    assert Case.objects.count() == 1

@@ -78,6 +78,7 @@ from safepassage.intake.errors import (
     IntakeUnavailable,
     NoApplicant,
     SignInRefused,
+    SubmissionTokenRefused,
     WithdrawalRefused,
 )
 from safepassage.intake.models import Applicant, Direction, Message, SubmissionReceipt
@@ -259,6 +260,8 @@ def do_submit_intake_once(
 ) -> IntakeReceipt | SentRequest:
     """Submit the form unless this token already did; then answer what the first one did.
 
+    A token older than its lifetime is looked up (its row outlives it) but sends nothing new.
+
     Two concurrent sends both do the work, but only the first to commit keeps its case: the
     other's insert of the same digest fails and its whole transaction (case, applicant,
     audit event) rolls back, after which the first one's receipt is read.
@@ -266,6 +269,8 @@ def do_submit_intake_once(
     delete_expired_submission_receipts()
     if (sent := find_sent_request(submission=submission)) is not None:
         return sent
+    if submission.issued_at + TOKEN_MAX_AGE < timezone.now():
+        raise SubmissionTokenRefused
     try:
         return do_submit_intake(
             organisation=organisation, answers=answers, word_list=word_list, submission=submission

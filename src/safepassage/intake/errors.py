@@ -22,8 +22,9 @@ class SubmissionTokenRefused(IntakeError):
 
     code = "submission_token_refused"
     message = _(
-        "Your request has not been sent yet: this form was open too long or could not be "
-        "read. Your answers are still here. Check them and send the form again."
+        "This form was open too long or could not be read, so nothing was sent now. Your "
+        "answers are still here: check them and send the form again. If you already sent it "
+        "and saw your codename, check your request with it instead."
     )
 
 

@@ -72,7 +72,9 @@ def _start_page(request: HttpRequest, form: IntakeForm) -> HttpResponse:
 
 def _submit(request: HttpRequest, form: IntakeForm) -> HttpResponse | None:
     """Send a valid form once per token; the page to show, or None to show the form again."""
-    submission = read_submission_token(request.POST.get("submission", ""))
+    # Any age here: an old token may still find its first answer; the action refuses to
+    # send anything new with it.
+    submission = read_submission_token(request.POST.get("submission", ""), max_age=None)
     organisation = selectors.get_intake_organisation(
         organisation_id=uuid.UUID(form.cleaned_data["organisation"])
     )
