@@ -9,6 +9,7 @@ from safepassage.cases.models import Priority, Risk
 from safepassage.cases.referral_actions import Consent
 from safepassage.core.case_workflow import MAX_REASON_LENGTH
 from safepassage.core.crypto import SensitiveGroup
+from safepassage.site.widgets import DatePicker
 
 NO_AUTOCOMPLETE = {"autocomplete": "off"}
 AIRPORT_OR_COUNTRY = r"^[A-Za-z]{2,3}$"
@@ -141,9 +142,7 @@ class WorkflowFieldsForm(forms.Form):
 
 class TaskForm(forms.Form):
     assignee = forms.ChoiceField(label=_("Who does it"))
-    due_on = forms.DateField(
-        label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    due_on = forms.DateField(label=_("Due on"), widget=DatePicker())
     text = forms.CharField(
         label=_("What needs doing"),
         max_length=2000,
@@ -194,7 +193,7 @@ class ReferralForm(forms.Form):
     expires_on = forms.DateField(
         label=_("Sharing ends on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DatePicker(),
         help_text=_("Optional; only when we keep working on the case."),
     )
     consent_given_by = forms.CharField(
@@ -205,7 +204,7 @@ class ReferralForm(forms.Form):
     )
     consent_given_on = forms.DateField(
         label=_("Consent given on"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DatePicker(),
     )
     consent_how = forms.CharField(
         label=_("How consent was obtained"),

@@ -12,6 +12,7 @@ from safepassage.donations.actions import CampaignDetails, SponsorMatchTerms
 from safepassage.donations.cover_images import MAX_UPLOAD_BYTES
 from safepassage.donations.models import Campaign, Program, ProgramFact, SponsorMatch
 from safepassage.organisations.models import Organisation
+from safepassage.site.widgets import DatePicker
 
 LARGEST_DATABASE_INTEGER = 2**63 - 1
 
@@ -56,7 +57,7 @@ class ProgramFactForm(forms.ModelForm[ProgramFact]):
     class Meta:
         model = ProgramFact
         fields = ["topic", "statement", "source", "as_of", "confidence"]
-        widgets = {"as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"as_of": DatePicker()}
 
 
 ProgramFactFormSet = modelformset_factory(
@@ -98,13 +99,11 @@ class CampaignForm(forms.Form):
     goal_miles = forms.IntegerField(
         label=_("Miles goal"), min_value=1, max_value=MAX_GOAL_MILES, required=False
     )
-    starts_on = forms.DateField(
-        label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    starts_on = forms.DateField(label=_("Starts on"), widget=DatePicker())
     ends_on = forms.DateField(
         label=_("Ends on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DatePicker(),
     )
     cover = forms.FileField(
         label=_("Cover image"),
@@ -190,6 +189,6 @@ class SponsorMatchForm(forms.Form):
 class EndSponsorMatchForm(forms.Form):
     ends_on = forms.DateField(
         label=_("Last day of gifts matched"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DatePicker(),
         help_text=_("Today or later. Gifts received after this day are not matched."),
     )

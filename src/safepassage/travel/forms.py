@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from safepassage.pathways.countries import country_name, is_country_code
+from safepassage.site.widgets import DatePicker
 from safepassage.travel.models import (
     AllianceMembership,
     AwardChart,
@@ -50,9 +51,7 @@ def _airport_field(label: Any) -> forms.CharField:
 
 
 def _date_field(label: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    return forms.DateField(label=label, widget=DatePicker())
 
 
 def _connection_fields() -> tuple[forms.TypedChoiceField, forms.IntegerField]:
@@ -226,7 +225,7 @@ class ProgramCarrierForm(forms.ModelForm[ProgramCarrier]):
     class Meta:
         model = ProgramCarrier
         fields = ["program", "carrier", "relation", "source", "as_of", "verified"]
-        widgets = {"as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"as_of": DatePicker()}
 
     def clean_carrier(self) -> str:
         return str(self.cleaned_data["carrier"]).upper()
@@ -236,13 +235,10 @@ class AllianceMembershipForm(forms.ModelForm[AllianceMembership]):
     class Meta:
         model = AllianceMembership
         fields = ["alliance", "carrier", "suspended", "source", "as_of", "verified"]
-        widgets = {"as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"as_of": DatePicker()}
 
     def clean_carrier(self) -> str:
         return str(self.cleaned_data["carrier"]).upper()
-
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AwardChartForm(forms.ModelForm[AwardChart]):
@@ -262,7 +258,7 @@ class AwardChartForm(forms.ModelForm[AwardChart]):
             "verified",
         ]
         widgets = {
-            "as_of": DATE_WIDGET,
+            "as_of": DatePicker(),
             "multi_segment_source": forms.TextInput(),
             "route_type_source": forms.TextInput(),
             "source": forms.TextInput(),
@@ -279,7 +275,7 @@ ChartZoneFormSet = forms.inlineformset_factory(
     AwardChart,
     ChartZone,
     fields=["name", "countries", "source", "as_of", "verified"],
-    widgets={"as_of": DATE_WIDGET, "source": forms.TextInput()},
+    widgets={"as_of": DatePicker(), "source": forms.TextInput()},
     extra=1,
 )
 ChartZonePriceFormSet = forms.inlineformset_factory(
@@ -305,7 +301,7 @@ class CashRuleForm(forms.ModelForm[CashRule]):
             "verified",
         ]
         widgets = {
-            "as_of": DATE_WIDGET,
+            "as_of": DatePicker(),
             "source": forms.TextInput(),
             "origin_countries": forms.TextInput(attrs=NO_AUTOCOMPLETE),
         }

@@ -14,6 +14,7 @@ from safepassage.donations.gifts.errors import GiftError
 from safepassage.donations.gifts.webhooks import parse_money
 from safepassage.donations.models import Campaign, GiftSource
 from safepassage.donations.models.gifts import STAFF_GIFT_SOURCES
+from safepassage.site.widgets import DatePicker
 
 CURRENCY_CHOICES = [(code, code) for code in sorted(CURRENCY_MINOR_UNITS)]
 
@@ -51,9 +52,7 @@ class StaffGiftForm(forms.Form):
         label=_("How it was received"),
         choices=[(source.value, source.label) for source in STAFF_GIFT_SOURCES],
     )
-    received_on = forms.DateField(
-        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    received_on = forms.DateField(label=_("Received on"), widget=DatePicker())
     donor_name = forms.CharField(
         label=_("Donor name for the receipt (optional)"),
         max_length=150,
@@ -118,12 +117,12 @@ class GiftFilterForm(forms.Form):
     received_from = forms.DateField(
         label=_("Received from"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DatePicker(),
     )
     received_until = forms.DateField(
         label=_("Received until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DatePicker(),
     )
 
     def __init__(self, *args: Any, campaigns: QuerySet[Campaign], **kwargs: Any) -> None:

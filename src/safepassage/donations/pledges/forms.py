@@ -21,16 +21,7 @@ from safepassage.donations.pledges.selectors import (
 )
 from safepassage.donations.pledges.tokens import read_submission_token
 from safepassage.site.numbers import grouped_number
-
-
-class DateInput(forms.DateInput):
-    """A browser date picker, whose value is always "2027-02-23" (in Russian too, where
-    Django would otherwise write "23.02.2027", which the picker shows as empty)."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, str] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+from safepassage.site.widgets import DatePicker
 
 
 class ProgramChoiceField(forms.ModelChoiceField[Program]):
@@ -63,7 +54,7 @@ class PledgeForm(forms.Form):
     )
     expires_on = forms.DateField(
         label=_("They expire on"),
-        widget=DateInput,
+        widget=DatePicker,
         help_text=_("Check your program account for the date your miles expire."),
     )
     max_travellers = forms.IntegerField(
@@ -80,7 +71,7 @@ class PledgeForm(forms.Form):
     contact_before = forms.DateField(
         label=_("Contact me only before"),
         required=False,
-        widget=DateInput,
+        widget=DatePicker,
         help_text=_("Optional. We will not write to you after this date."),
     )
     donor_name = forms.CharField(
@@ -164,7 +155,7 @@ class ChangePledgeForm(forms.Form):
     miles = forms.IntegerField(
         label=_("Miles or points pledged in total"), min_value=1, max_value=MAX_MILES
     )
-    expires_on = forms.DateField(label=_("They expire on"), widget=DateInput)
+    expires_on = forms.DateField(label=_("They expire on"), widget=DatePicker)
     change_token = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, pledge: Any, **kwargs: Any) -> None:

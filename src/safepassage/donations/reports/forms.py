@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from safepassage.donations.reports.selectors import Period
+from safepassage.site.widgets import DatePicker
 
 MAX_DAYS = 3660
 """The longest range a report covers (about ten years)."""
@@ -24,12 +25,12 @@ class ReportPeriodForm(forms.Form):
     start = forms.DateField(
         label=_("From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DatePicker(),
     )
     end = forms.DateField(
         label=_("Until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DatePicker(),
     )
 
     def __init__(self, *args: Any, today: datetime.date, **kwargs: Any) -> None:

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from safepassage.donations.models import Campaign, PledgeStatus, Program
+from safepassage.site.widgets import DatePicker
 
 
 class _CampaignField(forms.ModelChoiceField[Campaign]):
@@ -40,12 +41,12 @@ class PledgeFilterForm(forms.Form):
     created_from = forms.DateField(
         label=_("Pledged from"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DatePicker(),
     )
     created_until = forms.DateField(
         label=_("Pledged until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DatePicker(),
     )
 
     def __init__(
