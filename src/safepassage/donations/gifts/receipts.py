@@ -1,6 +1,6 @@
 """Gift receipts: the facts printed on one, as HTML, as a PDF (WeasyPrint) and by e-mail.
 
-WeasyPrint renders from a string with a fetcher that refuses every URL, so a receipt
+It is printed by ``donations.pdf``, whose fetcher refuses every URL, so a receipt
 never reaches the network or the file system, whatever a donor typed as their name.
 """
 
@@ -10,12 +10,11 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils.functional import Promise
 from django.utils.translation import get_language
-from weasyprint import CSS, HTML  # type: ignore[import-untyped]  # WeasyPrint ships no type hints
-from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]  # as above
 
 from safepassage.core.money import Money
 from safepassage.donations.donor_sealing import open_donor_value
 from safepassage.donations.models import Gift
+from safepassage.donations.pdf import print_pdf
 
 RECEIPT_STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "donations" / "receipt.css"
 DONOR_NAME_FIELD = "donor_name"
@@ -63,11 +62,4 @@ def render_receipt_html(*, receipt: Receipt) -> str:
 
 def render_receipt_pdf(*, receipt: Receipt) -> bytes:
     """The receipt as PDF bytes."""
-    fetcher = URLFetcher(allowed_protocols=())  # no protocol at all: nothing is fetched
-    stylesheet = CSS(string=RECEIPT_STYLESHEET.read_text(encoding="utf-8"), url_fetcher=fetcher)
-    document = HTML(string=render_receipt_html(receipt=receipt), url_fetcher=fetcher)
-    pdf = document.write_pdf(stylesheets=[stylesheet])
-    if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf without a target returns bytes
-        msg = "WeasyPrint returned no PDF"
-        raise TypeError(msg)
-    return pdf
+    return print_pdf(html=render_receipt_html(receipt=receipt), stylesheet=RECEIPT_STYLESHEET)

@@ -1,12 +1,11 @@
-"""The reports page as one PDF, rendered as gift receipts are (WeasyPrint, no fetching)."""
+"""The reports page as one PDF, printed as gift receipts are (``donations.pdf``)."""
 
 from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
-from weasyprint import CSS, HTML  # type: ignore[import-untyped]  # WeasyPrint ships no type hints
-from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]  # as above
 
+from safepassage.donations.pdf import print_pdf
 from safepassage.donations.reports.tables import ReportPage
 
 REPORT_STYLESHEET = (
@@ -24,11 +23,4 @@ def render_report_html(*, page: ReportPage) -> str:
 
 def render_report_pdf(*, page: ReportPage) -> bytes:
     """The whole report as PDF bytes: its tables, no links, nothing fetched."""
-    fetcher = URLFetcher(allowed_protocols=())  # no protocol at all: nothing is fetched
-    stylesheet = CSS(string=REPORT_STYLESHEET.read_text(encoding="utf-8"), url_fetcher=fetcher)
-    html = render_report_html(page=page)
-    pdf = HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
-    if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf without a target returns bytes
-        msg = "WeasyPrint returned no PDF"
-        raise TypeError(msg)
-    return pdf
+    return print_pdf(html=render_report_html(page=page), stylesheet=REPORT_STYLESHEET)
