@@ -14,6 +14,7 @@ from django.utils import timezone
 from safepassage.accounts.models import Membership, User
 from safepassage.audit.actions import SYSTEM_ACTOR, record_audit_event
 from safepassage.cases.attention_actions import do_raise_case_attention, needs_attention
+from safepassage.cases.case_audit import record_case_event
 from safepassage.cases.errors import (
     AlreadyOnCase,
     LastCaseMember,
@@ -112,13 +113,8 @@ def role_in(*, user: User, organisation: Organisation) -> str | None:
 
 
 def _audit(*, actor: User | None, action: str, case: Case) -> None:
-    record_audit_event(
-        actor_ref=str(actor.public_id) if actor is not None else SYSTEM_ACTOR,
-        action=action,
-        object_type="case",
-        object_ref=str(case.public_id),
-        organisation_ref=str(case.organisation.public_id),
-    )
+    actor_ref = str(actor.public_id) if actor is not None else SYSTEM_ACTOR
+    record_case_event(actor_ref=actor_ref, action=action, case=case)
 
 
 def _recovery_public_key(organisation: Organisation) -> PublicKey:

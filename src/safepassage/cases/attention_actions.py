@@ -16,8 +16,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from safepassage.accounts.models import Membership, User
-from safepassage.audit.actions import SYSTEM_ACTOR, record_audit_event
+from safepassage.audit.actions import SYSTEM_ACTOR
 from safepassage.cases.access import reaching_organisations
+from safepassage.cases.case_audit import record_case_event
 from safepassage.cases.errors import AttentionDismissed
 from safepassage.cases.lock_objects import lock_case_attention
 from safepassage.cases.models import Case, CaseAttention, CaseMember, CaseTransition
@@ -101,7 +102,7 @@ def do_raise_case_attention(
         return []
     with transaction.atomic():
         CaseAttention.objects.bulk_create(items)
-        _audit(actor_ref=SYSTEM_ACTOR, action="case.attention_raised", case=case)
+        record_case_event(actor_ref=SYSTEM_ACTOR, action="case.attention_raised", case=case)
         user_ids = [str(item.recipient.public_id) for item in items]
         transaction.on_commit(partial(send_case_attention_notice.enqueue, user_ids=user_ids))
     return items
@@ -119,16 +120,7 @@ def do_dismiss_attention(*, actor: User, item: CaseAttention) -> None:
         check_dismiss_attention(item=locked)
         locked.dismissed_on = timezone.localdate()
         locked.save(update_fields=["dismissed_on"])
-        _audit(actor_ref=str(actor.public_id), action="case.attention_dismissed", case=locked.case)
+        record_case_event(
+            actor_ref=str(actor.public_id), action="case.attention_dismissed", case=locked.case
+        )
     item.dismissed_on = locked.dismissed_on
-
-
-def _audit(*, actor_ref: str, action: str, case: Case) -> None:
-    """Like every event of the cases app: the case's public id and the action, no value."""
-    record_audit_event(
-        actor_ref=actor_ref,
-        action=action,
-        object_type="case",
-        object_ref=str(case.public_id),
-        organisation_ref=str(case.organisation.public_id),
-    )

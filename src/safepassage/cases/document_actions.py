@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safepassage.accounts.models import User
-from safepassage.audit.actions import record_audit_event
+from safepassage.cases.case_audit import record_case_event
 from safepassage.cases.document_storage import (
     EncryptedUpload,
     document_path,
@@ -28,16 +28,6 @@ from safepassage.cases.sealing import context, seal_json, unwrap_user_group_key
 from safepassage.core.crypto import KeyPair, SensitiveGroup, seal_file_key
 
 MAX_NAME_LENGTH = 200
-
-
-def _audit(*, actor: User, action: str, case: Case) -> None:
-    record_audit_event(
-        actor_ref=str(actor.public_id),
-        action=action,
-        object_type="case",
-        object_ref=str(case.public_id),
-        organisation_ref=str(case.organisation.public_id),
-    )
 
 
 def check_upload_document(*, upload: EncryptedUpload) -> None:
@@ -82,7 +72,9 @@ def do_upload_document(
     )
     with transaction.atomic():
         document.save()
-        _audit(actor=actor, action="case.document_uploaded", case=case)
+        record_case_event(
+            actor_ref=str(actor.public_id), action="case.document_uploaded", case=case
+        )
         final = document_path(document.public_id)
         os.replace(incoming_path(document.public_id), final)
     return document
@@ -91,7 +83,9 @@ def do_upload_document(
 def do_record_document_download(*, actor: User, document: CaseDocument) -> None:
     """Audit that ``actor`` downloaded (decrypted) a document of the case."""
     with transaction.atomic():
-        _audit(actor=actor, action="case.document_downloaded", case=document.case)
+        record_case_event(
+            actor_ref=str(actor.public_id), action="case.document_downloaded", case=document.case
+        )
 
 
 def do_delete_document(*, actor: User, document: CaseDocument) -> None:
@@ -100,5 +94,7 @@ def do_delete_document(*, actor: User, document: CaseDocument) -> None:
     document_id = document.public_id
     with transaction.atomic():
         CaseDocument.objects.filter(pk=document.pk).delete()
-        _audit(actor=actor, action="case.document_deleted", case=document.case)
+        record_case_event(
+            actor_ref=str(actor.public_id), action="case.document_deleted", case=document.case
+        )
         transaction.on_commit(lambda: remove_file(document_path(document_id)))

@@ -10,22 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from safepassage.accounts.models import User
-from safepassage.audit.actions import record_audit_event
+from safepassage.cases.case_audit import record_case_event
 from safepassage.cases.errors import TaskAlreadyDone, TaskAssigneeRefused
 from safepassage.cases.lock_objects import lock_case_task
 from safepassage.cases.models import Case, CaseGroupKey, CaseMember, CaseTask, HolderKind
 from safepassage.cases.sealing import task_context, unwrap_user_group_key
 from safepassage.core.crypto import KeyPair, SensitiveGroup, seal_text
-
-
-def _audit(*, actor: User, action: str, case: Case) -> None:
-    record_audit_event(
-        actor_ref=str(actor.public_id),
-        action=action,
-        object_type="case",
-        object_ref=str(case.public_id),
-        organisation_ref=str(case.organisation.public_id),
-    )
 
 
 def check_add_task(*, case: Case, assignee: User) -> None:
@@ -64,7 +54,7 @@ def do_add_task(
     task.text = seal_text(key=narrative, context=task_context(task), text=text)
     with transaction.atomic():
         task.save()
-        _audit(actor=actor, action="case.task_added", case=case)
+        record_case_event(actor_ref=str(actor.public_id), action="case.task_added", case=case)
     return task
 
 
@@ -80,7 +70,7 @@ def do_complete_task(*, actor: User, task: CaseTask) -> None:
         check_complete_task(task=locked)
         locked.done_on = timezone.localdate()
         locked.save(update_fields=["done_on"])
-        _audit(actor=actor, action="case.task_done", case=task.case)
+        record_case_event(actor_ref=str(actor.public_id), action="case.task_done", case=task.case)
     task.done_on = locked.done_on
 
 
@@ -88,4 +78,4 @@ def do_record_task_list_view(*, actor: User, cases: list[Case]) -> None:
     """Audit that ``actor`` read the sealed task texts of ``cases`` on their task list."""
     with transaction.atomic():
         for case in cases:
-            _audit(actor=actor, action="case.tasks_viewed", case=case)
+            record_case_event(actor_ref=str(actor.public_id), action="case.tasks_viewed", case=case)

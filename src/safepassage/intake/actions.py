@@ -31,7 +31,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from safepassage.accounts.models import User
-from safepassage.audit.actions import record_audit_event
 from safepassage.cases.actions import (
     CODE_LENGTH,
     WorkflowFields,
@@ -39,6 +38,7 @@ from safepassage.cases.actions import (
     do_applicant_transition,
     do_create_case_from_intake,
 )
+from safepassage.cases.case_audit import record_case_event
 from safepassage.cases.errors import TransitionRefused
 from safepassage.cases.key_actions import team_id
 from safepassage.cases.models import (
@@ -225,7 +225,7 @@ def do_submit_intake(
             public_key=applicant_keys.public_key.raw,
             private_key_envelope=applicant_keys.private_key_envelope,
         )
-        _audit(actor_ref=APPLICANT_ACTOR, action="intake.submitted", case=case)
+        record_case_event(actor_ref=APPLICANT_ACTOR, action="intake.submitted", case=case)
         receipt = IntakeReceipt(codename=codename, case_code=case.code)
         if submission is not None:
             _store_receipt(submission=submission, receipt=receipt)
@@ -289,16 +289,6 @@ def delete_expired_submission_receipts(*, now: datetime.datetime | None = None) 
     )
     deleted, _ = SubmissionReceipt.objects.filter(expires_at__lte=now).delete()
     return deleted
-
-
-def _audit(*, actor_ref: str, action: str, case: Case) -> None:
-    record_audit_event(
-        actor_ref=actor_ref,
-        action=action,
-        object_type="case",
-        object_ref=str(case.public_id),
-        organisation_ref=str(case.organisation.public_id),
-    )
 
 
 # An envelope no codename opens: a failed lookup unwraps it so that unknown and wrong
@@ -423,7 +413,9 @@ def do_send_applicant_message(*, applicant: Applicant, body: str) -> Message:
     message = _seal_applicant_message(applicant=applicant, body=body)
     with transaction.atomic():
         message.save()
-        _audit(actor_ref=APPLICANT_ACTOR, action="case.applicant_message_received", case=case)
+        record_case_event(
+            actor_ref=APPLICANT_ACTOR, action="case.applicant_message_received", case=case
+        )
         _notify_case_team(case=case)
     return message
 
@@ -464,7 +456,9 @@ def do_withdraw_request(*, applicant: Applicant, note: str = "") -> Case:
         case = applicant.case
         if message is not None:
             message.save()
-            _audit(actor_ref=APPLICANT_ACTOR, action="case.applicant_message_received", case=case)
+            record_case_event(
+                actor_ref=APPLICANT_ACTOR, action="case.applicant_message_received", case=case
+            )
         _notify_case_team(case=case)
     return case
 
@@ -502,7 +496,7 @@ def do_send_staff_message(*, actor: User, key_pair: KeyPair, case: Case, body: s
     )
     with transaction.atomic():
         message.save()
-        _audit(actor_ref=str(actor.public_id), action="case.message_sent", case=case)
+        record_case_event(actor_ref=str(actor.public_id), action="case.message_sent", case=case)
     return message
 
 
@@ -599,5 +593,5 @@ def do_read_case_messages(*, actor: User, key_pair: KeyPair, case: Case) -> list
     with transaction.atomic():
         if filed:
             Message.objects.bulk_update(filed, ["case_copy", "applicant_copy"])
-        _audit(actor_ref=str(actor.public_id), action="case.messages_viewed", case=case)
+        record_case_event(actor_ref=str(actor.public_id), action="case.messages_viewed", case=case)
     return opened
