@@ -22,7 +22,6 @@ The recovery key is read as by ``rotate-keys``: ``--recovery-key-fd``, standard 
 prompt that does not echo.
 """
 
-import uuid
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -35,6 +34,7 @@ from safepassage.cases.key_replacement_actions import (
 )
 from safepassage.cases.management.commands.rotate_keys import (
     add_recovery_key_argument,
+    organisation_from_option,
     recovery_key_from_options,
 )
 from safepassage.cases.models import OrganisationKeyring, StaffKeyPair
@@ -64,7 +64,7 @@ class Command(BaseCommand):
         add_recovery_key_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        organisation = self._organisation(options["organisation"])
+        organisation = organisation_from_option(options["organisation"])
         member = (
             None
             if options["team_key"]
@@ -119,13 +119,6 @@ class Command(BaseCommand):
             "sets a new password with it, then replaces the key pair on the Security page):"
         )
         self.stdout.write(result.personal_recovery_key)
-
-    def _organisation(self, value: str) -> Organisation:
-        try:
-            return Organisation.objects.get(public_id=uuid.UUID(value))
-        except (ValueError, Organisation.DoesNotExist):
-            msg = "No organisation has this public id."
-            raise CommandError(msg) from None
 
     def _member(self, *, organisation: Organisation, email: str) -> User:
         member = User.objects.filter(

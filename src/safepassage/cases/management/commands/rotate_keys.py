@@ -101,6 +101,15 @@ def _prompt(*, expected: PublicKey) -> PrivateKey:
             shares.append(more)
 
 
+def organisation_from_option(value: str) -> Organisation:
+    """The organisation named by ``--organisation`` (its public id), or a clear error."""
+    try:
+        return Organisation.objects.get(public_id=uuid.UUID(value))
+    except (ValueError, Organisation.DoesNotExist):
+        msg = "No organisation has this public id."
+        raise CommandError(msg) from None
+
+
 class Command(BaseCommand):
     help = (
         "Rotate the case keys of an organisation (or of one case): new key versions, every "
@@ -119,7 +128,7 @@ class Command(BaseCommand):
         add_recovery_key_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        organisation = self._organisation(options["organisation"])
+        organisation = organisation_from_option(options["organisation"])
         keyring = OrganisationKeyring.objects.filter(organisation=organisation).first()
         if keyring is None:
             msg = "This organisation has no recovery key; it has no case keys to rotate."
@@ -139,13 +148,6 @@ class Command(BaseCommand):
                 )
         finally:
             truncate_write_ahead_log()
-
-    def _organisation(self, value: str) -> Organisation:
-        try:
-            return Organisation.objects.get(public_id=uuid.UUID(value))
-        except (ValueError, Organisation.DoesNotExist):
-            msg = "No organisation has this public id."
-            raise CommandError(msg) from None
 
     def _rotate_one(self, *, organisation: Organisation, code: str, opener: PrivateKey) -> None:
         case = (
