@@ -13,19 +13,13 @@ from safepassage.accounts.roles import Role
 from safepassage.audit.models import AuditEvent
 from safepassage.core.ledger import PledgeRef
 from safepassage.core.money import Miles
-from safepassage.donations.models import Campaign, Pledge, PledgeStatus, Program, ProgramKind
+from safepassage.donations.models import Campaign, Pledge, PledgeStatus
 from safepassage.ledger import actions as ledger
 from tests.donations.gift_factories import make_campaign, written
+from tests.donations.reports.factories import program
 from tests.factories import make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-def _program(code: str) -> Program:
-    program, _created = Program.objects.get_or_create(
-        code=code, defaults={"name": f"Program {code}", "kind": ProgramKind.AIRLINE}
-    )
-    return program
 
 
 def _pledge(
@@ -37,7 +31,7 @@ def _pledge(
     created_on: datetime.date = datetime.date(2026, 11, 10),
 ) -> tuple[Pledge, PledgeRef]:
     pledge = Pledge.objects.create(
-        program=_program(code),
+        program=program(code),
         campaign=campaign,
         miles=miles,
         expires_on=datetime.date(2027, 6, 1),

@@ -8,8 +8,6 @@ from safepassage.core.ledger import MoneyOwner, OwnerKind, PledgeRef
 from safepassage.core.money import Miles, Money
 from safepassage.donations.models import (
     Campaign,
-    Gift,
-    GiftSource,
     Pledge,
     PledgeStatus,
     Program,
@@ -64,25 +62,6 @@ def redeem(ref: PledgeRef, miles: int) -> None:
             reference="test",
             actor_ref="system",
         )
-
-
-def gift(
-    *,
-    organisation: Organisation,
-    amount: str,
-    currency: str,
-    on: datetime.date,
-    campaign: Campaign | None = None,
-) -> Gift:
-    return Gift.objects.create(
-        organisation=organisation,
-        campaign=campaign,
-        amount=Decimal(amount),
-        currency=currency,
-        source=GiftSource.BANK_TRANSFER,
-        idempotency_key=f"test:{uuid.uuid4()}",
-        received_on=on,
-    )
 
 
 def fund(organisation: Organisation) -> MoneyOwner:

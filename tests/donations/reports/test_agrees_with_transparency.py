@@ -8,9 +8,8 @@ import pytest
 from safepassage.donations.reports import selectors
 from safepassage.donations.reports.selectors import Period
 from safepassage.transparency import sources
-from tests.donations.reports.factories import gift
 from tests.factories import OrganisationFactory
-from tests.transparency.factories import moved_case
+from tests.transparency.factories import gift_on, moved_case
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +22,9 @@ def test_people_and_money_per_month_over_all_organisations_equal_the_transparenc
     moved_case(on=datetime.date(2026, 2, 3), party_size=4, organisation=first)
     moved_case(on=datetime.date(2026, 2, 20), party_size=1, organisation=second)
     moved_case(on=datetime.date(2026, 7, 1), party_size=2, organisation=second, state="arrived")
-    gift(organisation=first, amount="10.00", currency="EUR", on=datetime.date(2026, 2, 1))
-    gift(organisation=second, amount="15.25", currency="EUR", on=datetime.date(2026, 2, 28))
-    gift(organisation=second, amount="3.00", currency="EUR", on=datetime.date(2026, 9, 9))
+    gift_on(organisation=first, amount="10.00", currency="EUR", on=datetime.date(2026, 2, 1))
+    gift_on(organisation=second, amount="15.25", currency="EUR", on=datetime.date(2026, 2, 28))
+    gift_on(organisation=second, amount="3.00", currency="EUR", on=datetime.date(2026, 9, 9))
     # when
     people: dict[str, int] = {}
     money: dict[str, Decimal] = {}

@@ -12,9 +12,9 @@ from safepassage.core.money import Money
 from safepassage.donations.reports import selectors
 from safepassage.donations.reports.selectors import Period
 from tests.donations.gift_factories import make_campaign
-from tests.donations.reports.factories import cash_in_and_out, gift, pledge, redeem
+from tests.donations.reports.factories import cash_in_and_out, pledge, redeem
 from tests.factories import OrganisationFactory, UserFactory
-from tests.transparency.factories import moved_case
+from tests.transparency.factories import gift_on, moved_case
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +24,18 @@ YEAR_2026 = Period(start=datetime.date(2026, 1, 1), end=datetime.date(2026, 12, 
 def test_money_raised_is_per_month_and_currency_and_only_this_organisation() -> None:
     # given: gifts in two months and two currencies, one outside the range, one elsewhere
     organisation = OrganisationFactory.create()
-    gift(organisation=organisation, amount="100.00", currency="EUR", on=datetime.date(2026, 3, 2))
-    gift(organisation=organisation, amount="50.50", currency="EUR", on=datetime.date(2026, 3, 30))
-    gift(organisation=organisation, amount="7000", currency="RUB", on=datetime.date(2026, 3, 5))
-    gift(organisation=organisation, amount="20.00", currency="EUR", on=datetime.date(2026, 5, 1))
-    gift(organisation=organisation, amount="999.00", currency="EUR", on=datetime.date(2025, 12, 31))
-    gift(
+    gift_on(
+        organisation=organisation, amount="100.00", currency="EUR", on=datetime.date(2026, 3, 2)
+    )
+    gift_on(
+        organisation=organisation, amount="50.50", currency="EUR", on=datetime.date(2026, 3, 30)
+    )
+    gift_on(organisation=organisation, amount="7000", currency="RUB", on=datetime.date(2026, 3, 5))
+    gift_on(organisation=organisation, amount="20.00", currency="EUR", on=datetime.date(2026, 5, 1))
+    gift_on(
+        organisation=organisation, amount="999.00", currency="EUR", on=datetime.date(2025, 12, 31)
+    )
+    gift_on(
         organisation=OrganisationFactory.create(),
         amount="1.00",
         currency="EUR",
@@ -198,7 +204,7 @@ def test_per_month_figures_add_up_to_the_overall_totals(
 ) -> None:
     organisation = OrganisationFactory.create()
     for on, amount, currency in gifts:
-        gift(organisation=organisation, amount=str(amount), currency=currency, on=on)
+        gift_on(organisation=organisation, amount=str(amount), currency=currency, on=on)
     for on, party_size in moves:
         moved_case(on=on, party_size=party_size, organisation=organisation)
     rows = selectors.money_raised_by_month(organisation=organisation, period=YEAR_2026)

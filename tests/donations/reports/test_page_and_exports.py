@@ -17,9 +17,9 @@ from safepassage.donations.reports.selectors import Period
 from safepassage.donations.reports.tables import build_report
 from safepassage.organisations.models import Organisation
 from tests.donations.gift_factories import make_campaign
-from tests.donations.reports.factories import cash_in_and_out, gift, pledge, redeem
+from tests.donations.reports.factories import cash_in_and_out, pledge, redeem
 from tests.factories import make_staff, sign_in
-from tests.transparency.factories import moved_case
+from tests.transparency.factories import gift_on, moved_case
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def _figures(organisation: Organisation) -> None:
     """Figures of every kind, with a donor's name and e-mail on a gift and a pledge."""
     today = timezone.localdate()
     campaign = make_campaign(organisation=organisation)
-    named = gift(organisation=organisation, amount="1234.50", currency="EUR", on=today)
+    named = gift_on(organisation=organisation, amount="1234.50", currency="EUR", on=today)
     named.is_anonymous = False
     named.donor_name_envelope = DONOR_NAME.encode()
     named.receipt_email_envelope = DONOR_EMAIL.encode()

@@ -8,9 +8,8 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from safepassage.accounts.roles import Role
-from tests.donations.reports.factories import gift
 from tests.factories import STAFF_PASSWORD, make_staff
-from tests.transparency.factories import moved_case
+from tests.transparency.factories import gift_on, moved_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +20,7 @@ def test_an_admin_reads_the_reports_without_javascript(
     # given: an admin whose organisation raised 2,500 EUR and moved a family of three today
     admin = make_staff(Role.ADMIN)
     today = timezone.localdate()
-    gift(organisation=admin.organisation, amount="2500.00", currency="EUR", on=today)
+    gift_on(organisation=admin.organisation, amount="2500.00", currency="EUR", on=today)
     moved_case(on=today, party_size=3, organisation=admin.organisation)
     page = page_without_js
     problems: list[str] = []
