@@ -266,3 +266,30 @@ def test_a_match_that_has_matched_nothing_can_still_be_removed() -> None:
     assert response.status_code == 302
     assert not SponsorMatch.objects.filter(pk=match.pk).exists()
     assert AuditEvent.objects.filter(action="sponsor_match.removed").count() == 1
+
+
+def test_the_goal_currency_cannot_change_under_a_sponsor_match() -> None:
+    # given a EUR campaign whose sponsor has matched 100 EUR
+    staff, campaign, _match = _setup()
+    client = sign_in(Client(), staff)
+    url = reverse("donations:campaign_edit", kwargs={"campaign_id": campaign.public_id})
+    form = {
+        "organisation": staff.organisation.pk,
+        "title": campaign.title,
+        "slug": campaign.slug,
+        "goal_money": "5000",
+        "starts_on": "2026-11-01",
+    }
+
+    # when staff switch its currency to USD (the match would silently drop out of the total)
+    refused = client.post(url, form | {"goal_currency": "USD"})
+    same_currency = client.post(url, form | {"goal_currency": "EUR", "goal_money": "6000"})
+
+    # then the switch is refused with a reason and the donors' total keeps the match
+    assert refused.status_code == 200
+    assert "sponsor match" in refused.text
+    assert same_currency.status_code == 302
+    campaign.refresh_from_db()
+    assert (campaign.goal_currency, campaign.goal_money) == ("EUR", Decimal("6000.00"))
+    assert get_campaign_totals(campaign=campaign).money_total.amount == Decimal("200.00")
+    assert AuditEvent.objects.filter(action="campaign.updated").count() == 1

@@ -19,6 +19,7 @@ from safepassage.audit.actions import record_audit_event
 from safepassage.core.money import Money
 from safepassage.donations.cover_images import EncodedImage
 from safepassage.donations.errors import (
+    CampaignCurrencyHasMatches,
     CampaignDatesInvalid,
     CampaignGoalMissing,
     CampaignSlugTaken,
@@ -89,6 +90,12 @@ def check_save_campaign(
     if details.ends_on is not None and details.ends_on < details.starts_on:
         raise CampaignDatesInvalid
     Money.zero(currency=details.goal_currency)  # raises for an unknown currency
+    if (
+        campaign is not None
+        and details.goal_currency != campaign.goal_currency
+        and campaign.sponsor_matches.exists()
+    ):
+        raise CampaignCurrencyHasMatches
     others = Campaign.objects.filter(slug=details.slug)
     if campaign is not None:
         others = others.exclude(pk=campaign.pk)

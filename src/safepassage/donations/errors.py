@@ -44,6 +44,14 @@ class CoverImageTooManyPixels(DonationsError):
     message = _("The image has too many pixels (at most 40 megapixels).")
 
 
+class CampaignCurrencyHasMatches(DonationsError):
+    code = "campaign_currency_has_matches"
+    message = _(
+        "This campaign has a sponsor match in its currency, so the currency cannot change: "
+        "the match would drop out of the total donors see."
+    )
+
+
 class SponsorMatchCurrencyMismatch(DonationsError):
     code = "sponsor_match_currency_mismatch"
     message = _("A sponsor match must use the campaign's currency.")
