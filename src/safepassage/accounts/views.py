@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safepassage.accounts import actions
@@ -98,7 +98,7 @@ def _next_url(request: HttpRequest) -> str:
 
 
 @public
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     """First step: e-mail and password."""
     if is_two_factor_verified(request):
@@ -131,7 +131,7 @@ def locked_out(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
 
 
 @password_verified
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def two_factor_view(request: HttpRequest) -> HttpResponse:
     """Second step: a code from the authenticator app or a single-use recovery code."""
     user = current_user(request)
@@ -163,7 +163,7 @@ def _relative_next_url(request: HttpRequest) -> str:
 
 
 @staff
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reauthenticate_view(request: HttpRequest) -> HttpResponse:
     """Password and authenticator code again before a sensitive step (SR-23)."""
     user = current_user(request)
@@ -220,7 +220,7 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
 
 
 @password_verified
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def enrolment_code_view(request: HttpRequest) -> HttpResponse:
     """After a two-factor reset: the one-time code from the admin, before a new authenticator."""
     user = current_user(request)
@@ -268,7 +268,7 @@ def recovery_codes_view(request: HttpRequest) -> HttpResponse:
 
 
 @staff
-@require_http_methods(["GET"])
+@require_safe
 def security_view(request: HttpRequest) -> HttpResponse:
     """The signed-in user's two-factor status and session controls."""
     return render(request, "accounts/security.html")
@@ -300,7 +300,7 @@ def logout_everywhere_view(request: HttpRequest) -> HttpResponse:
 
 
 @public
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
     """Join an organisation from an invitation link: new account, or existing member."""
     invitation_id = read_invitation_token(token)
@@ -357,7 +357,7 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
 
 @staff
 @recent_authentication_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def change_password_view(request: HttpRequest) -> HttpResponse:
     """Change the password; the private key is re-wrapped under the new one (SR-06)."""
     user = current_user(request)
@@ -377,7 +377,7 @@ def change_password_view(request: HttpRequest) -> HttpResponse:
 
 
 @public
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def recover_with_key_view(request: HttpRequest) -> HttpResponse:
     """Forgotten password: the personal recovery key and an authenticator code set a new one.
 
@@ -404,7 +404,7 @@ def recover_with_key_view(request: HttpRequest) -> HttpResponse:
 
 @staff
 @recent_authentication_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def replace_keys_view(request: HttpRequest) -> HttpResponse:
     """Replace the signed-in user's key pair (a device lost, a key that may be exposed)."""
     user = current_user(request)
@@ -437,7 +437,7 @@ def replace_keys_view(request: HttpRequest) -> HttpResponse:
 
 @requires_permission(REPLACE_COLLEAGUE_KEYS)
 @recent_authentication_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def replace_colleague_keys_view(request: HttpRequest, user_id: uuid.UUID) -> HttpResponse:
     """An organisation admin replaces a colleague's key pair (their device was lost)."""
     user = current_user(request)
@@ -470,7 +470,7 @@ def replace_colleague_keys_view(request: HttpRequest, user_id: uuid.UUID) -> Htt
 
 @requires_permission(RESET_TWO_FACTOR)
 @recent_authentication_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reset_colleague_two_factor_view(request: HttpRequest, user_id: uuid.UUID) -> HttpResponse:
     """An organisation admin resets a colleague's lost authenticator and recovery codes."""
     user = current_user(request)

@@ -12,7 +12,7 @@ from datetime import datetime
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from safepassage.accounts.key_session import load_private_key
 from safepassage.accounts.models import User
@@ -70,7 +70,7 @@ def _keys(request: HttpRequest, user: User) -> KeyPair:
 
 
 @requires_permission(RUN)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def runs_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
     """Start an allocation over the network; the organisation's recent runs."""
     user = current_user(request)
@@ -126,7 +126,7 @@ def _run_page(request: HttpRequest, run: AllocationRun, **extra: object) -> Http
 
 
 @requires_permission(RUN)
-@require_http_methods(["GET"])
+@require_safe
 def run_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
     """The run's progress (refreshing itself while it runs) and then its plan."""
     run = access_run(user=current_user(request), run_id=run_id, permission=RUN)
@@ -172,7 +172,7 @@ def run_accept_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
 
 
 @requires_permission(TRIP)
-@require_http_methods(["GET"])
+@require_safe
 def trips_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
     user = current_user(request)
     organisation = access_organisation(user=user, organisation_id=organisation_id, permission=TRIP)
@@ -198,7 +198,7 @@ def trip_view(request: HttpRequest, trip_id: uuid.UUID) -> HttpResponse:
 
 
 @requires_permission(TRIP)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def trip_send_view(request: HttpRequest, trip_id: uuid.UUID) -> HttpResponse:
     """Enter the passengers (sealed under the case's travel key) and send the requests."""
     user = current_user(request)
@@ -237,7 +237,7 @@ def _record(form: RecordBookingForm) -> actions.BookingRecord:
 
 
 @requires_permission(TRIP)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def booking_record_view(request: HttpRequest, booking_id: uuid.UUID) -> HttpResponse:
     """The coordinator records a booking (delegated access, cash, or told by the donor)."""
     user = current_user(request)
@@ -290,7 +290,7 @@ def _refund_entry(form: RefundForm) -> refund_actions.RefundEntry:
 
 
 @requires_permission(TRIP)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def booking_refund_view(request: HttpRequest, booking_id: uuid.UUID) -> HttpResponse:
     """A cancelled booking's cash: what was paid, what came back; record a refund."""
     user = current_user(request)
@@ -402,7 +402,7 @@ def _donor_step(request: HttpRequest, booking: BookingRequest) -> dict[str, obje
 
 
 @public
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def donor_view(request: HttpRequest, token: str) -> HttpResponse:
     """The donor's booking request: what to book once a one-time code proves the address,
     then record the booking or decline."""

@@ -16,7 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from safepassage.accounts.key_session import load_private_key
 from safepassage.accounts.models import User
@@ -88,7 +88,7 @@ def _form_page(
 
 
 @requires_permission("cases.view_case")
-@require_http_methods(["GET"])
+@require_safe
 def queue_view(request: HttpRequest) -> HttpResponse:
     """What needs the user's attention, the triage queue (new requests by priority and
     risk) and the user's own cases."""
@@ -108,7 +108,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
 
 
 @requires_permission("cases.add_case")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def create_view(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     form = CaseForm(
@@ -176,7 +176,7 @@ def detail_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 @requires_permission("cases.change_case")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def transition_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     user = current_user(request)
     case = access_case(user=user, case_id=case_id, permission="cases.change_case")
@@ -198,7 +198,7 @@ def transition_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 @requires_permission("cases.change_case")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def note_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     user = current_user(request)
     case = access_case(user=user, case_id=case_id, permission="cases.change_case")
@@ -216,7 +216,7 @@ def note_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 @requires_permission("cases.change_case")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def household_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     user = current_user(request)
     case = access_case(user=user, case_id=case_id, permission="cases.change_case")
@@ -235,7 +235,7 @@ def household_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @requires_permission("cases.manage_case_members")
 @recent_authentication_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def add_member_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """Put a colleague on the case: the group keys the actor holds are re-wrapped to them."""
     user = current_user(request)
@@ -259,7 +259,7 @@ def add_member_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @requires_permission("cases.manage_case_members")
 @recent_authentication_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def remove_member_view(
     request: HttpRequest, case_id: uuid.UUID, user_id: uuid.UUID
 ) -> HttpResponse:
@@ -290,7 +290,7 @@ def remove_member_view(
 
 @requires_permission("cases.triage_case")
 @recent_authentication_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def take_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """Take a new request sealed to the case team (intake) and become its first caseworker."""
     user = current_user(request)
@@ -307,7 +307,7 @@ def take_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 @requires_permission("cases.change_case")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def workflow_fields_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """Triage: set priority, risk and the origin and destination codes."""
     user = current_user(request)
@@ -328,7 +328,7 @@ def workflow_fields_view(request: HttpRequest, case_id: uuid.UUID) -> HttpRespon
 
 
 @requires_permission("cases.change_case")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def add_task_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """Give a colleague on the case a task with a due day (text sealed, narrative key)."""
     user = current_user(request)
@@ -354,7 +354,7 @@ def add_task_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 @requires_permission("cases.change_case")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def complete_task_view(request: HttpRequest, task_id: uuid.UUID) -> HttpResponse:
     """Mark a task done (confirmed with a POST)."""
     user = current_user(request)
@@ -371,7 +371,7 @@ def complete_task_view(request: HttpRequest, task_id: uuid.UUID) -> HttpResponse
 
 
 @requires_permission("cases.view_case")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def dismiss_attention_view(request: HttpRequest, attention_id: uuid.UUID) -> HttpResponse:
     """The recipient dismisses a "needs attention" item once seen (confirmed with a POST)."""
     user = current_user(request)
@@ -405,7 +405,7 @@ def my_tasks_view(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt  # checked by csrf_protect below, after the encrypting upload handler is set
 @requires_permission("cases.change_case")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def upload_document_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponseBase:
     """Upload a document: encrypted while it is received, never written in plaintext (SR-09).
 
@@ -477,7 +477,7 @@ def download_document_view(request: HttpRequest, document_id: uuid.UUID) -> Http
 
 @requires_permission("cases.manage_case_members")
 @recent_authentication_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def refer_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """Refer the case to a partner organisation with recorded consent (SR-28)."""
     user = current_user(request)
@@ -513,7 +513,7 @@ def refer_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @requires_permission("cases.triage_case")
 @recent_authentication_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def accept_referral_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
     """A receiving case-team member accepts a referral and joins the case."""
     user = current_user(request)
@@ -537,7 +537,7 @@ def accept_referral_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpRe
 
 @requires_permission("cases.manage_case_members")
 @recent_authentication_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def revoke_referral_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
     """The referring side ends a referral: the partner's copies of the keys are deleted."""
     user = current_user(request)
@@ -558,7 +558,7 @@ def revoke_referral_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpRe
 
 @requires_permission("cases.change_retentionrule")
 @recent_authentication_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def retention_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
     """Set how many days finished cases are kept before they are crypto-shredded (SR-12)."""
     user = current_user(request)
@@ -581,7 +581,7 @@ def retention_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResp
 
 
 @requires_permission("cases.change_case")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete_document_view(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
     """Delete a document uploaded by mistake (confirmed with a POST; audited)."""
     user = current_user(request)

@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from safepassage.accounts.selectors import current_user
 from safepassage.donations import actions, selectors
@@ -39,14 +39,14 @@ edit them, never an organisation role (decision 0017)."""
 
 
 @public
-@require_http_methods(["GET"])
+@require_safe
 def catalogue_view(request: HttpRequest) -> HttpResponse:
     programs = selectors.list_catalogue_programs()
     return render(request, "donations/catalogue.html", {"programs": programs})
 
 
 @staff
-@require_http_methods(["GET"])
+@require_safe
 def program_facts_view(request: HttpRequest) -> HttpResponse:
     can_edit = current_user(request).has_perm(CATALOGUE)
     programs = selectors.list_programs_with_facts()
@@ -57,7 +57,7 @@ def program_facts_view(request: HttpRequest) -> HttpResponse:
 
 @requires_permission(CATALOGUE)
 @recent_authentication_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def program_edit_view(request: HttpRequest, program_code: str) -> HttpResponse:
     user = current_user(request)
     program = access_program(user=user, program_code=program_code, permission=CATALOGUE)
@@ -77,14 +77,14 @@ def program_edit_view(request: HttpRequest, program_code: str) -> HttpResponse:
 
 
 @public
-@require_http_methods(["GET"])
+@require_safe
 def campaign_list_view(request: HttpRequest) -> HttpResponse:
     campaigns = selectors.list_published_campaigns()
     return render(request, "donations/campaign_list.html", {"campaigns": campaigns})
 
 
 @public
-@require_http_methods(["GET"])
+@require_safe
 def campaign_view(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = selectors.get_published_campaign(slug=slug)
     totals = selectors.get_campaign_totals(campaign=campaign)
@@ -114,13 +114,13 @@ def _cover_response(campaign: Campaign) -> FileResponse:
 
 
 @public
-@require_http_methods(["GET"])
+@require_safe
 def campaign_cover_view(request: HttpRequest, slug: str) -> FileResponse:
     return _cover_response(selectors.get_published_campaign(slug=slug))
 
 
 @requires_permission("donations.change_campaign")
-@require_http_methods(["GET"])
+@require_safe
 def campaign_cover_preview_view(request: HttpRequest, campaign_id: uuid.UUID) -> FileResponse:
     campaign = access_campaign(
         user=current_user(request), campaign_id=campaign_id, permission="donations.change_campaign"
@@ -129,7 +129,7 @@ def campaign_cover_preview_view(request: HttpRequest, campaign_id: uuid.UUID) ->
 
 
 @requires_permission("donations.view_campaign")
-@require_http_methods(["GET"])
+@require_safe
 def manage_campaigns_view(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     organisations = selectors.list_organisations_permitting(
@@ -188,13 +188,13 @@ def _save_campaign(request: HttpRequest, *, campaign: Campaign | None) -> HttpRe
 
 
 @requires_permission("donations.add_campaign")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def campaign_create_view(request: HttpRequest) -> HttpResponse:
     return _save_campaign(request, campaign=None)
 
 
 @requires_permission("donations.change_campaign")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def campaign_edit_view(request: HttpRequest, campaign_id: uuid.UUID) -> HttpResponse:
     campaign = access_campaign(
         user=current_user(request), campaign_id=campaign_id, permission="donations.change_campaign"
@@ -216,7 +216,7 @@ def campaign_publish_view(request: HttpRequest, campaign_id: uuid.UUID) -> HttpR
 
 
 @requires_permission("donations.change_campaign")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def sponsor_match_add_view(request: HttpRequest, campaign_id: uuid.UUID) -> HttpResponse:
     user = current_user(request)
     campaign = access_campaign(
@@ -252,7 +252,7 @@ def sponsor_match_remove_view(
 
 
 @requires_permission("donations.change_campaign")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def sponsor_match_edit_view(
     request: HttpRequest, campaign_id: uuid.UUID, match_id: uuid.UUID
 ) -> HttpResponse:

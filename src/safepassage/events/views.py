@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from safepassage.accounts.selectors import current_user
 from safepassage.donations.selectors import get_pledge_url, list_organisations_permitting
@@ -34,14 +34,14 @@ def event_pledge_target(event: Event) -> str:
 
 
 @public
-@require_http_methods(["GET"])
+@require_safe
 def event_list_view(request: HttpRequest) -> HttpResponse:
     events = selectors.list_published_events()
     return render(request, "events/event_list.html", {"events": events})
 
 
 @public
-@require_http_methods(["GET"])
+@require_safe
 def event_view(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.get_published_event(slug=slug)
     target = event_pledge_target(event)
@@ -56,7 +56,7 @@ def event_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @public
-@require_http_methods(["GET"])
+@require_safe
 def event_tally_view(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.get_published_event(slug=slug)
     target = event_pledge_target(event)
@@ -72,7 +72,7 @@ def event_tally_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @public
-@require_http_methods(["GET"])
+@require_safe
 def event_calendar_view(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.get_published_event(slug=slug)
     calendar = CalendarEvent(
@@ -91,7 +91,7 @@ def event_calendar_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @requires_permission("events.view_event")
-@require_http_methods(["GET"])
+@require_safe
 def manage_events_view(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     organisations = list_organisations_permitting(user=user, permission="events.view_event")
@@ -142,13 +142,13 @@ def _save_event(request: HttpRequest, *, event: Event | None) -> HttpResponse:
 
 
 @requires_permission("events.add_event")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_create_view(request: HttpRequest) -> HttpResponse:
     return _save_event(request, event=None)
 
 
 @requires_permission("events.change_event")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_edit_view(request: HttpRequest, event_id: uuid.UUID) -> HttpResponse:
     event = access_event(
         user=current_user(request), event_id=event_id, permission="events.change_event"
@@ -168,7 +168,7 @@ def event_publish_view(request: HttpRequest, event_id: uuid.UUID) -> HttpRespons
 
 
 @requires_permission("events.change_event")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def programme_item_add_view(request: HttpRequest, event_id: uuid.UUID) -> HttpResponse:
     user = current_user(request)
     event = access_event(user=user, event_id=event_id, permission="events.change_event")
@@ -187,7 +187,7 @@ def programme_item_add_view(request: HttpRequest, event_id: uuid.UUID) -> HttpRe
 
 
 @requires_permission("events.change_event")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def programme_item_edit_view(
     request: HttpRequest, event_id: uuid.UUID, item_id: uuid.UUID
 ) -> HttpResponse:

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safepassage.intake import actions, selectors
 from safepassage.intake.applicant_session import (
@@ -100,7 +100,7 @@ def _submit(request: HttpRequest, form: IntakeForm) -> HttpResponse | None:
 
 
 @public
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def start_view(request: HttpRequest) -> HttpResponse:
     """The request form; on submit, the codename and case code, shown this once (and again
     for the same form's second send within minutes, see decision 0026)."""
@@ -113,7 +113,7 @@ def start_view(request: HttpRequest) -> HttpResponse:
 
 
 @public
-@require_http_methods(["GET"])
+@require_safe
 def safety_view(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/safety.html")
 
@@ -129,7 +129,7 @@ def exit_view(request: HttpRequest) -> HttpResponse:
 
 
 @public
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def sign_in_view(request: HttpRequest) -> HttpResponse:
     """Codename and case code; every failure answers alike (SR-15)."""
     if refused := _over_limit(request, "intake-sign-in"):
@@ -152,7 +152,7 @@ def sign_in_view(request: HttpRequest) -> HttpResponse:
 
 
 @public
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def status_view(request: HttpRequest) -> HttpResponse:
     """The request's status in applicant-safe words and the messages; send a message."""
     session = load_applicant_session(request=request)
@@ -186,7 +186,7 @@ def status_view(request: HttpRequest) -> HttpResponse:
 
 
 @public
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def withdraw_view(request: HttpRequest) -> HttpResponse:
     """Withdraw the request: a confirmation page, then the move on POST (decision 0012)."""
     session = load_applicant_session(request=request)

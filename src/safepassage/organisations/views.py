@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from safepassage.accounts import actions as account_actions
 from safepassage.accounts.errors import AccountsError
@@ -18,7 +18,7 @@ from safepassage.site.access_policy import recent_authentication_required, requi
 
 
 @requires_permission("organisations.view_organisation")
-@require_http_methods(["GET"])
+@require_safe
 def organisation_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
     user = current_user(request)
     organisation = access_organisation(
@@ -48,7 +48,7 @@ def organisation_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpR
 
 @requires_permission("accounts.add_invitation")
 @recent_authentication_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invite_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
     user = current_user(request)
     organisation = access_organisation(

@@ -11,7 +11,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from safepassage.accounts.models import User
 from safepassage.accounts.selectors import current_user
@@ -55,7 +55,7 @@ def _link_form(request: HttpRequest, *, user: User, pathway: Pathway) -> ChoiceB
 
 
 @requires_permission(VIEW)
-@require_http_methods(["GET"])
+@require_safe
 def board_view(request: HttpRequest) -> HttpResponse:
     """Every destination country of the user's organisations: stance, quota, cases waiting."""
     user = current_user(request)
@@ -70,7 +70,7 @@ def board_view(request: HttpRequest) -> HttpResponse:
 
 
 @requires_permission(ADD)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def create_view(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     organisations = selectors.list_pathway_organisations(user=user, permission=ADD)
@@ -97,7 +97,7 @@ def create_view(request: HttpRequest) -> HttpResponse:
 
 
 @requires_permission(VIEW)
-@require_http_methods(["GET"])
+@require_safe
 def detail_view(request: HttpRequest, pathway_id: uuid.UUID) -> HttpResponse:
     """A country's board: stance, notes, quotas, visa types, contacts and waiting cases."""
     user = current_user(request)
@@ -116,7 +116,7 @@ def detail_view(request: HttpRequest, pathway_id: uuid.UUID) -> HttpResponse:
 
 
 @requires_permission(CHANGE)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def edit_view(request: HttpRequest, pathway_id: uuid.UUID) -> HttpResponse:
     user = current_user(request)
     pathway = access_pathway(user=user, pathway_id=pathway_id, permission=CHANGE)
@@ -129,7 +129,7 @@ def edit_view(request: HttpRequest, pathway_id: uuid.UUID) -> HttpResponse:
 
 
 @requires_permission(CHANGE)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def add_contact_view(request: HttpRequest, pathway_id: uuid.UUID) -> HttpResponse:
     user = current_user(request)
     pathway = access_pathway(user=user, pathway_id=pathway_id, permission=CHANGE)
@@ -145,7 +145,7 @@ def add_contact_view(request: HttpRequest, pathway_id: uuid.UUID) -> HttpRespons
 
 
 @requires_permission(CHANGE)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def remove_contact_view(
     request: HttpRequest, pathway_id: uuid.UUID, contact_id: uuid.UUID
 ) -> HttpResponse:
@@ -160,7 +160,7 @@ def remove_contact_view(
 
 
 @requires_permission(CHANGE)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def add_visa_type_view(request: HttpRequest, pathway_id: uuid.UUID) -> HttpResponse:
     user = current_user(request)
     pathway = access_pathway(user=user, pathway_id=pathway_id, permission=CHANGE)
@@ -172,7 +172,7 @@ def add_visa_type_view(request: HttpRequest, pathway_id: uuid.UUID) -> HttpRespo
 
 
 @requires_permission(CHANGE)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def remove_visa_type_view(
     request: HttpRequest, pathway_id: uuid.UUID, visa_type_id: uuid.UUID
 ) -> HttpResponse:
@@ -189,7 +189,7 @@ def remove_visa_type_view(
 
 
 @requires_permission(CHANGE)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def quota_view(request: HttpRequest, pathway_id: uuid.UUID) -> HttpResponse:
     """Set the places offered in a year and how many are used."""
     user = current_user(request)
@@ -209,7 +209,7 @@ def quota_view(request: HttpRequest, pathway_id: uuid.UUID) -> HttpResponse:
 
 
 @requires_permission(CHANGE)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def link_case_view(request: HttpRequest, pathway_id: uuid.UUID) -> HttpResponse:
     """Put one of the user's cases on the pathway's waiting list."""
     user = current_user(request)
@@ -229,7 +229,7 @@ def link_case_view(request: HttpRequest, pathway_id: uuid.UUID) -> HttpResponse:
 
 
 @requires_permission(CHANGE)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unlink_case_view(
     request: HttpRequest, pathway_id: uuid.UUID, case_id: uuid.UUID
 ) -> HttpResponse:
@@ -255,7 +255,7 @@ def unlink_case_view(
 
 
 @requires_permission(CHANGE)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def case_pathways_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """From the case's side: the countries it waits on, and a form to link one more."""
     user = current_user(request)

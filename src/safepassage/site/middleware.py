@@ -74,9 +74,9 @@ class AccessPolicyMiddleware:
         ):
             raise PermissionDenied
         if needs_recent_authentication(view_func) and not is_recently_authenticated(request):
-            # Back here with a GET afterwards: a GET keeps its query (an export's filters),
-            # a stale POST did nothing and returns to its form.
-            back = request.get_full_path() if request.method == "GET" else request.path
+            # Back here with a GET afterwards: a GET (or HEAD) keeps its query (an export's
+            # filters), a stale POST did nothing and returns to its form.
+            back = request.get_full_path() if request.method in ("GET", "HEAD") else request.path
             query = urlencode({"next": back})
             return redirect(f"{reverse('accounts:reauthenticate')}?{query}")
         return None

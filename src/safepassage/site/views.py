@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.i18n import set_language
 
 from safepassage.accounts.selectors import current_user, list_memberships
@@ -12,13 +12,13 @@ from safepassage.site.access_policy import public, staff
 
 
 @public
-@require_http_methods(["GET"])
+@require_safe
 def home_view(request: HttpRequest) -> HttpResponse:
     return render(request, "site/home.html")
 
 
 @staff
-@require_http_methods(["GET"])
+@require_safe
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     context = {

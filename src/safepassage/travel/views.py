@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from safepassage.accounts.key_session import load_private_key
 from safepassage.accounts.selectors import current_user
@@ -78,7 +78,7 @@ def _request_details(data: dict[str, Any]) -> actions.RequestDetails:
 
 
 @requires_permission(VIEW)
-@require_http_methods(["GET"])
+@require_safe
 def home_view(request: HttpRequest) -> HttpResponse:
     """The cases in "travel planned" the user works on, with their travel requests."""
     user = current_user(request)
@@ -93,7 +93,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
 
 
 @requires_permission(SEARCH)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def search_view(request: HttpRequest) -> HttpResponse:
     """Route finder: itineraries with tickets, self-transfers and per-program prices.
 
@@ -131,7 +131,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
 
 
 @requires_permission(SEARCH)
-@require_http_methods(["GET"])
+@require_safe
 def programs_view(request: HttpRequest) -> HttpResponse:
     """Who can book what, and the award pricing the estimates use, each with its source."""
     return render(
@@ -149,7 +149,7 @@ def programs_view(request: HttpRequest) -> HttpResponse:
 
 @requires_permission(CATALOGUE)
 @recent_authentication_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def program_carrier_add_view(request: HttpRequest) -> HttpResponse:
     form = ProgramCarrierForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -161,7 +161,7 @@ def program_carrier_add_view(request: HttpRequest) -> HttpResponse:
 
 @requires_permission(CATALOGUE)
 @recent_authentication_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def alliance_member_add_view(request: HttpRequest) -> HttpResponse:
     form = AllianceMembershipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -195,7 +195,7 @@ def partnership_remove_view(request: HttpRequest) -> HttpResponse:
 
 @requires_permission(CATALOGUE)
 @recent_authentication_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def chart_edit_view(request: HttpRequest, program_code: str) -> HttpResponse:
     """A program's award chart with its bands, zones, zone prices and cash rules."""
     user = current_user(request)
@@ -228,7 +228,7 @@ def chart_edit_view(request: HttpRequest, program_code: str) -> HttpResponse:
 
 
 @requires_permission(ADD)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def request_create_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """Plan travel for a case: travellers, origin, acceptable destinations, window."""
     user = current_user(request)
@@ -257,7 +257,7 @@ def request_create_view(request: HttpRequest, case_id: uuid.UUID) -> HttpRespons
 
 
 @requires_permission(CHANGE)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def request_edit_view(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
     """Change travellers, origin, destinations, window or connection settings."""
     user = current_user(request)
@@ -328,7 +328,7 @@ def request_detail_view(request: HttpRequest, request_id: uuid.UUID) -> HttpResp
 
 
 @requires_permission(CHANGE)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def generate_options_view(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
     """Replace the route-finder options with a new search (manual options stay)."""
     user = current_user(request)
@@ -358,7 +358,7 @@ def generate_options_view(request: HttpRequest, request_id: uuid.UUID) -> HttpRe
 
 
 @requires_permission(CHANGE)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def option_add_view(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
     """Add an option the coordinator found themselves."""
     user = current_user(request)
@@ -404,7 +404,7 @@ def option_remove_view(
 
 
 @requires_permission(CHANGE)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def price_quote_view(
     request: HttpRequest, request_id: uuid.UUID, price_id: uuid.UUID
 ) -> HttpResponse:
@@ -439,7 +439,7 @@ def price_quote_view(
 
 
 @requires_permission(CHANGE)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def fare_cash_view(request: HttpRequest, request_id: uuid.UUID, fare_id: uuid.UUID) -> HttpResponse:
     """Set what a ticket for this fare costs in cash (the allocator may then buy it)."""
     user = current_user(request)

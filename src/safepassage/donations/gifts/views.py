@@ -9,7 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from safepassage.accounts.selectors import current_user
 from safepassage.donations.gifts import actions, selectors
@@ -86,7 +91,7 @@ def gift_webhook_view(request: HttpRequest, provider: str) -> HttpResponse:
 
 
 @requires_permission(VIEW_GIFT)
-@require_GET
+@require_safe
 def gift_list_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
     user = current_user(request)
     organisation = access_organisation(
@@ -138,7 +143,7 @@ def gift_export_view(
 
 
 @requires_permission(ADD_GIFT)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def gift_new_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
     user = current_user(request)
     organisation = access_organisation(
@@ -180,7 +185,7 @@ def gift_new_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpRespo
 
 
 @requires_permission(VIEW_GIFT)
-@require_GET
+@require_safe
 def gift_detail_view(
     request: HttpRequest, organisation_id: uuid.UUID, gift_id: uuid.UUID
 ) -> HttpResponse:
@@ -199,7 +204,7 @@ def gift_detail_view(
 
 
 @requires_permission(VIEW_GIFT)
-@require_GET
+@require_safe
 def gift_receipt_pdf_view(
     request: HttpRequest, organisation_id: uuid.UUID, gift_id: uuid.UUID
 ) -> HttpResponse:
@@ -217,7 +222,7 @@ def gift_receipt_pdf_view(
 
 
 @requires_permission(VIEW_GIFT)
-@require_GET
+@require_safe
 def gift_totals_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
     """Per-campaign gift totals per currency, cash held, and a converted reporting figure."""
     organisation = access_organisation(

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from safepassage.accounts.selectors import current_user
 from safepassage.donations.pledges import actions
@@ -40,7 +40,7 @@ PLEDGE_RATE_WINDOW = datetime.timedelta(minutes=5)
 
 
 @public
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @limit_rate(scope="pledge", limit=PLEDGE_RATE_LIMIT, window=PLEDGE_RATE_WINDOW)
 def pledge_view(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     campaign = get_published_campaign(slug=slug) if slug is not None else None
@@ -62,13 +62,13 @@ def pledge_view(request: HttpRequest, slug: str | None = None) -> HttpResponse:
 
 
 @public
-@require_http_methods(["GET"])
+@require_safe
 def pledge_sent_view(request: HttpRequest) -> HttpResponse:
     return render(request, "donations/pledges/sent.html")
 
 
 @public
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def pledge_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
     pledge = access_pledge_by_token(token=token, purpose="confirm")
     if request.method == "POST":
@@ -79,7 +79,7 @@ def pledge_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @public
-@require_http_methods(["GET"])
+@require_safe
 def pledge_manage_view(request: HttpRequest, token: str) -> HttpResponse:
     pledge = access_pledge_by_token(token=token, purpose="manage")
     context = {
@@ -95,7 +95,7 @@ def pledge_manage_view(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @public
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def pledge_delegation_view(request: HttpRequest, token: str) -> HttpResponse:
     """Whether the fund may book with the donor's delegated access (never a password)."""
     pledge = access_pledge_by_token(token=token, purpose="manage")
@@ -120,7 +120,7 @@ def pledge_delegation_view(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @public
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def pledge_change_view(request: HttpRequest, token: str) -> HttpResponse:
     pledge = access_pledge_by_token(token=token, purpose="manage")
     initial = {
@@ -144,7 +144,7 @@ def pledge_change_view(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @public
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def pledge_withdraw_view(request: HttpRequest, token: str) -> HttpResponse:
     pledge = access_pledge_by_token(token=token, purpose="manage")
     if request.method == "POST":
@@ -155,7 +155,7 @@ def pledge_withdraw_view(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @requires_permission(FORECAST_PERMISSION)
-@require_http_methods(["GET"])
+@require_safe
 def pledge_forecast_view(request: HttpRequest) -> HttpResponse:
     organisations = access_forecast_organisations(
         user=current_user(request), permission=FORECAST_PERMISSION

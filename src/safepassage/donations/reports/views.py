@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from safepassage.accounts.models import User
 from safepassage.accounts.selectors import current_user
@@ -56,7 +56,7 @@ def _export_refused(user: User, page: ReportPage | None) -> HttpResponse | None:
 
 
 @requires_permission(VIEW_PLEDGE)
-@require_GET
+@require_safe
 def report_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
     form, organisation, page, _user = _report(request, organisation_id)
     return render(

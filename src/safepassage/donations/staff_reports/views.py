@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from safepassage.accounts.selectors import current_user
 from safepassage.donations.gifts import actions as gift_actions
@@ -31,7 +31,7 @@ def _filter_form(request: HttpRequest, organisation: Organisation) -> PledgeFilt
 
 
 @requires_permission(VIEW_PLEDGE)
-@require_GET
+@require_safe
 def pledge_list_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
     organisation = access_organisation(
         user=current_user(request), organisation_id=organisation_id, permission=VIEW_PLEDGE
@@ -82,7 +82,7 @@ def pledge_export_view(
 
 
 @requires_permission(VIEW_PLEDGE)
-@require_GET
+@require_safe
 def program_totals_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
     """Per-program miles: pledged, available, reserved, redeemed, expired, withdrawn."""
     organisation = access_organisation(
