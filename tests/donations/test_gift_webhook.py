@@ -227,6 +227,9 @@ def test_the_same_event_id_from_another_provider_is_another_gift(client: Client)
     [
         (b"{not json", "malformed_event"),
         (b"[1, 2]", "malformed_event"),
+        # nested deeper than the JSON parser recurses: a clear 400, never a server error
+        (b"[" * 60_000, "malformed_event"),
+        (b'{"id": "evt_1", "donor": ' + b"[" * 30_000 + b"]" * 30_000 + b"}", "malformed_event"),
         (
             b'{"id": "evt_1", "type": "gift.completed", "amount": 25.5, "currency": "EUR"}',
             "malformed_event",

@@ -131,7 +131,8 @@ def _refuse_float(value: str) -> Decimal:
 def _load(body: bytes) -> dict[str, object]:
     try:
         data = json.loads(body.decode("utf-8"), parse_float=_refuse_float, parse_int=str)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        # RecursionError: nested deeper than the parser goes (a 64 KiB body can be)
         raise MalformedGiftEvent(_("The body is not valid JSON.")) from None
     if not isinstance(data, dict):
         raise MalformedGiftEvent(_("The body must be a JSON object."))
