@@ -483,6 +483,7 @@ def _check_pledges_fresh(
         if (
             pledge is None
             or pledge.status != PledgeStatus.CONFIRMED
+            or pledge.expires_on < timezone.localdate()  # expired since the run's day
             or not pledge_can_book_for_others(pledge=pledge)
             or current_pledge_version(pledge=pledge, run=run) != seen.get("version")
         ):

@@ -44,8 +44,8 @@ class NothingToAllocate(BookingsError):
 class PledgeChanged(BookingsError):
     code = "pledge_changed"
     message = _(
-        "A pledge this plan uses has changed or been withdrawn since the run: run the "
-        "allocation again for this request."
+        "A pledge this plan uses has changed, expired or been withdrawn since the run: run "
+        "the allocation again for this request."
     )
 
 

@@ -36,7 +36,15 @@ class StartRunForm(forms.Form):
 
 class AcceptForm(forms.Form):
     requests = forms.MultipleChoiceField(
-        label=_("Requests to accept"), widget=forms.CheckboxSelectMultiple
+        label=_("Requests to accept"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Tick the requests to accept: none was chosen, so nothing was reserved."),
+            "invalid_choice": _(
+                "This plan does not list one of the chosen requests (the page may be old): "
+                "nothing was reserved. Reload the page and choose again."
+            ),
+        },
     )
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
