@@ -12,6 +12,7 @@ from django.utils import timezone
 from safepassage.accounts.models import Invitation, Membership, User
 from safepassage.accounts.roles import Role
 from safepassage.accounts.tokens import make_invitation_token
+from safepassage.audit.models import AuditEvent
 from tests.factories import make_staff, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -140,3 +141,44 @@ def test_an_admin_cannot_invite_into_another_organisation() -> None:
 
     assert response.status_code == 404
     assert not Invitation.objects.exists()
+
+
+def test_a_new_invitation_to_the_same_address_replaces_the_open_one() -> None:
+    # Given an admin who invited someone as an admin by mistake
+    admin = make_staff(Role.ADMIN)
+    client = sign_in(Client(), admin)
+    _invite(client, admin, email="new.person@example.org", role=Role.ADMIN)
+    mistaken = Invitation.objects.get()
+
+    # When they invite the same address again with the right role (any letter case)
+    _invite(client, admin, email="New.Person@Example.org", role=Role.VIEWER)
+
+    # Then the first link no longer works: only the viewer invitation can be accepted
+    response = _accept(Client(), make_invitation_token(mistaken.public_id))
+    assert response.status_code == 404
+    assert not User.objects.filter(email="new.person@example.org").exists()
+    current = Invitation.objects.exclude(pk=mistaken.pk).get()
+    _accept(Client(), make_invitation_token(current.public_id))
+    assert Membership.objects.get(user__email="new.person@example.org").role == Role.VIEWER
+    # and the replacement is in the audit trail, by reference only
+    event = AuditEvent.objects.get(action="invitation.superseded")
+    assert event.object_ref == str(mistaken.public_id)
+    assert event.actor == str(admin.user.public_id)
+
+
+def test_an_invitation_from_another_organisation_to_the_same_address_stays_open() -> None:
+    # Given two organisations inviting the same person
+    admin = make_staff(Role.ADMIN)
+    other_admin = make_staff(Role.ADMIN)
+    _invite(sign_in(Client(), admin), admin, email="new.person@example.org")
+    first = Invitation.objects.get()
+
+    # When the other organisation invites them too
+    _invite(sign_in(Client(), other_admin), other_admin, email="new.person@example.org")
+
+    # Then the first organisation's link still works
+    response = _accept(Client(), make_invitation_token(first.public_id))
+    assert response.status_code == 200
+    assert Membership.objects.get(user__email="new.person@example.org").organisation == (
+        admin.organisation
+    )

@@ -224,14 +224,36 @@ def check_invite_member(*, organisation: Organisation, email: str) -> None:
 def do_invite_member(
     *, inviter: User, organisation: Organisation, email: str, role: str
 ) -> Invitation:
-    """Create an invitation and e-mail its link once the transaction commits."""
+    """Create an invitation and e-mail its link once the transaction commits.
+
+    An open invitation of the same organisation to the same address stops working (audited
+    as ``invitation.superseded``): inviting again is how an admin corrects a wrong role, and
+    the earlier link must not still grant it.
+    """
     with transaction.atomic():
+        now = timezone.now()
+        earlier = Invitation.objects.select_for_update().filter(
+            organisation=organisation,
+            email__iexact=email,
+            accepted_at__isnull=True,
+            expires_at__gt=now,
+        )
+        for superseded in earlier:
+            superseded.expires_at = now
+            superseded.save(update_fields=["expires_at"])
+            record_audit_event(
+                actor_ref=_actor(inviter),
+                action="invitation.superseded",
+                object_type="invitation",
+                object_ref=str(superseded.public_id),
+                organisation_ref=str(organisation.public_id),
+            )
         invitation = Invitation.objects.create(
             organisation=organisation,
             email=email.lower(),
             role=role,
             invited_by=inviter,
-            expires_at=timezone.now() + timedelta(seconds=settings.INVITATION_MAX_AGE_SECONDS),
+            expires_at=now + timedelta(seconds=settings.INVITATION_MAX_AGE_SECONDS),
         )
         record_audit_event(
             actor_ref=_actor(inviter),
