@@ -9,9 +9,11 @@ from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
 from safepassage.accounts.models import User
+from safepassage.core.ledger import PledgeRef
 from safepassage.core.money import Money
 from safepassage.donations.models import Campaign, Gift, Program, SponsorMatch, TransferPartner
 from safepassage.donations.models.pledges import Pledge, PledgeStatus
+from safepassage.ledger.selectors import get_pledge_balances
 from safepassage.organisations.models import Organisation
 
 RECENT_PLEDGES_SHOWN = 10
@@ -125,16 +127,36 @@ def compute_match(*, given: Money, ratio: Decimal, cap: Money) -> Money:
 
 
 def summarise_pledges(*, pledges: QuerySet[Pledge]) -> PledgeSummary:
-    """Confirmed pledges only: unconfirmed, withdrawn and expired ones never count."""
+    """Confirmed pledges, and of withdrawn or expired ones the miles the ledger still holds
+    reserved or redeemed for a traveller (they flew, or will fly, someone); unconfirmed
+    pledges never count. The recent list shows confirmed pledges only."""
     confirmed = pledges.filter(status=PledgeStatus.CONFIRMED)
     total = confirmed.aggregate(total=Sum("miles"))["total"] or 0
+    used = _miles_used_by_closed_pledges(pledges=pledges)
     recent = tuple(
         RecentPledge(program_name=program_name, miles=miles)
         for program_name, miles in confirmed.order_by("-confirmed_on", "-pk").values_list(
             "program__name", "miles"
         )[:RECENT_PLEDGES_SHOWN]
     )
-    return PledgeSummary(miles=int(total), count=confirmed.count(), recent=recent)
+    return PledgeSummary(
+        miles=int(total) + sum(used), count=confirmed.count() + len(used), recent=recent
+    )
+
+
+def _miles_used_by_closed_pledges(*, pledges: QuerySet[Pledge]) -> list[int]:
+    """Reserved plus redeemed ledger miles of each withdrawn or expired pledge that has any."""
+    closed = [
+        PledgeRef(pledge_id=str(public_id), program=program_code)
+        for public_id, program_code in pledges.filter(
+            status__in=[PledgeStatus.WITHDRAWN, PledgeStatus.EXPIRED]
+        ).values_list("public_id", "program__code")
+    ]
+    used = (
+        balance.reserved.amount + balance.redeemed.amount
+        for balance in get_pledge_balances(pledges=closed).values()
+    )
+    return [miles for miles in used if miles > 0]
 
 
 def get_campaign_totals(*, campaign: Campaign) -> CampaignTotals:

@@ -215,12 +215,13 @@ def get_campaign_gift_totals(
 
 
 def _committed_miles_by_campaign(*, campaigns: list[Campaign]) -> dict[int, tuple[Miles, ...]]:
-    """Miles still promised (available + reserved + redeemed) by confirmed pledges to each
-    campaign, per program, from the ledger (one query for every pledge)."""
+    """Miles still promised (available + reserved + redeemed) by pledges confirmed to each
+    campaign, per program, from the ledger (one query for every pledge); a withdrawn or
+    expired pledge keeps the miles reserved or redeemed for a traveller."""
     pledges = list(
-        Pledge.objects.filter(campaign__in=campaigns, status=PledgeStatus.CONFIRMED).select_related(
-            "program"
-        )
+        Pledge.objects.filter(campaign__in=campaigns)
+        .exclude(status=PledgeStatus.UNCONFIRMED)
+        .select_related("program")
     )
     balances = get_pledge_balances(
         pledges=[
@@ -232,7 +233,7 @@ def _committed_miles_by_campaign(*, campaigns: list[Campaign]) -> dict[int, tupl
     for pledge in pledges:
         balance = balances[str(pledge.public_id)]
         committed = balance.available.amount + balance.reserved.amount + balance.redeemed.amount
-        if pledge.campaign_id is not None:
+        if pledge.campaign_id is not None and committed:
             totals[pledge.campaign_id][pledge.program.code] += committed
     return {
         campaign_id: tuple(
