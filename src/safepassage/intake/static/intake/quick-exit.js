@@ -7,6 +7,11 @@
   if (!link) {
     return;
   }
+  // The footer names Shift only now that this script runs to make it work.
+  var hint = document.getElementById("quick-exit-hint");
+  if (hint && hint.getAttribute("data-with-keys")) {
+    hint.textContent = hint.getAttribute("data-with-keys");
+  }
   var target = link.getAttribute("href");
   var presses = [];
   function leave(event) {
