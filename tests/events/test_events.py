@@ -195,3 +195,19 @@ def test_folding_keeps_every_line_within_75_octets_and_unfolds_back(text: str) -
     folded = fold_line(line)
     assert all(len(part.encode("utf-8")) <= 75 for part in folded.split(CRLF))
     assert folded.replace(CRLF + " ", "") == line
+
+
+def test_the_qr_code_of_an_event_whose_campaign_is_unpublished_leads_to_the_event() -> None:
+    # given a published event counting towards a campaign that is not (or no longer) public
+    campaign = CampaignFactory.create(is_published=False)
+    event = EventFactory.create(campaign=campaign)
+    # when a guest scans the code on the event page or the big screen
+    pages = [
+        Client().get(reverse(name, kwargs={"slug": event.slug}))
+        for name in ("events:event", "events:event_tally")
+    ]
+    # then it opens the event page, not a pledge page that answers 404
+    for page in pages:
+        assert page.context["pledge_target"] == f"http://127.0.0.1:8000/events/{event.slug}/"
+        assert f"/donate/pledge/for/{campaign.slug}/" not in page.text
+    assert Client().get(f"/events/{event.slug}/").status_code == 200

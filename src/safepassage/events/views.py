@@ -27,8 +27,14 @@ TALLY_REFRESH_SECONDS = 20
 
 
 def event_pledge_target(event: Event) -> str:
-    """Absolute address the QR code opens: the pledge page if it exists, else the event."""
-    target = get_pledge_url(campaign_slug=event.campaign.slug) if event.campaign else None
+    """Absolute address the QR code opens: the campaign's pledge page while the campaign is
+    published (the page answers 404 otherwise), else the event."""
+    campaign = event.campaign
+    target = (
+        get_pledge_url(campaign_slug=campaign.slug)
+        if campaign is not None and campaign.is_published
+        else None
+    )
     path = target or reverse("events:event", kwargs={"slug": event.slug})
     return settings.SITE_BASE_URL.rstrip("/") + path
 
