@@ -1,7 +1,7 @@
 """When the system moves a case back (a booked ticket cancelled or declined before
 departure), the people handling it find out: a "needs attention" item on their case list
 (and a line on their dashboard) until they dismiss it, and an e-mail that says only that a
-case they work on needs attention (SR-18). Audited with references only."""
+case their organisation works on needs attention (SR-18). Audited with references only."""
 
 from typing import Any
 
@@ -213,7 +213,7 @@ def test_the_case_list_and_the_dashboard_show_the_item_to_its_recipient_only() -
     assert "Travel planned" in attention
     item = CaseAttention.objects.get()
     assert reverse("cases:dismiss_attention", kwargs={"attention_id": item.public_id}) in page
-    assert "A case you work on needs your attention." in dashboard
+    assert "A case your organisation works on needs your attention." in dashboard
     assert reverse("cases:queue") in dashboard
     # and nobody else does: not the coordinator who cancelled, the colleague, the stranger
     for other in (network.coordinator, colleague, stranger):
@@ -330,8 +330,8 @@ def test_the_e_mail_says_only_that_a_case_needs_attention() -> None:
     assert [message.to for message in notices] == [[network.caseworker.user.email]]
     notice = notices[0]
     text = f"{notice.subject}\n{notice.body}"
-    assert "A case you work on needs attention" in notice.subject
-    assert "Кейс, над которым вы работаете, требует внимания" in notice.subject
+    assert "A case your organisation works on needs attention" in notice.subject
+    assert "Кейс, над которым работает ваша организация, требует внимания" in notice.subject
     assert settings.SITE_BASE_URL.rstrip("/") + reverse("cases:queue") in notice.body
     # and nothing about the case, the applicant or the travellers
     for secret in (
@@ -349,6 +349,30 @@ def test_the_e_mail_says_only_that_a_case_needs_attention() -> None:
         network.coordinator.user.email,
     ):
         assert secret.lower() not in text.lower()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_admin_told_for_want_of_a_caseworker_gets_an_e_mail_that_is_true_for_them() -> None:
+    # given a ticketed case with no caseworker left on it and an admin who is not on it
+    network = make_network()
+    trip, booking = ticketed_trip(network)
+    Membership.objects.filter(user=network.caseworker.user).update(role=Role.VIEWER)
+    admin = make_staff(Role.ADMIN, network.organisation)
+    # when a booked ticket is cancelled and the worker runs
+    actions.do_cancel_booking(booking=booking, actor=network.coordinator.user)
+    mail.outbox.clear()
+    _run_worker()
+    # then the admin's e-mail speaks of a case of their organisation, not one they work on
+    (notice,) = [message for message in mail.outbox if "needs attention" in message.subject]
+    assert notice.to == [admin.user.email]
+    text = f"{notice.subject}\n{notice.body}"
+    assert "a case your organisation works on" in text
+    assert "кейсов, над которыми работает ваша организация" in text
+    assert "you work on" not in text
+    assert "вы работаете" not in text
+    # and it names nothing of the case either
+    assert trip.case.code not in text
+    assert str(trip.case.public_id) not in text
 
 
 def test_the_case_page_shows_the_item_to_its_recipient_and_dismissing_it_there_comes_back() -> None:

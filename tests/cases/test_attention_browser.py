@@ -38,7 +38,8 @@ def test_a_caseworker_sees_and_dismisses_a_case_that_needs_attention_without_jav
     page.goto(live_server.url + "/dashboard/")
 
     # Then it says a case needs their attention and leads to the case list
-    expect(page.get_by_text("A case you work on needs your attention.")).to_be_visible()
+    notice = "A case your organisation works on needs your attention."
+    expect(page.get_by_text(notice)).to_be_visible()
     page.get_by_role("link", name="See them on your case list").click()
     attention = page.get_by_role("region", name="Needs your attention")
     expect(attention.get_by_role("link", name=case.code)).to_be_visible()

@@ -40,8 +40,10 @@ NOTICE_LANGUAGES = ("en", "ru")
 
 
 def render_attention_notice() -> tuple[str, str]:
-    """Subject and body of the "a case you work on needs attention" e-mail: no case code, no
-    reason, no name; a link to the case list, where the signed-in reader sees the rest."""
+    """Subject and body of the "a case your organisation works on needs attention" e-mail
+    (true for everyone it goes to: the people on the case, and admins who may not be on
+    it): no case code, no reason, no name; a link to the case list, where the signed-in
+    reader sees the rest."""
     context = {"link": settings.SITE_BASE_URL.rstrip("/") + reverse("cases:queue")}
     subjects, bodies = [], []
     for language in NOTICE_LANGUAGES:
@@ -53,7 +55,8 @@ def render_attention_notice() -> tuple[str, str]:
 
 @task()
 def send_case_attention_notice(*, user_ids: list[str]) -> None:
-    """E-mail each active recipient that a case they work on needs attention; nothing more.
+    """E-mail each active recipient that a case their organisation works on needs attention;
+    nothing more.
 
     One e-mail per recipient (no list of colleagues). Running it again sends the same
     content-free e-mail again, which is harmless.
