@@ -60,6 +60,7 @@ from safepassage.core.crypto import KeyPair
 from safepassage.organisations.access import access_organisation
 from safepassage.site.access_policy import recent_authentication_required, requires_permission
 from safepassage.site.csrf import NoReferrerCsrfViewMiddleware
+from safepassage.site.pagination import paginate
 
 REMOVED_WITHOUT_ROTATION = gettext_lazy(
     "Removed. Some of the keys they held could not be renewed now (your keys are not "
@@ -98,8 +99,10 @@ def queue_view(request: HttpRequest) -> HttpResponse:
         "cases/queue.html",
         {
             "attention": selectors.list_my_attention(user=user),
-            "queue": selectors.list_triage_queue(user=user),
-            "mine": selectors.list_my_cases(user=user),
+            "queue": paginate(
+                request, selectors.list_triage_queue(user=user), parameter="queue_page"
+            ),
+            "mine": paginate(request, selectors.list_my_cases(user=user), parameter="mine_page"),
             "referrals": selectors.list_received_referrals(user=user),
             "retention": selectors.list_retention_organisations(user=user),
             "can_add": bool(selectors.list_case_organisations(user=user)),
