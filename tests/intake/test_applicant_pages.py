@@ -220,3 +220,17 @@ def test_an_onion_address_is_announced_on_the_intake(settings: Settings) -> None
     settings.ONION_LOCATION = "http://exampleonionaddressxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.onion"
     response = Client().get("/help/safety/")
     assert response["Onion-Location"] == settings.ONION_LOCATION + "/help/safety/"
+
+
+@pytest.mark.parametrize("url", ["/help/", "/help/check/"])
+def test_no_cookie_outlives_the_browser_session(url: str) -> None:
+    # Given an applicant opening a page (the form sets the CSRF cookie)
+    intake_world()
+    # When the page answers
+    response = Client().get(url)
+    # Then every cookie it sets ends with the browser session: nothing stays on a device
+    # that could be searched later to show someone visited
+    assert response.cookies
+    for morsel in response.cookies.values():
+        assert morsel["max-age"] == "", morsel.key
+        assert morsel["expires"] == "", morsel.key
