@@ -46,7 +46,8 @@ def _cases(
 
 
 def _codes(html: str, cases: list[Case]) -> list[str]:
-    return [case.code for case in cases if case.code in html]
+    """The codes of the ``cases`` the page lists, in the page's order."""
+    return sorted((case.code for case in cases if case.code in html), key=html.index)
 
 
 def test_page_two_of_the_queue_shows_the_next_requests_and_keeps_my_cases_page() -> None:

@@ -57,6 +57,7 @@ from safepassage.core.crypto import KeyPair
 from safepassage.core.money import Money
 from safepassage.organisations.access import access_organisation
 from safepassage.site.access_policy import public, requires_permission
+from safepassage.site.pagination import paginate
 
 RUN = "bookings.run_allocation"
 TRIP = "bookings.manage_trip"
@@ -176,7 +177,7 @@ def run_accept_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
 def trips_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
     user = current_user(request)
     organisation = access_organisation(user=user, organisation_id=organisation_id, permission=TRIP)
-    trips = selectors.list_trips(organisation=organisation, user=user)
+    trips = paginate(request, selectors.list_trips(organisation=organisation, user=user))
     return render(request, "bookings/trips.html", {"organisation": organisation, "trips": trips})
 
 
