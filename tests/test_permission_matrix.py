@@ -85,6 +85,10 @@ MATRIX: dict[str, dict[str, Cell]] = {
     "accounts:reset_colleague_two_factor": {"anonymous": L, "password_only": T, Role.ADMIN: A}
     | dict.fromkeys(ROLES[3:7], 403)
     | {"other_organisation_admin": 404},
+    "accounts:cancel_colleague_two_factor_reset": {"anonymous": L, "password_only": T}
+    | {Role.ADMIN: A}
+    | dict.fromkeys(ROLES[3:7], 403)
+    | {"other_organisation_admin": 404},
     "accounts:logout": {"anonymous": L, "password_only": A} | dict.fromkeys(ROLES[2:], A),
     "accounts:logout_everywhere": {"anonymous": L, "password_only": T}
     | dict.fromkeys(ROLES[2:], 405),
@@ -530,6 +534,9 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
         "user_id": world.members[Role.CASEWORKER].user.public_id
     },
     "accounts:reset_colleague_two_factor": lambda world: {
+        "user_id": world.members[Role.CASEWORKER].user.public_id
+    },
+    "accounts:cancel_colleague_two_factor_reset": lambda world: {
         "user_id": world.members[Role.CASEWORKER].user.public_id
     },
     "organisations:detail": lambda world: {

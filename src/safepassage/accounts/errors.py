@@ -78,6 +78,14 @@ class TwoFactorColleagueWorksElsewhere(AccountsError):
     )
 
 
+class NoTwoFactorResetToCancel(AccountsError):
+    code = "no_two_factor_reset_to_cancel"
+    message = _(
+        "This colleague has no two-factor reset whose code still works, so there is nothing "
+        "to cancel. If they still cannot sign in, reset their two-factor sign-in again."
+    )
+
+
 class EnrolmentCodeInvalid(AccountsError):
     code = "enrolment_code_invalid"
     message = _(

@@ -1,10 +1,14 @@
 """Reads of the accounts app."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safepassage.accounts.models import Membership, User
+from safepassage.accounts.models import Membership, TwoFactorReset, User
 from safepassage.organisations.models import Organisation
 
 
@@ -42,3 +46,55 @@ def list_members(*, organisation: Organisation) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("role", "user__display_name")
     )
+
+
+@dataclass(frozen=True, kw_only=True)
+class PendingTwoFactorReset:
+    """A colleague's two-factor reset not yet followed by a new authenticator (decision
+    0025), as an organisation's admins see it: names and roles, never an address."""
+
+    member: User
+    member_role: str
+    issued_at: datetime
+    issued_by: User | None
+    """None when the operator reset it (``safepassage reset-two-factor``)."""
+    issued_by_role: str
+    """The issuer's role in this organisation, or "" when they have none here."""
+    expires_at: datetime
+    code_used: bool
+    code_works: bool
+    """The code (or the session that accepted it) may still enrol: it can be cancelled."""
+
+
+def list_pending_two_factor_resets(*, organisation: Organisation) -> list[PendingTwoFactorReset]:
+    """Resets of the organisation's members still waiting for a new authenticator, newest
+    first: whose code is waiting, used but not yet followed by enrolment, or expired."""
+    resets = list(
+        TwoFactorReset.objects.filter(
+            enrolled_at__isnull=True, user__memberships__organisation=organisation
+        )
+        .select_related("user", "reset_by")
+        .distinct()
+        .order_by("-created_at", "pk")
+    )
+    user_ids = {reset.user_id for reset in resets} | {
+        reset.reset_by_id for reset in resets if reset.reset_by_id is not None
+    }
+    roles = {
+        membership.user_id: str(membership.get_role_display())
+        for membership in Membership.objects.filter(organisation=organisation, user_id__in=user_ids)
+    }
+    now = timezone.now()
+    return [
+        PendingTwoFactorReset(
+            member=reset.user,
+            member_role=roles.get(reset.user_id, ""),
+            issued_at=reset.created_at,
+            issued_by=reset.reset_by,
+            issued_by_role=roles.get(reset.reset_by_id, "") if reset.reset_by_id else "",
+            expires_at=reset.expires_at,
+            code_used=reset.code_used_at is not None,
+            code_works=reset.expires_at > now,
+        )
+        for reset in resets
+    ]

@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -27,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safepassage.accounts.errors import (
     EnrolmentCodeInvalid,
+    NoTwoFactorResetToCancel,
     ResetOwnTwoFactorRefused,
     TwoFactorColleagueWorksElsewhere,
 )
@@ -105,20 +106,7 @@ def _reset(*, member: User, reset_by: User | None, actor_ref: str) -> TwoFactorR
         )
         locked.session_epoch = new_session_epoch()  # every session of theirs ends
         locked.save(update_fields=["session_epoch"])
-        organisation_refs = [
-            str(public_id)
-            for public_id in Membership.objects.filter(user=locked)
-            .order_by("organisation__public_id")
-            .values_list("organisation__public_id", flat=True)
-        ] or [""]
-        for organisation_ref in organisation_refs:
-            record_audit_event(
-                actor_ref=actor_ref,
-                action="two_factor.reset",
-                object_type="user",
-                object_ref=str(locked.public_id),
-                organisation_ref=organisation_ref,
-            )
+        _record_for_each_organisation(member=locked, actor_ref=actor_ref, action="two_factor.reset")
         language = get_language() or settings.LANGUAGE_CODE
         user_id = str(locked.public_id)
         transaction.on_commit(
@@ -126,6 +114,59 @@ def _reset(*, member: User, reset_by: User | None, actor_ref: str) -> TwoFactorR
         )
     member.session_epoch = locked.session_epoch
     return TwoFactorResetResult(reset=reset, enrolment_code=code)
+
+
+def _record_for_each_organisation(*, member: User, actor_ref: str, action: str) -> None:
+    """One audit event per organisation of ``member`` (references only)."""
+    organisation_refs = [
+        str(public_id)
+        for public_id in Membership.objects.filter(user=member)
+        .order_by("organisation__public_id")
+        .values_list("organisation__public_id", flat=True)
+    ] or [""]
+    for organisation_ref in organisation_refs:
+        record_audit_event(
+            actor_ref=actor_ref,
+            action=action,
+            object_type="user",
+            object_ref=str(member.public_id),
+            organisation_ref=organisation_ref,
+        )
+
+
+def code_still_works(reset: TwoFactorReset, *, now: datetime | None = None) -> bool:
+    """True while the reset's code (or the session that accepted it) may still enrol."""
+    return reset.enrolled_at is None and reset.expires_at > (now or timezone.now())
+
+
+def check_cancel_two_factor_reset(*, actor: User, member: User) -> TwoFactorReset:
+    """The colleague's pending reset whose code still works, for an admin who may reset
+    their second factor (the same rule as a reset); else an :class:`AccountsError`."""
+    check_reset_colleague_two_factor(actor=actor, member=member)
+    pending = pending_two_factor_reset(user=member)
+    if pending is None or not code_still_works(pending):
+        raise NoTwoFactorResetToCancel
+    return pending
+
+
+def do_cancel_two_factor_reset(*, actor: User, reset: TwoFactorReset) -> None:
+    """Make a pending reset's enrolment code stop working at once (it was handed to the
+    wrong person, or read out where others heard it).
+
+    The reset stays, expired now: the colleague still has no authenticator and cannot set
+    one up with their password alone, so they need a new reset. A session that had
+    accepted the code cannot enrol either (``may_enrol_authenticator`` checks the expiry).
+    """
+    with transaction.atomic():
+        locked = TwoFactorReset.objects.select_for_update().select_related("user").get(pk=reset.pk)
+        check_reset_colleague_two_factor(actor=actor, member=locked.user)
+        if not code_still_works(locked):
+            raise NoTwoFactorResetToCancel
+        locked.expires_at = timezone.now()
+        locked.save(update_fields=["expires_at"])
+        _record_for_each_organisation(
+            member=locked.user, actor_ref=str(actor.public_id), action="two_factor.reset_cancelled"
+        )
 
 
 def pending_two_factor_reset(*, user: User) -> TwoFactorReset | None:

@@ -25,6 +25,11 @@ urlpatterns = [
         views.reset_colleague_two_factor_view,
         name="reset_colleague_two_factor",
     ),
+    path(
+        "colleagues/<uuid:user_id>/two-factor/cancel/",
+        views.cancel_colleague_two_factor_reset_view,
+        name="cancel_colleague_two_factor_reset",
+    ),
     path("logout/", views.logout_view, name="logout"),
     path("logout/everywhere/", views.logout_everywhere_view, name="logout_everywhere"),
     path("invitation/<str:token>/", views.accept_invitation_view, name="accept_invitation"),

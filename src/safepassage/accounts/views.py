@@ -51,9 +51,11 @@ from safepassage.accounts.selectors import (
 from safepassage.accounts.tokens import read_invitation_token
 from safepassage.accounts.two_factor_reset_actions import (
     RESET_TWO_FACTOR,
+    check_cancel_two_factor_reset,
     check_enrolment_code,
     check_reset_colleague_two_factor,
     do_accept_enrolment_code,
+    do_cancel_two_factor_reset,
     do_record_failed_enrolment_code,
     do_reset_colleague_two_factor,
     may_enrol_authenticator,
@@ -486,3 +488,24 @@ def reset_colleague_two_factor_view(request: HttpRequest, user_id: uuid.UUID) ->
         return render(request, "accounts/reset_colleague_two_factor.html", context)
     context = {"colleague": colleague, "problem": None}
     return render(request, "accounts/reset_colleague_two_factor.html", context)
+
+
+@requires_permission(RESET_TWO_FACTOR)
+@recent_authentication_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def cancel_colleague_two_factor_reset_view(
+    request: HttpRequest, user_id: uuid.UUID
+) -> HttpResponse:
+    """An organisation admin cancels a colleague's pending two-factor reset: its enrolment
+    code stops working at once (it went to the wrong person); they need a new reset."""
+    user = current_user(request)
+    colleague = access_colleague(user=user, colleague_id=user_id, permission=RESET_TWO_FACTOR)
+    context: dict[str, Any] = {"colleague": colleague, "problem": None, "cancelled": False}
+    try:
+        context["reset"] = reset = check_cancel_two_factor_reset(actor=user, member=colleague)
+        if request.method == "POST":
+            do_cancel_two_factor_reset(actor=user, reset=reset)
+            context["cancelled"] = True
+    except AccountsError as error:
+        context["problem"] = error.message
+    return render(request, "accounts/cancel_colleague_two_factor_reset.html", context)

@@ -11,7 +11,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from safepassage.accounts import actions as account_actions
 from safepassage.accounts.errors import AccountsError
 from safepassage.accounts.forms import InvitationForm
-from safepassage.accounts.selectors import current_user, list_members
+from safepassage.accounts.selectors import (
+    current_user,
+    list_members,
+    list_pending_two_factor_resets,
+)
 from safepassage.organisations.access import access_organisation
 from safepassage.organisations.selectors import list_work_links
 from safepassage.site.access_policy import recent_authentication_required, requires_permission
@@ -41,6 +45,11 @@ def organisation_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpR
             "can_invite": can_invite,
             "can_replace_keys": can_replace_keys,
             "can_reset_two_factor": can_reset_two_factor,
+            "pending_resets": (
+                list_pending_two_factor_resets(organisation=organisation)
+                if can_reset_two_factor
+                else None
+            ),
             "work_links": list_work_links(user=user, organisation=organisation),
         },
     )
