@@ -250,6 +250,7 @@ def test_the_same_event_id_from_another_provider_is_another_gift(client: Client)
         ({"campaign": None, "organisation": None}, "malformed_event"),
         ({"received_on": "yesterday"}, "malformed_event"),
         ({"received_on": "2999-01-01"}, "malformed_event"),
+        ({"received_on": "1900-01-01"}, "malformed_event"),
         ({"donor": {"email": "not an address"}}, "malformed_event"),
         ({"donor": "Alex"}, "malformed_event"),
     ],

@@ -41,6 +41,14 @@ class InvalidGiftAmount(GiftError):
     )
 
 
+class ReceivedTooLongAgo(GiftError):
+    code = "received_too_long_ago"
+    message = _(
+        "A gift cannot be dated more than 10 years ago. Please check the year: "
+        "it should have four digits."
+    )
+
+
 class UnsupportedCurrency(GiftError):
     code = "unsupported_currency"
     message = _("This currency is not supported.")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safepassage.core.money import CURRENCY_MINOR_UNITS, Money
 from safepassage.donations.gifts.errors import GiftError
-from safepassage.donations.gifts.webhooks import parse_money
+from safepassage.donations.gifts.webhooks import check_received_on, parse_money
 from safepassage.donations.models import Campaign, GiftSource
 from safepassage.donations.models.gifts import STAFF_GIFT_SOURCES
 from safepassage.site.widgets import DatePicker
@@ -77,8 +77,13 @@ class StaffGiftForm(forms.Form):
 
     def clean_received_on(self) -> datetime.date:
         received_on: datetime.date = self.cleaned_data["received_on"]
-        if received_on > timezone.localdate():
+        today = timezone.localdate()
+        if received_on > today:
             raise forms.ValidationError(_("A gift cannot be received in the future."))
+        try:
+            check_received_on(received_on=received_on, today=today)
+        except GiftError as error:
+            raise forms.ValidationError(str(error.message), code=error.code) from None
         return received_on
 
     def clean(self) -> dict[str, Any]:

@@ -43,6 +43,7 @@ from safepassage.core.money import Money, MoneyError, UnknownCurrencyError
 from safepassage.donations.gifts.errors import (
     InvalidGiftAmount,
     MalformedGiftEvent,
+    ReceivedTooLongAgo,
     UnsupportedCurrency,
     WebhookNotConfigured,
     WebhookSignatureInvalid,
@@ -60,6 +61,9 @@ GIFT_EVENT_TYPE = "gift.completed"
 PROVIDER_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 _EVENT_ID_PATTERN = re.compile(r"[A-Za-z0-9_.:-]{1,200}")
 _DONOR_NAME_MAX_LENGTH = 150
+OLDEST_GIFT_YEARS = 10
+"""How far back a gift may be dated. Older dates are typos (a year typed as 26 is the year
+26): every month since the oldest gift becomes a row of the public transparency page."""
 
 
 def webhook_secrets() -> list[bytes]:
@@ -179,6 +183,13 @@ def parse_money(*, amount: str, currency: str) -> Money:
     return money
 
 
+def check_received_on(*, received_on: datetime.date, today: datetime.date) -> None:
+    """Raise :class:`ReceivedTooLongAgo` for a day more than :data:`OLDEST_GIFT_YEARS` ago."""
+    oldest = datetime.date(today.year - OLDEST_GIFT_YEARS, today.month, min(today.day, 28))
+    if received_on < oldest:
+        raise ReceivedTooLongAgo
+
+
 def is_gift_event(body: bytes) -> bool:
     """Whether a verified body announces a completed gift (other types are ignored)."""
     return _load(body).get("type") == GIFT_EVENT_TYPE
@@ -202,6 +213,10 @@ def parse_gift_event(*, provider: str, body: bytes, today: datetime.date) -> Gif
         raise MalformedGiftEvent(_("“received_on” must be a date like 2026-11-25.")) from None
     if received_on > today + datetime.timedelta(days=1):  # a day of slack for time zones
         raise MalformedGiftEvent(_("“received_on” is in the future."))
+    try:
+        check_received_on(received_on=received_on, today=today)
+    except ReceivedTooLongAgo:
+        raise MalformedGiftEvent(_("“received_on” is more than 10 years ago.")) from None
     donor = data.get("donor") or {}
     if not isinstance(donor, dict):
         raise MalformedGiftEvent(_("“donor” must be an object."))
