@@ -12,8 +12,14 @@ from django.utils import timezone
 from safepassage.accounts.reauthentication import SESSION_KEY as AUTHENTICATED_AT
 from safepassage.accounts.roles import Role
 from safepassage.audit.models import AuditEvent
+from safepassage.cases.errors import NotPartners
 from safepassage.cases.models import Case, CaseGroupKey, CaseMember, CaseReferral, HolderKind
-from safepassage.cases.referral_actions import Consent, do_accept_referral, do_refer_case
+from safepassage.cases.referral_actions import (
+    Consent,
+    check_refer_case,
+    do_accept_referral,
+    do_refer_case,
+)
 from safepassage.cases.selectors import list_my_cases
 from safepassage.core.crypto import (
     CryptoError,
@@ -22,7 +28,7 @@ from safepassage.core.crypto import (
     SensitiveGroup,
     unwrap_group_key,
 )
-from safepassage.organisations.models import Organisation, Partnership
+from safepassage.organisations.models import Organisation, OrganisationKind, Partnership
 from tests.cases.factories import (
     KeyedStaff,
     keyed_organisation,
@@ -31,6 +37,7 @@ from tests.cases.factories import (
     recovery_private_key,
     sign_in_with_keys,
 )
+from tests.factories import OrganisationFactory, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -172,6 +179,31 @@ def test_organisations_that_are_not_partners_both_ways_get_nothing() -> None:
     assert response.status_code == 200  # not a choice: the form refuses it
     assert _writes() == before
     assert _detail(sign_in_with_keys(Client(), stranger), case) == "404"
+
+
+@pytest.mark.parametrize("kind", [OrganisationKind.FUND, OrganisationKind.EVENT_ORGANISER])
+def test_a_partner_that_runs_no_cases_is_not_offered_and_gets_nothing(kind: str) -> None:
+    # Given a case organisation whose partners include a fund or an event organiser (they
+    # share campaigns and events, not cases)
+    sender, receiver, case, _ = _network()
+    other = make_staff(Role.ADMIN, OrganisationFactory.create(kind=kind)).organisation
+    _partners(sender.staff.organisation, other)
+    client = sign_in_with_keys(Client(), sender)
+    url = reverse("cases:refer", kwargs={"case_id": case.public_id})
+
+    # When the caseworker opens the referral form
+    page = client.get(url).text
+
+    # Then only the case organisation is offered
+    assert receiver.staff.organisation.name in page
+    assert other.name not in page
+    # and a crafted post to the other one writes nothing
+    before = _writes()
+    form = {**_refer_form(receiver), "to_organisation": str(other.public_id)}
+    assert client.post(url, form).status_code == 200
+    assert _writes() == before
+    with pytest.raises(NotPartners):
+        check_refer_case(case=case, to_organisation=other)
 
 
 def test_an_organisation_outside_the_referral_cannot_accept_it_or_read_the_case() -> None:

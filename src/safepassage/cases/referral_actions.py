@@ -54,7 +54,7 @@ from safepassage.core.crypto import (
     unwrap_team_key,
     wrap_group_key,
 )
-from safepassage.organisations.models import Organisation, Partnership
+from safepassage.organisations.models import Organisation, OrganisationKind, Partnership
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,14 +95,19 @@ def is_active(referral: CaseReferral, *, today: datetime.date | None = None) -> 
 
 
 def list_partner_organisations(*, organisation: Organisation) -> list[Organisation]:
-    """Organisations that ``organisation`` lists as partners and that list it back."""
+    """Case organisations that ``organisation`` lists as partners and that list it back
+    (funds and event organisers are partners for campaigns and events, never for cases)."""
     listed = Partnership.objects.filter(organisation=organisation).values_list(
         "partner_id", flat=True
     )
     back = Partnership.objects.filter(partner=organisation).values_list(
         "organisation_id", flat=True
     )
-    return list(Organisation.objects.filter(pk__in=set(listed) & set(back)).order_by("name", "pk"))
+    return list(
+        Organisation.objects.filter(
+            pk__in=set(listed) & set(back), kind=OrganisationKind.CASE_ORGANISATION
+        ).order_by("name", "pk")
+    )
 
 
 def _partner_keys(organisation: Organisation) -> tuple[PublicKey, PublicKey]:
