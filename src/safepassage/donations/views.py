@@ -32,6 +32,7 @@ from safepassage.site.access_policy import (
     requires_permission,
     staff,
 )
+from safepassage.site.pagination import paginate
 
 CATALOGUE = "travel.maintain_catalogue"
 """Program facts are shared catalogue data: only catalogue maintainers named by the operator
@@ -79,7 +80,7 @@ def program_edit_view(request: HttpRequest, program_code: str) -> HttpResponse:
 @public
 @require_safe
 def campaign_list_view(request: HttpRequest) -> HttpResponse:
-    campaigns = selectors.list_published_campaigns()
+    campaigns = paginate(request, selectors.list_published_campaigns())
     return render(request, "donations/campaign_list.html", {"campaigns": campaigns})
 
 
@@ -135,8 +136,11 @@ def manage_campaigns_view(request: HttpRequest) -> HttpResponse:
     organisations = selectors.list_organisations_permitting(
         user=user, permission="donations.view_campaign"
     )
-    campaigns = selectors.list_campaigns_for_organisations(
-        organisation_ids=[organisation.pk for organisation in organisations]
+    campaigns = paginate(
+        request,
+        selectors.list_campaigns_for_organisations(
+            organisation_ids=[organisation.pk for organisation in organisations]
+        ),
     )
     can_add = bool(user.has_perm("donations.add_campaign"))
     return render(

@@ -22,6 +22,7 @@ from safepassage.events.errors import EventsError
 from safepassage.events.forms import EventForm, ProgrammeItemForm, in_zone
 from safepassage.events.models import Event
 from safepassage.site.access_policy import public, requires_permission
+from safepassage.site.pagination import paginate
 
 TALLY_REFRESH_SECONDS = 20
 
@@ -42,7 +43,7 @@ def event_pledge_target(event: Event) -> str:
 @public
 @require_safe
 def event_list_view(request: HttpRequest) -> HttpResponse:
-    events = selectors.list_published_events()
+    events = paginate(request, selectors.list_published_events())
     return render(request, "events/event_list.html", {"events": events})
 
 
@@ -101,8 +102,11 @@ def event_calendar_view(request: HttpRequest, slug: str) -> HttpResponse:
 def manage_events_view(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     organisations = list_organisations_permitting(user=user, permission="events.view_event")
-    events = selectors.list_events_for_organisations(
-        organisation_ids=[organisation.pk for organisation in organisations]
+    events = paginate(
+        request,
+        selectors.list_events_for_organisations(
+            organisation_ids=[organisation.pk for organisation in organisations]
+        ),
     )
     can_add = bool(user.has_perm("events.add_event"))
     return render(request, "events/manage_events.html", {"events": events, "can_add": can_add})
