@@ -85,6 +85,44 @@ def test_an_event_must_end_after_it_starts() -> None:
     assert not Event.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("time_zone", "starts_at", "ends_at"),
+    [
+        # the first and last days of the calendar: converting them to UTC overflowed (500)
+        ("Asia/Hong_Kong", "0001-01-01T00:00", "0001-01-01T05:00"),
+        ("America/Los_Angeles", "9999-12-31T20:00", "9999-12-31T23:00"),
+        # a year typed as 26
+        ("Asia/Hong_Kong", "0026-12-12T19:00", "0026-12-12T22:00"),
+    ],
+)
+def test_a_time_outside_ten_years_either_side_is_a_form_error_and_nothing_is_written(
+    time_zone: str, starts_at: str, ends_at: str
+) -> None:
+    # given an organiser with an event
+    fundraiser = make_staff(Role.FUNDRAISER)
+    client = sign_in(Client(), fundraiser)
+    event = EventFactory.create(organiser=fundraiser.organisation, time_zone=time_zone)
+    audit_before = AuditEvent.objects.count()
+    # when they give a time at the edge of the calendar for a new event or a programme item
+    created = client.post(
+        reverse("events:event_create"),
+        _form(
+            fundraiser.organisation.pk, time_zone=time_zone, starts_at=starts_at, ends_at=ends_at
+        ),
+    )
+    item = client.post(
+        reverse("events:programme_item_add", kwargs={"event_id": event.public_id}),
+        {"starts_at": starts_at, "title": "Panel", "kind": "panel"},
+    )
+    # then each form says so and nothing is written
+    for response in (created, item):
+        assert response.status_code == 200
+        assert "within ten years of today" in response.text
+    assert list(Event.objects.all()) == [event]
+    assert not ProgrammeItem.objects.exists()
+    assert AuditEvent.objects.count() == audit_before
+
+
 @pytest.mark.parametrize("role", [Role.CASEWORKER, Role.VIEWER, Role.TRAVEL_COORDINATOR])
 def test_other_roles_cannot_create_events_and_nothing_is_written(role: str) -> None:
     staff = make_staff(role)
@@ -137,7 +175,7 @@ def test_the_tally_counts_campaign_money_and_pledges_once_and_refreshes_itself()
     # then it shows money and confirmed miles, each pledge once, and refreshes without JS
     assert response.status_code == 200
     assert '<meta http-equiv="refresh" content="20">' in response.text
-    assert "2500.00 HKD" in response.text
+    assert "2,500.00 HKD" in response.text
     assert "<dd>60,000</dd>" in response.text
     assert "<dd>3</dd>" in response.text
     assert "<script" not in response.text

@@ -17,6 +17,23 @@ from safepassage.organisations.models import Organisation
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 LOCAL_INPUT = {"type": "datetime-local"}
+YEARS_EITHER_SIDE = 10
+"""How far from today an event or programme time may be: further is a typo (a year typed
+as 26), and the calendar's first and last days cannot be moved into UTC at all."""
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A wall-clock time within :data:`YEARS_EITHER_SIDE` years of today."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is None:
+            return
+        this_year = timezone.localdate().year
+        if not this_year - YEARS_EITHER_SIDE <= value.year <= this_year + YEARS_EITHER_SIDE:
+            raise forms.ValidationError(
+                _("Choose a time within ten years of today (check the year)."), code="out_of_range"
+            )
 
 
 def in_zone(moment: datetime.datetime, zone_name: str) -> datetime.datetime:
@@ -53,10 +70,10 @@ class EventForm(forms.Form):
     )
     venue = forms.CharField(label=_("Venue"), max_length=300)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="UTC")
-    starts_at = forms.DateTimeField(
+    starts_at = LocalDateTimeField(
         label=_("Starts at (local time)"), widget=forms.DateTimeInput(attrs=LOCAL_INPUT)
     )
-    ends_at = forms.DateTimeField(
+    ends_at = LocalDateTimeField(
         label=_("Ends at (local time)"), widget=forms.DateTimeInput(attrs=LOCAL_INPUT)
     )
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
@@ -116,7 +133,7 @@ class EventForm(forms.Form):
 
 
 class ProgrammeItemForm(forms.Form):
-    starts_at = forms.DateTimeField(
+    starts_at = LocalDateTimeField(
         label=_("Time (local)"), widget=forms.DateTimeInput(attrs=LOCAL_INPUT)
     )
     title = forms.CharField(label=_("Title"), max_length=200)
