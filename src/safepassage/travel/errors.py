@@ -67,7 +67,22 @@ class NoRoutesImported(TravelError):
 
 class NoAirportInDestinations(TravelError):
     code = "no_airport_in_destinations"
-    message = _("No airport with routes is in the acceptable destination countries.")
+    message = _(
+        "No airport with routes is among the destinations (the origin itself does not count)."
+    )
+
+
+class DestinationAirportsWithoutRoutes(TravelError):
+    """Destination airport codes the imported routes do not reach (unknown or no flights):
+    named rather than dropped, so a typo does not make the results look complete."""
+
+    code = "destination_airports_without_routes"
+
+    def __init__(self, *, codes: list[str]) -> None:
+        super().__init__()
+        self.message = _(
+            "No imported route reaches %(codes)s: check the codes, or choose airports with flights."
+        ) % {"codes": " ".join(codes)}
 
 
 class RequestNotEditable(TravelError):

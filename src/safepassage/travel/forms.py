@@ -88,7 +88,8 @@ class RouteSearchForm(forms.Form):
 
     def clean_destinations(self) -> tuple[list[str], list[str]]:
         """(airport codes, country codes)."""
-        codes = [code.upper() for code in str(self.cleaned_data["destinations"]).split()]
+        text = str(self.cleaned_data["destinations"]).replace(",", " ")
+        codes = [code.upper() for code in text.split()]
         airports = [code for code in codes if len(code) == 3]
         countries = parse_countries(" ".join(code for code in codes if len(code) != 3))
         return airports, countries

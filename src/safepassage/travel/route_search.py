@@ -11,7 +11,12 @@ from safepassage.core.routing import (
     find_itineraries,
 )
 from safepassage.travel.booking_rules import load_program_carriers
-from safepassage.travel.errors import NoAirportInDestinations, NoRoutesAtAirport, UnknownAirport
+from safepassage.travel.errors import (
+    DestinationAirportsWithoutRoutes,
+    NoAirportInDestinations,
+    NoRoutesAtAirport,
+    UnknownAirport,
+)
 from safepassage.travel.flight_graph import get_flight_graph
 from safepassage.travel.models import Airport
 from safepassage.travel.pricing import load_program_pricing
@@ -44,13 +49,17 @@ def search_routes(*, query: RouteQuery) -> tuple[Itinerary, ...]:
 
     Raises :class:`UnknownAirport` for an origin that is no airport,
     :class:`NoRoutesAtAirport` when no route touches it, and
-    :class:`NoAirportInDestinations` when no destination airport has routes.
+    :class:`DestinationAirportsWithoutRoutes` naming destination airports no route reaches,
+    and :class:`NoAirportInDestinations` when no destination airport has routes.
     """
     graph = get_flight_graph()
     if query.origin not in graph.index:
         if Airport.objects.filter(code=query.origin).exists():
             raise NoRoutesAtAirport
         raise UnknownAirport
+    unreached = sorted(code for code in query.destination_airports if code not in graph.index)
+    if unreached:
+        raise DestinationAirportsWithoutRoutes(codes=unreached)
     destinations = destination_codes(graph=graph, query=query)
     if not destinations:
         raise NoAirportInDestinations
