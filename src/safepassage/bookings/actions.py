@@ -1033,6 +1033,14 @@ def do_record_booking(
                     actor_ref=actor_ref,
                     organisation_ref=organisation_ref,
                 )
+                _close_miles_back(
+                    pledge=pledge,
+                    points=locked.ledger_points - points,
+                    booking=locked,
+                    actor_ref=actor_ref,
+                    organisation_ref=organisation_ref,
+                    step="release-unused",
+                )
             locked.points_redeemed = points
         locked.cash_paid = _post_cash_paid(
             organisation=trip.organisation,
@@ -1193,6 +1201,45 @@ def _release(*, pledge: Pledge | None, booking: BookingRequest, actor_ref: str, 
         actor_ref=actor_ref,
         organisation_ref=str(booking.trip.organisation.public_id),
     )
+    _close_miles_back(
+        pledge=pledge,
+        points=booking.ledger_points,
+        booking=booking,
+        actor_ref=actor_ref,
+        organisation_ref=str(booking.trip.organisation.public_id),
+        step=kind,
+    )
+
+
+def _close_miles_back(
+    *,
+    pledge: Pledge,
+    points: int,
+    booking: BookingRequest,
+    actor_ref: str,
+    organisation_ref: str,
+    step: str,
+) -> None:
+    """Miles just given back to a pledge (released or returned) that the donor withdrew,
+    or that is marked expired, are nobody's to spend: they follow the pledge into
+    ``withdrawn`` or ``expired`` in the same transaction. (The expiry job skips pledges no
+    longer confirmed, so they would otherwise stay "available" for ever.) The caller holds
+    the pledge's row lock, so its status is current."""
+    moves = {
+        PledgeStatus.WITHDRAWN: ledger.do_withdraw_miles,
+        PledgeStatus.EXPIRED: ledger.do_expire_miles,
+    }
+    move = moves.get(PledgeStatus(pledge.status))
+    if move is None or points <= 0:
+        return
+    move(
+        pledge=_pledge_ref(pledge),
+        amount=Miles(amount=points, program=pledge.program.code),
+        idempotency_key=f"booking-{step}-closed:{booking.public_id}",
+        reference=f"booking-request:{booking.public_id}",
+        actor_ref=actor_ref,
+        organisation_ref=organisation_ref,
+    )
 
 
 def do_cancel_booking(*, booking: BookingRequest, actor: User) -> BookingRequest:
@@ -1219,6 +1266,14 @@ def do_cancel_booking(*, booking: BookingRequest, actor: User) -> BookingRequest
                     reference=f"booking-request:{locked.public_id}",
                     actor_ref=actor_ref,
                     organisation_ref=str(trip.organisation.public_id),
+                )
+                _close_miles_back(
+                    pledge=pledge,
+                    points=locked.points_redeemed,
+                    booking=locked,
+                    actor_ref=actor_ref,
+                    organisation_ref=str(trip.organisation.public_id),
+                    step="return",
                 )
         else:
             raise BookingNotBooked
