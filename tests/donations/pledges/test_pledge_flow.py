@@ -250,6 +250,29 @@ def test_the_donor_can_raise_and_lower_the_pledge_but_not_below_what_is_set_asid
     assert verify_ledger().lines == []
 
 
+def test_a_change_form_sent_again_with_other_miles_keeps_the_ledger_and_the_pledge_equal() -> None:
+    # given one rendering of the change form (its token) for a 40,000-mile pledge
+    pledge = confirmed_pledge(miles=40_000)
+    url = reverse("donations:pledge_change", kwargs={"token": make_manage_token(pledge.public_id)})
+    client = Client(raise_request_exception=False)
+    token = new_submission_token()
+
+    def change(miles: int) -> int:
+        data = {"miles": miles, "expires_on": in_days(400).isoformat(), "change_token": token}
+        return client.post(url, data).status_code
+
+    # when the donor sends it, goes back, edits the number and sends it again (twice)
+    statuses = [change(50_000), change(50_000), change(55_000), change(30_000)]
+
+    # then every send is taken, the last number counts, and the ledger agrees with the pledge
+    assert statuses == [302, 302, 302, 302]
+    pledge.refresh_from_db()
+    balance = get_balance(pledge=pledge)
+    assert pledge.miles == balance.available.amount == 30_000
+    assert balance.withdrawn.amount == 25_000
+    assert verify_ledger().lines == []
+
+
 def test_withdrawing_releases_the_available_miles_and_keeps_reserved_ones() -> None:
     # given
     pledge = confirmed_pledge(miles=40_000)

@@ -239,7 +239,13 @@ def do_change_pledge(
     *, pledge_id: uuid.UUID, miles: int, expires_on: date, change_token: str
 ) -> Pledge:
     """Set the pledge's total to ``miles`` (a top-up, or a withdrawal of available miles)
-    and its expiry date. Idempotent per ``change_token`` (one per rendered form)."""
+    and its expiry date.
+
+    The total is absolute and the ledger moves only the difference from what the pledge
+    holds under its lock, so a form sent twice moves nothing the second time. The same form
+    sent again with another number (the back button) is a new change: each posting gets its
+    own key, so it is never mistaken for the earlier one (``change_token`` only names the
+    form it came from)."""
     with transaction.atomic():
         pledge = lock_pledge(pledge_id=pledge_id)
         check_change_pledge(
@@ -247,7 +253,7 @@ def do_change_pledge(
         )
         ref = get_pledge_ref(pledge=pledge)
         committed = committed_miles(balance=get_balance(pledge=pledge))
-        key = f"pledge-change:{pledge.public_id}:{change_token}"
+        key = f"pledge-change:{pledge.public_id}:{change_token}:{uuid.uuid4().hex}"
         if miles > committed:
             ledger.do_pledge_miles(
                 pledge=ref,
