@@ -18,6 +18,7 @@ from safepassage.accounts.selectors import current_user
 from safepassage.cases.access import access_case
 from safepassage.pathways.selectors import acceptable_destination_countries
 from safepassage.site.access_policy import recent_authentication_required, requires_permission
+from safepassage.site.pagination import paginate
 from safepassage.travel import actions, selectors
 from safepassage.travel.access import (
     access_catalogue_row,
@@ -86,8 +87,10 @@ def home_view(request: HttpRequest) -> HttpResponse:
         request,
         "travel/home.html",
         {
-            "cases": selectors.list_travel_planned_cases(user=user),
+            "cases": paginate(request, selectors.list_travel_planned_cases(user=user)),
             "can_search": user.has_perm(SEARCH),
+            # Asked once: a permission check per row costs a query per case.
+            "can_plan": user.has_perm("travel.add_travelrequest"),
         },
     )
 
