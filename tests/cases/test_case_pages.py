@@ -220,12 +220,33 @@ def test_notes_and_household_members_are_sealed_and_shown_to_the_case_worker() -
     )
 
     case.refresh_from_db()
-    assert case.party_size == 2
+    assert case.party_size == 1  # the household is everyone who travels: one recorded
     assert b"Brother" not in bytes(CaseNote.objects.get().body)
     assert b"Zelimkhan" not in bytes(HouseholdMember.objects.get().identity)
     page = client.get(reverse("cases:detail", kwargs={"case_id": case.public_id})).content.decode()
     assert "Brother may be watching the phone" in page
     assert "Zelimkhan Testperson" in page
+
+
+def test_the_party_size_is_the_household_that_travels_the_person_included() -> None:
+    # Given a request for two (the person and their partner), as the applicant said
+    organisation, _ = keyed_organisation()
+    keyed = make_keyed_staff(Role.CASEWORKER, organisation)
+    case = make_case(actor=keyed)
+    Case.objects.filter(pk=case.pk).update(party_size=2)
+    client = sign_in_with_keys(Client(), keyed)
+    url = reverse("cases:add_household_member", kwargs={"case_id": case.public_id})
+
+    # When the caseworker records both travellers, the person first (travel requests choose
+    # their travellers from the household, so the person must be in it to get a ticket)
+    client.post(url, {"full_name": "Test Person", "relationship": "self"})
+    client.post(url, {"full_name": "Partner Testperson", "relationship": "partner"})
+
+    # Then the party is two people, not three: the figure the reports and the public
+    # transparency page count as people moved
+    case.refresh_from_db()
+    assert case.party_size == 2
+    assert HouseholdMember.objects.filter(case=case).count() == 2
 
 
 def test_adding_and_removing_a_colleague_through_the_pages() -> None:

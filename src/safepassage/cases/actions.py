@@ -443,7 +443,11 @@ def do_add_household_member(
     relationship: str,
     birth_year: str,
 ) -> HouseholdMember:
-    """Add a traveller to the household (identity sealed); the party size follows."""
+    """Add a traveller to the household (identity sealed); the party size follows.
+
+    The household is everyone who travels, the person who asked for help included (travel
+    requests choose their travellers from it), so the party size is its count.
+    """
     identity = unwrap_user_group_key(
         case=case, user=actor, key_pair=key_pair, group=SensitiveGroup.IDENTITY
     )
@@ -458,7 +462,7 @@ def do_add_household_member(
     with transaction.atomic():
         locked = lock_case(case=case)
         member.save()
-        locked.party_size = 1 + HouseholdMember.objects.filter(case=locked).count()
+        locked.party_size = HouseholdMember.objects.filter(case=locked).count()
         locked.save(update_fields=["party_size"])
         _audit(actor=actor, action="case.household_member_added", case=locked)
     case.party_size = locked.party_size

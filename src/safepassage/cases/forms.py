@@ -88,7 +88,13 @@ class NoteForm(forms.Form):
 
 class HouseholdMemberForm(forms.Form):
     full_name = forms.CharField(
-        label=_("Full name"), max_length=300, widget=forms.TextInput(attrs=NO_AUTOCOMPLETE)
+        label=_("Full name"),
+        max_length=300,
+        help_text=_(
+            "Record everyone who travels, the person who asked for help too: only people "
+            "recorded here can be given a ticket."
+        ),
+        widget=forms.TextInput(attrs=NO_AUTOCOMPLETE),
     )
     relationship = forms.CharField(
         label=_("Relationship"),
