@@ -3,7 +3,6 @@
 import uuid
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -37,6 +36,7 @@ from safepassage.site.access_policy import (
     recent_authentication_required,
     requires_permission,
 )
+from safepassage.site.pagination import paginate
 
 VIEW_GIFT = "donations.view_gift"
 ADD_GIFT = "donations.add_gift"
@@ -106,7 +106,7 @@ def gift_list_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResp
         {
             "organisation": organisation,
             "form": form,
-            "page": Paginator(gifts, PAGE_SIZE).get_page(request.GET.get("page")),
+            "page": paginate(request, gifts, per_page=PAGE_SIZE),
             "query": filter_query(request),
             "can_add": user.has_perm(ADD_GIFT, organisation),
         },

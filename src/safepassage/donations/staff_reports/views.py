@@ -2,7 +2,6 @@
 
 import uuid
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -18,6 +17,7 @@ from safepassage.donations.staff_reports.forms import PledgeFilterForm
 from safepassage.organisations.access import access_organisation
 from safepassage.organisations.models import Organisation
 from safepassage.site.access_policy import recent_authentication_required, requires_permission
+from safepassage.site.pagination import paginate
 
 VIEW_PLEDGE = "donations.view_pledge"
 
@@ -38,7 +38,7 @@ def pledge_list_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpRe
     )
     form = _filter_form(request, organisation)
     pledges = selectors.list_pledges(organisation=organisation, filters=form.filters())
-    page = Paginator(pledges, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, pledges, per_page=PAGE_SIZE)
     return render(
         request,
         "donations/staff_reports/pledge_list.html",
