@@ -273,6 +273,28 @@ def test_a_change_form_sent_again_with_other_miles_keeps_the_ledger_and_the_pled
     assert verify_ledger().lines == []
 
 
+def test_the_confirmation_link_of_a_withdrawn_pledge_confirms_nothing_and_says_nothing() -> None:
+    # given a pledge confirmed and then withdrawn
+    pledge = confirmed_pledge(miles=40_000)
+    Client().post(
+        reverse("donations:pledge_withdraw", kwargs={"token": make_manage_token(pledge.public_id)})
+    )
+    confirm = reverse(
+        "donations:pledge_confirm", kwargs={"token": make_confirm_token(pledge.public_id)}
+    )
+
+    # when the donor opens the confirmation e-mail again and confirms
+    page = Client().post(confirm, follow=True)
+
+    # then the page shows the withdrawn pledge without thanking them for a confirmation
+    assert page.status_code == 200
+    assert "your pledge is confirmed" not in page.text
+    assert "Withdrawn" in page.text
+    pledge.refresh_from_db()
+    assert pledge.status == PledgeStatus.WITHDRAWN
+    assert get_balance(pledge=pledge).available.amount == 0
+
+
 def test_withdrawing_releases_the_available_miles_and_keeps_reserved_ones() -> None:
     # given
     pledge = confirmed_pledge(miles=40_000)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from safepassage.accounts.selectors import current_user
+from safepassage.donations.models import PledgeStatus
 from safepassage.donations.pledges import actions
 from safepassage.donations.pledges.access import (
     access_forecast_organisations,
@@ -72,8 +73,9 @@ def pledge_sent_view(request: HttpRequest) -> HttpResponse:
 def pledge_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
     pledge = access_pledge_by_token(token=token, purpose="confirm")
     if request.method == "POST":
-        actions.do_confirm_pledge(pledge_id=pledge.public_id, language=get_language())
-        messages.success(request, _("Thank you: your pledge is confirmed."))
+        pledge = actions.do_confirm_pledge(pledge_id=pledge.public_id, language=get_language())
+        if pledge.status == PledgeStatus.CONFIRMED:  # not one withdrawn or expired since
+            messages.success(request, _("Thank you: your pledge is confirmed."))
         return redirect("donations:pledge_manage", token=make_manage_token(pledge.public_id))
     return render(request, "donations/pledges/confirm.html", {"pledge": pledge})
 
