@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from safepassage.core.money import CURRENCY_MINOR_UNITS
 from safepassage.pathways.countries import country_name, is_country_code
 from safepassage.site.widgets import DatePicker
 from safepassage.travel.models import (
@@ -38,6 +39,18 @@ def parse_countries(text: str) -> list[str]:
             _("Not a country code: %(codes)s"), params={"codes": " ".join(unknown)}
         )
     return codes
+
+
+def clean_currency_code(value: object) -> str:
+    """An ISO 4217 code the money types know (upper-cased): a typo such as "USS" would be
+    stored and then left out of every allocation run, for want of a rate that cannot exist."""
+    code = str(value).strip().upper()
+    if code not in CURRENCY_MINOR_UNITS:
+        raise forms.ValidationError(
+            _("Not a currency code: %(code)s. Use the ISO code, e.g. USD, EUR, GBP."),
+            params={"code": code},
+        )
+    return code
 
 
 def _airport_field(label: Any) -> forms.CharField:
@@ -200,7 +213,7 @@ class QuoteForm(forms.Form):
     currency = forms.CharField(label=_("Currency"), min_length=3, max_length=3)
 
     def clean_currency(self) -> str:
-        return str(self.cleaned_data["currency"]).upper()
+        return clean_currency_code(self.cleaned_data["currency"])
 
 
 class FareCashForm(forms.Form):
@@ -215,7 +228,7 @@ class FareCashForm(forms.Form):
     currency = forms.CharField(label=_("Currency"), min_length=3, max_length=3, initial="USD")
 
     def clean_currency(self) -> str:
-        return str(self.cleaned_data["currency"]).upper()
+        return clean_currency_code(self.cleaned_data["currency"])
 
 
 class RequestStateForm(forms.Form):
@@ -266,7 +279,7 @@ class AwardChartForm(forms.ModelForm[AwardChart]):
         }
 
     def clean_currency(self) -> str:
-        return str(self.cleaned_data["currency"]).upper()
+        return clean_currency_code(self.cleaned_data["currency"])
 
 
 ChartBandFormSet = forms.inlineformset_factory(
