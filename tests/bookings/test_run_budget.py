@@ -167,7 +167,7 @@ def test_the_runs_page_shows_what_the_fund_and_each_campaign_hold() -> None:
     holders = page[page.index('id="cash-holders"') :]
     holders = holders[: holders.index("</table>")]
     assert "General fund" in holders
-    assert "3000.00 USD" in holders
+    assert "3,000.00 USD" in holders
     assert "Spring appeal" in holders
     assert "200.00 EUR" in holders
     # the EUR is named as not counted in a USD run (no rate)

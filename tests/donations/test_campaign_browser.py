@@ -27,7 +27,7 @@ def test_a_donor_reads_a_campaign_and_the_catalogue_without_javascript(
     # then they see the total with the match and a half-full progress bar
     expect(page_without_js.get_by_role("heading", level=1)).to_have_text(campaign.title)
     expect(page_without_js.locator(".campaign-progress")).to_contain_text(
-        "1000.00 USD of 2000.00 USD"
+        "1,000.00 USD of 2,000.00 USD"
     )
     bar = page_without_js.get_by_role("img", name="50 percent of the goal")
     expect(bar).to_be_visible()

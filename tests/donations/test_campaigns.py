@@ -215,7 +215,7 @@ def test_the_public_page_shows_gifts_matching_and_svg_progress() -> None:
     assert totals.matched == Money(amount=Decimal("600.00"), currency="USD")
     assert totals.money_total == Money(amount=Decimal("1600.00"), currency="USD")
     assert totals.other_currency_gift_count == 1
-    assert "1600.00 USD of 4000.00 USD" in response.text
+    assert "1,600.00 USD of 4,000.00 USD" in response.text
     assert '<rect x="0" y="0" width="40" height="8"' in response.text
     assert "40 percent of the goal" in response.text
     assert "style=" not in response.text

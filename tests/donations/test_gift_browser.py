@@ -42,7 +42,7 @@ def test_a_fundraiser_records_a_cash_gift_without_javascript(
 
     # then: the receipt page shows the exact amount, and the list shows the gift
     expect(page.get_by_role("heading", level=1)).to_have_text("Gift receipt")
-    expect(page.get_by_text("1000 JPY")).to_be_visible()
+    expect(page.get_by_text("1,000 JPY")).to_be_visible()
     gift = Gift.objects.get()
     assert (str(gift.amount.normalize()), gift.currency) == ("1E+3", "JPY")
     page.get_by_role("link", name="Back to the gifts").click()

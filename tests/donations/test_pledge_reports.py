@@ -206,4 +206,4 @@ def test_campaign_totals_show_confirmed_miles_still_promised_per_program(client:
     # then: AC 5,000 and UA 10,000 (reserved; the 20,000 available expired)
     row = next(row for row in response.context["rows"] if row.campaign == campaign)
     assert row.miles == (Miles(amount=5_000, program="AC"), Miles(amount=10_000, program="UA"))
-    assert "10000 UA" in response.content.decode()
+    assert "10,000 UA" in response.content.decode()

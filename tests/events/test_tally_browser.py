@@ -26,7 +26,7 @@ def test_the_tally_page_shows_new_pledges_by_itself_without_javascript(
 
     # then it shows the figures in large type and the QR code, all from this site
     expect(page_without_js.get_by_role("heading", level=1)).to_have_text(event.title)
-    expect(page_without_js.locator(".tally-figures")).to_contain_text("1200.00 HKD")
+    expect(page_without_js.locator(".tally-figures")).to_contain_text("1,200.00 HKD")
     expect(page_without_js.locator(".tally-figures")).to_contain_text("25,000")
     expect(page_without_js.locator(".tally-qr svg")).to_be_visible()
     big = page_without_js.locator(".tally-figures dd").first.evaluate(

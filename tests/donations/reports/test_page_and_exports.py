@@ -61,7 +61,7 @@ def test_an_admin_sees_every_figure_on_the_page(client: Client) -> None:
     # then
     page = response.content.decode()
     assert response.status_code == 200
-    for text in ("1234.50", "38,000", "12,000", "300.00", "6,000", "no one moved yet"):
+    for text in ("1,234.50", "38,000", "12,000", "300.00", "6,000", "no one moved yet"):
         if text == "no one moved yet":
             assert text not in page
         else:
@@ -217,7 +217,7 @@ def test_the_pdf_is_a_pdf_of_the_organisations_figures(client: Client) -> None:
             organisation=staff.organisation, period=Period(start=today, end=today), today=today
         )
     )
-    for text in (staff.organisation.name, "1234.50", "12,000", "300.00", "38,000"):
+    for text in (staff.organisation.name, "1,234.50", "12,000", "300.00", "38,000"):
         assert text in document, text
     assert DONOR_NAME not in document
     assert DONOR_EMAIL.encode() not in response.content

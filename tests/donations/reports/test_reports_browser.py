@@ -39,7 +39,7 @@ def test_an_admin_reads_the_reports_without_javascript(
 
     # then: the figures are there
     expect(page.get_by_role("heading", level=1)).to_contain_text("Reports of")
-    expect(page.get_by_role("cell", name="2500.00").first).to_be_visible()
+    expect(page.get_by_role("cell", name="2,500.00").first).to_be_visible()
     expect(page.get_by_role("heading", name="People moved per month")).to_be_visible()
 
     # when: they ask for a range that ends before it starts

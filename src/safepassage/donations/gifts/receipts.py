@@ -11,10 +11,10 @@ from django.template.loader import render_to_string
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 
-from safepassage.core.money import Money
 from safepassage.donations.donor_sealing import open_donor_value
 from safepassage.donations.models import Gift
 from safepassage.donations.pdf import print_pdf
+from safepassage.site.numbers import amount_text
 
 RECEIPT_STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "donations" / "receipt.css"
 DONOR_NAME_FIELD = "donor_name"
@@ -26,7 +26,7 @@ class Receipt:
 
     number: str
     received_on: str
-    amount: str
+    amount: str | Promise
     recipient: str
     campaign: str
     source: str | Promise
@@ -45,7 +45,7 @@ def build_receipt(*, gift: Gift) -> Receipt:
     return Receipt(
         number=str(gift.public_id),
         received_on=gift.received_on.isoformat(),
-        amount=str(Money(amount=gift.amount, currency=gift.currency)),
+        amount=amount_text(gift.amount, gift.currency),
         recipient=gift.organisation.name,
         campaign=gift.campaign.title if gift.campaign is not None else "",
         source=gift.get_source_display(),

@@ -2,13 +2,14 @@
 
 from django import template
 
-from safepassage.core.money import Money
 from safepassage.donations.models import Gift
+from safepassage.site.numbers import amount_text
 
 register = template.Library()
 
 
 @register.filter
 def gift_amount(gift: Gift) -> str:
-    """The gift's amount with exactly its currency's decimals, e.g. ``12.50 EUR``, ``1000 JPY``."""
-    return str(Money(amount=gift.amount, currency=gift.currency))
+    """The gift's amount with exactly its currency's decimals, grouped in the reader's
+    language: ``12,500.00 EUR``, ``1,000 JPY`` (``12 500,00 EUR`` in Russian)."""
+    return str(amount_text(gift.amount, gift.currency))
