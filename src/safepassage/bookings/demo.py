@@ -4,8 +4,11 @@ Called once from ``safepassage.demo.seed.seed_demo`` after the keys, pledges and
 seeded. Everything goes through the real actions: the case's moves, the household, the
 travel request with a quoted option, a confirmed pledge, an allocation run, its acceptance
 (miles reserved), the booking request (passengers sealed) and the donor's booking (miles
-redeemed, case ticketed). A second planned case is left open so a coordinator can run an
-allocation themselves. Every name is fictional; every address ends in ``.invalid``.
+redeemed, case ticketed). A third case is ticketed the same way, then its booking is
+cancelled before departure and the airline's refund of the taxes recorded (decision 0023),
+so its ticket waits to be booked again. A second planned case is left open so a coordinator
+can run an allocation themselves. Every name is fictional; every address ends in
+``.invalid``.
 """
 
 import datetime
@@ -18,7 +21,8 @@ from django.utils import timezone
 
 from safepassage.accounts.models import User
 from safepassage.bookings import actions
-from safepassage.bookings.models import Trip
+from safepassage.bookings.models import RefundOutcome, Trip
+from safepassage.bookings.refund_actions import RefundEntry, check_record_refund, do_record_refund
 from safepassage.cases.actions import (
     CaseDetails,
     WorkflowFields,
@@ -188,37 +192,32 @@ def _demo_fund_gift(*, user: User, organisation: Organisation) -> None:
     )
 
 
-def seed_demo_trip(
-    *, credentials: Iterable[Credential], organisations: Mapping[str, Organisation]
-) -> None:
-    """Walk one fictional case to "ticketed" and leave a second one ready to allocate."""
-    credential_list = list(credentials)
-    staff = {
-        name: _unlocked(credential_list, name) for name in ("admin", "caseworker", "coordinator")
-    }
-    organisation = organisations[DEMO_ORGANISATION]
-    coordinator, coordinator_keys = staff["coordinator"]
-    ticketed = _approved_case(
-        organisation=organisation, staff=staff, full_name="Demo Traveller (fictional)", travellers=2
-    )
-    _open_request(case=ticketed, coordinator=coordinator, miles=17_500)
-    _demo_pledge(miles=60_000)
-    _demo_fund_gift(user=staff["admin"][0], organisation=organisation)
+def _ticket(
+    *,
+    organisation: Organisation,
+    case: Case,
+    coordinator: User,
+    coordinator_keys: KeyPair,
+    cash_budget: Decimal,
+    locator: str,
+) -> Trip:
+    """Allocate ``case``'s open request in a run of its own, send the booking requests and
+    record the donor's booking: the case is ticketed, the taxes paid from the fund."""
     run = actions.do_start_run(
         actor=coordinator,
         organisation=organisation,
-        cash_budget=Decimal(500),
+        cash_budget=cash_budget,
         currency="USD",
         time_limit_seconds=5,
     )
     run = actions.do_solve_run(run_id=run.public_id)
+    travel_request = case.travel_requests.get()
     actions.do_accept_plan(
         actor=coordinator,
         key_pair=coordinator_keys,
         run=run,
-        request_ids=[str(ticketed.travel_requests.get().public_id)],
+        request_ids=[str(travel_request.public_id)],
     )
-    travel_request = ticketed.travel_requests.get()
     trip = Trip.objects.get(request_ref=str(travel_request.public_id))
     actions.do_send_booking_requests(
         actor=coordinator,
@@ -241,13 +240,74 @@ def seed_demo_trip(
         actions.do_record_booking(
             booking=booking,
             record=actions.BookingRecord(
-                locator="DEMO42",
+                locator=locator,
                 miles_charged=booking.miles,
                 taxes=booking.cash,
                 currency=booking.currency,
             ),
             actor_ref="anonymous",
         )
+    return trip
+
+
+def _cancel_with_refund(*, trip: Trip, coordinator: User) -> None:
+    """The airline cancelled the flight before departure: the coordinator cancels the
+    booking (miles back to the pledge, the case back to "travel planned", its caseworker
+    told) and records the taxes the airline refunded (credited back to the fund)."""
+    booking = trip.booking_requests.get()
+    booking = actions.do_cancel_booking(booking=booking, actor=coordinator)
+    entry = RefundEntry(
+        outcome=RefundOutcome.RECEIVED,
+        amount=Money(amount=booking.cash, currency=booking.currency),
+    )
+    check_record_refund(booking=booking, entry=entry)
+    do_record_refund(actor=coordinator, booking=booking, entry=entry, request_key=uuid.uuid4())
+
+
+def seed_demo_trip(
+    *, credentials: Iterable[Credential], organisations: Mapping[str, Organisation]
+) -> None:
+    """Walk one fictional case to "ticketed" and leave a second one ready to allocate."""
+    credential_list = list(credentials)
+    staff = {
+        name: _unlocked(credential_list, name) for name in ("admin", "caseworker", "coordinator")
+    }
+    organisation = organisations[DEMO_ORGANISATION]
+    coordinator, coordinator_keys = staff["coordinator"]
+    ticketed = _approved_case(
+        organisation=organisation, staff=staff, full_name="Demo Traveller (fictional)", travellers=2
+    )
+    _open_request(case=ticketed, coordinator=coordinator, miles=17_500)
+    _demo_pledge(miles=60_000)
+    _demo_fund_gift(user=staff["admin"][0], organisation=organisation)
+    _ticket(
+        organisation=organisation,
+        case=ticketed,
+        coordinator=coordinator,
+        coordinator_keys=coordinator_keys,
+        cash_budget=Decimal(500),
+        locator="DEMO42",
+    )
+    # A third case was ticketed too, then its flight was cancelled before departure and the
+    # airline refunded the taxes: the trip page shows the cancelled booking and the refund.
+    cancelled = _approved_case(
+        organisation=organisation,
+        staff=staff,
+        full_name="Third Demo Person (fictional)",
+        travellers=1,
+    )
+    _open_request(case=cancelled, coordinator=coordinator, miles=17_500)
+    _cancel_with_refund(
+        trip=_ticket(
+            organisation=organisation,
+            case=cancelled,
+            coordinator=coordinator,
+            coordinator_keys=coordinator_keys,
+            cash_budget=Decimal(300),
+            locator="DEMO43",
+        ),
+        coordinator=coordinator,
+    )
     waiting = _approved_case(
         organisation=organisation,
         staff=staff,

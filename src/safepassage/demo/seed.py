@@ -296,6 +296,17 @@ DEMO_PLEDGES = [
     ),
     # Expires within 30 days: the staff forecast shows it.
     DemoPledge(donor="pledger-7", program="BA", miles=30_000, expires_in_days=20, campaign=None),
+    # Expires within 90 days (not 30): the reports page's "about to expire" table shows it
+    # in its 90-day column for the Open Sky fund, which runs the campaign. Qatar Airways
+    # miles: the demo trips (Turkish Airlines, United miles) never use them.
+    DemoPledge(
+        donor="pledger-8",
+        program="QR",
+        miles=35_000,
+        max_travellers=2,
+        expires_in_days=60,
+        campaign="winter-passage",
+    ),
     # Confirmed, then withdrawn by the donor: counts nowhere, stays in the ledger.
     DemoPledge(
         donor="ines",
@@ -404,6 +415,38 @@ DEMO_GIFTS = [
         days_ago=1,
         donor_name="Wing L. (fictional)",
         donor="wing",
+    ),
+]
+
+# Earlier months (the reports page shows money raised per month): gifts to the Open Sky
+# fund's general fund over the last four months (its campaign started today).
+DEMO_GIFTS += [
+    DemoGift(
+        recorded_by="fund-admin",
+        campaign=None,
+        amount="3000.00",
+        currency="USD",
+        source=GiftSource.BANK_TRANSFER,
+        days_ago=40,
+        donor_name="Rowan Trust (fictional)",
+        donor="rowan",
+    ),
+    DemoGift(
+        recorded_by="fund-admin",
+        campaign=None,
+        amount="750.00",
+        currency="USD",
+        source=GiftSource.OTHER,
+        days_ago=75,
+    ),
+    DemoGift(
+        recorded_by="fund-admin",
+        campaign=None,
+        amount="1250.00",
+        currency="GBP",
+        source=GiftSource.BANK_TRANSFER,
+        days_ago=110,
+        donor="giver-9",
     ),
 ]
 
