@@ -29,20 +29,32 @@ from safepassage.ledger.models import Posting as PostingRow
 type OwnerKey = tuple[OwnerKind, str]
 
 
-def _owner_condition(owners: Iterable[OwnerKey]) -> Q:
-    condition = Q(pk__in=[])
+OWNERS_PER_QUERY = 500
+"""Owner ids asked about in one query: one ``IN`` list of at most this many per owner kind,
+so a snapshot of 20,000 pledges stays within SQLite's expression depth and parameter
+limits (one OR'ed condition per owner failed from about 1,000 pledges)."""
+
+
+def _owner_conditions(owners: Iterable[OwnerKey]) -> Iterator[Q]:
+    by_kind: dict[OwnerKind, list[str]] = {}
     for kind, owner_id in owners:
-        condition |= Q(owner_kind=kind.value, owner_id=owner_id)
-    return condition
+        by_kind.setdefault(kind, []).append(owner_id)
+    for kind, owner_ids in by_kind.items():
+        unique = sorted(set(owner_ids))
+        for start in range(0, len(unique), OWNERS_PER_QUERY):
+            chunk = unique[start : start + OWNERS_PER_QUERY]
+            yield Q(owner_kind=kind.value, owner_id__in=chunk)
 
 
 def get_owner_balances(*, owners: Iterable[OwnerKey]) -> dict[Account, int]:
-    """Stored balances of every account of ``owners`` (accounts without a row are absent)."""
+    """Stored balances of every account of ``owners`` (accounts without a row are absent);
+    one query per 500 owners of a kind."""
     return {
         Account.from_stored(
             owner_kind=row.owner_kind, owner_id=row.owner_id, bucket=row.bucket, unit=row.unit
         ): row.balance
-        for row in Balance.objects.filter(_owner_condition(owners))
+        for condition in _owner_conditions(owners)
+        for row in Balance.objects.filter(condition)
     }
 
 
