@@ -1,6 +1,7 @@
 """Signed links expire: the confirmation link after 7 days, the form token after a day;
 the management link lasts. An expired link answers like a bad one and changes nothing."""
 
+import re
 import time
 
 import pytest
@@ -87,6 +88,60 @@ def test_a_form_older_than_a_day_is_refused_and_saves_nothing(later) -> None:
 
     assert response.status_code == 200
     assert not Pledge.objects.exists()
+
+
+def _hidden(response: object, name: str) -> str:
+    match = re.search(rf'name="{name}" value="([^"]+)"', response.text)  # type: ignore[attr-defined]  # a test client response
+    assert match is not None
+    return match.group(1)
+
+
+def test_a_form_too_old_comes_back_with_a_fresh_token_so_sending_it_again_works(later) -> None:
+    # given a pledge form left open for more than a day
+    token = new_submission_token()
+    later(SUBMISSION_MAX_AGE + 60)
+    form = {
+        "program": make_program().pk,
+        "miles": 40_000,
+        "expires_on": in_days(200).isoformat(),
+        "donor_name": "",
+        "email": DONOR_EMAIL,
+        "is_anonymous": "on",
+        "submission_token": token,
+    }
+    client = Client()
+
+    # when the donor sends it, reads the message and sends the form they are shown again
+    refused = client.post(reverse("donations:pledge"), form)
+    resent = client.post(
+        reverse("donations:pledge"),
+        form | {"submission_token": _hidden(refused, "submission_token")},
+    )
+
+    # then the message names no technical field, and the second send is taken
+    assert refused.status_code == 200
+    assert "This form is too old" in refused.text
+    assert "Hidden field" not in refused.text
+    assert resent.status_code == 302
+    assert Pledge.objects.count() == 1
+
+
+def test_a_change_form_too_old_comes_back_with_a_fresh_token(later) -> None:
+    pledge = confirmed_pledge(miles=40_000)
+    url = reverse("donations:pledge_change", kwargs={"token": make_manage_token(pledge.public_id)})
+    token = new_submission_token()
+    later(SUBMISSION_MAX_AGE + 60)
+    form = {"miles": 50_000, "expires_on": in_days(300).isoformat(), "change_token": token}
+    client = Client()
+
+    refused = client.post(url, form)
+    resent = client.post(url, form | {"change_token": _hidden(refused, "change_token")})
+
+    assert refused.status_code == 200
+    assert "Hidden field" not in refused.text
+    assert resent.status_code == 302
+    pledge.refresh_from_db()
+    assert pledge.miles == 50_000
 
 
 def test_the_management_link_still_works_after_a_year(later) -> None:

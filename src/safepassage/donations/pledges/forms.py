@@ -19,7 +19,7 @@ from safepassage.donations.pledges.selectors import (
     list_pledge_programs,
     list_transfer_targets,
 )
-from safepassage.donations.pledges.tokens import read_submission_token
+from safepassage.donations.pledges.tokens import new_submission_token, read_submission_token
 from safepassage.site.numbers import grouped_number
 from safepassage.site.widgets import DatePicker
 
@@ -37,6 +37,16 @@ class ProgramChoiceField(forms.ModelChoiceField[Program]):
 def _add_pledge_error(form: forms.Form, error: PledgeError) -> None:
     field = error.field if error.field in form.fields else None
     form.add_error(field, str(error.message))
+
+
+def _refuse_stale_token(form: forms.Form, name: str) -> str:
+    """Say the form is too old (without naming its hidden field) and show it again with a
+    fresh token, so that sending it again works."""
+    form.data = {**form.data, name: new_submission_token()}
+    form.add_error(
+        None, forms.ValidationError(str(SubmissionExpired.message), code=SubmissionExpired.code)
+    )
+    return ""
 
 
 class PledgeForm(forms.Form):
@@ -100,9 +110,7 @@ class PledgeForm(forms.Form):
 
     def clean_submission_token(self) -> str:
         value = read_submission_token(self.cleaned_data["submission_token"])
-        if value is None:
-            raise forms.ValidationError(str(SubmissionExpired.message), code=SubmissionExpired.code)
-        return value
+        return value if value is not None else _refuse_stale_token(self, "submission_token")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -164,9 +172,7 @@ class ChangePledgeForm(forms.Form):
 
     def clean_change_token(self) -> str:
         value = read_submission_token(self.cleaned_data["change_token"])
-        if value is None:
-            raise forms.ValidationError(str(SubmissionExpired.message), code=SubmissionExpired.code)
-        return value
+        return value if value is not None else _refuse_stale_token(self, "change_token")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
