@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from safepassage.accounts.models import User
 from safepassage.audit.actions import SYSTEM_ACTOR, record_audit_event
+from safepassage.cases.lock_objects import lock_case
 from safepassage.cases.models import Case, CaseState, HouseholdMember
 from safepassage.core.pricing import PricingError, PricingSegment, ProgramPricing, price_ticket
 from safepassage.core.routing import (
@@ -39,6 +40,7 @@ from safepassage.travel.errors import (
     MaintainerNotFound,
     MalformedRouteFiles,
     RequestNotEditable,
+    TravellerInAnotherOpenRequest,
     TravellerNotInHousehold,
     TravellersRequired,
     TravelWindowInvalid,
@@ -306,12 +308,47 @@ def check_change_travel_request(*, travel_request: TravelRequest) -> None:
         raise RequestNotEditable
 
 
+def _check_travellers_free(
+    *, travel_request: TravelRequest, members: Sequence[HouseholdMember] | None = None
+) -> None:
+    """``TravellerInAnotherOpenRequest`` when one of the request's travellers (or of
+    ``members``, its travellers to be) is in another request of the case open for
+    allocation: the allocator would plan, reserve miles and ask donors for both."""
+    chosen = (
+        [member.pk for member in members]
+        if members is not None
+        else list(travel_request.travellers.values_list("household_member_id", flat=True))
+    )
+    if (
+        TravelRequestTraveller.objects.filter(
+            request__case_id=travel_request.case_id,
+            request__state=TravelRequestState.OPEN,
+            household_member_id__in=chosen,
+        )
+        .exclude(request_id=travel_request.pk)
+        .exists()
+    ):
+        raise TravellerInAnotherOpenRequest
+
+
 def check_update_travel_request(
     *, travel_request: TravelRequest, details: RequestDetails
 ) -> list[HouseholdMember]:
-    """Validate new details like a new request, on a request that may still change."""
+    """Validate new details like a new request, on a request that may still change; an
+    open request may not take a traveller another open request holds."""
     check_change_travel_request(travel_request=travel_request)
-    return check_create_travel_request(case=travel_request.case, details=details)
+    members = check_create_travel_request(case=travel_request.case, details=details)
+    if travel_request.state == TravelRequestState.OPEN:
+        _check_travellers_free(travel_request=travel_request, members=members)
+    return members
+
+
+def check_set_travel_request_state(*, travel_request: TravelRequest, state: str) -> None:
+    """A request may change state while it may change at all; it opens for allocation only
+    when none of its travellers is in another open request."""
+    check_change_travel_request(travel_request=travel_request)
+    if state == TravelRequestState.OPEN:
+        _check_travellers_free(travel_request=travel_request)
 
 
 def do_update_travel_request(
@@ -322,9 +359,13 @@ def do_update_travel_request(
     details: RequestDetails,
 ) -> TravelRequest:
     """Replace travellers, origin, destinations, window and connection settings (checked by
-    ``check_update_travel_request``). Options stay: search again if the route changed."""
+    ``check_update_travel_request``). Options stay: search again if the route changed. The
+    case row is locked first, so two open requests cannot take the same traveller at once."""
     with transaction.atomic():
+        lock_case(case=travel_request.case)
         locked = _touch(travel_request)
+        if locked.state == TravelRequestState.OPEN:
+            _check_travellers_free(travel_request=locked, members=travellers)
         locked.party_size = len(travellers)
         locked.origin = details.origin.upper()
         locked.earliest_departure = details.earliest_departure
@@ -678,9 +719,13 @@ def do_set_fare_cash_price(
 def do_set_travel_request_state(
     *, actor: User, travel_request: TravelRequest, state: str
 ) -> TravelRequest:
-    """Open the request for allocation, take it back to draft, or withdraw it."""
+    """Open the request for allocation, take it back to draft, or withdraw it (checked by
+    ``check_set_travel_request_state``; opening is checked again under the case's lock)."""
     with transaction.atomic():
+        lock_case(case=travel_request.case)
         locked = _touch(travel_request)
+        if state == TravelRequestState.OPEN:
+            _check_travellers_free(travel_request=locked)
         locked.state = state
         locked.save(update_fields=["state"])
         _audit(actor=actor, action=f"travel.request_{state}", travel_request=locked)

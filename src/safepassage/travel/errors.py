@@ -85,6 +85,15 @@ class DestinationAirportsWithoutRoutes(TravelError):
         ) % {"codes": " ".join(codes)}
 
 
+class TravellerInAnotherOpenRequest(TravelError):
+    code = "traveller_in_another_open_request"
+    message = _(
+        "A traveller of this request is already in another travel request open for "
+        "allocation: the allocator would book them twice. Take that request back to draft, "
+        "or withdraw it, first."
+    )
+
+
 class RequestNotEditable(TravelError):
     code = "request_not_editable"
     message = _("This travel request can no longer be changed.")

@@ -477,7 +477,9 @@ def request_state_view(request: HttpRequest, request_id: uuid.UUID) -> HttpRespo
     form = RequestStateForm(request.POST)
     if form.is_valid():
         try:
-            actions.check_change_travel_request(travel_request=travel_request)
+            actions.check_set_travel_request_state(
+                travel_request=travel_request, state=form.cleaned_data["state"]
+            )
             actions.do_set_travel_request_state(
                 actor=user, travel_request=travel_request, state=form.cleaned_data["state"]
             )
