@@ -19,3 +19,18 @@ def access_colleague(*, user: User, colleague_id: uuid.UUID, permission: str) ->
         if user.has_perm(permission, membership.organisation):
             return colleague
     raise Http404
+
+
+def access_membership(
+    *, user: User, organisation_id: uuid.UUID, member_id: uuid.UUID, permission: str
+) -> Membership:
+    """The membership of account ``member_id`` in organisation ``organisation_id``, where
+    ``user``'s role grants ``permission``; 404 for missing and forbidden alike."""
+    membership = (
+        Membership.objects.select_related("organisation", "user")
+        .filter(organisation__public_id=organisation_id, user__public_id=member_id)
+        .first()
+    )
+    if membership is None or not user.has_perm(permission, membership.organisation):
+        raise Http404
+    return membership

@@ -93,3 +93,16 @@ class EnrolmentCodeInvalid(AccountsError):
         "or used already. Ask your organisation's admin to reset your two-factor sign-in "
         "again."
     )
+
+
+class RemoveYourselfRefused(AccountsError):
+    code = "remove_yourself_refused"
+    message = _("You cannot remove yourself. Ask another admin of the organisation.")
+
+
+class LastAdminRefused(AccountsError):
+    code = "last_admin_refused"
+    message = _(
+        "This is the organisation's only admin. Invite another admin first, so that someone "
+        "can still manage the organisation."
+    )

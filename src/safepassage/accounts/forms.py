@@ -188,6 +188,15 @@ class ReplaceColleagueKeysForm(forms.Form):
     )
 
 
+class RemoveMemberForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "Yes, remove them: they lose every case of the organisation and are signed out "
+            "everywhere."
+        ),
+    )
+
+
 class EnrolmentCodeForm(forms.Form):
     code = forms.CharField(
         label=_("Enrolment code from your admin"),

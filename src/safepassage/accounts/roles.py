@@ -123,6 +123,11 @@ TWO_FACTOR_RESETTERS = frozenset({"accounts.add_twofactorreset"})
 ROLE_PERMISSIONS[Role.ADMIN] |= TWO_FACTOR_RESETTERS
 
 
+MEMBER_REMOVERS = frozenset({"accounts.delete_membership"})
+"""Organisation admins remove a member from the organisation (their cases' keys with them)."""
+ROLE_PERMISSIONS[Role.ADMIN] |= MEMBER_REMOVERS
+
+
 INSTANCE_PERMISSIONS = frozenset({"travel.maintain_catalogue"})
 """Permissions no organisation role grants: they act on data shared by every organisation of
 the instance (the travel catalogue: who can book what, award charts, taxes). The operator gives

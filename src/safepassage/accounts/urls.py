@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safepassage.accounts import views
+from safepassage.accounts import member_views, views
 
 app_name = "accounts"
 
@@ -29,6 +29,11 @@ urlpatterns = [
         "colleagues/<uuid:user_id>/two-factor/cancel/",
         views.cancel_colleague_two_factor_reset_view,
         name="cancel_colleague_two_factor_reset",
+    ),
+    path(
+        "organisations/<uuid:organisation_id>/members/<uuid:user_id>/remove/",
+        member_views.remove_member_view,
+        name="remove_member",
     ),
     path("logout/", views.logout_view, name="logout"),
     path("logout/everywhere/", views.logout_everywhere_view, name="logout_everywhere"),

@@ -36,6 +36,7 @@ def organisation_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpR
     can_invite = user.has_perm("accounts.add_invitation", organisation)
     can_replace_keys = user.has_perm("cases.change_staffkeypair", organisation)
     can_reset_two_factor = user.has_perm("accounts.add_twofactorreset", organisation)
+    can_remove_members = user.has_perm("accounts.delete_membership", organisation)
     return render(
         request,
         "organisations/organisation.html",
@@ -45,6 +46,7 @@ def organisation_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpR
             "can_invite": can_invite,
             "can_replace_keys": can_replace_keys,
             "can_reset_two_factor": can_reset_two_factor,
+            "can_remove_members": can_remove_members,
             "pending_resets": (
                 list_pending_two_factor_resets(organisation=organisation)
                 if can_reset_two_factor
