@@ -204,6 +204,27 @@ def test_an_illegal_or_forbidden_transition_is_refused_and_nothing_is_written() 
     assert case.state == "new"
 
 
+def test_a_move_sent_twice_says_the_case_moved_on_instead_of_naming_a_code() -> None:
+    # Given a caseworker who moved a new case to triaged
+    organisation, _ = keyed_organisation()
+    keyed = make_keyed_staff(Role.CASEWORKER, organisation)
+    case = make_case(actor=keyed)
+    client = sign_in_with_keys(Client(), keyed)
+    url = reverse("cases:transition", kwargs={"case_id": case.public_id})
+    client.post(url, {"target": "triaged", "reason": "Called back"})
+    before = _writes()
+
+    # When the same form is sent again (Back, then Send)
+    response = client.post(url, {"target": "triaged", "reason": "Called back"})
+
+    # Then nothing is written and the page says why in words, without internal state codes
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert _writes() == before
+    assert "not one of the available choices" not in page
+    assert "That move is not open from the case&#x27;s state now" in page
+
+
 def test_notes_and_household_members_are_sealed_and_shown_to_the_case_worker() -> None:
     organisation, _ = keyed_organisation()
     keyed = make_keyed_staff(Role.CASEWORKER, organisation)

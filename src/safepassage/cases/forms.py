@@ -68,7 +68,15 @@ class CaseForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    target = forms.ChoiceField(label=_("New state"))
+    target = forms.ChoiceField(
+        label=_("New state"),
+        error_messages={
+            "invalid_choice": _(
+                "That move is not open from the case's state now: someone may have moved the "
+                "case meanwhile, or the form was sent twice. Choose one of the moves listed."
+            )
+        },
+    )
     reason = forms.CharField(
         label=_("Why"),
         max_length=MAX_REASON_LENGTH,
