@@ -150,3 +150,15 @@ def test_the_organisation_page_offers_removal_to_admins_only() -> None:
     assert _url(caseworker) in admin_page
     assert _url(admin) not in admin_page  # not yourself
     assert "/remove/" not in caseworker_page
+
+
+def test_removing_someone_on_no_case_says_so_plainly() -> None:
+    admin, _caseworker = _team()
+    viewer = make_keyed_staff(Role.VIEWER, admin.staff.organisation)
+
+    response = sign_in_with_keys(Client(), admin).post(_url(viewer), {"confirm": "on"}, follow=True)
+
+    page = response.content.decode()
+    assert "They were on no case of the organisation." in page
+    assert "0 cases" not in page
+    assert not Membership.objects.filter(user=viewer.user).exists()

@@ -8,7 +8,7 @@ import uuid
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods
 
 from safepassage.accounts.access import access_membership
@@ -48,6 +48,8 @@ def remove_member_view(
 
 
 def removed_message(cases_left: int) -> str:
+    if not cases_left:
+        return gettext("Removed. They were on no case of the organisation.")
     return ngettext(
         "Removed. They were taken off %(count)d case; its keys will be renewed by the next "
         "safepassage rotate-keys.",
