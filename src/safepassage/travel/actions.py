@@ -44,6 +44,7 @@ from safepassage.travel.errors import (
     TravellerNotInHousehold,
     TravellersRequired,
     TravelWindowInvalid,
+    TravelWindowOver,
     UnknownAirport,
 )
 from safepassage.travel.forms import AwardChartForm
@@ -266,6 +267,8 @@ def check_create_travel_request(*, case: Case, details: RequestDetails) -> list[
         raise DestinationsRequired
     if details.latest_departure < details.earliest_departure:
         raise TravelWindowInvalid
+    if details.latest_departure < timezone.localdate():
+        raise TravelWindowOver
     if not Airport.objects.filter(code=details.origin.upper()).exists():
         raise UnknownAirport
     return [members[member_id] for member_id in dict.fromkeys(details.traveller_ids)]

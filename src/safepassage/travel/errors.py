@@ -48,6 +48,11 @@ class TravelWindowInvalid(TravelError):
     message = _("The latest departure cannot be before the earliest departure.")
 
 
+class TravelWindowOver(TravelError):
+    code = "travel_window_over"
+    message = _("The departure window is over: the latest departure is before today.")
+
+
 class UnknownAirport(TravelError):
     code = "unknown_airport"
     message = _("No known airport has this code.")
