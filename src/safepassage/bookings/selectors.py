@@ -134,13 +134,10 @@ def get_cash_positions(
     """Everything the organisation holds (fund and campaigns, every currency), counted in
     each of ``currencies`` at the latest recorded rates, rounded down: what a run's cash
     budget in that currency can be (``cash.cash_position``)."""
-    from safepassage.ledger.selectors import list_cash_balances
+    from safepassage.ledger.selectors import list_cash_balances_of
 
-    held = [
-        money
-        for owner in list_money_owners(organisation=organisation)
-        for money in list_cash_balances(owner=owner)
-    ]
+    by_owner = list_cash_balances_of(owners=list_money_owners(organisation=organisation))
+    held = [money for balances in by_owner.values() for money in balances]
     return [
         cash_position(held=held, currency=currency, rates=get_rates_into(currency=currency, on=on))
         for currency in currencies
@@ -161,7 +158,7 @@ def list_cash_by_owner(*, organisation: Organisation) -> list[OwnerCash]:
     them (``list_money_owners``); campaigns holding nothing are left out."""
     from safepassage.core.ledger import OwnerKind
     from safepassage.donations.models import Campaign
-    from safepassage.ledger.selectors import list_cash_balances
+    from safepassage.ledger.selectors import list_cash_balances_of
 
     titles = {
         str(public_id): title
@@ -170,8 +167,9 @@ def list_cash_by_owner(*, organisation: Organisation) -> list[OwnerCash]:
         )
     }
     rows = []
-    for owner in list_money_owners(organisation=organisation):
-        held = tuple(money for money in list_cash_balances(owner=owner) if money.amount > 0)
+    by_owner = list_cash_balances_of(owners=list_money_owners(organisation=organisation))
+    for owner, balances in by_owner.items():
+        held = tuple(money for money in balances if money.amount > 0)
         if owner.kind is OwnerKind.FUND:
             rows.append(OwnerCash(campaign=None, held=held))
         elif held:
@@ -776,7 +774,7 @@ def list_runs(*, organisation: Organisation) -> QuerySet[AllocationRun]:
     return (
         AllocationRun.objects.filter(organisation=organisation)
         .only(*RUN_LIST_FIELDS)
-        .order_by("-pk")[:20]
+        .order_by("-pk")
     )
 
 

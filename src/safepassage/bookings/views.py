@@ -87,7 +87,7 @@ def runs_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             return redirect("bookings:run", run_id=run.public_id)
-    runs = list(selectors.list_runs(organisation=organisation))
+    runs = paginate(request, selectors.list_runs(organisation=organisation), per_page=20)
     now = timezone.now()
     context = {
         "organisation": organisation,
