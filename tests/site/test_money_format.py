@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -18,8 +19,18 @@ from hypothesis import strategies as st
 
 import safepassage
 from safepassage.accounts.roles import Role
+from safepassage.bookings.models import Trip
 from safepassage.core.money import CURRENCY_MINOR_UNITS, Money
 from safepassage.site.templatetags.numbers import money, money_amount
+from tests.bookings.factories import (
+    accept_all,
+    make_network,
+    planned_case,
+    pledge_of,
+    sent_trip,
+    solved_run,
+    travel_request,
+)
 from tests.donations.factories import CampaignFactory, make_gift
 from tests.factories import make_staff, sign_in
 from tests.transparency.factories import gift_on
@@ -182,3 +193,24 @@ def test_no_template_prints_an_amount_and_its_currency_by_hand() -> None:
         for match in by_hand.finditer(path.read_text())
     ]
     assert offenders == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "separator"), [("en", ","), ("ru", NBSP)])
+def test_the_donors_booking_page_groups_the_miles_in_their_language(
+    language: str, separator: str
+) -> None:
+    # Given a booking request sent to a donor for 20,000 miles or more
+    network = make_network()
+    case = planned_case(network)
+    travel_request(case, program=network.program, travellers=1, miles=20_000)
+    pledge_of(network)
+    accept_all(network, solved_run(network))
+    mail.outbox.clear()
+    [booking] = sent_trip(network, Trip.objects.get(case=case))
+    link = re.search(r"/bookings/donor/[^/\s]+/", mail.outbox[0].body)
+    assert link is not None
+    # When the donor opens the link in their language
+    page = Client().get(link.group(0), headers={"accept-language": language}).content.decode()
+    # Then the miles are grouped the way that language writes them
+    assert f"{booking.miles:,}".replace(",", separator) in page
