@@ -208,7 +208,7 @@ def test_the_donors_booking_page_groups_the_miles_in_their_language(
     accept_all(network, solved_run(network))
     mail.outbox.clear()
     [booking] = sent_trip(network, Trip.objects.get(case=case))
-    link = re.search(r"/bookings/donor/[^/\s]+/", mail.outbox[0].body)
+    link = re.search(r"/bookings/donor/[^/\s]+/", str(mail.outbox[0].body))
     assert link is not None
     # When the donor opens the link in their language
     page = Client().get(link.group(0), headers={"accept-language": language}).content.decode()
