@@ -92,6 +92,9 @@ MATRIX: dict[str, dict[str, Cell]] = {
     "accounts:remove_member": {"anonymous": L, "password_only": T, Role.ADMIN: A}
     | dict.fromkeys(ROLES[3:7], 403)
     | {"other_organisation_admin": 404},
+    "accounts:revoke_invitation": {"anonymous": L, "password_only": T, Role.ADMIN: A}
+    | dict.fromkeys(ROLES[3:7], 403)
+    | {"other_organisation_admin": 404},
     "accounts:logout": {"anonymous": L, "password_only": A} | dict.fromkeys(ROLES[2:], A),
     "accounts:logout_everywhere": {"anonymous": L, "password_only": T}
     | dict.fromkeys(ROLES[2:], 405),
@@ -541,6 +544,9 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
     },
     "accounts:cancel_colleague_two_factor_reset": lambda world: {
         "user_id": world.members[Role.CASEWORKER].user.public_id
+    },
+    "accounts:revoke_invitation": lambda world: {
+        "invitation_id": Invitation.objects.get(email="invitee@example.org").public_id
     },
     "accounts:remove_member": lambda world: {
         "organisation_id": world.members[Role.ADMIN].organisation.public_id,

@@ -182,3 +182,54 @@ def test_an_invitation_from_another_organisation_to_the_same_address_stays_open(
     assert Membership.objects.get(user__email="new.person@example.org").organisation == (
         admin.organisation
     )
+
+
+def test_an_admin_sees_open_invitations_and_revokes_one() -> None:
+    # Given an invitation sent by mistake
+    admin = make_staff(Role.ADMIN)
+    client = sign_in(Client(), admin)
+    _invite(client, admin, email="wrong.person@example.org", role=Role.ADMIN)
+    invitation = Invitation.objects.get()
+    organisation_url = reverse(
+        "organisations:detail", kwargs={"organisation_id": admin.organisation.public_id}
+    )
+    revoke_url = reverse(
+        "accounts:revoke_invitation", kwargs={"invitation_id": invitation.public_id}
+    )
+
+    # When the admin opens the organisation page, then revokes it there
+    page = client.get(organisation_url).content.decode()
+    confirm = client.get(revoke_url)
+    response = client.post(revoke_url)
+
+    # Then the page listed it with a way to revoke it, and its link no longer works
+    assert "wrong.person@example.org" in page
+    assert revoke_url in page
+    assert confirm.status_code == 200
+    assert response.status_code == 302
+    assert _accept(Client(), make_invitation_token(invitation.public_id)).status_code == 404
+    assert "wrong.person@example.org" not in client.get(organisation_url).content.decode()
+    event = AuditEvent.objects.get(action="invitation.revoked")
+    assert event.object_ref == str(invitation.public_id)
+
+
+def test_others_cannot_see_or_revoke_invitations_and_nothing_changes() -> None:
+    admin = make_staff(Role.ADMIN)
+    _invite(sign_in(Client(), admin), admin, email="new.person@example.org")
+    invitation = Invitation.objects.get()
+    expires_at = invitation.expires_at
+    caseworker = make_staff(Role.CASEWORKER, admin.organisation)
+    stranger = make_staff(Role.ADMIN)
+    url = reverse("accounts:revoke_invitation", kwargs={"invitation_id": invitation.public_id})
+    organisation_url = reverse(
+        "organisations:detail", kwargs={"organisation_id": admin.organisation.public_id}
+    )
+
+    assert sign_in(Client(), caseworker).post(url).status_code == 403
+    assert sign_in(Client(), stranger).post(url).status_code == 404
+    assert "new.person@example.org" not in (
+        sign_in(Client(), caseworker).get(organisation_url).content.decode()
+    )
+    invitation.refresh_from_db()
+    assert invitation.expires_at == expires_at
+    assert not AuditEvent.objects.filter(action="invitation.revoked").exists()

@@ -4,7 +4,7 @@ import uuid
 
 from django.http import Http404
 
-from safepassage.accounts.models import Membership, User
+from safepassage.accounts.models import Invitation, Membership, User
 
 
 def access_colleague(*, user: User, colleague_id: uuid.UUID, permission: str) -> User:
@@ -34,3 +34,14 @@ def access_membership(
     if membership is None or not user.has_perm(permission, membership.organisation):
         raise Http404
     return membership
+
+
+def access_invitation(*, user: User, invitation_id: uuid.UUID, permission: str) -> Invitation:
+    """An invitation of an organisation where ``user``'s role grants ``permission``; 404 for
+    missing and forbidden alike."""
+    invitation = (
+        Invitation.objects.select_related("organisation").filter(public_id=invitation_id).first()
+    )
+    if invitation is None or not user.has_perm(permission, invitation.organisation):
+        raise Http404
+    return invitation

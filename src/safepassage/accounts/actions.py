@@ -271,6 +271,28 @@ def do_invite_member(
     return invitation
 
 
+def check_revoke_invitation(*, invitation: Invitation) -> None:
+    """Only an invitation still open (not accepted, not expired) can be revoked."""
+    if invitation.accepted_at is not None or invitation.expires_at <= timezone.now():
+        raise InvitationInvalid
+
+
+def do_revoke_invitation(*, actor: User, invitation: Invitation) -> None:
+    """End an open invitation at once: its link stops working (audited)."""
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        check_revoke_invitation(invitation=locked)
+        locked.expires_at = timezone.now()
+        locked.save(update_fields=["expires_at"])
+        record_audit_event(
+            actor_ref=_actor(actor),
+            action="invitation.revoked",
+            object_type="invitation",
+            object_ref=str(locked.public_id),
+            organisation_ref=str(locked.organisation.public_id),
+        )
+
+
 def get_open_invitation(*, invitation_id: uuid.UUID) -> Invitation:
     """The unexpired, unused invitation with this id, else :class:`InvitationInvalid`."""
     invitation = (

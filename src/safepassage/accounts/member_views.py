@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods
 
-from safepassage.accounts.access import access_membership
+from safepassage.accounts import actions
+from safepassage.accounts.access import access_invitation, access_membership
 from safepassage.accounts.errors import AccountsError
 from safepassage.accounts.forms import RemoveMemberForm
 from safepassage.accounts.selectors import current_user
@@ -19,6 +20,7 @@ from safepassage.cases.member_removal_actions import check_remove_member, do_rem
 from safepassage.site.access_policy import recent_authentication_required, requires_permission
 
 REMOVE_MEMBERS = "accounts.delete_membership"
+INVITE = "accounts.add_invitation"
 
 
 @requires_permission(REMOVE_MEMBERS)
@@ -45,6 +47,26 @@ def remove_member_view(
         problem = error.message
     context = {"membership": membership, "form": form, "problem": problem}
     return render(request, "accounts/remove_member.html", context)
+
+
+@requires_permission(INVITE)
+@recent_authentication_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def revoke_invitation_view(request: HttpRequest, invitation_id: uuid.UUID) -> HttpResponse:
+    """An admin ends an open invitation (a wrong address, someone who will not join)."""
+    user = current_user(request)
+    invitation = access_invitation(user=user, invitation_id=invitation_id, permission=INVITE)
+    back = redirect("organisations:detail", organisation_id=invitation.organisation.public_id)
+    try:
+        actions.check_revoke_invitation(invitation=invitation)
+        if request.method == "POST":
+            actions.do_revoke_invitation(actor=user, invitation=invitation)
+            messages.success(request, gettext("Invitation revoked: its link no longer works."))
+            return back
+    except AccountsError as error:
+        messages.warning(request, str(error.message))
+        return back
+    return render(request, "accounts/revoke_invitation.html", {"invitation": invitation})
 
 
 def removed_message(cases_left: int) -> str:

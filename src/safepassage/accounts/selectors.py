@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safepassage.accounts.models import Membership, TwoFactorReset, User
+from safepassage.accounts.models import Invitation, Membership, TwoFactorReset, User
 from safepassage.organisations.models import Organisation
 
 
@@ -64,6 +64,13 @@ class PendingTwoFactorReset:
     code_used: bool
     code_works: bool
     """The code (or the session that accepted it) may still enrol: it can be cancelled."""
+
+
+def list_open_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:
+    """Invitations of ``organisation`` not yet accepted and not expired, oldest first."""
+    return Invitation.objects.filter(
+        organisation=organisation, accepted_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("created_at", "pk")
 
 
 def list_pending_two_factor_resets(*, organisation: Organisation) -> list[PendingTwoFactorReset]:

@@ -35,6 +35,11 @@ urlpatterns = [
         member_views.remove_member_view,
         name="remove_member",
     ),
+    path(
+        "invitations/<uuid:invitation_id>/revoke/",
+        member_views.revoke_invitation_view,
+        name="revoke_invitation",
+    ),
     path("logout/", views.logout_view, name="logout"),
     path("logout/everywhere/", views.logout_everywhere_view, name="logout_everywhere"),
     path("invitation/<str:token>/", views.accept_invitation_view, name="accept_invitation"),

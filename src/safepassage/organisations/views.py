@@ -14,6 +14,7 @@ from safepassage.accounts.forms import InvitationForm
 from safepassage.accounts.selectors import (
     current_user,
     list_members,
+    list_open_invitations,
     list_pending_two_factor_resets,
 )
 from safepassage.organisations.access import access_organisation
@@ -47,6 +48,9 @@ def organisation_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpR
             "can_replace_keys": can_replace_keys,
             "can_reset_two_factor": can_reset_two_factor,
             "can_remove_members": can_remove_members,
+            "open_invitations": (
+                list_open_invitations(organisation=organisation) if can_invite else None
+            ),
             "pending_resets": (
                 list_pending_two_factor_resets(organisation=organisation)
                 if can_reset_two_factor
