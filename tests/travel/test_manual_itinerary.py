@@ -12,14 +12,16 @@ CODES = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=3, max_size=3)
 
 @st.composite
 def tickets(draw: st.DrawFn) -> list[list[str]]:
-    """One to three tickets of two or three airports, each starting where the last ended."""
-    count = draw(st.integers(min_value=1, max_value=3))
-    start = draw(CODES)
+    """One to three tickets of two or three airports, each starting where the last ended,
+    no airport visited twice."""
+    lengths = draw(st.lists(st.integers(min_value=1, max_value=2), min_size=1, max_size=3))
+    total = 1 + sum(lengths)
+    codes = draw(st.lists(CODES, min_size=total, max_size=total, unique=True))
     result = []
-    for _ in range(count):
-        rest = draw(st.lists(CODES, min_size=1, max_size=2))
-        result.append([start, *rest])
-        start = rest[-1]
+    start = 0
+    for length in lengths:
+        result.append(codes[start : start + length + 1])
+        start += length
     return result
 
 
@@ -43,6 +45,8 @@ def test_any_connected_itinerary_parses_back_to_its_tickets(
         ("MCX", ""),  # one airport is not a flight
         ("MCX ISTANBUL", ""),  # not a code
         ("MCX IST / IST VNO", "TK"),  # carriers for one ticket of two
+        ("MCX MCX", ""),  # no flight at all
+        ("MCX IST / IST MCX", ""),  # back where it started
         ("", ""),
     ],
 )

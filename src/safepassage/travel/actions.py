@@ -33,10 +33,12 @@ from safepassage.core.routing import (
 from safepassage.donations.models import Program
 from safepassage.travel.booking_rules import load_program_carriers
 from safepassage.travel.errors import (
+    CarriersDoNotMatchTickets,
     CaseNotPlanningTravel,
     DestinationsRequired,
     InvalidAwardChart,
     InvalidItinerary,
+    ItineraryRepeatsAirport,
     MaintainerNotFound,
     MalformedRouteFiles,
     RequestNotEditable,
@@ -558,7 +560,7 @@ def parse_manual_itinerary(*, itinerary: str, carriers: str) -> list[ManualFare]
     groups = [group.split() for group in itinerary.upper().split("/")]
     carrier_groups = [group.split() for group in carriers.upper().split("/")] if carriers else []
     if carrier_groups and len(carrier_groups) != len(groups):
-        raise InvalidItinerary
+        raise CarriersDoNotMatchTickets
     fares: list[ManualFare] = []
     for position, airports in enumerate(groups):
         if len(airports) < 2 or any(len(code) != 3 for code in airports):
@@ -573,6 +575,9 @@ def parse_manual_itinerary(*, itinerary: str, carriers: str) -> list[ManualFare]
         )
     if 1 + sum(len(fare.airports) - 1 for fare in fares) > MAX_OPTION_AIRPORTS:
         raise InvalidItinerary
+    visited = [fares[0].airports[0], *(code for fare in fares for code in fare.airports[1:])]
+    if len(set(visited)) != len(visited):
+        raise ItineraryRepeatsAirport
     return fares
 
 

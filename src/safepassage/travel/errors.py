@@ -112,6 +112,23 @@ class InvalidItinerary(TravelError):
     )
 
 
+class ItineraryRepeatsAirport(InvalidItinerary):
+    code = "itinerary_repeats_airport"
+    message = _(
+        "An option cannot visit an airport twice, or fly to the airport it is at: check the "
+        "codes (where two tickets meet, write the airport at the end of one and the start "
+        "of the next)."
+    )
+
+
+class CarriersDoNotMatchTickets(InvalidItinerary):
+    code = "carriers_do_not_match_tickets"
+    message = _(
+        "Give one group of carriers per ticket, in the same order and separated by “/” "
+        "(e.g. “TK / TK” for two tickets), or leave the carriers empty."
+    )
+
+
 class ProgramCannotBook(TravelError):
     code = "program_cannot_book"
     message = _("This program cannot book this fare.")
