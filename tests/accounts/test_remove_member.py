@@ -7,11 +7,13 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from safepassage.accounts.errors import LastAdminRefused
 from safepassage.accounts.models import Membership
 from safepassage.accounts.reauthentication import SESSION_KEY as AUTHENTICATED_AT
 from safepassage.accounts.roles import Role
 from safepassage.audit.models import AuditEvent
 from safepassage.cases.key_actions import do_share_team_keys
+from safepassage.cases.member_removal_actions import check_remove_member, do_remove_member
 from safepassage.cases.models import CaseGroupKey, CaseMember, KeyRotation, TeamKeyCopy
 from tests.cases.factories import (
     KeyedStaff,
@@ -162,3 +164,25 @@ def test_removing_someone_on_no_case_says_so_plainly() -> None:
     assert "They were on no case of the organisation." in page
     assert "0 cases" not in page
     assert not Membership.objects.filter(user=viewer.user).exists()
+
+
+def test_an_admin_removes_another_admin_and_is_then_the_last_one() -> None:
+    # Given two admins
+    admin, _caseworker = _team()
+    other_admin = make_keyed_staff(Role.ADMIN, admin.staff.organisation)
+    membership = Membership.objects.get(user=other_admin.user)
+
+    # When one removes the other, and a stale second call repeats it
+    first = do_remove_member(actor=admin.user, membership=membership)
+    before = _writes()
+    again = do_remove_member(actor=admin.user, membership=membership)
+
+    # Then the second call finds nothing to do and writes nothing
+    assert first.cases_left == 0
+    assert again.cases_left == 0
+    assert _writes() == before
+    # and the remaining admin cannot be removed: the organisation keeps an admin
+    with pytest.raises(LastAdminRefused):
+        check_remove_member(
+            actor=other_admin.user, membership=Membership.objects.get(user=admin.user)
+        )

@@ -54,7 +54,17 @@ def do_remove_member(*, actor: User, membership: Membership) -> RemovedMember:
     organisation, member = membership.organisation, membership.user
     actor_ref = str(actor.public_id)
     with transaction.atomic():
-        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        # The organisation's admins and this membership, locked in primary-key order: two
+        # admins removing each other at once cannot both pass the last-admin check.
+        locked_rows = {
+            row.pk: row
+            for row in Membership.objects.select_for_update()
+            .filter(Q(organisation=organisation, role=Role.ADMIN) | Q(pk=membership.pk))
+            .order_by("pk")
+        }
+        locked = locked_rows.get(membership.pk)
+        if locked is None:  # removed meanwhile (a second click): nothing left to do
+            return RemovedMember(cases_left=0, codes_without_anyone=[])
         check_remove_member(actor=actor, membership=locked)
         reached = (
             Case.objects.filter(
