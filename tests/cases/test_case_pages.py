@@ -225,6 +225,21 @@ def test_a_move_sent_twice_says_the_case_moved_on_instead_of_naming_a_code() -> 
     assert "That move is not open from the case&#x27;s state now" in page
 
 
+def test_a_request_without_a_name_shows_a_dash_not_an_empty_name() -> None:
+    # Given a case whose person gave no name (the intake's name is optional)
+    organisation, _ = keyed_organisation()
+    keyed = make_keyed_staff(Role.CASEWORKER, organisation)
+    case = make_case(actor=keyed, full_name="")
+
+    # When the caseworker opens it
+    page = sign_in_with_keys(Client(), keyed).get(
+        reverse("cases:detail", kwargs={"case_id": case.public_id})
+    )
+
+    # Then the name reads as not given
+    assert "<dt>Full name</dt><dd>–</dd>" in page.content.decode()
+
+
 def test_notes_and_household_members_are_sealed_and_shown_to_the_case_worker() -> None:
     organisation, _ = keyed_organisation()
     keyed = make_keyed_staff(Role.CASEWORKER, organisation)
