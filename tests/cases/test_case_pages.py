@@ -237,7 +237,7 @@ def test_a_request_without_a_name_shows_a_dash_not_an_empty_name() -> None:
     )
 
     # Then the name reads as not given
-    assert "<dt>Full name</dt><dd>–</dd>" in page.content.decode()
+    assert "<dt>Full name</dt><dd>\u2013</dd>" in page.content.decode()
 
 
 def test_notes_and_household_members_are_sealed_and_shown_to_the_case_worker() -> None:
