@@ -11,6 +11,7 @@ directly, not through the task queue, so neither secret ever rests in the databa
 
 import logging
 import secrets
+import smtplib
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Mapping
@@ -37,6 +38,7 @@ from safepassage.bookings.errors import (
     BookingNotOpen,
     BookingsError,
     BudgetAboveCash,
+    CodeEmailNotSent,
     CodeInvalid,
     CodeRecentlySent,
     LinkExhausted,
@@ -48,6 +50,7 @@ from safepassage.bookings.errors import (
     PledgeChanged,
     RequestAlreadyAccepted,
     RequestChanged,
+    RequestEmailNotSent,
     RequestNoLongerOpen,
     RequestNotInPlan,
     RunNotFinished,
@@ -681,12 +684,28 @@ def _absolute(path: str) -> str:
 
 
 def _send_email(
-    *, template: str, language: str, address: str, context: Mapping[str, object]
+    *,
+    template: str,
+    language: str,
+    address: str,
+    context: Mapping[str, object],
+    failures: list[str] | None = None,
 ) -> None:
+    """Send one e-mail to a donor (on commit, from the web process: it may carry a link key
+    or a code, which never rest in the task queue). A mail server that refuses it or cannot
+    be reached must not turn the committed change into an error page nor stop the other
+    donors' e-mails: the failure is logged by template and kind only (never the address,
+    which SMTP errors quote) and noted in ``failures`` for the caller to report; a
+    notice without ``failures`` (cancelled, taken over) is simply not sent."""
     with translation.override(language):
         subject = render_to_string(f"bookings/email/{template}_subject.txt", dict(context))
         body = render_to_string(f"bookings/email/{template}_body.txt", dict(context))
-    send_mail(subject.strip(), body, None, [address])
+    try:
+        send_mail(subject.strip(), body, None, [address])
+    except (smtplib.SMTPException, OSError) as error:
+        logger.error("booking e-mail %s not sent: %s", template, type(error).__name__)
+        if failures is not None:
+            failures.append(template)
 
 
 def _donor_address(pledge: Pledge) -> str:
@@ -727,6 +746,7 @@ def do_send_booking_requests(
     one stops working, and so does any code asked for with it). Returns how many were
     sent."""
     travel_key = _travel_key(case=trip.case, user=actor, key_pair=key_pair)
+    failures: list[str] = []
     with transaction.atomic():
         locked = lock_trip(trip_pk=trip.pk)
         if locked.status not in LIVE_TRIP_STATUSES:
@@ -745,14 +765,21 @@ def do_send_booking_requests(
         for booking in locked.booking_requests.filter(
             status__in=OPEN_BOOKING_STATUSES
         ).select_related("pledge__program"):
-            _send_one(actor=actor, trip=locked, booking=booking, opened=opened)
+            _send_one(actor=actor, trip=locked, booking=booking, opened=opened, failures=failures)
             sent += 1
     trip.passengers = locked.passengers
+    if failures:  # the e-mails go on commit, when the block above ends
+        raise RequestEmailNotSent
     return sent
 
 
 def _send_one(
-    *, actor: User, trip: Trip, booking: BookingRequest, opened: Mapping[str, object]
+    *,
+    actor: User,
+    trip: Trip,
+    booking: BookingRequest,
+    opened: Mapping[str, object],
+    failures: list[str],
 ) -> None:
     booking.status = BookingStatus.SENT
     booking.sent_on = timezone.localdate()
@@ -795,6 +822,7 @@ def _send_one(
                     "miles": grouped_number(booking.miles),
                     "travellers": len(booking.traveller_numbers),
                 },
+                failures=failures,
             )
         )
     booking.save(
@@ -899,6 +927,7 @@ def do_send_donor_code(*, booking: BookingRequest) -> None:
     if booking.pledge is None or booking.mode != BookingMode.DONOR:
         raise BookingNotOpen
     code = f"{secrets.randbelow(10**6):06d}"
+    failures: list[str] = []
     with transaction.atomic():
         locked = lock_booking_request(booking_pk=booking.pk)
         if locked.status != BookingStatus.SENT or locked.pledge is None:
@@ -931,8 +960,11 @@ def do_send_donor_code(*, booking: BookingRequest) -> None:
                 language=locked.pledge.language,
                 address=address,
                 context={"code": code, "minutes": int(CODE_LIFETIME.total_seconds() // 60)},
+                failures=failures,
             )
         )
+    if failures:  # the e-mail goes on commit, when the block above ends
+        raise CodeEmailNotSent
 
 
 def check_donor_code(*, booking: BookingRequest, code: str) -> None:

@@ -297,3 +297,20 @@ class BudgetAboveCash(BookingsError):
                 "%(missing)s (record one with safepassage record_exchange_rate)."
             ) % {"currency": self.currency, "missing": ", ".join(self.missing)}
         return message
+
+
+class RequestEmailNotSent(BookingsError):
+    """The booking requests were saved and marked sent, but the mail server refused or
+    could not be reached for at least one donor's e-mail (the others were still sent)."""
+
+    code = "request_email_not_sent"
+    message = _(
+        "The booking requests are saved as sent, but the e-mail to at least one donor could "
+        "not be sent: the mail server did not take it. Send the requests again once mail "
+        "works; each donor then gets a new link."
+    )
+
+
+class CodeEmailNotSent(BookingsError):
+    code = "code_email_not_sent"
+    message = _("We could not e-mail the code just now. Please try again in a few minutes.")
