@@ -13,6 +13,7 @@ from safepassage.accounts.reauthentication import SESSION_KEY as AUTHENTICATED_A
 from safepassage.accounts.roles import Role
 from safepassage.audit.models import AuditEvent
 from safepassage.cases.errors import NotPartners
+from safepassage.cases.key_actions import do_share_team_keys
 from safepassage.cases.models import Case, CaseGroupKey, CaseMember, CaseReferral, HolderKind
 from safepassage.cases.referral_actions import (
     Consent,
@@ -204,6 +205,25 @@ def test_a_partner_that_runs_no_cases_is_not_offered_and_gets_nothing(kind: str)
     assert _writes() == before
     with pytest.raises(NotPartners):
         check_refer_case(case=case, to_organisation=other)
+
+
+def test_a_fund_that_runs_cases_is_offered() -> None:
+    # Given a partner fund with its own case team (a fund doing casework)
+    sender, _receiver, case, _ = _network()
+    fund, _ = keyed_organisation()
+    Organisation.objects.filter(pk=fund.pk).update(kind=OrganisationKind.FUND)
+    fund_caseworker = make_keyed_staff(Role.CASEWORKER, fund)
+    do_share_team_keys(user=fund_caseworker.user, key_pair=fund_caseworker.key_pair)
+    _partners(sender.staff.organisation, fund)
+
+    # When the caseworker opens the referral form
+    page = sign_in_with_keys(Client(), sender).get(
+        reverse("cases:refer", kwargs={"case_id": case.public_id})
+    )
+
+    # Then the fund is offered, and a referral to it passes the checks
+    assert f'value="{fund.public_id}"' in page.text
+    check_refer_case(case=case, to_organisation=fund)
 
 
 def test_an_organisation_outside_the_referral_cannot_accept_it_or_read_the_case() -> None:

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from safepassage.accounts.models import User
@@ -95,8 +96,9 @@ def is_active(referral: CaseReferral, *, today: datetime.date | None = None) -> 
 
 
 def list_partner_organisations(*, organisation: Organisation) -> list[Organisation]:
-    """Case organisations that ``organisation`` lists as partners and that list it back
-    (funds and event organisers are partners for campaigns and events, never for cases)."""
+    """Organisations that ``organisation`` lists as partners and that list it back, and that
+    run cases: case organisations, and others with a case team (a fund doing casework).
+    Funds and event organisers without one are partners for campaigns and events only."""
     listed = Partnership.objects.filter(organisation=organisation).values_list(
         "partner_id", flat=True
     )
@@ -104,9 +106,12 @@ def list_partner_organisations(*, organisation: Organisation) -> list[Organisati
         "organisation_id", flat=True
     )
     return list(
-        Organisation.objects.filter(
-            pk__in=set(listed) & set(back), kind=OrganisationKind.CASE_ORGANISATION
-        ).order_by("name", "pk")
+        Organisation.objects.filter(pk__in=set(listed) & set(back))
+        .filter(
+            Q(kind=OrganisationKind.CASE_ORGANISATION) | Q(keyring__team_public_key__isnull=False)
+        )
+        .distinct()
+        .order_by("name", "pk")
     )
 
 
