@@ -28,6 +28,7 @@ from tests.donations.pledges.factories import (
     confirmed_pledge,
     in_days,
     make_program,
+    submit_pledge,
 )
 from tests.factories import OrganisationFactory, make_staff, sign_in
 
@@ -132,6 +133,31 @@ def test_the_daily_task_posts_expiries_and_reminders() -> None:
 
     assert LedgerTransaction.objects.filter(kind="expire").count() == 1
     assert any("expire on" in message.body for message in mail.outbox)
+
+
+def test_the_daily_task_forgets_donors_who_never_confirmed_once_their_link_has_expired() -> None:
+    # given a pledge never confirmed, and one confirmed, both with a sealed name and address
+    never = submit_pledge()
+    confirmed = confirmed_pledge()
+
+    # when the daily upkeep runs a week later (the link still works) and again a day after
+    run_pledge_expiry.enqueue(today=in_days(7).isoformat())
+    _run_worker()
+    never.refresh_from_db()
+    kept_while_the_link_works = never.donor_email_envelope is not None
+    run_pledge_expiry.enqueue(today=in_days(8).isoformat())
+    run_pledge_expiry.enqueue(today=in_days(9).isoformat())
+    _run_worker()
+
+    # then only the unconfirmed pledge's donor is forgotten, once, and audited by reference
+    never.refresh_from_db()
+    confirmed.refresh_from_db()
+    assert kept_while_the_link_works
+    assert (never.donor_name_envelope, never.donor_email_envelope) == (None, None)
+    assert never.status == PledgeStatus.UNCONFIRMED
+    assert confirmed.donor_email_envelope is not None
+    event = AuditEvent.objects.get(action="pledge.donor_forgotten")
+    assert event.object_ref == str(never.public_id)
 
 
 def test_a_redemption_posts_once_and_sends_an_impact_note_naming_no_one() -> None:

@@ -8,7 +8,7 @@ Audit events and task arguments carry the pledge's public id only, never donor d
 import contextlib
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 
 from django.db import IntegrityError, transaction
@@ -52,7 +52,9 @@ from safepassage.donations.pledges.selectors import (
     get_pledge_ref,
     list_pledges_due_for_reminder,
     list_pledges_past_expiry,
+    list_unconfirmed_pledges_holding_donor,
 )
+from safepassage.donations.pledges.tokens import CONFIRM_MAX_AGE
 from safepassage.ledger import actions as ledger
 
 MAX_MILES = 50_000_000
@@ -371,6 +373,31 @@ def do_send_expiry_reminders(*, today: date, days_ahead: int = REMINDER_DAYS) ->
             _enqueue(tasks.send_expiry_reminder, pledge_id=str(pledge.public_id))
             sent += 1
     return sent
+
+
+def do_forget_unconfirmed_donors(*, today: date) -> int:
+    """Erase the sealed name and address of pledges never confirmed once their confirmation
+    link has expired: nobody can confirm them any more, so nothing needs them (SR-32). The
+    pledge stays unconfirmed (it never counted anywhere). Idempotent; returns how many."""
+    # made before this day: even a link sent at the end of its day has expired by now
+    created_before = today - timedelta(days=CONFIRM_MAX_AGE // (24 * 3600))
+    forgotten = 0
+    for candidate in list_unconfirmed_pledges_holding_donor(created_before=created_before):
+        with transaction.atomic():
+            pledge = lock_pledge(pledge_id=candidate.public_id)
+            if pledge.status != PledgeStatus.UNCONFIRMED:
+                continue
+            pledge.donor_name_envelope = None
+            pledge.donor_email_envelope = None
+            pledge.save(update_fields=["donor_name_envelope", "donor_email_envelope"])
+            record_audit_event(
+                actor_ref=SYSTEM_ACTOR,
+                action="pledge.donor_forgotten",
+                object_type="pledge",
+                object_ref=str(pledge.public_id),
+            )
+            forgotten += 1
+    return forgotten
 
 
 def do_post_expiries(*, today: date) -> int:

@@ -199,6 +199,16 @@ def list_pledges_due_for_reminder(*, today: date, days_ahead: int) -> QuerySet[P
     )
 
 
+def list_unconfirmed_pledges_holding_donor(*, created_before: date) -> QuerySet[Pledge]:
+    """Pledges never confirmed, made before ``created_before``, that still hold the donor's
+    sealed name or address."""
+    return (
+        Pledge.objects.filter(status=PledgeStatus.UNCONFIRMED, created_on__lt=created_before)
+        .filter(Q(donor_name_envelope__isnull=False) | Q(donor_email_envelope__isnull=False))
+        .order_by("pk")
+    )
+
+
 def list_pledges_past_expiry(*, today: date) -> QuerySet[Pledge]:
     """Confirmed pledges whose expiry date has passed."""
     return Pledge.objects.filter(status=PledgeStatus.CONFIRMED, expires_on__lt=today).order_by("pk")

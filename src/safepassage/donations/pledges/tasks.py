@@ -94,9 +94,15 @@ def send_impact_note(*, pledge_id: str, miles: int, travellers: int) -> None:
 
 @task()
 def run_pledge_expiry(*, today: str = "") -> None:
-    """Daily upkeep: post expiries that are due, then queue reminders (both idempotent)."""
-    from safepassage.donations.pledges.actions import do_post_expiries, do_send_expiry_reminders
+    """Daily upkeep: post expiries that are due, queue reminders, and forget the donors of
+    pledges never confirmed whose link has expired (all idempotent)."""
+    from safepassage.donations.pledges.actions import (
+        do_forget_unconfirmed_donors,
+        do_post_expiries,
+        do_send_expiry_reminders,
+    )
 
     day = date.fromisoformat(today) if today else timezone.localdate()
     do_post_expiries(today=day)
     do_send_expiry_reminders(today=day)
+    do_forget_unconfirmed_donors(today=day)
