@@ -85,7 +85,7 @@ def test_an_applicant_asks_in_russian_without_javascript_and_a_caseworker_runs_t
     staff.get_by_role("button", name="Sign in").click()
     staff.goto(live_server.url + "/cases/")
     staff.get_by_role("link", name=case_code).click()
-    staff.get_by_role("button", name="Save").click()
+    staff.get_by_role("button", name="Take this request").click()
     expect(staff.get_by_text("Signal: @browser-canary")).to_be_visible()
     expect(staff.get_by_text("Мой партнёр")).to_be_visible()
 

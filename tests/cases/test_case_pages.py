@@ -507,3 +507,18 @@ def test_the_last_person_on_a_case_cannot_be_removed() -> None:
     assert response.status_code == 200
     assert "last person working on the case" in response.content.decode()
     assert _writes() == before
+
+
+def test_a_confirmation_button_says_what_it_does() -> None:
+    # Given a new request in the triage queue
+    organisation, _ = keyed_organisation()
+    keyed = make_keyed_staff(Role.CASEWORKER, organisation)
+    case = make_case(actor=keyed)
+
+    # When a caseworker opens the page that takes it
+    page = sign_in_with_keys(Client(), keyed).get(
+        reverse("cases:take", kwargs={"case_id": case.public_id})
+    )
+
+    # Then its button says "Take this request", not "Save"
+    assert '<button type="submit">Take this request</button>' in page.content.decode()

@@ -57,7 +57,7 @@ def test_a_case_is_referred_with_consent_and_the_partner_reads_it(
     _sign_in(other, base, receiver)
     other.goto(base + "/cases/")
     other.get_by_role("link", name=case.code).click()
-    other.get_by_role("button", name="Save").click()
+    other.get_by_role("button", name="Accept case").click()
 
     # Then the partner reads the name and the story; nothing came from another origin
     expect(other.get_by_text("Referred Browser Person")).to_be_visible()

@@ -77,14 +77,27 @@ def _keys(request: HttpRequest, user: User) -> KeyPair:
 
 
 def _form_page(
-    request: HttpRequest, *, title: str, case: object, form: object, on_case: bool = True
+    request: HttpRequest,
+    *,
+    title: str,
+    case: object,
+    form: object,
+    on_case: bool = True,
+    confirm: bool = False,
 ) -> HttpResponse:
     """A form about ``case``; ``on_case=False`` when the user is not on it yet (taking a
-    request), so the page links to the queue rather than to a case page answering 404."""
+    request), so the page links to the queue rather than to a case page answering 404.
+    ``confirm=True`` for a confirmation page: its button says what it does (the title)."""
     return render(
         request,
         "cases/case_form.html",
-        {"title": title, "case": case, "form": form, "on_case": on_case},
+        {
+            "title": title,
+            "case": case,
+            "form": form,
+            "on_case": on_case,
+            "submit_label": title if confirm else None,
+        },
     )
 
 
@@ -288,7 +301,7 @@ def remove_member_view(
             if waiting:
                 messages.warning(request, REMOVED_WITHOUT_ROTATION)
             return redirect("cases:detail", case_id=case.public_id)
-    return _form_page(request, title=_("Remove from the case"), case=case, form=form)
+    return _form_page(request, title=_("Remove from the case"), case=case, form=form, confirm=True)
 
 
 @requires_permission("cases.triage_case")
@@ -306,7 +319,9 @@ def take_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             form.add_error(None, str(error.message))
         else:
             return redirect("cases:detail", case_id=case.public_id)
-    return _form_page(request, title=_("Take this request"), case=case, form=form, on_case=False)
+    return _form_page(
+        request, title=_("Take this request"), case=case, form=form, on_case=False, confirm=True
+    )
 
 
 @requires_permission("cases.change_case")
@@ -370,7 +385,9 @@ def complete_task_view(request: HttpRequest, task_id: uuid.UUID) -> HttpResponse
             form.add_error(None, str(error.message))
         else:
             return redirect("cases:detail", case_id=task.case.public_id)
-    return _form_page(request, title=_("Mark the task done"), case=task.case, form=form)
+    return _form_page(
+        request, title=_("Mark the task done"), case=task.case, form=form, confirm=True
+    )
 
 
 @requires_permission("cases.view_case")
@@ -389,7 +406,7 @@ def dismiss_attention_view(request: HttpRequest, attention_id: uuid.UUID) -> Htt
             if form.cleaned_data["back"] == "case":
                 return redirect("cases:detail", case_id=item.case.public_id)
             return redirect("cases:queue")
-    return _form_page(request, title=_("Dismiss this item"), case=None, form=form)
+    return _form_page(request, title=_("Dismiss this item"), case=None, form=form, confirm=True)
 
 
 @requires_permission("cases.view_case")
@@ -535,7 +552,7 @@ def accept_referral_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpRe
         "code": referral.case.code,
         "organisation": referral.from_organisation.name,
     }
-    return _form_page(request, title=title, case=None, form=form)
+    return _form_page(request, title=title, case=None, form=form, confirm=True)
 
 
 @requires_permission("cases.manage_case_members")
@@ -556,7 +573,9 @@ def revoke_referral_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpRe
             form.add_error(None, str(error.message))
         else:
             return redirect("cases:detail", case_id=referral.case.public_id)
-    return _form_page(request, title=_("End this referral"), case=referral.case, form=form)
+    return _form_page(
+        request, title=_("End this referral"), case=referral.case, form=form, confirm=True
+    )
 
 
 @requires_permission("cases.change_retentionrule")
@@ -595,4 +614,6 @@ def delete_document_view(request: HttpRequest, document_id: uuid.UUID) -> HttpRe
     if request.method == "POST" and form.is_valid():
         document_actions.do_delete_document(actor=user, document=document)
         return redirect("cases:detail", case_id=document.case.public_id)
-    return _form_page(request, title=_("Delete this document"), case=document.case, form=form)
+    return _form_page(
+        request, title=_("Delete this document"), case=document.case, form=form, confirm=True
+    )
