@@ -174,6 +174,27 @@ def test_the_form_checks_amounts_against_the_currency(
         assert Gift.objects.count() == 0
 
 
+def test_a_gift_dated_tomorrow_in_utc_is_taken_for_staff_east_of_utc(client: Client) -> None:
+    # given a fundraiser in Hong Kong counting the cash box after local midnight, while the
+    # server's day (UTC) is still the day before
+    staff = make_staff(Role.FUNDRAISER)
+    sign_in(client, staff)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    # when they record the cash under their own date, and one a day later still
+    taken = client.post(_new_url(staff.organisation.public_id), _form(received_on=tomorrow))
+    refused = client.post(
+        _new_url(staff.organisation.public_id),
+        _form(received_on=tomorrow + datetime.timedelta(days=1)),
+    )
+
+    # then the first is recorded on their date and the second is refused
+    assert taken.status_code == 302
+    assert Gift.objects.get().received_on == tomorrow
+    assert refused.status_code == 200
+    assert "received_on" in refused.context["form"].errors
+
+
 def test_the_form_is_shown_with_a_fresh_submission_key(client: Client) -> None:
     staff = make_staff(Role.ADMIN)
     sign_in(client, staff)

@@ -78,7 +78,8 @@ class StaffGiftForm(forms.Form):
     def clean_received_on(self) -> datetime.date:
         received_on: datetime.date = self.cleaned_data["received_on"]
         today = timezone.localdate()
-        if received_on > today:
+        # the server's day is UTC: a day of slack for staff east of it (as the webhook has)
+        if received_on > today + datetime.timedelta(days=1):
             raise forms.ValidationError(_("A gift cannot be received in the future."))
         try:
             check_received_on(received_on=received_on, today=today)
