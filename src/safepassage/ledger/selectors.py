@@ -1,12 +1,14 @@
 """Reads of the ledger: balances from the cache, transactions for verification."""
 
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db.models import Q
 
 from safepassage.core.ledger import (
     Account,
+    Bucket,
     InvalidAccountError,
     InvalidPostingError,
     MoneyOwner,
@@ -22,6 +24,7 @@ from safepassage.core.ledger import (
 from safepassage.core.ledger import (
     get_pledge_balance as core_pledge_balance,
 )
+from safepassage.core.ledger.accounts import BUCKETS_BY_OWNER
 from safepassage.core.money import Money
 from safepassage.ledger.models import Balance, LedgerTransaction
 from safepassage.ledger.models import Posting as PostingRow
@@ -71,6 +74,42 @@ def get_pledge_balances(*, pledges: Iterable[PledgeRef]) -> dict[str, PledgeBala
     return {
         pledge.pledge_id: core_pledge_balance(balances=balances, pledge=pledge)
         for pledge in pledge_list
+    }
+
+
+def sum_pledge_buckets[K: Hashable](
+    *, pledges: Iterable[tuple[K, PledgeRef]]
+) -> dict[tuple[K, str], dict[Bucket, int]]:
+    """Each bucket of ``pledges`` summed per group ``K`` and program, as the sum of what
+    ``get_pledge_balances`` reads for each pledge (normal balances), without building a
+    balance per pledge: for totals over a network's thousands of pledges. One query per
+    500 pledges; every group and program given gets all six buckets (zero when empty)."""
+    key_of = {pledge.pledge_id: (group, pledge.program) for group, pledge in pledges}
+    accounts = {
+        program: {
+            bucket: PledgeRef(pledge_id="sum", program=program).account(bucket=bucket)
+            for bucket in BUCKETS_BY_OWNER[OwnerKind.PLEDGE]
+        }
+        for program in {program for _group, program in key_of.values()}
+    }
+    raw: dict[tuple[K, str], dict[str, int]] = {key: defaultdict(int) for key in key_of.values()}
+    pledge_ids = sorted(key_of)
+    for start in range(0, len(pledge_ids), OWNERS_PER_QUERY):
+        rows = Balance.objects.filter(
+            owner_kind=OwnerKind.PLEDGE.value,
+            owner_id__in=pledge_ids[start : start + OWNERS_PER_QUERY],
+        ).values_list("owner_id", "bucket", "unit", "balance")
+        for owner_id, bucket, unit, balance in rows:
+            key = key_of[owner_id]
+            raw[key][f"{bucket} {unit}"] += balance
+    return {
+        (group, program): {
+            bucket: account.normal_balance(
+                balance=raw[group, program][f"{account.bucket.value} {account.unit}"]
+            )
+            for bucket, account in accounts[program].items()
+        }
+        for group, program in raw
     }
 
 

@@ -2,15 +2,16 @@
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from safepassage.core.ledger import PledgeBalance, PledgeRef
+from safepassage.core.ledger import Bucket, PledgeBalance, PledgeRef
 from safepassage.donations.models import Campaign, Pledge, PledgeStatus, Program
-from safepassage.ledger.selectors import get_pledge_balances
+from safepassage.ledger.selectors import get_pledge_balances, sum_pledge_buckets
 from safepassage.organisations.models import Organisation
 
 CSV_COLUMNS = (
@@ -148,31 +149,29 @@ def get_program_totals(*, organisation: Organisation) -> list[ProgramTotals]:
     the ledger, over every pledge ``organisation``'s staff may see. Pledges still waiting
     for e-mail confirmation have nothing in the ledger and are not counted."""
     in_ledger = _scoped(organisation=organisation).exclude(status=PledgeStatus.UNCONFIRMED)
-    rows = with_balances(pledges=in_ledger.select_related("program"))
-    totals: dict[str, ProgramTotals] = {}
-    for row in rows:
-        program = row.pledge.program
-        current = totals.get(program.code) or ProgramTotals(
-            program_code=program.code,
-            program_name=program.name,
-            pledge_count=0,
-            pledged=0,
-            available=0,
-            reserved=0,
-            redeemed=0,
-            expired=0,
-            withdrawn=0,
+    # Sums straight from the ledger rows: a balance object per pledge took seconds for a
+    # network's 20,000 pledges.
+    pledges = list(in_ledger.values_list("public_id", "program__code", "program__name"))
+    names = {code: name for _pledge_id, code, name in pledges}
+    counts = Counter(code for _pledge_id, code, _name in pledges)
+    sums = sum_pledge_buckets(
+        pledges=[
+            (None, PledgeRef(pledge_id=str(pledge_id), program=code))
+            for pledge_id, code, _name in pledges
+        ]
+    )
+    totals = [
+        ProgramTotals(
+            program_code=code,
+            program_name=names[code],
+            pledge_count=counts[code],
+            pledged=buckets[Bucket.PLEDGED],
+            available=buckets[Bucket.AVAILABLE],
+            reserved=buckets[Bucket.RESERVED],
+            redeemed=buckets[Bucket.REDEEMED],
+            expired=buckets[Bucket.EXPIRED],
+            withdrawn=buckets[Bucket.WITHDRAWN],
         )
-        balance = row.balance
-        totals[program.code] = ProgramTotals(
-            program_code=current.program_code,
-            program_name=current.program_name,
-            pledge_count=current.pledge_count + 1,
-            pledged=current.pledged + balance.pledged.amount,
-            available=current.available + balance.available.amount,
-            reserved=current.reserved + balance.reserved.amount,
-            redeemed=current.redeemed + balance.redeemed.amount,
-            expired=current.expired + balance.expired.amount,
-            withdrawn=current.withdrawn + balance.withdrawn.amount,
-        )
-    return sorted(totals.values(), key=lambda total: total.program_name)
+        for (_group, code), buckets in sums.items()
+    ]
+    return sorted(totals, key=lambda total: total.program_name)
