@@ -216,8 +216,8 @@ def get_campaign_gift_totals(
 
 def _committed_miles_by_campaign(*, campaigns: list[Campaign]) -> dict[int, tuple[Miles, ...]]:
     """Miles still promised (available + reserved + redeemed) by pledges confirmed to each
-    campaign, per program, from the ledger (summed from the ledger rows, one query per 500 pledges); a withdrawn or
-    expired pledge keeps the miles reserved or redeemed for a traveller."""
+    campaign, per program, summed from the ledger rows (one query per 500 pledges); a
+    withdrawn or expired pledge keeps the miles reserved or redeemed for a traveller."""
     pledges = (
         Pledge.objects.filter(campaign__in=campaigns)
         .exclude(status=PledgeStatus.UNCONFIRMED)
