@@ -1,5 +1,5 @@
-"""The per-program and per-campaign totals add up thousands of pledges from the ledger
-rows: the same queries for 3 pledges as for 30, and the same figures as before."""
+"""The per-program and per-campaign totals and the reports page add up thousands of pledges
+from the ledger rows: the same queries for 3 pledges as for 30, and the same figures."""
 
 import pytest
 from django.test import Client
@@ -27,6 +27,7 @@ def _urls(fundraiser: StaffMember) -> list[str]:
     return [
         reverse("donations:program_totals", kwargs=kwargs),
         reverse("donations:gift_totals", kwargs=kwargs),
+        reverse("donations:report", kwargs=kwargs),
     ]
 
 
@@ -44,7 +45,7 @@ def test_the_totals_pages_run_the_same_queries_for_3_pledges_as_for_30(
     # when it has 30
     _pledges(campaign, programs, count=27)
 
-    # then each totals page runs no more queries
+    # then each totals page and the reports page runs no more queries
     for url, limit in zip(_urls(fundraiser), with_three, strict=True):
         with django_assert_max_num_queries(limit):
             assert client.get(url).status_code == 200
