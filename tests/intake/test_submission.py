@@ -24,7 +24,7 @@ from safepassage.core.crypto import (
 from safepassage.intake.models import Applicant
 from safepassage.intake.submission_tokens import new_submission_token
 from safepassage.intake.wordlists import WordListName, load_word_list
-from tests.cases.factories import keyed_organisation, make_keyed_staff
+from tests.cases.factories import keyed_organisation, make_keyed_staff, sign_in_with_keys
 from tests.intake.factories import ANSWERS, intake_world, submit, take
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +212,18 @@ def test_the_demo_holds_one_intake_with_a_message_for_the_case_team() -> None:
     assert applicant.case.state == CaseState.NEW
     assert applicant.case.organisation.name == "Northern Path"
     assert Message.objects.filter(case=applicant.case).count() == 1
+
+
+def test_staff_see_the_intake_name_as_what_the_person_asked_to_be_called() -> None:
+    # Given a request whose person gave a name (any name or nickname, the form says)
+    world = intake_world()
+    case = take(world, submit(world.organisation))
+    client = sign_in_with_keys(Client(), world.caseworker)
+
+    # When the caseworker opens the case
+    page = client.get(f"/cases/{case.public_id}/").content.decode()
+
+    # Then the name is not presented as a full (passport) name
+    assert ANSWERS["name"] in page
+    assert "Name they gave (not necessarily their real name)" in page
+    assert "<dt>Full name</dt>" not in page
