@@ -510,7 +510,7 @@ def _accept_request(
     if info.get("kind") == "rebook":
         replaced = (
             BookingRequest.objects.select_for_update(of=("self",))
-            .select_related("trip")
+            .select_related("trip__case")
             .filter(public_id=str(info.get("booking_request")))
             .first()
         )
@@ -521,6 +521,8 @@ def _accept_request(
             or replaced.trip.status not in LIVE_TRIP_STATUSES
         ):
             raise RequestAlreadyAccepted
+        if replaced.trip.case.state != CaseState.TRAVEL_PLANNED:
+            raise RequestNoLongerOpen  # withdrawn or closed since the run
         trip = replaced.trip
         numbers = [int(n) for n in replaced.traveller_numbers]
         fare_ref = replaced.fare_ref

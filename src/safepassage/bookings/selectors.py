@@ -671,8 +671,9 @@ def list_open_demand(*, organisation: Organisation, currency: str) -> dict[str, 
     """Every open request of ``organisation``'s cases, by allocator request id:
 
     - travel requests open for allocation, of cases in "travel planned", with no live trip;
-    - declined or cancelled booking requests of live trips, not yet replaced (the tickets
-      go back into the next allocation).
+    - declined or cancelled booking requests of live trips, not yet replaced, of cases still
+      in "travel planned" (the tickets go back into the next allocation; a case withdrawn or
+      closed since has no one left to fly).
     """
     requests = (
         _open_travel_requests(organisation=organisation)
@@ -691,6 +692,7 @@ def list_open_demand(*, organisation: Organisation, currency: str) -> dict[str, 
             replacement__isnull=True,
             trip__organisation=organisation,
             trip__status__in=LIVE_TRIP_STATUSES,
+            trip__case__state=CaseState.TRAVEL_PLANNED,
         )
         .select_related("trip__case", "run")
         .order_by("pk")
