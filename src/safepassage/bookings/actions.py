@@ -751,7 +751,10 @@ def do_send_booking_requests(
     failures: list[str] = []
     with transaction.atomic():
         locked = lock_trip(trip_pk=trip.pk)
-        if locked.status not in LIVE_TRIP_STATUSES:
+        if locked.status not in LIVE_TRIP_STATUSES or locked.case.state not in (
+            CaseState.TRAVEL_PLANNED,
+            CaseState.TICKETED,
+        ):  # a case withdrawn or closed since has no one left to fly
             raise TripNotReady
         if details is not None:
             locked.passengers = sealing.seal_trip_passengers(
