@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from safepassage.bookings.errors import PledgeChanged
 from safepassage.bookings.models import Trip
+from safepassage.donations.models import Campaign
 from safepassage.donations.pledges.selectors import get_balance
 from safepassage.ledger.models import LedgerTransaction
+from safepassage.organisations.models import Partnership
 from tests.bookings.factories import (
     accept_all,
     make_network,
@@ -21,6 +23,7 @@ from tests.bookings.factories import (
 )
 from tests.cases.factories import sign_in_with_keys
 from tests.donations.pledges.factories import confirmed_pledge
+from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +88,27 @@ def test_the_run_page_names_phase_and_plan_quality_in_russian() -> None:
     assert "<dd>optimal</dd>" not in page
     assert "<dd>готово</dd>" in page
     assert "<dd>оптимальный</dd>" in page
+
+
+def test_a_partners_pledge_is_not_reserved_once_the_partnership_ended() -> None:
+    # given a run that plans a pledge given to a partner's campaign
+    network = make_network()
+    partner = OrganisationFactory.create()
+    Partnership.objects.create(organisation=network.organisation, partner=partner)
+    Partnership.objects.create(organisation=partner, partner=network.organisation)
+    campaign = Campaign.objects.create(
+        slug="partner-appeal",
+        title="Partner appeal",
+        organisation=partner,
+        starts_on=timezone.localdate(),
+    )
+    request = travel_request(planned_case(network), program=network.program, travellers=1)
+    pledge = confirmed_pledge(program=network.program, miles=50_000, campaign=campaign)
+    run = solved_run(network)
+    assert (run.plan or {})["served"][0]["tickets"][0]["pledge"] == str(pledge.public_id)
+    # when the partner ends the partnership before the plan is accepted
+    Partnership.objects.filter(organisation=partner).delete()
+    result = accept_all(network, run)
+    # then the partner's pledge is not reserved by this organisation
+    assert isinstance(result.refused[str(request.public_id)], PledgeChanged)
+    assert get_balance(pledge=pledge).reserved.amount == 0

@@ -80,6 +80,8 @@ from safepassage.bookings.selectors import (
     get_conversion,
     get_rates_into,
     list_money_owners,
+    list_network,
+    list_network_pledges,
     list_open_demand,
     list_stale_runs,
     pledge_can_book_for_others,
@@ -453,6 +455,17 @@ def do_accept_plan(
     accepted: list[str] = []
     with transaction.atomic():
         pledges = {str(p.public_id): p for p in lock_pledges(pledge_ids=pledge_ids)}
+        # A pledge no longer given to the network (a partnership ended since the run) is
+        # left out, so the requests it would pay are refused as changed.
+        in_network = {
+            str(public_id)
+            for public_id in list_network_pledges(
+                organisations=list_network(organisation=run.organisation)
+            )
+            .filter(public_id__in=pledge_ids)
+            .values_list("public_id", flat=True)
+        }
+        pledges = {key: pledge for key, pledge in pledges.items() if key in in_network}
         lock_ledger_owners(owners=[(OwnerKind.PLEDGE, pledge_id) for pledge_id in pledges])
         for request_id in todo:
             try:
