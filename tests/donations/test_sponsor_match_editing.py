@@ -293,3 +293,42 @@ def test_the_goal_currency_cannot_change_under_a_sponsor_match() -> None:
     assert (campaign.goal_currency, campaign.goal_money) == ("EUR", Decimal("6000.00"))
     assert get_campaign_totals(campaign=campaign).money_total.amount == Decimal("200.00")
     assert AuditEvent.objects.filter(action="campaign.updated").count() == 1
+
+
+def test_a_cap_with_more_decimals_than_the_currency_is_a_form_error_not_a_broken_page() -> None:
+    # given a yen campaign (no minor unit) and its fundraiser
+    staff = make_staff(Role.FUNDRAISER)
+    campaign = make_campaign(organisation=staff.organisation)
+    Campaign.objects.filter(pk=campaign.pk).update(goal_currency="JPY")
+    client = sign_in(Client(), staff)
+    add = reverse("donations:sponsor_match_add", kwargs={"campaign_id": campaign.public_id})
+
+    # when they give the cap in sen, then in whole yen
+    refused = client.post(add, {"sponsor_name": "Harbour Bank", "ratio": "1", "cap": "5000.50"})
+    nothing_added = not SponsorMatch.objects.exists()
+    taken = client.post(add, {"sponsor_name": "Harbour Bank", "ratio": "1", "cap": "5000"})
+
+    # then the first is refused with a reason, the second is taken, the public page works
+    assert refused.status_code == 200
+    assert "JPY" in refused.text
+    assert nothing_added
+    assert taken.status_code == 302
+    page = Client().get(reverse("donations:campaign", kwargs={"slug": campaign.slug}))
+    assert page.status_code == 200
+
+
+def test_a_stored_cap_finer_than_its_currency_still_shows_the_campaign() -> None:
+    # given a yen match stored with sen before caps were checked
+    campaign = make_campaign()
+    Campaign.objects.filter(pk=campaign.pk).update(goal_currency="JPY")
+    SponsorMatch.objects.create(
+        campaign=campaign, sponsor_name="Old sponsor", ratio=1, cap="500.50", currency="JPY"
+    )
+
+    # when anyone opens the campaign page
+    page = Client().get(reverse("donations:campaign", kwargs={"slug": campaign.slug}))
+
+    # then it shows, with the cap in whole yen
+    assert page.status_code == 200
+    campaign.refresh_from_db()
+    assert get_campaign_totals(campaign=campaign).matches[0].cap.amount == Decimal(500)

@@ -7,7 +7,7 @@ from django import forms
 from django.forms import modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from safepassage.core.money import CURRENCY_MINOR_UNITS
+from safepassage.core.money import CURRENCY_MINOR_UNITS, Money
 from safepassage.donations.actions import CampaignDetails, SponsorMatchTerms
 from safepassage.donations.cover_images import MAX_UPLOAD_BYTES
 from safepassage.donations.models import Campaign, Program, ProgramFact, SponsorMatch
@@ -174,6 +174,21 @@ class SponsorMatchForm(forms.Form):
     cap = forms.DecimalField(
         label=_("Cap"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2
     )
+
+    def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+
+    def clean_cap(self) -> Decimal:
+        cap: Decimal = self.cleaned_data["cap"]
+        places = Money.zero(currency=self.currency).minor_units
+        if cap != cap.quantize(Decimal(1).scaleb(-places)):
+            raise forms.ValidationError(
+                _("%(currency)s has %(places)s decimal places; the cap cannot have more.")
+                % {"currency": self.currency, "places": places},
+                code="too_many_decimals",
+            )
+        return cap
 
     def terms(self) -> SponsorMatchTerms:
         data = self.cleaned_data

@@ -201,7 +201,8 @@ def _match_total(*, match: SponsorMatch, given: Money) -> MatchTotal:
     """One match's share: ``given`` (all gifts) unless it ended, then gifts up to its end."""
     if match.ends_on is not None:
         given = _given(campaign_id=match.campaign_id, currency=match.currency, until=match.ends_on)
-    cap = Money(amount=match.cap, currency=match.currency)
+    cap = _quantize(amount=match.cap, currency=match.currency)  # a cap stored finer than
+    # its currency (before caps were checked against it) counts in whole minor units
     return MatchTotal(
         sponsor_name=match.sponsor_name,
         ratio=match.ratio,
@@ -215,7 +216,7 @@ def get_matched(*, match: SponsorMatch) -> Money:
     """What ``match`` has matched so far (derived from the gifts, never stored)."""
     given = _given(campaign_id=match.campaign_id, currency=match.currency, until=match.ends_on)
     return compute_match(
-        given=given, ratio=match.ratio, cap=Money(amount=match.cap, currency=match.currency)
+        given=given, ratio=match.ratio, cap=_quantize(amount=match.cap, currency=match.currency)
     )
 
 

@@ -226,7 +226,7 @@ def sponsor_match_add_view(request: HttpRequest, campaign_id: uuid.UUID) -> Http
     campaign = access_campaign(
         user=user, campaign_id=campaign_id, permission="donations.change_campaign"
     )
-    form = SponsorMatchForm(request.POST or None)
+    form = SponsorMatchForm(request.POST or None, currency=campaign.goal_currency)
     if request.method == "POST" and form.is_valid():
         actions.do_add_sponsor_match(actor=user, campaign=campaign, **form.cleaned_data)
         messages.success(request, _("Sponsor match added."))
@@ -267,7 +267,9 @@ def sponsor_match_edit_view(
         match_id=match_id,
         permission="donations.change_campaign",
     )
-    form = SponsorMatchForm(request.POST or None, initial=SponsorMatchForm.initial_for(match))
+    form = SponsorMatchForm(
+        request.POST or None, initial=SponsorMatchForm.initial_for(match), currency=match.currency
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_update_sponsor_match(
@@ -307,7 +309,10 @@ def sponsor_match_end_view(
         else:
             messages.success(request, _("Sponsor match ended."))
             return redirect("donations:campaign_edit", campaign_id=campaign_id)
-    context = _match_page(match, form=SponsorMatchForm(initial=SponsorMatchForm.initial_for(match)))
+    context = _match_page(
+        match,
+        form=SponsorMatchForm(initial=SponsorMatchForm.initial_for(match), currency=match.currency),
+    )
     return render(request, "donations/sponsor_match_edit.html", context | {"end_form": end_form})
 
 
