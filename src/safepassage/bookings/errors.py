@@ -124,7 +124,7 @@ def delegation_refusal(*, reason: str) -> DelegationNotAllowed:
 
 class BookingNotBooked(BookingsError):
     code = "booking_not_booked"
-    message = _("Only a recorded booking can be cancelled this way.")
+    message = _("This booking request was already cancelled or declined: nothing changed.")
 
 
 class TooManyMilesCharged(BookingsError):
