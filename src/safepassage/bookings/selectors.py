@@ -642,14 +642,27 @@ def _fare_in_currency(
     return core.Fare(id=fare.id, miles=fare.miles, taxes=taxes, cash_price=cash_price)
 
 
-def _open_travel_requests(*, organisation: Organisation) -> QuerySet[TravelRequest]:
-    """Travel requests open for allocation: of cases in "travel planned", no live trip."""
+def _open_travel_requests(
+    *, organisation: Organisation, window_passed: bool = False
+) -> QuerySet[TravelRequest]:
+    """Travel requests open for allocation: of cases in "travel planned", no live trip, and
+    a latest departure today or later (with ``window_passed``: the open ones whose latest
+    departure has passed, which no run takes: nobody can fly on a day gone by)."""
     live = Trip.objects.filter(status__in=LIVE_TRIP_STATUSES).values_list("request_ref", flat=True)
+    today = timezone.localdate()
+    window = {"latest_departure__lt" if window_passed else "latest_departure__gte": today}
     return TravelRequest.objects.filter(
         state=TravelRequestState.OPEN,
         case__organisation=organisation,
         case__state=CaseState.TRAVEL_PLANNED,
+        **window,
     ).exclude(public_id__in=list(live))
+
+
+def count_requests_past_window(*, organisation: Organisation) -> int:
+    """How many open travel requests runs leave out because their latest departure has
+    passed (the coordinator changes the dates or withdraws the request)."""
+    return _open_travel_requests(organisation=organisation, window_passed=True).count()
 
 
 def count_options_with_unknown_taxes(*, organisation: Organisation) -> int:

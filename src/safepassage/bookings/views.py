@@ -101,6 +101,7 @@ def runs_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
         "unknown_taxes_options": selectors.count_options_with_unknown_taxes(
             organisation=organisation
         ),
+        "requests_past_window": selectors.count_requests_past_window(organisation=organisation),
         "refunds_awaited": list(refund_selectors.list_refunds_awaited(organisation=organisation)),
     }
     return render(request, "bookings/runs.html", context)
