@@ -1,6 +1,7 @@
 """Reads of the events app: published events, their programme and tally."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -13,8 +14,13 @@ from safepassage.events.models import Event
 from safepassage.organisations.models import Organisation
 
 
-def list_published_events() -> QuerySet[Event]:
-    return Event.objects.filter(is_published=True).select_related("organiser").order_by("starts_at")
+def list_published_events(*, now: datetime, past: bool = False) -> QuerySet[Event]:
+    """Published events not over yet, the soonest first (with ``past``: those already over,
+    the latest first), so a visitor meets what they can still go to before old evenings."""
+    events = Event.objects.filter(is_published=True).select_related("organiser")
+    if past:
+        return events.filter(ends_at__lt=now).order_by("-starts_at", "pk")
+    return events.filter(ends_at__gte=now).order_by("starts_at", "pk")
 
 
 def get_published_event(*, slug: str) -> Event:

@@ -43,8 +43,10 @@ def event_pledge_target(event: Event) -> str:
 @public
 @require_safe
 def event_list_view(request: HttpRequest) -> HttpResponse:
-    events = paginate(request, selectors.list_published_events())
-    return render(request, "events/event_list.html", {"events": events})
+    now = timezone.now()
+    events = paginate(request, selectors.list_published_events(now=now))
+    past = paginate(request, selectors.list_published_events(now=now, past=True), parameter="past")
+    return render(request, "events/event_list.html", {"events": events, "past": past})
 
 
 @public
