@@ -18,7 +18,7 @@ from safepassage.core.money import Money
 from safepassage.ledger.actions import do_record_gift
 from tests.donations.gift_factories import make_campaign
 from tests.factories import StaffMember, make_staff, sign_in
-from tests.site.list_queries import queries_to_get
+from tests.site.list_queries import listed_in_order, queries_to_get
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +57,7 @@ def _url(coordinator: StaffMember) -> str:
 
 def _listed(html: str, runs: list[AllocationRun]) -> list[AllocationRun]:
     """The ``runs`` the page links to, in the page's order."""
-    shown = [run for run in runs if str(run.public_id) in html]
-    return sorted(shown, key=lambda run: html.index(str(run.public_id)))
+    return listed_in_order(html, runs, lambda run: str(run.public_id))
 
 
 def test_older_runs_are_on_page_two_and_a_bad_page_number_shows_a_real_page() -> None:

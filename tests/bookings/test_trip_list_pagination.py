@@ -16,7 +16,7 @@ from safepassage.cases.models import Case, CaseMember
 from safepassage.site.pagination import PER_PAGE
 from tests.bookings.factories import matrix_run
 from tests.factories import StaffMember, make_staff, sign_in
-from tests.site.list_queries import queries_to_get
+from tests.site.list_queries import listed_in_order, queries_to_get
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +58,7 @@ def _url(coordinator: StaffMember) -> str:
 
 def _listed(html: str, trips: list[Trip]) -> list[Trip]:
     """The ``trips`` the page lists, in the page's order."""
-    shown = [trip for trip in trips if str(trip.public_id) in html]
-    return sorted(shown, key=lambda trip: html.index(str(trip.public_id)))
+    return listed_in_order(html, trips, lambda trip: str(trip.public_id))
 
 
 def test_page_two_shows_the_older_trips_and_a_bad_page_number_a_real_page() -> None:

@@ -16,7 +16,7 @@ from safepassage.cases.models import Case, CaseMember, CaseState
 from safepassage.organisations.models import Organisation
 from safepassage.site.pagination import PER_PAGE
 from tests.factories import StaffMember, make_staff, sign_in
-from tests.site.list_queries import queries_to_get
+from tests.site.list_queries import listed_in_order, queries_to_get
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def _cases(
 
 def _codes(html: str, cases: list[Case]) -> list[str]:
     """The codes of the ``cases`` the page lists, in the page's order."""
-    return sorted((case.code for case in cases if case.code in html), key=html.index)
+    return [case.code for case in listed_in_order(html, cases, lambda case: case.code)]
 
 
 def test_page_two_of_the_queue_shows_the_next_requests_and_keeps_my_cases_page() -> None:

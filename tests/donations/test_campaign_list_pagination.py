@@ -13,7 +13,7 @@ from safepassage.donations.models import Campaign
 from safepassage.organisations.models import Organisation
 from safepassage.site.pagination import PER_PAGE
 from tests.factories import OrganisationFactory, make_staff, sign_in
-from tests.site.list_queries import queries_to_get
+from tests.site.list_queries import listed_in_order, queries_to_get
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def _campaigns(organisation: Organisation, *, count: int, offset: int = 0) -> li
 
 def _titles(html: str, campaigns: list[Campaign]) -> list[str]:
     """The titles of ``campaigns`` the page lists, in the page's order."""
-    return sorted((c.title for c in campaigns if c.title in html), key=html.index)
+    return [c.title for c in listed_in_order(html, campaigns, lambda campaign: campaign.title)]
 
 
 @pytest.mark.parametrize("url", [PUBLIC, MANAGE])

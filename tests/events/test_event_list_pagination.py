@@ -15,7 +15,7 @@ from safepassage.organisations.models import Organisation
 from safepassage.site.pagination import PER_PAGE
 from tests.events.factories import EventFactory
 from tests.factories import OrganisationFactory, make_staff, sign_in
-from tests.site.list_queries import queries_to_get
+from tests.site.list_queries import listed_in_order, queries_to_get
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def _events(
 
 def _titles(html: str, events: list[Event]) -> list[str]:
     """The titles of ``events`` the page lists, in the page's order."""
-    return sorted((e.title for e in events if e.title in html), key=html.index)
+    return [event.title for event in listed_in_order(html, events, lambda event: event.title)]
 
 
 @pytest.mark.parametrize(("url", "order"), [(PUBLIC, 1), (MANAGE, -1)])

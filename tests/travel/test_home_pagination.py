@@ -18,7 +18,7 @@ from safepassage.travel.models import TravelRequest
 from tests.bookings.factories import travel_request
 from tests.donations.pledges.factories import make_program
 from tests.factories import StaffMember, make_staff, sign_in
-from tests.site.list_queries import queries_to_get
+from tests.site.list_queries import listed_in_order, queries_to_get
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def _planning(
 
 def _codes(html: str, planned: list[tuple[Case, TravelRequest]]) -> list[str]:
     """The codes of the cases the page lists, in the page's order."""
-    return sorted((case.code for case, _ in planned if case.code in html), key=html.index)
+    return [case.code for case, _ in listed_in_order(html, planned, lambda row: row[0].code)]
 
 
 def test_page_two_shows_the_next_cases_and_a_bad_page_number_a_real_page() -> None:
