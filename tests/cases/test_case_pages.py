@@ -15,6 +15,7 @@ from safepassage.cases.models import (
     CaseGroupKey,
     CaseMember,
     CaseNote,
+    CaseState,
     CaseTransition,
     HolderKind,
     HouseholdMember,
@@ -283,6 +284,36 @@ def test_the_party_size_is_the_household_that_travels_the_person_included() -> N
     case.refresh_from_db()
     assert case.party_size == 2
     assert HouseholdMember.objects.filter(case=case).count() == 2
+
+
+@pytest.mark.parametrize("state", [CaseState.ARRIVED, CaseState.CLOSED, CaseState.WITHDRAWN])
+def test_the_household_of_a_case_that_travelled_or_ended_no_longer_changes(
+    state: CaseState,
+) -> None:
+    # Given a case of two that has travelled (or ended): the two are the people moved
+    organisation, _ = keyed_organisation()
+    keyed = make_keyed_staff(Role.CASEWORKER, organisation)
+    case = make_case(actor=keyed)
+    client = sign_in_with_keys(Client(), keyed)
+    url = reverse("cases:add_household_member", kwargs={"case_id": case.public_id})
+    client.post(url, {"full_name": "Test Person", "relationship": "self"})
+    client.post(url, {"full_name": "Partner Testperson", "relationship": "partner"})
+    Case.objects.filter(pk=case.pk).update(state=state)
+    events = AuditEvent.objects.count()
+
+    # When the caseworker tries to add a third person
+    response = client.post(url, {"full_name": "Cousin Testperson", "relationship": "cousin"})
+
+    # Then it is refused with the reason, and nothing is written: still two moved
+    assert response.status_code == 200
+    assert "The household can no longer change" in response.content.decode()
+    case.refresh_from_db()
+    assert case.party_size == 2
+    assert HouseholdMember.objects.filter(case=case).count() == 2
+    assert AuditEvent.objects.count() == events
+    # and the case page no longer offers it
+    detail = client.get(reverse("cases:detail", kwargs={"case_id": case.public_id}))
+    assert "Add a household member" not in detail.content.decode()
 
 
 def test_adding_and_removing_a_colleague_through_the_pages() -> None:

@@ -17,6 +17,7 @@ from safepassage.cases.attention_actions import do_raise_case_attention, needs_a
 from safepassage.cases.case_audit import record_case_event
 from safepassage.cases.errors import (
     AlreadyOnCase,
+    HouseholdClosed,
     LastCaseMember,
     NoCaseKey,
     NoKeyPair,
@@ -33,6 +34,7 @@ from safepassage.cases.models import (
     CaseGroupKey,
     CaseMember,
     CaseNote,
+    CaseState,
     CaseTransition,
     HolderKind,
     HouseholdMember,
@@ -434,6 +436,25 @@ def do_add_note(*, actor: User, key_pair: KeyPair, case: Case, body: str) -> Cas
     return note
 
 
+HOUSEHOLD_CLOSED_STATES = frozenset(
+    {
+        CaseState.DEPARTED,
+        CaseState.ARRIVED,
+        CaseState.RESETTLED,
+        CaseState.DECLINED,
+        CaseState.WITHDRAWN,
+        CaseState.CLOSED,
+    }
+)
+"""States in which the household is what travelled (or the case ended): its count is the
+party the reports and the transparency page count as moved, so it no longer changes."""
+
+
+def check_add_household_member(*, case: Case) -> None:
+    if case.state in HOUSEHOLD_CLOSED_STATES:
+        raise HouseholdClosed
+
+
 def do_add_household_member(
     *,
     actor: User,
@@ -461,6 +482,7 @@ def do_add_household_member(
     )
     with transaction.atomic():
         locked = lock_case(case=case)
+        check_add_household_member(case=locked)
         member.save()
         locked.party_size = HouseholdMember.objects.filter(case=locked).count()
         locked.save(update_fields=["party_size"])

@@ -65,6 +65,15 @@ class NotOnCase(CasesError):
     message = _("This person does not work on the case.")
 
 
+class HouseholdClosed(CasesError):
+    code = "household_closed"
+    message = _(
+        "The household can no longer change: the case has travelled or ended, and the people "
+        "recorded are the ones counted as moved. Someone who joins later needs a case of their "
+        "own."
+    )
+
+
 class TransitionRefused(CasesError):
     code = "transition_refused"
     message = _("This change of state is not allowed for this case or for your role.")

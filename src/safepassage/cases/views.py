@@ -187,6 +187,7 @@ def detail_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                 for organisation in reaching_organisations(case)
             ),
             "can_manage": user.has_perm("cases.manage_case_members", case.organisation),
+            "household_open": case.state not in actions.HOUSEHOLD_CLOSED_STATES,
         },
     )
 
