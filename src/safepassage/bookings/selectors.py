@@ -999,6 +999,19 @@ def list_trips(*, organisation: Organisation, user: User) -> QuerySet[Trip]:
     )
 
 
+CASE_LEFT_TRAVEL_STATES = (CaseState.DECLINED, CaseState.WITHDRAWN, CaseState.CLOSED)
+"""Case states in which nobody of the case travels any more."""
+
+
+def count_tickets_left_behind(*, trip: Trip) -> int:
+    """How many booking requests of a live ``trip`` still hold miles (reserved, or redeemed
+    for a booked ticket) although its case no longer travels (declined, withdrawn, closed):
+    they stay until a coordinator cancels them, so the trip page asks for it."""
+    if trip.status not in LIVE_TRIP_STATUSES or trip.case.state not in CASE_LEFT_TRAVEL_STATES:
+        return 0
+    return trip.booking_requests.filter(status__in=LIVE_BOOKING_STATUSES).count()
+
+
 def list_trip_booking_requests(*, trip: Trip) -> QuerySet[BookingRequest]:
     return trip.booking_requests.select_related(
         "pledge__program", "pledge__transfer_partner"

@@ -195,7 +195,12 @@ def trip_view(request: HttpRequest, trip_id: uuid.UUID) -> HttpResponse:
     return render(
         request,
         "bookings/trip.html",
-        {"trip": trip, "contents": contents, "progress": ProgressForm()},
+        {
+            "trip": trip,
+            "contents": contents,
+            "progress": ProgressForm(),
+            "left_behind": selectors.count_tickets_left_behind(trip=trip),
+        },
     )
 
 
