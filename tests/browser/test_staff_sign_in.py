@@ -36,7 +36,9 @@ def test_caseworker_signs_in_with_a_code_switches_to_russian_and_logs_out(
 
     # Then the dashboard speaks Russian
     expect(page.locator("html")).to_have_attribute("lang", "ru")
-    expect(page.get_by_role("heading", level=2)).to_have_text("Ваши организации")
+    expect(page.get_by_role("heading", level=2, name="Ваша работа")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="Ваши организации")).to_be_visible()
+    expect(page.get_by_role("link", name="Очередь кейсов")).to_be_visible()
 
     # When they log out (in Russian)
     page.get_by_role("button", name="Выйти").click()

@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 from safepassage.accounts.selectors import current_user, list_memberships
 from safepassage.cases.selectors import count_my_attention
 from safepassage.intake.error_pages import applicant_error_response
+from safepassage.organisations.selectors import list_work_links
 from safepassage.site.access_policy import public, staff
 
 
@@ -21,9 +22,15 @@ def home_view(request: HttpRequest) -> HttpResponse:
 @require_safe
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
+    memberships = list_memberships(user=user)
     context = {
-        "memberships": list_memberships(user=user),
+        "memberships": memberships,
         "attention_count": count_my_attention(user=user),
+        "work": [
+            (membership.organisation, links)
+            for membership in memberships
+            if (links := list_work_links(user=user, organisation=membership.organisation))
+        ],
     }
     return render(request, "site/dashboard.html", context)
 
