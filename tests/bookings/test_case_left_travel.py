@@ -52,3 +52,27 @@ def test_a_trip_whose_case_still_travels_has_no_such_notice() -> None:
     client = sign_in_with_keys(Client(), network.coordinator)
     page = client.get(reverse("bookings:trip", kwargs={"trip_id": trip.public_id}))
     assert 'id="case-left-travel"' not in page.content.decode()
+
+
+def test_the_trips_list_flags_a_trip_whose_case_left_travel_while_it_holds_miles() -> None:
+    # given two trips holding miles, one of a case that was withdrawn since
+    network = make_network()
+    pledge_of(network, miles=80_000)
+    left, booking = booked_trip(network)
+    travelling, _other = booked_trip(network)
+    left.case.state = CaseState.WITHDRAWN
+    left.case.save(update_fields=["state"])
+    client = sign_in_with_keys(Client(), network.coordinator)
+    url = reverse("bookings:trips", kwargs={"organisation_id": network.organisation.public_id})
+
+    # when the coordinator opens the trips list
+    rows = client.get(url).content.decode().split("<tr>")
+
+    # then only the withdrawn case's row says a request still holds miles
+    (left_row,) = [row for row in rows if left.case.code in row]
+    (travelling_row,) = [row for row in rows if travelling.case.code in row]
+    assert "1 booking request still holds miles" in left_row
+    assert "holds miles" not in travelling_row
+    # and once it is cancelled, the flag is gone
+    actions.do_cancel_booking(booking=booking, actor=network.coordinator.user)
+    assert "holds miles" not in client.get(url).content.decode()

@@ -16,7 +16,7 @@ from decimal import ROUND_CEILING, Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from safepassage.accounts.models import User
@@ -991,10 +991,18 @@ def get_run_review(*, run: AllocationRun) -> RunReview | None:
 
 
 def list_trips(*, organisation: Organisation, user: User) -> QuerySet[Trip]:
-    """The organisation's trips on cases ``user`` works on (the only ones they can open)."""
+    """The organisation's trips on cases ``user`` works on (the only ones they can open),
+    each with ``left_behind``: its booking requests still holding miles when the trip is
+    live and its case no longer travels (see :func:`count_tickets_left_behind`)."""
+    holding = Q(
+        booking_requests__status__in=LIVE_BOOKING_STATUSES,
+        status__in=LIVE_TRIP_STATUSES,
+        case__state__in=CASE_LEFT_TRAVEL_STATES,
+    )
     return (
         Trip.objects.filter(organisation=organisation, case__members__user=user)
         .select_related("case")
+        .annotate(left_behind=Count("booking_requests", filter=holding, distinct=True))
         .order_by("-pk")
     )
 
