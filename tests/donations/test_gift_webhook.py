@@ -287,6 +287,25 @@ def test_amounts_keep_every_decimal_place_the_currency_has(client: Client) -> No
     assert _campaign_cash(campaign.public_id, "BHD").to_minor_units() == 12345
 
 
+@pytest.mark.parametrize(("amount", "currency"), [("150.00", "PEN"), ("20.00", "XCD")])
+def test_a_gift_in_any_active_iso_currency_reaches_the_books(
+    client: Client, amount: str, currency: str
+) -> None:
+    # given a donor paying in Peruvian soles (or East Caribbean dollars): the provider may
+    # settle in any currency it supports, and a refused delivery would leave the gift
+    # outside the books with only the provider's dashboard saying so
+    campaign = make_campaign()
+
+    response = deliver(
+        client, gift_event(campaign=str(campaign.public_id), amount=amount, currency=currency)
+    )
+
+    assert response.status_code == 200
+    assert _campaign_cash(campaign.public_id, currency) == Money(
+        amount=Decimal(amount), currency=currency
+    )
+
+
 def test_other_event_types_are_acknowledged_and_ignored(client: Client) -> None:
     before = written()
 
