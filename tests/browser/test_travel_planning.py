@@ -1,7 +1,10 @@
 """A travel coordinator plans a trip in Chromium with JavaScript off: travellers, route options
 from the finder, a quoted price, and the request opened for allocation."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
@@ -42,8 +45,9 @@ def test_a_coordinator_plans_a_trip_without_javascript(
     page.get_by_label("Traveller 2").check()
     page.get_by_label("From (airport)").fill("MCX")
     page.get_by_label("Other destination countries").fill("LT CA")
-    page.get_by_label("Earliest departure").fill("2026-12-01")
-    page.get_by_label("Latest departure").fill("2026-12-20")
+    today = timezone.localdate()  # a window in the future: one already over is refused
+    page.get_by_label("Earliest departure").fill((today + timedelta(days=7)).isoformat())
+    page.get_by_label("Latest departure").fill((today + timedelta(days=26)).isoformat())
     page.get_by_role("button", name="Save").click()
 
     # Then the request shows travellers without names
