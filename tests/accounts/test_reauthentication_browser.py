@@ -9,6 +9,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from safepassage.accounts.reauthentication import SESSION_KEY
 from safepassage.accounts.roles import Role
+from tests.browser_steps import sign_in_through_the_pages
 from tests.factories import STAFF_PASSWORD, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,12 +21,7 @@ def test_a_stale_session_confirms_then_gets_the_export(
     # Given a fundraiser who signed in (in a browser without JavaScript) ...
     page = page_without_js
     staff = make_staff(Role.FUNDRAISER)
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("E-mail address").fill(staff.user.email)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code from your authenticator app").fill(staff.current_code())
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_through_the_pages(page, live_server.url, staff)
     expect(page.get_by_role("heading", level=1)).to_contain_text(staff.user.display_name)
     # ... more than 5 minutes ago (the session forgets when)
     cookie = next(c for c in page.context.cookies() if c["name"] == "sessionid")

@@ -7,18 +7,10 @@ from pytest_django.live_server_helper import LiveServer
 
 from safepassage.accounts.models import Invitation, Membership
 from safepassage.accounts.roles import Role
-from tests.factories import STAFF_PASSWORD, StaffMember, make_staff
+from tests.browser_steps import sign_in_through_the_pages
+from tests.factories import make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page: Page, live_server: LiveServer, staff: StaffMember) -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("E-mail address").fill(staff.user.email)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code from your authenticator app").fill(staff.current_code())
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_an_admin_revokes_an_invitation_and_removes_a_member_in_russian(
@@ -36,10 +28,10 @@ def test_an_admin_revokes_an_invitation_and_removes_a_member_in_russian(
         expires_at="2999-01-01T00:00:00Z",
     )
     elsewhere = browser.new_page(java_script_enabled=False)
-    _sign_in(elsewhere, live_server, member)
+    sign_in_through_the_pages(elsewhere, live_server.url, member)
 
     # When the admin signs in, switches to Russian and opens the organisation page
-    _sign_in(page, live_server, admin)
+    sign_in_through_the_pages(page, live_server.url, admin)
     page.get_by_label("Language").select_option("ru")
     page.get_by_role("button", name="Switch").click()
     page.get_by_role("link", name=admin.organisation.name).click()

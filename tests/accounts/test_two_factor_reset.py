@@ -1,7 +1,6 @@
 """An admin (or the operator) resets a colleague's lost second factor; the colleague enrols a
 new authenticator only with the one-time enrolment code (decision 0025)."""
 
-import re
 from datetime import timedelta
 from io import StringIO
 
@@ -16,14 +15,19 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
-from safepassage.accounts.actions import _replace_recovery_codes
 from safepassage.accounts.models import Membership, TwoFactorReset
 from safepassage.accounts.roles import Role
 from safepassage.accounts.tasks import send_two_factor_reset_email
 from safepassage.accounts.two_factor_reset_actions import hash_enrolment_code
 from safepassage.audit.models import AuditEvent
+from tests.accounts.factories import (
+    ENROLMENT_CODE,
+    colleagues,
+    enter_password,
+    reset_two_factor,
+    reset_url,
+)
 from tests.factories import (
-    STAFF_PASSWORD,
     OrganisationFactory,
     StaffMember,
     make_staff,
@@ -33,33 +37,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 DASHBOARD = reverse("site:dashboard")
-CODE = re.compile(r"[A-Z2-7]{4}(?:-[A-Z2-7]{1,4}){6}")
-
-
-def _reset_url(member: StaffMember) -> str:
-    return reverse("accounts:reset_colleague_two_factor", kwargs={"user_id": member.user.public_id})
-
-
-def _colleagues() -> tuple[StaffMember, StaffMember]:
-    admin = make_staff(Role.ADMIN)
-    member = make_staff(Role.CASEWORKER, admin.organisation)
-    _replace_recovery_codes(user=member.user)
-    return admin, member
-
-
-def _reset(admin: StaffMember, member: StaffMember) -> str:
-    response = sign_in(Client(), admin).post(_reset_url(member))
-    assert response.status_code == 200
-    match = CODE.search(response.content.decode())
-    assert match is not None
-    return match.group(0)
-
-
-def _password_step(client: Client, member: StaffMember) -> None:
-    response = client.post(
-        reverse("accounts:login"), {"email": member.user.email, "password": STAFF_PASSWORD}
-    )
-    assert response.status_code == 302
 
 
 def _enrol(client: Client) -> None:
@@ -83,7 +60,7 @@ def _two_factor_state(member: StaffMember) -> tuple[object, ...]:
 
 def test_the_whole_path_from_reset_to_a_new_authenticator() -> None:
     # Given a caseworker signed in somewhere, with an authenticator and recovery codes
-    admin, member = _colleagues()
+    admin, member = colleagues()
     their_old_session = sign_in(Client(), member)
     assert their_old_session.get(DASHBOARD).status_code == 200
 
@@ -91,8 +68,8 @@ def test_the_whole_path_from_reset_to_a_new_authenticator() -> None:
     page = sign_in(Client(), admin).get(
         reverse("organisations:detail", kwargs={"organisation_id": admin.organisation.public_id})
     )
-    assert _reset_url(member) in page.content.decode()
-    code = _reset(admin, member)
+    assert reset_url(member) in page.content.decode()
+    code = reset_two_factor(admin, member)
 
     # Then the authenticator and recovery codes are gone, every session ended, only a hash kept
     assert not TOTPDevice.objects.filter(user=member.user).exists()
@@ -105,7 +82,7 @@ def test_the_whole_path_from_reset_to_a_new_authenticator() -> None:
 
     # And the colleague, after their password, is asked for the code, then enrols
     client = Client()
-    _password_step(client, member)
+    enter_password(client, member)
     assert client.get(reverse("accounts:two_factor"))["Location"] == reverse("accounts:enrol")
     assert client.get(reverse("accounts:enrol"))["Location"] == reverse("accounts:enrolment_code")
     response = client.post(reverse("accounts:enrolment_code"), {"code": code.lower()})
@@ -122,10 +99,10 @@ def test_the_whole_path_from_reset_to_a_new_authenticator() -> None:
 
 def test_a_stolen_password_alone_cannot_enrol_a_new_authenticator() -> None:
     # Given a reset colleague whose password someone else knows
-    admin, member = _colleagues()
-    _reset(admin, member)
+    admin, member = colleagues()
+    reset_two_factor(admin, member)
     thief = Client()
-    _password_step(thief, member)
+    enter_password(thief, member)
 
     # When the thief tries to enrol, with a device made behind the page's back or not
     page = thief.get(reverse("accounts:enrol"))
@@ -145,20 +122,20 @@ def test_a_stolen_password_alone_cannot_enrol_a_new_authenticator() -> None:
 @pytest.mark.parametrize("problem", ["wrong", "expired", "used", "superseded"])
 def test_a_wrong_expired_used_or_superseded_code_is_refused(problem: str) -> None:
     # Given a reset colleague at the enrolment-code step
-    admin, member = _colleagues()
-    code = _reset(admin, member)
+    admin, member = colleagues()
+    code = reset_two_factor(admin, member)
     if problem == "wrong":
         code = "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GG"
     elif problem == "expired":
         TwoFactorReset.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     elif problem == "used":
         first = Client()
-        _password_step(first, member)
+        enter_password(first, member)
         assert first.post(reverse("accounts:enrolment_code"), {"code": code}).status_code == 302
     else:
-        _reset(admin, member)
+        reset_two_factor(admin, member)
     client = Client()
-    _password_step(client, member)
+    enter_password(client, member)
 
     # When they enter the code
     response = client.post(reverse("accounts:enrolment_code"), {"code": code})
@@ -174,10 +151,10 @@ def test_a_wrong_expired_used_or_superseded_code_is_refused(problem: str) -> Non
 @pytest.mark.django_db(transaction=True)
 def test_the_reset_is_audited_by_reference_and_the_colleague_is_told_by_email() -> None:
     # Given an admin and a colleague
-    admin, member = _colleagues()
+    admin, member = colleagues()
 
     # When the admin resets the colleague's second factor and the worker runs
-    code = _reset(admin, member)
+    code = reset_two_factor(admin, member)
     assert mail.outbox == []
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
 
@@ -202,7 +179,7 @@ def test_the_wrong_role_is_refused_and_nothing_is_written_or_sent(
     who: str, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     # Given a caseworker, and a caseworker colleague or another organisation's admin
-    admin, member = _colleagues()
+    admin, member = colleagues()
     if who == "caseworker":
         intruder = make_staff(Role.CASEWORKER, admin.organisation)
     else:
@@ -211,7 +188,7 @@ def test_the_wrong_role_is_refused_and_nothing_is_written_or_sent(
 
     # When they post the reset of the caseworker's second factor
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = sign_in(Client(), intruder).post(_reset_url(member))
+        response = sign_in(Client(), intruder).post(reset_url(member))
     assert callbacks == []  # no e-mail task was enqueued
 
     # Then they are refused (403 for the role, 404 outside the organisation), nothing changed
@@ -223,13 +200,13 @@ def test_the_wrong_role_is_refused_and_nothing_is_written_or_sent(
 
 def test_an_admin_cannot_reset_their_own_second_factor() -> None:
     # Given an admin
-    admin, _member = _colleagues()
+    admin, _member = colleagues()
     before = _two_factor_state(admin)
 
     # When they try to reset their own second factor
     client = sign_in(Client(), admin)
-    shown = client.get(_reset_url(admin))
-    response = client.post(_reset_url(admin))
+    shown = client.get(reset_url(admin))
+    response = client.post(reset_url(admin))
 
     # Then they are told to ask another admin or the operator, and nothing changed
     assert response.status_code == 200
@@ -241,14 +218,14 @@ def test_an_admin_cannot_reset_their_own_second_factor() -> None:
 
 def test_an_admin_cannot_reset_a_colleague_who_also_works_elsewhere() -> None:
     # Given a caseworker who also works for a second organisation
-    admin, member = _colleagues()
+    admin, member = colleagues()
     Membership.objects.create(
         user=member.user, organisation=OrganisationFactory.create(), role=Role.CASEWORKER
     )
     before = _two_factor_state(member)
 
     # When the first organisation's admin tries to reset their second factor
-    response = sign_in(Client(), admin).post(_reset_url(member))
+    response = sign_in(Client(), admin).post(reset_url(member))
 
     # Then the page names the operator's command and nothing changed
     assert response.status_code == 200
@@ -258,12 +235,12 @@ def test_an_admin_cannot_reset_a_colleague_who_also_works_elsewhere() -> None:
 
 def test_a_stale_session_is_sent_to_reauthenticate_before_resetting() -> None:
     # Given an admin who signed in long ago
-    admin, member = _colleagues()
+    admin, member = colleagues()
     before = _two_factor_state(member)
     client = sign_in(Client(), admin, recently_authenticated=False)
 
     # When they post the reset
-    response = client.post(_reset_url(member))
+    response = client.post(reset_url(member))
 
     # Then they are sent to confirm who they are first, and nothing changed
     assert response.status_code == 302
@@ -273,7 +250,7 @@ def test_a_stale_session_is_sent_to_reauthenticate_before_resetting() -> None:
 
 def test_the_operator_resets_the_last_admin_and_the_code_works() -> None:
     # Given the only admin of an organisation, who lost their phone and recovery codes
-    admin, _member = _colleagues()
+    admin, _member = colleagues()
     out = StringIO()
 
     # When the operator runs the command
@@ -281,13 +258,13 @@ def test_the_operator_resets_the_last_admin_and_the_code_works() -> None:
 
     # Then their authenticator is gone, the code is printed, audited as the system
     assert not TOTPDevice.objects.filter(user=admin.user).exists()
-    match = CODE.search(out.getvalue())
+    match = ENROLMENT_CODE.search(out.getvalue())
     assert match is not None
     event = AuditEvent.objects.get(action="two_factor.reset")
     assert (event.actor, event.object_ref) == ("system", str(admin.user.public_id))
     # And the printed code lets them enrol again
     client = Client()
-    _password_step(client, admin)
+    enter_password(client, admin)
     client.post(reverse("accounts:enrolment_code"), {"code": match.group(0)})
     _enrol(client)
     assert client.get(DASHBOARD).status_code == 200
@@ -301,13 +278,13 @@ def test_the_command_refuses_an_unknown_address() -> None:
 
 def test_the_email_and_the_enrolment_code_page_speak_russian() -> None:
     # Given a reset colleague who reads Russian
-    admin, member = _colleagues()
-    _reset(admin, member)
+    admin, member = colleagues()
+    reset_two_factor(admin, member)
 
     # When the e-mail is sent in Russian and they open the code page in Russian
     send_two_factor_reset_email.call(user_id=str(member.user.public_id), language="ru")
     client = Client(headers={"accept-language": "ru"})
-    _password_step(client, member)
+    enter_password(client, member)
     page = client.get(reverse("accounts:enrolment_code"), headers={"accept-language": "ru"})
 
     # Then both are in Russian

@@ -11,16 +11,10 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from safepassage.accounts.roles import Role
-from tests.factories import STAFF_PASSWORD, StaffMember, make_staff
+from tests.browser_steps import enter_password, sign_in_through_the_pages
+from tests.factories import make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _password_step(page: Page, live_server: LiveServer, staff: StaffMember) -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("E-mail address").fill(staff.user.email)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Continue").click()
 
 
 def test_an_admin_resets_a_colleague_who_then_enrols_with_the_code(
@@ -32,9 +26,7 @@ def test_an_admin_resets_a_colleague_who_then_enrols_with_the_code(
     member = make_staff(Role.CASEWORKER, admin.organisation)
 
     # When the admin signs in and resets the caseworker's two-factor sign-in
-    _password_step(page, live_server, admin)
-    page.get_by_label("Code from your authenticator app").fill(admin.current_code())
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_through_the_pages(page, live_server.url, admin)
     page.get_by_role("link", name=admin.organisation.name).click()
     row = page.get_by_role("row").filter(has_text=member.user.display_name)
     row.get_by_role("link", name="Reset their two-factor sign-in").click()
@@ -47,7 +39,7 @@ def test_an_admin_resets_a_colleague_who_then_enrols_with_the_code(
 
     # When the caseworker signs in in a fresh browser, with a mistyped code first
     page.context.clear_cookies()
-    _password_step(page, live_server, member)
+    enter_password(page, live_server.url, member)
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Enter the enrolment code from your admin"
     )

@@ -17,7 +17,7 @@ from safepassage.accounts.models import Membership, TwoFactorReset
 from safepassage.accounts.roles import Role
 from safepassage.accounts.two_factor_reset_actions import check_enrolment_code
 from safepassage.audit.models import AuditEvent
-from tests.accounts.test_two_factor_reset import _colleagues, _password_step, _reset
+from tests.accounts.factories import colleagues, enter_password, reset_two_factor
 from tests.factories import OrganisationFactory, StaffMember, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +46,8 @@ def _reset_state(member: StaffMember) -> list[tuple[object, ...]]:
 
 def test_the_organisation_page_lists_a_pending_reset_with_who_issued_it_and_when() -> None:
     # Given a caseworker whose second factor their admin reset
-    admin, member = _colleagues()
-    _reset(admin, member)
+    admin, member = colleagues()
+    reset_two_factor(admin, member)
     # When the admin (or another admin) opens the organisation page
     other_admin = make_staff(Role.ADMIN, admin.organisation)
     page = _organisation_page(sign_in(Client(), other_admin), other_admin)
@@ -69,7 +69,7 @@ def test_the_organisation_page_lists_a_pending_reset_with_who_issued_it_and_when
 
 def test_a_page_without_pending_resets_says_so_and_other_roles_do_not_see_the_section() -> None:
     # Given an organisation with no pending reset, its admin and its viewer
-    admin, _member = _colleagues()
+    admin, _member = colleagues()
     viewer = make_staff(Role.VIEWER, admin.organisation)
     # When each opens the organisation page
     admin_page = _organisation_page(sign_in(Client(), admin), admin)
@@ -81,8 +81,8 @@ def test_a_page_without_pending_resets_says_so_and_other_roles_do_not_see_the_se
 
 def test_cancelling_makes_the_code_stop_working_and_keeps_the_colleague_locked_out() -> None:
     # Given a reset colleague whose code reached the wrong person
-    admin, member = _colleagues()
-    code = _reset(admin, member)
+    admin, member = colleagues()
+    code = reset_two_factor(admin, member)
     client = sign_in(Client(), admin)
     # When the admin confirms the cancellation
     shown = client.get(_cancel_url(member))
@@ -96,7 +96,7 @@ def test_cancelling_makes_the_code_stop_working_and_keeps_the_colleague_locked_o
         check_enrolment_code(user=member.user, code=code)
     # And their password alone still cannot enrol an authenticator: the code page refuses it
     thief = Client()
-    _password_step(thief, member)
+    enter_password(thief, member)
     assert thief.get(reverse("accounts:enrol"))["Location"] == reverse("accounts:enrolment_code")
     refused = thief.post(reverse("accounts:enrolment_code"), {"code": code})
     assert "not valid" in refused.content.decode()
@@ -114,10 +114,10 @@ def test_cancelling_makes_the_code_stop_working_and_keeps_the_colleague_locked_o
 
 def test_a_browser_that_already_entered_the_code_cannot_enrol_after_the_cancellation() -> None:
     # Given a reset colleague whose code someone already entered in their browser
-    admin, member = _colleagues()
-    code = _reset(admin, member)
+    admin, member = colleagues()
+    code = reset_two_factor(admin, member)
     browser = Client()
-    _password_step(browser, member)
+    enter_password(browser, member)
     browser.post(reverse("accounts:enrolment_code"), {"code": code})
     assert browser.get(reverse("accounts:enrol")).status_code == 200
     # When the admin cancels the reset
@@ -141,8 +141,8 @@ def test_the_wrong_role_is_refused_and_nothing_is_written(
     who: str, status: int, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     # Given a pending reset, and a colleague of another role or another organisation's admin
-    admin, member = _colleagues()
-    code = _reset(admin, member)
+    admin, member = colleagues()
+    code = reset_two_factor(admin, member)
     mail.outbox.clear()
     intruder = (
         make_staff(Role.ADMIN)
@@ -168,8 +168,8 @@ def test_the_wrong_role_is_refused_and_nothing_is_written(
 
 def test_an_admin_cannot_cancel_for_a_colleague_who_also_works_elsewhere() -> None:
     # Given a pending reset the operator made for a caseworker who also works elsewhere
-    admin, member = _colleagues()
-    _reset(admin, member)
+    admin, member = colleagues()
+    reset_two_factor(admin, member)
     Membership.objects.create(
         user=member.user, organisation=OrganisationFactory.create(), role=Role.CASEWORKER
     )
@@ -184,8 +184,8 @@ def test_an_admin_cannot_cancel_for_a_colleague_who_also_works_elsewhere() -> No
 
 def test_an_expired_reset_has_nothing_to_cancel() -> None:
     # Given a reset whose code expired
-    admin, member = _colleagues()
-    _reset(admin, member)
+    admin, member = colleagues()
+    reset_two_factor(admin, member)
     TwoFactorReset.objects.filter(user=member.user).update(
         expires_at=timezone.now() - timedelta(minutes=1)
     )
@@ -200,8 +200,8 @@ def test_an_expired_reset_has_nothing_to_cancel() -> None:
 
 def test_a_stale_session_is_sent_to_reauthenticate_before_cancelling() -> None:
     # Given a pending reset and an admin who signed in long ago
-    admin, member = _colleagues()
-    _reset(admin, member)
+    admin, member = colleagues()
+    reset_two_factor(admin, member)
     before = _reset_state(member)
     client = sign_in(Client(), admin, recently_authenticated=False)
     # When they post the cancellation
@@ -213,8 +213,8 @@ def test_a_stale_session_is_sent_to_reauthenticate_before_cancelling() -> None:
 
 def test_the_section_and_the_cancellation_speak_russian() -> None:
     # Given a pending reset and an admin reading Russian
-    admin, member = _colleagues()
-    _reset(admin, member)
+    admin, member = colleagues()
+    reset_two_factor(admin, member)
     client = sign_in(Client(), admin)
     # When they open the organisation page and cancel
     page = _organisation_page(client, admin, language="ru")

@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from safepassage.accounts.roles import Role
-from tests.accounts.test_two_factor_reset_browser import _password_step
+from tests.browser_steps import enter_password, sign_in_through_the_pages
 from tests.factories import make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,9 +19,7 @@ def test_an_admin_cancels_a_pending_reset_and_its_code_stops_working(
     page = page_without_js
     admin = make_staff(Role.ADMIN)
     member = make_staff(Role.CASEWORKER, admin.organisation)
-    _password_step(page, live_server, admin)
-    page.get_by_label("Code from your authenticator app").fill(admin.current_code())
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_through_the_pages(page, live_server.url, admin)
     page.get_by_role("link", name=admin.organisation.name).click()
     row = page.get_by_role("row").filter(has_text=member.user.display_name)
     row.get_by_role("link", name="Reset their two-factor sign-in").click()
@@ -46,7 +44,7 @@ def test_an_admin_cancels_a_pending_reset_and_its_code_stops_working(
 
     # And the colleague's code is refused at sign-in
     page.context.clear_cookies()
-    _password_step(page, live_server, member)
+    enter_password(page, live_server.url, member)
     page.get_by_label("Enrolment code from your admin").fill(code)
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_text("This enrolment code is not valid")).to_be_visible()

@@ -12,9 +12,9 @@ from pytest_django.live_server_helper import LiveServer
 
 from safepassage.accounts.roles import Role
 from safepassage.cases.models import Case, CaseState
+from tests.browser_steps import sign_in_through_the_pages
 from tests.cases.factories import keyed_organisation, make_keyed_staff
 from tests.conftest import BROWSER_TIMEOUT_MS
-from tests.factories import STAFF_PASSWORD
 from tests.intake.factories import submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -77,12 +77,7 @@ def test_an_applicant_asks_in_russian_without_javascript_and_a_caseworker_runs_t
     staff_context.set_default_timeout(BROWSER_TIMEOUT_MS)
     staff = staff_context.new_page()
     _watch(staff, requested)
-    staff.goto(live_server.url + "/accounts/login/")
-    staff.get_by_label("E-mail address").fill(caseworker.user.email)
-    staff.get_by_label("Password").fill(STAFF_PASSWORD)
-    staff.get_by_role("button", name="Continue").click()
-    staff.get_by_label("Code from your authenticator app").fill(caseworker.staff.current_code())
-    staff.get_by_role("button", name="Sign in").click()
+    sign_in_through_the_pages(staff, live_server.url, caseworker.staff)
     staff.goto(live_server.url + "/cases/")
     staff.get_by_role("link", name=case_code).click()
     staff.get_by_role("button", name="Take this request").click()

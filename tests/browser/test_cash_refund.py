@@ -8,7 +8,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from safepassage.bookings.models import CashRefund
 from tests.bookings.test_refunds import _cancelled_with_cash
-from tests.factories import STAFF_PASSWORD
+from tests.browser_steps import sign_in_through_the_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,12 +20,7 @@ def test_a_refund_is_recorded_without_javascript(
     network, booking, _campaign = _cancelled_with_cash()
     coordinator = network.coordinator.staff
     page = page_without_js
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("E-mail address").fill(coordinator.user.email)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code from your authenticator app").fill(coordinator.current_code())
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_through_the_pages(page, live_server.url, coordinator)
 
     # When the coordinator opens the trip
     page.goto(f"{live_server.url}/bookings/trips/{booking.trip.public_id}/")

@@ -11,7 +11,7 @@ from pytest_django.live_server_helper import LiveServer
 from safepassage.travel.demo import seed_demo_routes
 from safepassage.travel.flight_graph import clear_flight_graph_cache
 from safepassage.travel.models import FarePrice, PriceBasis, TravelRequest, TravelRequestState
-from tests.factories import STAFF_PASSWORD
+from tests.browser_steps import sign_in_through_the_pages
 from tests.travel.factories import ensure_reference_data, make_travel_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,12 +29,7 @@ def test_a_coordinator_plans_a_trip_without_javascript(
     page = page_without_js
 
     # When they sign in and open travel planning from their organisation's page
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("E-mail address").fill(coordinator.user.email)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code from your authenticator app").fill(coordinator.current_code())
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_through_the_pages(page, live_server.url, coordinator)
     page.get_by_role("link", name=coordinator.organisation.name).click()
     page.get_by_role("link", name="Travel planning").click()
     expect(page.get_by_role("row", name=world.case.code)).to_be_visible()

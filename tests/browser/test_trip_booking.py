@@ -18,7 +18,7 @@ from tests.bookings.factories import (
     run_worker,
     travel_request,
 )
-from tests.factories import STAFF_PASSWORD
+from tests.browser_steps import sign_in_through_the_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,12 +42,7 @@ def test_a_trip_is_allocated_booked_by_the_donor_and_ticketed(
     coordinator = network.coordinator.staff
 
     # When the coordinator signs in (unlocking their keys) and runs the allocation
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("E-mail address").fill(coordinator.user.email)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code from your authenticator app").fill(coordinator.current_code())
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_through_the_pages(page, live_server.url, coordinator)
     page.goto(f"{live_server.url}/bookings/{network.organisation.public_id}/allocation/")
     page.get_by_label("Cash budget for taxes and cash tickets").fill("500")
     page.get_by_label("Time limit (seconds)").fill("5")

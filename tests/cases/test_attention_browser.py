@@ -7,9 +7,9 @@ from pytest_django.live_server_helper import LiveServer
 
 from safepassage.accounts.roles import Role
 from safepassage.cases.models import CaseAttention, CaseState
+from tests.browser_steps import sign_in_through_the_pages
 from tests.cases.attention_factories import clear_attention_for
 from tests.cases.factories import keyed_organisation, make_case, make_keyed_staff
-from tests.factories import STAFF_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,12 +27,7 @@ def test_a_caseworker_sees_and_dismisses_a_case_that_needs_attention_without_jav
     page = page_without_js
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("E-mail address").fill(keyed.user.email)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code from your authenticator app").fill(keyed.staff.current_code())
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_through_the_pages(page, live_server.url, keyed.staff)
 
     # When they open their dashboard
     page.goto(live_server.url + "/dashboard/")

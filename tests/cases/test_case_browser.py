@@ -5,8 +5,8 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from safepassage.accounts.roles import Role
+from tests.browser_steps import sign_in_through_the_pages
 from tests.cases.factories import keyed_organisation, make_keyed_staff
-from tests.factories import STAFF_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,12 +22,7 @@ def test_a_caseworker_opens_reads_and_triages_a_case_without_javascript(
     page.on("console", lambda message: console.append(message.text))
 
     # When they sign in (the password step unlocks their key) and open a case
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("E-mail address").fill(keyed.user.email)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code from your authenticator app").fill(keyed.staff.current_code())
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_through_the_pages(page, live_server.url, keyed.staff)
     page.goto(live_server.url + "/cases/")
     page.get_by_role("link", name="New case").click()
     page.get_by_label("Full name").fill("Browser Testperson")

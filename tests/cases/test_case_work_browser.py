@@ -8,8 +8,8 @@ from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from safepassage.accounts.roles import Role
+from tests.browser_steps import sign_in_through_the_pages
 from tests.cases.factories import keyed_organisation, make_case, make_keyed_staff
-from tests.factories import STAFF_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,12 +27,7 @@ def test_a_task_and_a_document_on_a_case_without_javascript(
     page = page_without_js
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("E-mail address").fill(keyed.user.email)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code from your authenticator app").fill(keyed.staff.current_code())
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_through_the_pages(page, live_server.url, keyed.staff)
 
     # When they add a task for themselves on the case
     page.goto(f"{live_server.url}/cases/{case.public_id}/")

@@ -7,19 +7,10 @@ from pytest_django.live_server_helper import LiveServer
 
 from safepassage.accounts.roles import Role
 from safepassage.organisations.models import Partnership
-from tests.cases.factories import KeyedStaff, keyed_organisation, make_case, make_keyed_staff
-from tests.factories import STAFF_PASSWORD
+from tests.browser_steps import sign_in_through_the_pages
+from tests.cases.factories import keyed_organisation, make_case, make_keyed_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page: Page, base: str, keyed: KeyedStaff) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("E-mail address").fill(keyed.user.email)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code from your authenticator app").fill(keyed.staff.current_code())
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_a_case_is_referred_with_consent_and_the_partner_reads_it(
@@ -39,7 +30,7 @@ def test_a_case_is_referred_with_consent_and_the_partner_reads_it(
     page = page_without_js
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
-    _sign_in(page, base, sender)
+    sign_in_through_the_pages(page, base, sender.staff)
     page.goto(f"{base}/cases/{case.public_id}/")
     page.get_by_role("link", name="Refer to a partner organisation").click()
     page.get_by_label("Partner organisation").select_option(label=partner_organisation.name)
@@ -54,7 +45,7 @@ def test_a_case_is_referred_with_consent_and_the_partner_reads_it(
     context = browser.new_context(java_script_enabled=False)
     other = context.new_page()
     other.on("request", lambda request: requests.append(request.url))
-    _sign_in(other, base, receiver)
+    sign_in_through_the_pages(other, base, receiver.staff)
     other.goto(base + "/cases/")
     other.get_by_role("link", name=case.code).click()
     other.get_by_role("button", name="Accept case").click()

@@ -6,8 +6,9 @@ from pytest_django.live_server_helper import LiveServer
 
 from safepassage.accounts.roles import Role
 from safepassage.donations.models import Gift
+from tests.browser_steps import sign_in_through_the_pages
 from tests.donations.gift_factories import make_campaign
-from tests.factories import STAFF_PASSWORD, make_staff
+from tests.factories import make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,12 +24,7 @@ def test_a_fundraiser_records_a_cash_gift_without_javascript(
     page.on("console", lambda message: problems.append(message.text))
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("E-mail address").fill(fundraiser.user.email)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code from your authenticator app").fill(fundraiser.current_code())
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_through_the_pages(page, live_server.url, fundraiser)
     base = f"{live_server.url}/donate/staff/{fundraiser.organisation.public_id}/gifts/"
 
     # when: they record 1,000 yen received in cash at an event

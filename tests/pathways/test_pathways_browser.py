@@ -5,7 +5,8 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from safepassage.accounts.roles import Role
-from tests.factories import STAFF_PASSWORD, make_staff
+from tests.browser_steps import sign_in_through_the_pages
+from tests.factories import make_staff
 from tests.pathways.factories import make_clear_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,12 +19,7 @@ def test_a_caseworker_runs_a_country_board_without_javascript(
     caseworker = make_staff(Role.CASEWORKER)
     case = make_clear_case(organisation=caseworker.organisation, members=(caseworker.user,))
     page = page_without_js
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("E-mail address").fill(caseworker.user.email)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code from your authenticator app").fill(caseworker.current_code())
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_through_the_pages(page, live_server.url, caseworker)
 
     # when they open a board for France, pledged, and add an official
     page.goto(live_server.url + "/pathways/")

@@ -8,7 +8,8 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from safepassage.accounts.roles import Role
-from tests.factories import STAFF_PASSWORD, make_staff
+from tests.browser_steps import sign_in_through_the_pages
+from tests.factories import make_staff
 from tests.transparency.factories import gift_on, moved_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,12 +28,7 @@ def test_an_admin_reads_the_reports_without_javascript(
     page.on("console", lambda message: problems.append(message.text))
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("E-mail address").fill(admin.user.email)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code from your authenticator app").fill(admin.current_code())
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_through_the_pages(page, live_server.url, admin)
 
     # when: they open the reports page
     page.goto(f"{live_server.url}/donate/staff/{admin.organisation.public_id}/reports/")
