@@ -9,6 +9,12 @@ without the remover's keys); their copy of the organisation's case-team key is d
 they cannot take new requests; their membership ends and every session of theirs ends.
 Audited as ``membership.removed`` (and ``case.member_removed`` on each case). Their account
 stays: they may work for another organisation.
+
+Only what the organisation controls goes. Someone may work for two partner organisations:
+on a case of the organisation, the copies a referral to another organisation gave them stay
+(that organisation gave them); on a case referred to the organisation, only the copies of
+that referral go, not the ones its own organisation gave them. They stay on a case while
+they still hold a key to it that another organisation gave them.
 """
 
 from dataclasses import dataclass
@@ -66,11 +72,16 @@ def do_remove_member(*, actor: User, membership: Membership) -> RemovedMember:
         if locked is None:  # removed meanwhile (a second click): nothing left to do
             return RemovedMember(cases_left=0, codes_without_anyone=[])
         check_remove_member(actor=actor, membership=locked)
+        # The member's copies the organisation gave: on its own cases those made for it (no
+        # referral), on cases referred to it those of the referral.
+        given_here = Q(case__organisation=organisation, referral__isnull=True) | Q(
+            referral__to_organisation=organisation
+        )
         reached = (
             Case.objects.filter(
-                Q(organisation=organisation) | Q(referrals__to_organisation=organisation)
+                Q(organisation=organisation, members__user=member)
+                | Q(group_keys__in=CaseGroupKey.objects.filter(given_here, user=member))
             )
-            .filter(Q(members__user=member) | Q(group_keys__user=member))
             .select_related("organisation")
             .distinct()
             .order_by("pk")
@@ -78,9 +89,14 @@ def do_remove_member(*, actor: User, membership: Membership) -> RemovedMember:
         codes_without_anyone = []
         cases_left = 0
         for case in reached:
-            held = CaseGroupKey.objects.filter(case=case, user=member).exists()
-            CaseMember.objects.filter(case=case, user=member).delete()
-            CaseGroupKey.objects.filter(case=case, user=member).delete()
+            copies = CaseGroupKey.objects.filter(given_here, case=case, user=member)
+            held = copies.exists()
+            copies.delete()
+            stays = CaseGroupKey.objects.filter(case=case, user=member).exists()
+            if not stays:
+                CaseMember.objects.filter(case=case, user=member).delete()
+            if not held and stays:
+                continue
             record_case_event(actor_ref=actor_ref, action="case.member_removed", case=case)
             if held:
                 queue_key_rotation(case=case, actor_ref=actor_ref)
