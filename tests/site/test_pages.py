@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils import translation
 
 import safepassage
+from safepassage.accounts.roles import Role
 from safepassage.site.translations import translation_catalogues
 from safepassage.site.views import server_error_view
+from tests.factories import make_staff, sign_in
 
 PO_FILE = Path(safepassage.__file__).parent / "locale" / "ru" / "LC_MESSAGES" / "django.po"
 
@@ -91,3 +93,23 @@ def test_the_home_page_leads_donors_to_campaigns_events_and_the_public_figures()
     assert f'href="{reverse("donations:campaign_list")}"' in content
     assert f'href="{reverse("events:event_list")}"' in content
     assert f'href="{reverse("transparency:page")}"' in content
+
+
+@pytest.mark.django_db
+def test_the_home_page_sends_signed_in_staff_to_their_dashboard_not_to_sign_in_again() -> None:
+    # Given a caseworker who is signed in
+    client = sign_in(Client(), make_staff(Role.CASEWORKER))
+
+    # When they open the home page
+    content = client.get(reverse("site:home")).content.decode()
+
+    # Then its staff button leads to their dashboard, and no sign-in link is offered
+    assert f'href="{reverse("site:dashboard")}"' in content
+    assert f'href="{reverse("accounts:login")}"' not in content
+
+
+@pytest.mark.django_db
+def test_the_home_page_offers_visitors_the_staff_sign_in() -> None:
+    content = Client().get(reverse("site:home")).content.decode()
+
+    assert f'href="{reverse("accounts:login")}"' in content
