@@ -9,8 +9,8 @@ from django_tasks_db.models import DBTaskResult
 
 from safepassage.audit.models import AuditEvent
 from safepassage.donations.models import Pledge
+from safepassage.donations.pledges.rate_limits import PLEDGE_RATE_LIMIT
 from safepassage.donations.pledges.tokens import new_submission_token
-from safepassage.donations.pledges.views import PLEDGE_RATE_LIMIT
 from tests.donations.factories import matrix_campaign
 from tests.donations.pledges.factories import DONOR_EMAIL, in_days, make_program
 from tests.factories import OrganisationFactory

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import F, Q, QuerySet
 
@@ -119,6 +119,13 @@ def list_delegation_programs() -> QuerySet[Program]:
 
 def get_published_campaign(*, slug: str) -> Campaign | None:
     return Campaign.objects.filter(slug=slug, is_published=True).first()
+
+
+def has_running_event(*, campaign: Campaign, now: datetime, margin: timedelta) -> bool:
+    """Whether a published event of ``campaign`` runs at ``now`` (``margin`` either side)."""
+    return campaign.events.filter(
+        is_published=True, starts_at__lte=now + margin, ends_at__gte=now - margin
+    ).exists()
 
 
 @dataclass(frozen=True)

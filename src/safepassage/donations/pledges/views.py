@@ -1,8 +1,6 @@
 """Pledge pages: the public flow (no account, works without JavaScript) and the staff
 forecast. Thin: parse a form, call one action or selector, render or redirect."""
 
-import datetime
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +22,7 @@ from safepassage.donations.pledges.forms import (
     DelegationConsentForm,
     PledgeForm,
 )
+from safepassage.donations.pledges.rate_limits import refuse_over_limit
 from safepassage.donations.pledges.selectors import (
     forecast_expiring_miles,
     get_balance,
@@ -32,19 +31,17 @@ from safepassage.donations.pledges.selectors import (
 )
 from safepassage.donations.pledges.tokens import make_manage_token, new_submission_token
 from safepassage.site.access_policy import public, requires_permission
-from safepassage.site.rate_limits import limit_rate
 
 FORECAST_PERMISSION = "donations.view_pledge_forecast"
-# Generous: guests at an event share the venue's one address (decision 0007).
-PLEDGE_RATE_LIMIT = 20
-PLEDGE_RATE_WINDOW = datetime.timedelta(minutes=5)
 
 
 @public
 @require_http_methods(["GET", "HEAD", "POST"])
-@limit_rate(scope="pledge", limit=PLEDGE_RATE_LIMIT, window=PLEDGE_RATE_WINDOW)
 def pledge_view(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     campaign = get_published_campaign(slug=slug) if slug is not None else None
+    # Every POST counts, one to an unknown campaign too (donations.pledges.rate_limits).
+    if request.method == "POST" and (refused := refuse_over_limit(request, campaign)):
+        return refused
     if slug is not None and campaign is None:
         raise Http404
     form = PledgeForm(request.POST or None, initial={"submission_token": new_submission_token()})
