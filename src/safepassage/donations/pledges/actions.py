@@ -425,6 +425,12 @@ def do_post_expiries(*, today: date) -> int:
                     actor_ref=SYSTEM_ACTOR,
                 )
                 posted += int(result.created)
+                if balance.reserved.amount > 0:
+                    # Still open for its reserved ticket: its total is now what the ledger
+                    # holds, so the campaign, the reports and the donor's change form no
+                    # longer count (or re-pledge) the miles that expired.
+                    pledge.miles = committed_miles(balance=get_balance(pledge=pledge))
+                    pledge.save(update_fields=["miles"])
             if balance.reserved.amount == 0:
                 pledge.status = PledgeStatus.EXPIRED
                 _forget_donor_if_done(pledge)
