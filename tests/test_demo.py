@@ -78,3 +78,17 @@ def test_demo_pledges_and_gifts_show_totals_and_keep_ledger_and_audit_consistent
     call_command("audit", "verify", stdout=audit_out)
     assert "Ledger consistent" in ledger_out.getvalue()
     assert "Audit chain intact" in audit_out.getvalue()
+
+
+def test_the_demo_publishes_its_past_months_so_the_public_page_shows_how_figures_look() -> None:
+    # Given the demo network (gifts and a trip in months that ended a month ago or more)
+    call_command("demo", stdout=StringIO())
+
+    # When a visitor opens the transparency page
+    content = Client().get(reverse("transparency:page")).content.decode()
+
+    # Then it shows a publication with its months (small figures withheld as they would be
+    # in production), not the notice that nothing has been published yet
+    assert "No figures have been published yet" not in content
+    assert "Figures up to the end of" in content
+    assert "By month" in content

@@ -29,6 +29,7 @@ from safepassage.events.models import Event, ProgrammeItem, ProgrammeKind
 from safepassage.intake.demo import seed_demo_intake
 from safepassage.organisations.models import Organisation, OrganisationKind, Partnership
 from safepassage.pathways.demo import seed_demo_pathways
+from safepassage.transparency.demo import seed_demo_transparency
 from safepassage.travel.demo import seed_demo_catalogue_maintainer, seed_demo_routes
 
 DEMO_DOMAIN = "demo.safepassage.invalid"
@@ -123,6 +124,7 @@ def seed_demo() -> list[DemoCredential]:
         seed_demo_catalogue_maintainer(email=f"admin@{DEMO_DOMAIN}")
         seed_demo_pathways(organisations=organisations)
         seed_demo_trip(credentials=credentials, organisations=organisations)
+        seed_demo_transparency()
         record_audit_event(
             actor_ref=SYSTEM_ACTOR, action="demo.seeded", object_type="network", object_ref="demo"
         )
