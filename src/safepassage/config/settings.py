@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "safepassage.bookings",
     "safepassage.pathways",
     "safepassage.transparency",
+    "safepassage.backups",
     "safepassage.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -172,6 +173,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "safepassage.accounts.views.locked_out"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# SR-21: count per account and per source by daily digests, never the clear address or
+# e-mail (accounts/throttling.py); successful sign-ins are audited, not logged by axes.
+AXES_USERNAME_CALLABLE = "safepassage.accounts.throttling.throttle_account"
+AXES_CLIENT_IP_CALLABLE = "safepassage.accounts.throttling.throttle_source"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["email", "code", "next", "csrfmiddlewaretoken"]  # masked in its rows
 
 OTP_TOTP_ISSUER = "SafePassage"
 OTP_TOTP_TOLERANCE = 1
