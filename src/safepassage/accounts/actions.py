@@ -57,16 +57,17 @@ def do_record_login_step(*, user: User, step: str, outcome: Outcome) -> None:
     )
 
 
-def do_record_failed_password(*, email: str) -> None:
+def do_record_failed_password(*, email: str, outcome: Outcome = Outcome.FAILURE) -> None:
     """Audit a failed password attempt: the account's id when it exists, never the
-    address typed."""
+    address typed. ``Outcome.DENIED`` for an attempt refused unchecked because the
+    account or the source is locked (SR-21: every failure audited)."""
     user = User.objects.filter(email__iexact=email).only("public_id").first()
     record_audit_event(
         actor_ref="anonymous",
         action="login.password",
         object_type="user",
         object_ref=str(user.public_id) if user is not None else "unknown",
-        outcome=Outcome.FAILURE,
+        outcome=outcome,
     )
 
 

@@ -110,6 +110,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         email = form.cleaned_data["email"].lower()
         user = authenticate(request, username=email, password=form.cleaned_data["password"])
         if getattr(request, "axes_locked_out", False):
+            actions.do_record_failed_password(email=email, outcome=Outcome.DENIED)
             return locked_out(request)
         if isinstance(user, User):
             login(request, user, backend="safepassage.accounts.backends.MembershipBackend")
@@ -177,6 +178,9 @@ def reauthenticate_view(request: HttpRequest) -> HttpResponse:
                 request=request, user=user, password=data["password"], code=data["code"]
             )
         except ReauthenticationLocked:
+            actions.do_record_login_step(
+                user=user, step="reauthentication.password", outcome=Outcome.DENIED
+            )
             return _end_locked_session(request)
         except ReauthenticationRefused as error:
             form.add_error(None, str(error.message))
