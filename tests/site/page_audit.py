@@ -1,0 +1,121 @@
+"""Read a rendered page the way the Russian walk needs it (tests/site/test_russian_walk.py).
+
+``audit_page(html)`` returns the page's declared language, its headings, its form fields
+without a name a screen reader can read out, its table headers without ``scope`` and the
+visible text (text nodes and the attributes people see or hear: placeholder, title, alt,
+aria-label, a button's value), each piece whitespace-collapsed.
+"""
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+INVISIBLE = frozenset({"script", "style", "template", "title"})
+VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+)
+SPOKEN_ATTRIBUTES = ("placeholder", "title", "alt", "aria-label")
+UNLABELLED_TYPES = frozenset({"hidden", "submit", "button", "reset", "image"})
+
+
+@dataclass
+class Field:
+    tag: str
+    name: str
+    id: str
+    labelled_by_attribute: bool
+    inside_label: bool
+
+
+@dataclass
+class PageAudit:
+    language: str | None = None
+    h1_count: int = 0
+    fields: list[Field] = field(default_factory=list)
+    label_targets: set[str] = field(default_factory=set)
+    headers_without_scope: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+
+    def unlabelled_fields(self) -> list[str]:
+        return [
+            f"<{item.tag} name={item.name!r} id={item.id!r}>"
+            for item in self.fields
+            if not (
+                item.labelled_by_attribute
+                or item.inside_label
+                or (item.id and item.id in self.label_targets)
+            )
+        ]
+
+
+class _Reader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.audit = PageAudit()
+        self.stack: list[str] = []
+        self.open_th: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "html":
+            self.audit.language = values.get("lang")
+        elif tag == "h1":
+            self.audit.h1_count += 1
+        elif tag == "label" and values.get("for"):
+            self.audit.label_targets.add(values["for"])
+        elif tag == "th" and "scope" not in values:
+            self.audit.headers_without_scope.append("")
+            self.open_th = []
+        if tag in {"input", "select", "textarea"}:
+            kind = values.get("type", "text") if tag == "input" else tag
+            if kind not in UNLABELLED_TYPES:
+                self.audit.fields.append(
+                    Field(
+                        tag=tag,
+                        name=values.get("name", ""),
+                        id=values.get("id", ""),
+                        labelled_by_attribute=bool(
+                            values.get("aria-label") or values.get("aria-labelledby")
+                        ),
+                        inside_label="label" in self.stack,
+                    )
+                )
+            if kind in {"submit", "button", "reset"} and values.get("value"):
+                self._add_text(values["value"])
+        for name in SPOKEN_ATTRIBUTES:
+            if values.get(name):
+                self._add_text(values[name])
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID and self.stack and self.stack[-1] == tag:
+            self.stack.pop()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "th" and self.open_th is not None:
+            self.audit.headers_without_scope[-1] = " ".join(self.open_th)
+            self.open_th = None
+        if tag in self.stack:
+            while self.stack and self.stack.pop() != tag:
+                pass
+
+    def handle_data(self, data: str) -> None:
+        if INVISIBLE & set(self.stack):
+            return
+        if self.open_th is not None and data.strip():
+            self.open_th.append(data.strip())
+        self._add_text(data)
+
+    def _add_text(self, text: str) -> None:
+        collapsed = re.sub(r"\s+", " ", text).strip()
+        if collapsed:
+            self.audit.texts.append(collapsed)
+
+
+def audit_page(html: str) -> PageAudit:
+    reader = _Reader()
+    reader.feed(html)
+    reader.close()
+    return reader.audit
