@@ -129,3 +129,22 @@ def test_key_texts_round_trip_and_a_typing_error_is_caught() -> None:
     # and the public key given where the private key is needed says so
     with pytest.raises(BackupKeyError, match="public key"):
         parse_backup_private_key(public_text)
+
+
+def test_a_payload_of_several_default_chunks_reads_back_in_small_reads() -> None:
+    # Given a payload larger than three default chunks, written with the default chunk size
+    payload = bytes(range(256)) * (3 * 4096 + 17)
+    out = io.BytesIO()
+    writer = ArchiveWriter(out=out, recipient=KEY.public_key, header=HEADER)
+    writer.write(payload)
+    writer.close()
+
+    # When it is read back 10 KiB at a time, as tarfile reads
+    reader = ArchiveReader(source=io.BytesIO(out.getvalue()), identity=KEY)
+    parts = []
+    while part := reader.read(10240):
+        parts.append(part)
+
+    # Then it is whole and the end was authenticated
+    assert b"".join(parts) == payload
+    assert reader.finished

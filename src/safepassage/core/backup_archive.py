@@ -351,6 +351,7 @@ class ArchiveReader(io.RawIOBase):
         except (NaclCryptoError, ValueError):
             raise DamagedBackup("the backup's stream header is damaged") from None
         self._pending = b""
+        self._offset = 0
         self.finished = False
 
     def readable(self) -> bool:
@@ -380,22 +381,25 @@ class ArchiveReader(io.RawIOBase):
             self.finished = True
         elif tag != TAG_MESSAGE:
             raise DamagedBackup("the backup is damaged: unexpected chunk tag")
-        self._pending += plaintext
+        self._pending = self._pending[self._offset :] + plaintext
+        self._offset = 0
 
     def read(self, size: int = -1) -> bytes:
         if size is None or size < 0:
-            chunks = []
+            parts = [self._take(len(self._pending) - self._offset)]
             while not self.finished:
                 self._next_chunk()
-                chunks.append(self._pending)
-                self._pending = b""
-            return b"".join([*chunks, self._take(len(self._pending))])
-        while len(self._pending) < size and not self.finished:
+                parts.append(self._take(len(self._pending) - self._offset))
+            return b"".join(parts)
+        while len(self._pending) - self._offset < size and not self.finished:
             self._next_chunk()
         return self._take(size)
 
     def _take(self, size: int) -> bytes:
-        data, self._pending = self._pending[:size], self._pending[size:]
+        # An offset into the current chunk: slicing the rest off on every small read would
+        # copy a megabyte per read of a few kilobytes.
+        data = self._pending[self._offset : self._offset + size]
+        self._offset += len(data)
         return data
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]  # RawIOBase accepts any writable buffer; we are given bytearray or memoryview
