@@ -34,7 +34,7 @@ def test_a_caseworker_runs_a_country_board_without_javascript(
     page.get_by_role("button", name="Save").click()
 
     # and link their case
-    page.get_by_label("Case").select_option(case.code)
+    page.get_by_label("Case code").fill(case.code)
     page.get_by_role("button", name="Link this case").click()
 
     # then the country page shows the notes, the contact and the waiting case

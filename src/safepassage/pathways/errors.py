@@ -29,6 +29,17 @@ class CaseOfAnotherOrganisation(PathwaysError):
     message = _("A case can only wait on its own organisation's pathways.")
 
 
+class CaseCodeNotFound(PathwaysError):
+    """Unknown code, a case the user does not work on, another organisation's: one answer
+    for all (SR-15)."""
+
+    code = "case_code_not_found"
+    message = _(
+        "No open case you work on in this organisation has this code. Check the code on the "
+        "case's page."
+    )
+
+
 class CaseAlreadyLinked(PathwaysError):
     code = "case_already_linked"
     message = _("This case is already waiting on this pathway.")

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from safepassage.intake.actions import normalise_case_code
 from safepassage.organisations.models import Organisation
 from safepassage.pathways.countries import country_choices
 from safepassage.pathways.models import ContactKind, Stance
@@ -75,8 +76,23 @@ class QuotaForm(forms.Form):
     used = forms.IntegerField(label=_("Places used"), min_value=0, max_value=1_000_000)
 
 
+class CaseCodeForm(forms.Form):
+    """A case by its code, as caseworkers see it on the case (``K7QM-4ZX9-RT``); any letter
+    case, with or without the dashes."""
+
+    code = forms.CharField(
+        label=_("Case code"),
+        max_length=40,
+        help_text=_("As shown on the case's page, for example K7QM-4ZX9-RT."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_code(self) -> str:
+        return normalise_case_code(self.cleaned_data["code"])
+
+
 class ChoiceByIdForm(forms.Form):
-    """One choice among public ids (a case to link, a pathway to link a case to)."""
+    """One choice among public ids (a pathway to link a case to)."""
 
     choice = forms.ChoiceField(label=_("Choose"))
 

@@ -208,19 +208,21 @@ def list_linkable_pathway_choices(*, case: Case) -> list[tuple[str, str]]:
     )
 
 
-def list_linkable_cases(*, user: User, pathway: Pathway) -> QuerySet[Case]:
-    """Open cases of the pathway's organisation that ``user`` works on and may change, not yet
-    linked to ``pathway``."""
+def find_linkable_case(*, user: User, pathway: Pathway, code: str) -> Case | None:
+    """The open case of the pathway's organisation with case code ``code`` that ``user``
+    works on and may change; ``None`` for any other code (unknown, a case they do not work
+    on, another organisation's, no longer waiting), so the answer cannot tell them apart."""
     if not user.has_perm("cases.change_case", pathway.organisation):
-        return Case.objects.none()
+        return None
     return (
         Case.objects.filter(
+            code=code,
             organisation_id=pathway.organisation_id,
             members__user=user,
             state__in=sorted(WAITING_STATES),
         )
-        .exclude(pk__in=CasePathway.objects.filter(pathway=pathway).values("case"))
-        .order_by("-priority", "opened_on", "code")
+        .select_related("organisation")
+        .first()
     )
 
 

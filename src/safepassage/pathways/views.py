@@ -1,8 +1,9 @@
 """Staff pathway pages: the board, a country's page, and its edits.
 
 Thin views: parse a form, call one access/action/selector, render or redirect. Pathways are
-fetched through ``access_pathway``; cases through ``access_case`` (so a case is linked or
-unlinked only by someone working on it). Contacts and notes never reach a public page.
+fetched through ``access_pathway``; cases through ``access_case``, or by case code through
+``selectors.find_linkable_case`` (so a case is linked or unlinked only by someone working on
+it). Contacts and notes never reach a public page.
 """
 
 import uuid
@@ -13,15 +14,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from safepassage.accounts.models import User
 from safepassage.accounts.selectors import current_user
 from safepassage.cases.access import access_case
 from safepassage.organisations.access import access_organisation
 from safepassage.pathways import actions, selectors
 from safepassage.pathways.access import access_contact, access_pathway, access_visa_type
 from safepassage.pathways.countries import country_name
-from safepassage.pathways.errors import PathwaysError
+from safepassage.pathways.errors import CaseCodeNotFound, PathwaysError
 from safepassage.pathways.forms import (
+    CaseCodeForm,
     ChoiceByIdForm,
     ContactForm,
     NewPathwayForm,
@@ -43,15 +44,6 @@ def _form_page(
     if pathway is not None:
         context["country"] = country_name(pathway.country)
     return render(request, "pathways/form.html", context)
-
-
-def _link_form(request: HttpRequest, *, user: User, pathway: Pathway) -> ChoiceByIdForm:
-    cases = selectors.list_linkable_cases(user=user, pathway=pathway)
-    return ChoiceByIdForm(
-        request.POST if request.method == "POST" else None,
-        choices=[(str(case.public_id), case.code) for case in cases],
-        label=_("Case"),
-    )
 
 
 @requires_permission(VIEW)
@@ -109,7 +101,7 @@ def detail_view(request: HttpRequest, pathway_id: uuid.UUID) -> HttpResponse:
         {
             "detail": selectors.get_pathway_detail(pathway=pathway),
             "can_change": can_change,
-            "link_form": _link_form(request, user=user, pathway=pathway) if can_change else None,
+            "link_form": CaseCodeForm() if can_change else None,
             "my_case_ids": selectors.list_my_case_ids(user=user, pathway=pathway),
         },
     )
@@ -211,18 +203,20 @@ def quota_view(request: HttpRequest, pathway_id: uuid.UUID) -> HttpResponse:
 @requires_permission(CHANGE)
 @require_http_methods(["GET", "HEAD", "POST"])
 def link_case_view(request: HttpRequest, pathway_id: uuid.UUID) -> HttpResponse:
-    """Put one of the user's cases on the pathway's waiting list."""
+    """Put one of the user's cases on the pathway's waiting list, found by its case code."""
     user = current_user(request)
     pathway = access_pathway(user=user, pathway_id=pathway_id, permission=CHANGE)
-    form = _link_form(request, user=user, pathway=pathway)
+    form = CaseCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        case_id = uuid.UUID(form.cleaned_data["choice"])
-        case = access_case(user=user, case_id=case_id, permission=CHANGE_CASE)
+        code = form.cleaned_data["code"]
         try:
+            case = selectors.find_linkable_case(user=user, pathway=pathway, code=code)
+            if case is None:
+                raise CaseCodeNotFound
             actions.check_link_case(case=case, pathway=pathway)
             actions.do_link_case(actor=user, case=case, pathway=pathway)
         except PathwaysError as error:
-            form.add_error(None, str(error.message))
+            form.add_error("code", str(error.message))
         else:
             return redirect("pathways:detail", pathway_id=pathway.public_id)
     return _form_page(request, title=_("Link a case"), pathway=pathway, form=form)
