@@ -16,6 +16,7 @@ again; nothing is rotated twice and no case is ever half-rotated. The output nam
 
 import getpass
 import os
+import re
 import sys
 import uuid
 from typing import IO, Any
@@ -47,15 +48,32 @@ from safepassage.core.crypto import (
 from safepassage.organisations.models import Organisation
 
 SHARE_PREFIX = "SPS-"
+PRINTED_PRIVATE_KEY = re.compile(r"(?<![A-Za-z0-9])SPO-[A-Za-z0-9-]+")
+PRINTED_SHARE = re.compile(r"(?<![A-Za-z0-9])SPS-[A-Za-z0-9-]+")
 INTERRUPTED = 130
 
 
-def read_recovery_key(*, text: str, expected: PublicKey) -> PrivateKey:
-    """The recovery private key from a typed key or from trustee shares (one per line)."""
+def _read_key_or_shares(*, text: str, expected: PublicKey) -> PrivateKey:
     if SHARE_PREFIX in text.upper():
         shares = [line.strip() for line in text.splitlines() if line.strip()]
         return combine_recovery_shares(shares=shares, expected_public_key=expected)
     return parse_organisation_recovery_key(text=text, expected_public_key=expected)
+
+
+def read_recovery_key(*, text: str, expected: PublicKey) -> PrivateKey:
+    """The recovery private key from a typed key, from trustee shares (one per line), or from
+    the whole sheet ``recovery-key generate`` printed (its private key line is used; its
+    headings, public key and share numbering are ignored)."""
+    try:
+        return _read_key_or_shares(text=text, expected=expected)
+    except CryptoError:
+        private = PRINTED_PRIVATE_KEY.findall(text)
+        shares = PRINTED_SHARE.findall(text)
+        if len(private) == 1:
+            return parse_organisation_recovery_key(text=private[0], expected_public_key=expected)
+        if shares and not private:
+            return combine_recovery_shares(shares=shares, expected_public_key=expected)
+        raise
 
 
 def add_recovery_key_argument(parser: CommandParser) -> None:
