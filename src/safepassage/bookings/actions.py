@@ -85,6 +85,7 @@ from safepassage.bookings.selectors import (
     list_open_demand,
     list_stale_runs,
     pledge_can_book_for_others,
+    pledge_has_tickets_to_fly,
     snapshot_pledges,
     trip_is_fully_booked,
 )
@@ -102,6 +103,10 @@ from safepassage.core.money import CURRENCY_MINOR_UNITS, Miles, Money
 from safepassage.donations.models import Pledge, PledgeStatus
 from safepassage.donations.pledges import sealing as pledge_sealing
 from safepassage.donations.pledges import tasks as pledge_tasks
+from safepassage.donations.pledges.actions import (
+    do_forget_donor_when_done,
+    forget_donor_when_done,
+)
 from safepassage.donations.pledges.lock_objects import lock_pledge, lock_pledges
 from safepassage.ledger import actions as ledger
 from safepassage.ledger.lock_objects import lock_ledger_owners
@@ -1237,7 +1242,16 @@ def do_decline_booking(*, booking: BookingRequest, actor_ref: str) -> BookingReq
             organisation=locked.trip.organisation,
         )
         _reopen_case(trip=trip, reason_code=ReasonCode.TICKET_DECLINED, actor_ref=actor_ref)
+        _forget_donor_when_done(pledge)
     return locked
+
+
+def _forget_donor_when_done(pledge: Pledge | None) -> None:
+    """A withdrawn or expired pledge whose last reservation just closed, with no booked
+    ticket still to fly, has nothing left to tell its donor: forget them. The caller holds
+    the pledge's row lock and has taken the address for any message it sends."""
+    if pledge is not None:
+        forget_donor_when_done(pledge=pledge, more_to_tell=pledge_has_tickets_to_fly(pledge=pledge))
 
 
 def _release(*, pledge: Pledge | None, booking: BookingRequest, actor_ref: str, kind: str) -> None:
@@ -1348,6 +1362,7 @@ def do_cancel_booking(*, booking: BookingRequest, actor: User) -> BookingRequest
             organisation=trip.organisation,
         )
         _reopen_case(trip=trip, reason_code=ReasonCode.TICKET_CANCELLED, actor_ref=actor_ref)
+        _forget_donor_when_done(pledge)
     return locked
 
 
@@ -1402,7 +1417,17 @@ def _queue_impact_notes(*, trip: Trip) -> None:
         travellers.update(int(n) for n in booking.traveller_numbers)
         per_pledge[booking.pledge.pk] = (pledge, miles + (booking.miles_charged or 0), travellers)
     for pledge, miles, travellers in per_pledge.values():
+        more_to_tell = pledge_has_tickets_to_fly(pledge=pledge, excluding_trip_pk=trip.pk)
         if pledge.contact_before is not None and pledge.contact_before < today:
+            # No note after the donor's date; the trip locks come first here, so the
+            # pledge is locked after the commit, in a transaction of its own
+            transaction.on_commit(
+                partial(
+                    do_forget_donor_when_done,
+                    pledge_id=pledge.public_id,
+                    more_to_tell=more_to_tell,
+                )
+            )
             continue
         transaction.on_commit(
             partial(
@@ -1410,6 +1435,7 @@ def _queue_impact_notes(*, trip: Trip) -> None:
                 pledge_id=str(pledge.public_id),
                 miles=miles,
                 travellers=len(travellers),
+                more_to_tell=more_to_tell,
             )
         )
 
@@ -1454,6 +1480,7 @@ def do_remove_case_trips(*, case: Case) -> int:
         if not trips:
             return 0
         requests = BookingRequest.objects.filter(trip__in=trips)
+        pledge_ids = set(requests.exclude(pledge=None).values_list("pledge__public_id", flat=True))
         for booking in requests.filter(status__in=OPEN_BOOKING_STATUSES).order_by("pk"):
             pledge, locked = _lock_booking(booking)  # pledge, request, then trip: as cancel
             if locked.is_open:
@@ -1474,4 +1501,13 @@ def do_remove_case_trips(*, case: Case) -> int:
                 organisation=trip.organisation,
             )
         Trip.objects.filter(pk__in=[trip.pk for trip in trips]).delete()
+        for pledge in Pledge.objects.filter(public_id__in=pledge_ids).order_by("pk"):
+            # After the commit, in a transaction of its own (the trips are locked here)
+            transaction.on_commit(
+                partial(
+                    do_forget_donor_when_done,
+                    pledge_id=pledge.public_id,
+                    more_to_tell=pledge_has_tickets_to_fly(pledge=pledge),
+                )
+            )
     return len(trips)

@@ -63,6 +63,19 @@ LIVE_BOOKING_STATUSES = (*OPEN_BOOKING_STATUSES, BookingStatus.BOOKED)
 LIVE_TRIP_STATUSES = (TripStatus.BOOKING, TripStatus.TICKETED)
 
 
+def pledge_has_tickets_to_fly(*, pledge: Pledge, excluding_trip_pk: int | None = None) -> bool:
+    """Whether a booked ticket paid from the pledge has not arrived yet (its donor is still
+    owed the impact note), leaving out the trip ``excluding_trip_pk``."""
+    tickets = BookingRequest.objects.filter(
+        pledge=pledge,
+        status=BookingStatus.BOOKED,
+        trip__status__in=(TripStatus.BOOKING, TripStatus.TICKETED, TripStatus.DEPARTED),
+    )
+    if excluding_trip_pk is not None:
+        tickets = tickets.exclude(trip_id=excluding_trip_pk)
+    return tickets.exists()
+
+
 # --- the network -----------------------------------------------------------------------
 
 

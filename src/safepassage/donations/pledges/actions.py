@@ -324,6 +324,40 @@ def _forget_donor_if_done(pledge: Pledge) -> None:
         pledge.donor_email_envelope = None
 
 
+def forget_donor_when_done(*, pledge: Pledge, more_to_tell: bool) -> bool:
+    """Erase the sealed name and address of a withdrawn or expired pledge's donor once
+    nothing can involve them again: no miles reserved for a traveller and nothing more to
+    tell them (``more_to_tell``: a ticket they paid for has not flown yet, so its impact
+    note is owed). The caller holds the pledge's row lock, and has already taken the
+    address for any message it is sending now. Returns whether the donor was forgotten."""
+    if (
+        more_to_tell
+        or pledge.status not in {PledgeStatus.WITHDRAWN, PledgeStatus.EXPIRED}
+        or (pledge.donor_name_envelope is None and pledge.donor_email_envelope is None)
+        or get_balance(pledge=pledge).reserved.amount != 0
+    ):
+        return False
+    pledge.donor_name_envelope = None
+    pledge.donor_email_envelope = None
+    pledge.save(update_fields=["donor_name_envelope", "donor_email_envelope"])
+    record_audit_event(
+        actor_ref=SYSTEM_ACTOR,
+        action="pledge.donor_forgotten",
+        object_type="pledge",
+        object_ref=str(pledge.public_id),
+    )
+    return True
+
+
+def do_forget_donor_when_done(*, pledge_id: uuid.UUID, more_to_tell: bool) -> bool:
+    """:func:`forget_donor_when_done` in a transaction of its own (after a message to the
+    donor has gone out)."""
+    with transaction.atomic():
+        return forget_donor_when_done(
+            pledge=lock_pledge(pledge_id=pledge_id), more_to_tell=more_to_tell
+        )
+
+
 def do_withdraw_pledge(*, pledge_id: uuid.UUID) -> Pledge:
     """Withdraw the pledge: its available miles go to ``withdrawn`` in the ledger.
 

@@ -81,8 +81,14 @@ def send_expiry_reminder(*, pledge_id: str) -> None:
 
 
 @task()
-def send_impact_note(*, pledge_id: str, miles: int, travellers: int) -> None:
-    """Tell the donor what the miles did, without naming or locating anyone."""
+def send_impact_note(
+    *, pledge_id: str, miles: int, travellers: int, more_to_tell: bool = True
+) -> None:
+    """Tell the donor what the miles did, without naming or locating anyone; then, when
+    this was the last thing they were owed (``more_to_tell`` false) and the pledge is
+    withdrawn or expired, forget them."""
+    from safepassage.donations.pledges.actions import do_forget_donor_when_done
+
     pledge = _pledge(pledge_id)
     _send(
         pledge=pledge,
@@ -90,6 +96,7 @@ def send_impact_note(*, pledge_id: str, miles: int, travellers: int) -> None:
         language=pledge.language,
         context={"miles_display": grouped_number(miles), "travellers": travellers},
     )
+    do_forget_donor_when_done(pledge_id=pledge.public_id, more_to_tell=more_to_tell)
 
 
 @task()
