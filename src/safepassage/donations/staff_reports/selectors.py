@@ -5,6 +5,7 @@ import io
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import batched
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -85,6 +86,17 @@ def with_balances(*, pledges: Iterable[Pledge]) -> list[PledgeRow]:
     return [
         PledgeRow(pledge=pledge, balance=balances[str(pledge.public_id)]) for pledge in pledge_list
     ]
+
+
+EXPORT_BATCH = 500
+"""Pledges read, and balanced, per step of the CSV export (one ledger query each)."""
+
+
+def iter_with_balances(*, pledges: QuerySet[Pledge]) -> Iterator[PledgeRow]:
+    """``pledges`` with their ledger balances, :data:`EXPORT_BATCH` at a time: the export
+    starts at once and holds one batch in memory, whatever the number of pledges."""
+    for batch in batched(pledges.iterator(chunk_size=EXPORT_BATCH), EXPORT_BATCH):
+        yield from with_balances(pledges=batch)
 
 
 def _csv_safe(value: str) -> str:

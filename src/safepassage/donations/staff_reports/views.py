@@ -70,7 +70,8 @@ def pledge_export_view(
         gift_actions.check_export_allowed(user=user, now=timezone.now())
     except GiftError as error:
         return HttpResponse(str(error.message), status=429, content_type="text/plain")
-    rows = selectors.with_balances(
+    # Streamed: pledges and their balances are read a batch at a time as the file goes out.
+    rows = selectors.iter_with_balances(
         pledges=selectors.list_pledges(organisation=organisation, filters=filters)
     )
     actions.do_record_pledge_export(user=user, organisation=organisation)
