@@ -81,5 +81,9 @@ class Command(BaseCommand):
             + make_invitation_token(invitation.public_id)
             + "/"
         )
-        self.stdout.write(f"Created {organisation.name}. First admin's invitation (7 days, once):")
+        self.stdout.write(
+            f"Created {organisation.name}, public id {organisation.public_id} (for rotate-keys "
+            "and replace-staff-keys; list-organisations shows it again)."
+        )
+        self.stdout.write("First admin's invitation (7 days, once):")
         self.stdout.write(link)
