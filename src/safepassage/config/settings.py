@@ -47,6 +47,8 @@ if PRODUCTION:
         )
 elif not SECRET_KEY:
     SECRET_KEY = DEVELOPMENT_SECRET_KEY
+# Keys SECRET_KEY replaced, comma-separated: sessions and links signed with them still work.
+SECRET_KEY_FALLBACKS = _env_list("SECRET_KEY_FALLBACKS", [])
 
 DEBUG = _env_bool("DEBUG", default=not PRODUCTION) and not PRODUCTION
 ALLOWED_HOSTS = _env_list(

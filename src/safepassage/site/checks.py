@@ -1,9 +1,10 @@
 """System checks that stand in for Django's own where we replaced its parts."""
 
+import os
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.checks import CheckMessage, Error, Info, Tags, register
 
 CSRF_MIDDLEWARE = "safepassage.site.csrf.NoReferrerCsrfViewMiddleware"
 
@@ -19,4 +20,43 @@ def check_csrf_middleware(app_configs: Any = None, **kwargs: Any) -> list[CheckM
             f"{CSRF_MIDDLEWARE} is not in MIDDLEWARE: form posts have no CSRF protection.",
             id="safepassage.E001",
         )
+    ]
+
+
+# Secrets that, when unset, fall back to SECRET_KEY (or, for the peppers, refuse intake in
+# production): (variable(s), check id, what happens). Info rather than Warning: the guide's
+# deployment check fails on warnings, and an installation may deliberately run without intake.
+DERIVED_SECRETS = (
+    (
+        ("SAFEPASSAGE_DONOR_KEY",),
+        "safepassage.I001",
+        "donor names and addresses are sealed under a key derived from SECRET_KEY, so "
+        "changing SECRET_KEY makes them unreadable. Set SAFEPASSAGE_DONOR_KEY (to the current "
+        "SECRET_KEY's value on an installation that already holds donors).",
+    ),
+    (
+        ("SAFEPASSAGE_PATHWAY_KEY",),
+        "safepassage.I002",
+        "country pathway contacts and notes are sealed under a key derived from SECRET_KEY, so "
+        "changing SECRET_KEY makes them unreadable. Set SAFEPASSAGE_PATHWAY_KEY (to the "
+        "current SECRET_KEY's value on an installation that already holds pathways).",
+    ),
+    (
+        ("SAFEPASSAGE_CODENAME_LOOKUP_PEPPER", "SAFEPASSAGE_CODENAME_KEY_PEPPER"),
+        "safepassage.I003",
+        "the codename peppers are not set: applicant intake and codename sign-in are refused "
+        "in production.",
+    ),
+)
+
+
+@register(Tags.security, deploy=True)
+def check_secrets_outside_secret_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Name the secrets still derived from SECRET_KEY, before anyone rotates it."""
+    if not getattr(settings, "PRODUCTION", False):
+        return []
+    return [
+        Info(f"{' and '.join(names)} not set: {consequence}", id=check_id)
+        for names, check_id, consequence in DERIVED_SECRETS
+        if not all(os.environ.get(name) for name in names)
     ]
