@@ -134,9 +134,15 @@ def _replace_recovery_codes(*, user: User) -> list[str]:
 
 
 def do_regenerate_recovery_codes(*, user: User) -> list[str]:
-    """Replace every recovery code with a new set (old ones stop working)."""
+    """Replace every recovery code with a new set (old ones stop working).
+
+    A two-factor change: every session of the user ends (a new session epoch, SR-22); the
+    caller keeps its own with ``update_session_auth_hash`` and re-seals its key.
+    """
     with transaction.atomic():
         codes = _replace_recovery_codes(user=user)
+        user.session_epoch = new_session_epoch()
+        user.save(update_fields=["session_epoch"])
         record_audit_event(
             actor_ref=_actor(user),
             action="two_factor.recovery_codes_replaced",

@@ -266,11 +266,16 @@ def _base32_secret(device: TOTPDevice) -> str:
 def recovery_codes_view(request: HttpRequest) -> HttpResponse:
     """Show freshly issued recovery codes once; POST issues a new set."""
     user = current_user(request)
-    if request.method == "POST":
-        codes = actions.do_regenerate_recovery_codes(user=user)
-    else:
+    if request.method == "GET":
         codes = request.session.pop(RECOVERY_CODES_SESSION_KEY, [])
-    return render(request, "accounts/recovery_codes.html", {"codes": codes})
+        return render(request, "accounts/recovery_codes.html", {"codes": codes})
+    key_pair = load_private_key(request=request, user=user)
+    codes = actions.do_regenerate_recovery_codes(user=user)
+    update_session_auth_hash(request, user)  # this session stays; the others end (SR-22)
+    response = render(request, "accounts/recovery_codes.html", {"codes": codes})
+    if key_pair is not None:
+        remember_private_key(request=request, response=response, user=user, key_pair=key_pair)
+    return response
 
 
 @staff
