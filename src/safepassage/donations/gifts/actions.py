@@ -107,6 +107,7 @@ def _record_gift(
     donor_email: str,
     is_anonymous: bool,
     recorded_by: User | None,
+    receipt_language: str,
     provider: str = "",
     provider_event_id: str = "",
 ) -> RecordedGift:
@@ -133,6 +134,7 @@ def _record_gift(
         is_anonymous=is_anonymous,
         received_on=received_on,
         recorded_by=recorded_by,
+        receipt_language=receipt_language,
     )
     if donor_name and not is_anonymous:
         gift.donor_name_envelope = seal_donor_value(
@@ -162,9 +164,10 @@ def _record_gift(
         organisation_ref=str(destination.organisation.public_id),
     )
     if donor_email:
-        language = get_language() or settings.LANGUAGE_CODE
         gift_id = str(gift.public_id)
-        transaction.on_commit(lambda: send_gift_receipt.enqueue(gift_id=gift_id, language=language))
+        transaction.on_commit(
+            lambda: send_gift_receipt.enqueue(gift_id=gift_id, language=receipt_language)
+        )
     return RecordedGift(gift=gift, created=True)
 
 
@@ -207,6 +210,9 @@ def do_record_provider_gift(*, event: GiftEvent, destination: GiftDestination) -
             donor_email=event.donor_email,
             is_anonymous=event.is_anonymous,
             recorded_by=None,
+            # The donor's, as the provider's checkout recorded it; never this request's
+            # (the provider's server chose its Accept-Language, not the donor).
+            receipt_language=event.language or settings.LANGUAGE_CODE,
             provider=event.provider,
             provider_event_id=event.event_id,
         )
@@ -239,6 +245,7 @@ def do_record_staff_gift(
             donor_email=donor_email,
             is_anonymous=not donor_name,
             recorded_by=user,
+            receipt_language=get_language() or settings.LANGUAGE_CODE,
         )
 
 

@@ -38,7 +38,9 @@ def send_gift_receipt(*, gift_id: str, language: str) -> None:
         )
         if not address:
             return
-        with translation.override(language):
+        # The language kept with the gift wins: a receipt queued again after an outage
+        # (send_pending_gift_receipts) is still in the donor's language.
+        with translation.override(gift.receipt_language or language):
             receipt = build_receipt(gift=gift)
             context = {"receipt": receipt}
             subject = render_to_string("donations/gifts/email/receipt_subject.txt", context).strip()

@@ -17,10 +17,14 @@ The body is JSON::
 
     {"id": "evt_1", "type": "gift.completed", "amount": "25.00", "currency": "EUR",
      "campaign": "<campaign public id>"  (or "organisation": "<organisation public id>"),
-     "received_on": "2026-11-25", "donor": {"name": "…", "email": "…", "anonymous": false}}
+     "received_on": "2026-11-25", "donor": {"name": "…", "email": "…", "anonymous": false},
+     "language": "ru"}
 
-``amount`` is a string so it is never a binary float; ``received_on`` and ``donor`` are
-optional. Other event types are acknowledged and ignored. Nothing here logs the body.
+``amount`` is a string so it is never a binary float; ``received_on``, ``donor`` and
+``language`` are optional. ``language`` is the language (or locale, ``ru-RU``) the donor
+used at the provider's checkout; the receipt is written in it when the site speaks it,
+else in the site's default language. Other event types are acknowledged and ignored.
+Nothing here logs the body.
 """
 
 import datetime
@@ -37,6 +41,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
+from django.utils.translation import get_supported_language_variant
 from django.utils.translation import gettext_lazy as _
 
 from safepassage.core.money import Money, MoneyError, UnknownCurrencyError
@@ -126,6 +131,8 @@ class GiftEvent:
     donor_name: str
     donor_email: str
     is_anonymous: bool
+    language: str = ""
+    """A language code of ``settings.LANGUAGES``, or empty when the donor's is unknown."""
 
 
 def _refuse_float(value: str) -> Decimal:
@@ -162,6 +169,18 @@ def _uuid(data: dict[str, object], key: str) -> uuid.UUID | None:
         raise MalformedGiftEvent(
             _("The field “%(field)s” must be an id.") % {"field": key}
         ) from None
+
+
+def _donor_language(data: dict[str, object]) -> str:
+    """The site's variant of the donor's language (``ru-RU`` is ``ru``); empty if unknown
+    or one the site does not speak: a receipt is never refused for its language."""
+    value = _text(data, "language", required=False).strip()
+    if not value or len(value) > 35:
+        return ""
+    try:
+        return get_supported_language_variant(value.lower().replace("_", "-"))
+    except LookupError:
+        return ""
 
 
 def parse_money(*, amount: str, currency: str) -> Money:
@@ -240,6 +259,7 @@ def parse_gift_event(*, provider: str, body: bytes, today: datetime.date) -> Gif
         donor_name=donor_name,
         donor_email=donor_email,
         is_anonymous=anonymous or not donor_name,
+        language=_donor_language(data),
     )
 
 

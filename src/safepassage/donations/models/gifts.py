@@ -72,6 +72,13 @@ class Gift(models.Model):
     donor_name_envelope = models.BinaryField(null=True, blank=True, editable=False)
     receipt_email_envelope = models.BinaryField(null=True, blank=True, editable=False)
     receipt_sent_on = models.DateField(_("receipt sent on"), null=True, blank=True)
+    receipt_language = models.CharField(
+        _("receipt language"),
+        max_length=8,
+        blank=True,
+        editable=False,
+        help_text=_("The language the donor used when giving; the receipt is written in it."),
+    )
     received_on = models.DateField(_("received on"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
