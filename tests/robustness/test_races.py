@@ -15,10 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safepassage.accounts.roles import Role
+from safepassage.audit.models import AuditEvent
 from safepassage.bookings import actions
 from safepassage.bookings.errors import PledgeChanged
 from safepassage.bookings.models import AllocationRun, BookingRequest, BookingStatus, Trip
 from safepassage.cases.actions import do_add_case_member
+from safepassage.cases.models import CaseReferral
 from safepassage.core.ledger import MoneyOwner, OwnerKind
 from safepassage.core.money import Money
 from safepassage.donations.models import Pledge, SponsorMatch
@@ -28,6 +30,7 @@ from safepassage.donations.pledges.selectors import committed_miles, get_balance
 from safepassage.donations.selectors import get_campaign_totals
 from safepassage.ledger.models import LedgerTransaction, Posting
 from safepassage.ledger.selectors import get_cash_balance, verify_ledger
+from safepassage.organisations.models import Partnership
 from tests.bookings.factories import (
     Network,
     accept_all,
@@ -39,7 +42,13 @@ from tests.bookings.factories import (
     solved_run,
     travel_request,
 )
-from tests.cases.factories import KeyedStaff, make_keyed_staff, sign_in_with_keys
+from tests.cases.factories import (
+    KeyedStaff,
+    keyed_organisation,
+    make_case,
+    make_keyed_staff,
+    sign_in_with_keys,
+)
 from tests.donations.gift_factories import deliver, gift_event, make_campaign
 from tests.robustness.races import together
 
@@ -265,3 +274,32 @@ def test_two_deliveries_of_one_provider_event_at_once_record_one_gift() -> None:
     assert Posting.objects.filter(owner_id=str(campaign.public_id)).count() == 1
     assert verify_ledger().lines == []
     assert timezone.localdate()  # the deliveries were dated today
+
+
+def test_a_referral_sent_twice_at_once_refers_the_case_once() -> None:
+    # given partners A and B and a case of A, its referral form open in two tabs
+    sender_organisation, _ = keyed_organisation()
+    receiver_organisation, _ = keyed_organisation()
+    Partnership.objects.create(organisation=sender_organisation, partner=receiver_organisation)
+    Partnership.objects.create(organisation=receiver_organisation, partner=sender_organisation)
+    sender = make_keyed_staff(Role.CASEWORKER, sender_organisation)
+    make_keyed_staff(Role.CASEWORKER, receiver_organisation)
+    case = make_case(actor=sender)
+    clients = [sign_in_with_keys(Client(), sender) for _ in range(2)]
+    url = reverse("cases:refer", kwargs={"case_id": case.public_id})
+    form = {
+        "to_organisation": str(receiver_organisation.public_id),
+        "groups": ["identity"],
+        "sender_keeps_access": "on",
+        "consent_given_by": "The person",
+        "consent_given_on": timezone.localdate().isoformat(),
+        "consent_how": "In person",
+    }
+    # when both are sent at the same moment (a double click)
+    results = together(*(lambda c=c: c.post(url, form) for c in clients))
+    # then one referral exists and the other page says it already does
+    assert _statuses(results) == [200, 302], results
+    refused = next(r for r in results if r.status_code == 200)  # type: ignore[attr-defined]  # responses
+    assert "already" in refused.content.decode()  # type: ignore[attr-defined]  # response
+    assert CaseReferral.objects.filter(case=case).count() == 1
+    assert AuditEvent.objects.filter(action="case.referred.sent").count() == 1

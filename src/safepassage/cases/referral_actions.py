@@ -195,6 +195,9 @@ def do_refer_case(
     ]
     with transaction.atomic():
         locked = lock_case(case=case)
+        # again under the lock: the same form sent twice at once (a double click) is
+        # refused as already referred instead of failing on the second copy of the keys
+        check_refer_case(case=locked, to_organisation=to_organisation)
         referral.case = locked
         referral.save()
         CaseGroupKey.objects.bulk_create(copies)
