@@ -5,9 +5,10 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from safepassage.audit.models import AuditEvent
 from safepassage.cases.models.retention import ShredReason
@@ -184,7 +185,7 @@ def test_the_command_publishes_once_per_period() -> None:
     first, second = StringIO(), StringIO()
 
     call_command("publish_transparency", "--date", "2026-11-25", stdout=first)
-    call_command("publish_transparency", "--date", "2026-11-30", stdout=second)
+    call_command("publish_transparency", "--date", "2026-11-25", stdout=second)
 
     assert "Published figures up to 2026-09-30" in first.getvalue()
     assert "already published" in second.getvalue()
@@ -234,3 +235,15 @@ def test_a_moved_case_shredded_past_retention_still_counts_and_names_no_case() -
         (datetime.date(2026, 3, 1), 1),
         (datetime.date(2026, 3, 1), 1),
     ]
+
+
+def test_the_command_refuses_a_day_after_today_and_publishes_nothing() -> None:
+    # Given a month that will be publishable later
+    for _ in range(10):
+        moved_case(on=timezone.localdate())
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    # When the operator gives a future --date, Then it is refused and nothing is published
+    with pytest.raises(CommandError, match="cannot be after today"):
+        call_command("publish_transparency", "--date", tomorrow.isoformat(), stdout=StringIO())
+    assert not TransparencySnapshot.objects.exists()

@@ -4,7 +4,7 @@ import datetime
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from safepassage.transparency.actions import check_publish_snapshot, do_publish_snapshot
@@ -19,11 +19,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
-            "--date", type=datetime.date.fromisoformat, default=None, help="today (YYYY-MM-DD)"
+            "--date",
+            type=datetime.date.fromisoformat,
+            default=None,
+            help="publish as on this past day (YYYY-MM-DD), not after today",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = options["date"] or timezone.localdate()
+        if today > timezone.localdate():
+            # A month is published once: figures "published" for a future day would hold
+            # today's partial data and block the real publication when that day comes.
+            msg = "--date cannot be after today: nothing was published."
+            raise CommandError(msg)
         try:
             period_end = check_publish_snapshot(today=today)
             snapshot = do_publish_snapshot(period_end=period_end)
