@@ -272,3 +272,31 @@ def test_on_postgresql_the_backup_holds_a_pg_dump_custom_archive(
         assert database is not None
         assert database.read(5) == b"PGDMP"
     assert header.database_engine == "postgresql"
+
+
+def test_the_shred_list_step_judges_the_age_by_the_restored_data_not_the_restore_event(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    # Given a backup whose newest audit event is 40 days old
+    _seed()
+    AuditEvent.objects.update(occurred_at=timezone.now() - datetime.timedelta(days=40))
+    _key, public, private = key_files(tmp_path)
+    backup = tmp_path / "site.spb"
+    _output("backup", "--recipient", str(public), "-o", str(backup))
+    shred_list = tmp_path / "shred-list.txt"
+    shred_list.write_text("")
+
+    # When it is restored with the shred list (the restore itself appends an event)
+    restored = _output(
+        "restore",
+        str(backup),
+        "--identity",
+        str(private),
+        "--force",
+        "--shred-list",
+        str(shred_list),
+    )
+
+    # Then the shred-list step says the data is 40 days old and warns
+    assert "The restored data is 40 days old." in restored
+    assert "older than the maximum age (30 days)" in restored

@@ -169,10 +169,11 @@ opens. ``docs/operator-guide.md`` ("Backups") asks operators to delete older one
 
 def restored_data_age(*, now: datetime.datetime | None = None) -> datetime.timedelta | None:
     """How old the database is, judged by its newest audit event (None when it has none):
-    right after a restore, that is the age of the backup."""
-    newest: datetime.datetime | None = AuditEvent.objects.aggregate(newest=Max("occurred_at"))[
-        "newest"
-    ]
+    right after a restore, that is the age of the backup. The event ``safepassage restore``
+    appends (``backup.restored``) is left out: it is as new as the restore itself."""
+    newest: datetime.datetime | None = AuditEvent.objects.exclude(
+        action="backup.restored"
+    ).aggregate(newest=Max("occurred_at"))["newest"]
     if newest is None:
         return None
     return (now or timezone.now()) - newest
