@@ -5,6 +5,7 @@ Writes that seal or re-wrap need the actor's unlocked key pair (``key_pair``), w
 signed-in session holds (``accounts.key_session``): the server cannot write case data alone.
 """
 
+import datetime
 import secrets
 from dataclasses import dataclass, field
 
@@ -12,11 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from safepassage.accounts.models import Membership, User
-from safepassage.audit.actions import SYSTEM_ACTOR, record_audit_event
+from safepassage.audit.actions import SYSTEM_ACTOR, Outcome, record_audit_event
 from safepassage.cases.attention_actions import do_raise_case_attention, needs_attention
 from safepassage.cases.case_audit import record_case_event
 from safepassage.cases.errors import (
     AlreadyOnCase,
+    CaseOpenLimitReached,
     HouseholdClosed,
     LastCaseMember,
     NoCaseKey,
@@ -66,6 +68,7 @@ from safepassage.core.crypto import (
     wrap_group_keys,
 )
 from safepassage.organisations.models import Organisation
+from safepassage.site import rate_limits
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 CODE_LENGTH = 10
@@ -237,6 +240,40 @@ def do_create_case_from_intake(
         )
         _audit(actor=None, action="case.created_from_intake", case=case)
     return case
+
+
+#: SR-29: different cases one person may open (the case page, which decrypts it) in a
+#: clock hour. A brake on a stolen account copying every case it can reach, well above a
+#: caseworker's hour of work; a case already opened in the hour always opens again.
+CASES_OPENED_PER_HOUR = 60
+CASE_OPEN_WINDOW = datetime.timedelta(hours=1)
+
+
+def check_case_open_allowed(*, user: User, case: Case) -> None:
+    """Count ``case`` among the different cases ``user`` opened this hour; raise
+    :class:`CaseOpenLimitReached` (counting nothing) when it would be one too many. The
+    counter names neither (daily HMAC digests, ``site.rate_limits.hit_distinct``)."""
+    if not rate_limits.hit_distinct(
+        scope="case_open",
+        subject=str(user.public_id),
+        item=str(case.public_id),
+        limit=CASES_OPENED_PER_HOUR,
+        window=CASE_OPEN_WINDOW,
+    ):
+        raise CaseOpenLimitReached
+
+
+def do_record_case_open_refused(*, actor: User, case: Case) -> None:
+    """Audit a case page refused by :data:`CASES_OPENED_PER_HOUR` (outcome ``denied``)."""
+    with transaction.atomic():
+        record_audit_event(
+            actor_ref=str(actor.public_id),
+            action="case.view_refused",
+            object_type="case",
+            object_ref=str(case.public_id),
+            organisation_ref=str(case.organisation.public_id),
+            outcome=Outcome.DENIED,
+        )
 
 
 def do_record_case_view(*, actor: User, case: Case, decrypted: bool) -> None:

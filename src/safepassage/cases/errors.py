@@ -156,3 +156,13 @@ class DocumentImageUnreadable(CasesError):
 class AttentionDismissed(CasesError):
     code = "attention_dismissed"
     message = _("You already dismissed this.")
+
+
+class CaseOpenLimitReached(CasesError):
+    """SR-29: the person opened the most different cases allowed in one hour."""
+
+    code = "case_open_limit_reached"
+    message = _(
+        "You have opened many different cases in the last hour, so this one was not opened. "
+        "The cases you already opened this hour still open; try this one again later."
+    )

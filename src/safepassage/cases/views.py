@@ -40,7 +40,7 @@ from safepassage.cases.access import (
     reaching_organisations,
 )
 from safepassage.cases.document_storage import EncryptedUpload, EncryptingUploadHandler
-from safepassage.cases.errors import CasesError, KeysLocked
+from safepassage.cases.errors import CaseOpenLimitReached, CasesError, KeysLocked
 from safepassage.cases.forms import (
     CaseForm,
     CaseMemberForm,
@@ -167,6 +167,13 @@ def detail_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """The case, decrypted with the reader's own keys; every opening is audited."""
     user = current_user(request)
     case = access_case(user=user, case_id=case_id, permission="cases.view_case")
+    try:
+        actions.check_case_open_allowed(user=user, case=case)
+    except CaseOpenLimitReached as error:
+        actions.do_record_case_open_refused(actor=user, case=case)
+        response = render(request, "site/rate_limited.html", {"message": error.message}, status=429)
+        response["Retry-After"] = str(int(actions.CASE_OPEN_WINDOW.total_seconds()))
+        return response
     key_pair = load_private_key(request=request, user=user)
     contents = None
     if key_pair is not None:

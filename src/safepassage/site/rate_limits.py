@@ -106,6 +106,45 @@ def check(*, request: HttpRequest, scope: str, limit: int, window: datetime.time
         raise RateLimited(retry_after=window)
 
 
+def hit_distinct(
+    *, scope: str, subject: str, item: str, limit: int, window: datetime.timedelta
+) -> bool:
+    """Count ``item`` once for ``subject`` in ``scope`` this window; False, recording
+    nothing, when it would be ``subject``'s (limit + 1)th different item (SR-29: different
+    cases one person opens per hour). An item already counted is always allowed.
+
+    Neither is stored: the row's scope is ``scope`` and a digest of ``subject``, its
+    ``client_digest`` a digest of both, each an HMAC under the day key, as for addresses.
+    """
+    if limit < 0 or window <= datetime.timedelta(0) or not 0 < len(scope) <= 20:
+        raise ValueError("a distinct-items limit needs limit >= 0, a window, a short scope")
+    now = timezone.now()
+    start = _window_start(now=now, window=window)
+    day_key = _day_key(now.astimezone(datetime.UTC).date())
+    subject_digest = hmac.new(day_key, f"{scope}\0{subject}".encode(), hashlib.sha256)
+    item_digest = hmac.new(day_key, f"{scope}\0{subject}\0{item}".encode(), hashlib.sha256)
+    row_scope = f"{scope}:{subject_digest.hexdigest()[: 39 - len(scope)]}"
+    rows = RateLimitCounter.objects.filter(scope=row_scope, window_start=start)
+    with transaction.atomic():
+        RateLimitCounter.objects.filter(expires_at__lte=now).delete()
+        if rows.filter(client_digest=item_digest.hexdigest()).update(hits=F("hits") + 1):
+            return True
+        if rows.count() >= limit:
+            return False
+        try:
+            with transaction.atomic():
+                RateLimitCounter.objects.create(
+                    scope=row_scope,
+                    client_digest=item_digest.hexdigest(),
+                    window_start=start,
+                    expires_at=start + window,
+                    hits=1,
+                )
+        except IntegrityError:  # another request of the same person counted it first
+            pass
+    return True
+
+
 def rate_limited_response(request: HttpRequest, *, window: datetime.timedelta) -> HttpResponse:
     """The page a refused client sees: HTTP 429, translated, with ``Retry-After``."""
     # Under /help/ the applicant's own page (quick exit first, neutral title; SR-17).
