@@ -170,6 +170,10 @@ class ChangePledgeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.pledge = pledge
 
+    def add_pledge_error(self, error: PledgeError) -> None:
+        """Show a refusal of the change action (made under the pledge's lock) on the form."""
+        _add_pledge_error(self, error)
+
     def clean_change_token(self) -> str:
         value = read_submission_token(self.cleaned_data["change_token"])
         return value if value is not None else _refuse_stale_token(self, "change_token")

@@ -129,14 +129,18 @@ def pledge_change_view(request: HttpRequest, token: str) -> HttpResponse:
     }
     form = ChangePledgeForm(request.POST or None, pledge=pledge, initial=initial)
     if request.method == "POST" and form.is_valid():
-        actions.do_change_pledge(
-            pledge_id=pledge.public_id,
-            miles=form.cleaned_data["miles"],
-            expires_on=form.cleaned_data["expires_on"],
-            change_token=form.cleaned_data["change_token"],
-        )
-        messages.success(request, _("Your pledge is updated."))
-        return redirect("donations:pledge_manage", token=token)
+        try:  # checked again under the pledge's lock: miles may have been reserved since
+            actions.do_change_pledge(
+                pledge_id=pledge.public_id,
+                miles=form.cleaned_data["miles"],
+                expires_on=form.cleaned_data["expires_on"],
+                change_token=form.cleaned_data["change_token"],
+            )
+        except PledgeError as error:
+            form.add_pledge_error(error)
+        else:
+            messages.success(request, _("Your pledge is updated."))
+            return redirect("donations:pledge_manage", token=token)
     return render(
         request, "donations/pledges/change.html", {"pledge": pledge, "form": form, "token": token}
     )
