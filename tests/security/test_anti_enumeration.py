@@ -37,7 +37,7 @@ REFUSALS = (403, 404)
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
 
 
-def _world() -> World:
+def build_world() -> World:
     organisation = OrganisationFactory.create()
     members: dict[Role | str, StaffMember] = {
         role: make_staff(role, organisation)
@@ -63,7 +63,7 @@ def _world() -> World:
     )
 
 
-def _client(role: str, world: World) -> Client:
+def client_for(role: str, world: World) -> Client:
     if role == "anonymous":
         return Client()
     if role == "password_only":
@@ -95,8 +95,8 @@ def _refused_urls_with_ids(role: str) -> list[str]:
 )
 def test_a_refused_role_cannot_tell_an_existing_object_from_an_unknown_one(role: str) -> None:
     """SR-15: same status, page and cookies for a real id and a random one."""
-    world = _world()
-    client = _client(role, world)
+    world = build_world()
+    client = client_for(role, world)
     compared, differences = 0, []
     for name in _refused_urls_with_ids(role):
         real = URL_KWARGS[name](world)
@@ -126,7 +126,7 @@ def test_a_refused_role_cannot_tell_an_existing_object_from_an_unknown_one(role:
 def test_another_organisations_objects_answer_404_never_403() -> None:
     """SR-15: out-of-scope objects answer 404: another organisation's admin, who holds
     every permission, gets 404 for every object of this organisation."""
-    world = _world()
+    world = build_world()
     forbidden = [
         name
         for name, row in MATRIX.items()
