@@ -8,7 +8,9 @@ have rows, and checks the Russian page:
 
 - ``<html lang="ru">`` (screen readers choose the voice from it);
 - no English leaked: a piece of visible text identical in both renderings that reads as
-  English words is a string nobody translated, unless it is data or a name (ALLOWED below);
+  English words is a string nobody translated, unless it is data or a name (ALLOWED below),
+  and a Russian sentence holds no English word but stored data, links and a few names
+  (TERMS, LITERALS);
 - exactly one ``<h1>``;
 - every form field has a label (``<label for>``, a wrapping label or ``aria-label``);
 - every table header has ``scope``.
@@ -24,6 +26,7 @@ a test of their own.
 
 import re
 import zoneinfo
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pytest
@@ -79,6 +82,27 @@ ALLOWED = [
         r"oneworld",  # an airline alliance's name, which it writes in lower case
     )
 ]
+# Latin words a Russian sentence may hold: names of things that are not translated.
+TERMS = frozenset(
+    {
+        "SafePassage",
+        "Tor",  # Tor Browser
+        "Browser",
+        "JavaScript",
+        "JPEG",  # image formats a cover may have
+        "PNG",
+        "WebP",
+        "ics",  # the calendar file's extension
+        "Shift",  # the key pressed three times for quick exit
+    }
+)
+# Masked in Russian text before its words are read: what a page shows literally.
+LITERALS = re.compile(
+    r"https?://\S+|[^@\s]+@[^@\s]+"  # links and addresses
+    r"|/[a-z0-9/_-]+/"  # a page's path, as in "address: /events/"
+    r"|safepassage [a-z_-]+"  # an operator command
+    r"|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{8}…"  # ids
+)
 # IANA time zone names are identifiers, the same in every language.
 TIME_ZONES = frozenset(zoneinfo.available_timezones())
 
@@ -96,7 +120,14 @@ def _reads_as_english(text: str) -> bool:
 FRAMEWORK_APPS = frozenset({"auth", "contenttypes", "sessions", "django_tasks_database", "admin"})
 
 
-def stored_texts() -> list[str]:
+@dataclass(frozen=True)
+class StoredTexts:
+    exact: frozenset[str]
+    phrases: tuple[str, ...]  # several words or 12 characters and more, longest first
+    words: frozenset[str]  # one-word values
+
+
+def stored_texts() -> StoredTexts:
     """Every text stored in the database (names, titles, catalogue notes and sources typed
     in by people, in whatever language they wrote them): data, not interface strings.
 
@@ -120,21 +151,56 @@ def stored_texts() -> list[str]:
                 and len(value.strip()) >= 3
                 and not re.fullmatch(r"[a-z_]+", value.strip())
             )
-    return sorted(texts, key=len, reverse=True)
+    return StoredTexts(
+        exact=frozenset(texts),
+        phrases=tuple(
+            sorted(
+                (value for value in texts if " " in value or len(value) >= 12),
+                key=len,
+                reverse=True,
+            )
+        ),
+        words=frozenset(value for value in texts if " " not in value),
+    )
 
 
-def _without_data(text: str, data: list[str]) -> str:
+def _without_data(text: str, data: StoredTexts) -> str:
     """The text less the stored values it shows: a short one-word value ("Miles", "Delta")
     only when it is the whole text, so it cannot hide an untranslated word around it."""
-    if text in data:
+    if text in data.exact:
         return ""
-    for value in data:
-        if (" " in value or len(value) >= 12) and value in text:
+    for value in data.phrases:
+        if value in text:
             text = text.replace(value, " ")
     return text
 
 
-def _leaks(english: PageAudit, russian: PageAudit, data: list[str]) -> list[str]:
+def _latin_words(text: str) -> list[str]:
+    """Words written in Latin letters with a lower-case one (not codes such as BA, USD)."""
+    return [
+        word
+        for word in re.findall(r"[^\W\d_]+", text)
+        if len(word) >= 2 and re.search("[a-z]", word) and not re.search("[\u0400-\u04ff]", word)
+    ]
+
+
+def _english_in_russian_sentences(
+    english: PageAudit, russian: PageAudit, data: StoredTexts
+) -> list[str]:
+    """Russian text with an English word in it ("651-1 151 mi: 6 500"): a word neither a
+    stored value, nor a term in TERMS, nor part of a link, path or command."""
+    english_texts = set(english.texts)
+    found = set()
+    for text in russian.texts:
+        if text in english_texts or text in TIME_ZONES or not _latin_words(text):
+            continue
+        rest = LITERALS.sub(" ", _without_data(text, data))
+        if any(word not in TERMS and word not in data.words for word in _latin_words(rest)):
+            found.add(text)
+    return sorted(found)
+
+
+def _leaks(english: PageAudit, russian: PageAudit, data: StoredTexts) -> list[str]:
     english_texts = set(english.texts)
     return sorted(
         {
@@ -148,7 +214,7 @@ def _leaks(english: PageAudit, russian: PageAudit, data: list[str]) -> list[str]
     )
 
 
-def _defects(name: str, english: PageAudit, russian: PageAudit, data: list[str]) -> list[str]:
+def _defects(name: str, english: PageAudit, russian: PageAudit, data: StoredTexts) -> list[str]:
     found = []
     if russian.language != "ru":
         found.append(f"{name}: html lang is {russian.language!r}")
@@ -157,6 +223,10 @@ def _defects(name: str, english: PageAudit, russian: PageAudit, data: list[str])
     found += [f"{name}: field without a label {item}" for item in russian.unlabelled_fields()]
     found += [f"{name}: <th> without scope: {text!r}" for text in russian.headers_without_scope]
     found += [f"{name}: English text {text!r}" for text in _leaks(english, russian, data)]
+    found += [
+        f"{name}: English word in {text!r}"
+        for text in _english_in_russian_sentences(english, russian, data)
+    ]
     return found
 
 
@@ -182,7 +252,7 @@ def _roles_to_walk(name: str, row: dict[str, Cell]) -> list[str]:
 
 
 def _walk_one(
-    client: Client, url: str, name: str, data: list[str], *, post: bool = False
+    client: Client, url: str, name: str, data: StoredTexts, *, post: bool = False
 ) -> tuple[list[str], str] | None:
     """The defects of one page and its Russian HTML (None when it is not a whole page: a
     file, a redirect)."""

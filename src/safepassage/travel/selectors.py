@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import ROLE_PERMISSIONS
@@ -249,10 +250,15 @@ def _chart_figures(pricing: ProgramPricing) -> list[str]:
             else _("total distance banded once")
         )
         bands = [
-            f"{grouped_number(band.min_miles)}-{grouped_number(band.max_miles)} mi: "
-            f"{grouped_number(band.miles)}"
+            pgettext("award chart distance band", "%(low)s-%(high)s mi: %(miles)s")
+            % {
+                "low": grouped_number(band.min_miles),
+                "high": grouped_number(band.max_miles),
+                "miles": grouped_number(band.miles),
+            }
             if band.max_miles is not None
-            else f"{grouped_number(band.min_miles)}+ mi: {grouped_number(band.miles)}"
+            else pgettext("award chart distance band", "%(low)s+ mi: %(miles)s")
+            % {"low": grouped_number(band.min_miles), "miles": grouped_number(band.miles)}
             for band in chart.bands
         ]
         return [*bands, str(rule)]
