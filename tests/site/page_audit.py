@@ -3,7 +3,9 @@
 ``audit_page(html)`` returns the page's declared language, its headings, its form fields
 without a name a screen reader can read out, its table headers without ``scope`` and the
 visible text (text nodes and the attributes people see or hear: placeholder, title, alt,
-aria-label, a button's value), each piece whitespace-collapsed.
+aria-label, a button's value), each piece whitespace-collapsed; also images without ``alt``,
+ids used twice (a label's ``for`` would be ambiguous) and links or buttons with no name a
+screen reader could read.
 """
 
 import re
@@ -35,6 +37,12 @@ class PageAudit:
     label_targets: set[str] = field(default_factory=set)
     headers_without_scope: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+    images_without_alt: list[str] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+    nameless_controls: list[str] = field(default_factory=list)
+
+    def duplicate_ids(self) -> list[str]:
+        return sorted({name for name in self.ids if self.ids.count(name) > 1})
 
     def unlabelled_fields(self) -> list[str]:
         return [
@@ -54,9 +62,20 @@ class _Reader(HTMLParser):
         self.audit = PageAudit()
         self.stack: list[str] = []
         self.open_th: list[str] | None = None
+        # links and buttons being read: [tag, href, has a name]
+        self.open_controls: list[list[str | bool]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
+        if values.get("id"):
+            self.audit.ids.append(values["id"])
+        if tag == "img" and "alt" not in values:
+            self.audit.images_without_alt.append(values.get("src", ""))
+        if tag == "img" and values.get("alt") and self.open_controls:
+            self.open_controls[-1][2] = True
+        if tag in {"a", "button"} and (tag == "button" or "href" in values):
+            named = bool(values.get("aria-label") or values.get("aria-labelledby"))
+            self.open_controls.append([tag, values.get("href", ""), named])
         if tag == "html":
             self.audit.language = values.get("lang")
         elif tag == "h1":
@@ -94,6 +113,10 @@ class _Reader(HTMLParser):
             self.stack.pop()
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in {"a", "button"} and self.open_controls and self.open_controls[-1][0] == tag:
+            control, href, named = self.open_controls.pop()
+            if not named:
+                self.audit.nameless_controls.append(f"<{control} href={href!r}>")
         if tag == "th" and self.open_th is not None:
             self.audit.headers_without_scope[-1] = " ".join(self.open_th)
             self.open_th = None
@@ -106,6 +129,8 @@ class _Reader(HTMLParser):
             return
         if self.open_th is not None and data.strip():
             self.open_th.append(data.strip())
+        if self.open_controls and data.strip():
+            self.open_controls[-1][2] = True
         self._add_text(data)
 
     def _add_text(self, text: str) -> None:

@@ -13,7 +13,8 @@ have rows, and checks the Russian page:
   (TERMS, LITERALS);
 - exactly one ``<h1>``;
 - every form field has a label (``<label for>``, a wrapping label or ``aria-label``);
-- every table header has ``scope``.
+- every table header has ``scope``;
+- images have ``alt``, no id is used twice, every link and button has a name.
 
 Form pages whose form has required fields are also posted empty, so the error messages and
 the error summary are checked the same way. To stay near 30 seconds the walk opens each
@@ -222,6 +223,9 @@ def _defects(name: str, english: PageAudit, russian: PageAudit, data: StoredText
         found.append(f"{name}: {russian.h1_count} <h1> elements")
     found += [f"{name}: field without a label {item}" for item in russian.unlabelled_fields()]
     found += [f"{name}: <th> without scope: {text!r}" for text in russian.headers_without_scope]
+    found += [f"{name}: <img> without alt: {src!r}" for src in russian.images_without_alt]
+    found += [f"{name}: id used twice: {twice!r}" for twice in russian.duplicate_ids()]
+    found += [f"{name}: no accessible name: {item}" for item in russian.nameless_controls]
     found += [f"{name}: English text {text!r}" for text in _leaks(english, russian, data)]
     found += [
         f"{name}: English word in {text!r}"
