@@ -37,6 +37,7 @@ from django.test import Client
 from django.urls import reverse
 
 from safepassage.accounts.roles import Role
+from tests.factories import make_staff, sign_in
 from tests.intake.factories import applicant_client, intake_world, submit
 from tests.site.page_audit import PageAudit, audit_page
 from tests.test_permission_matrix import (  # the matrix's world fixture, reused as it is
@@ -236,9 +237,9 @@ def _defects(name: str, english: PageAudit, russian: PageAudit, data: StoredText
 
 def _is_page(response: "_MonkeyPatchedWSGIResponse") -> bool:
     """A whole page: forms with errors answer 200 (some 400 or 422) with the form again;
-    a 404 page is a page too."""
+    error pages (403, 404) are pages too."""
     return (
-        response.status_code in {200, 400, 404, 422}
+        response.status_code in {200, 400, 403, 404, 422}
         and response.headers.get("Content-Type", "").startswith("text/html")
         and b"<html" in response.content
     )
@@ -301,11 +302,14 @@ def test_every_page_reads_in_russian_and_is_accessible(world: World) -> None:
 def test_the_applicant_pages_and_error_pages_read_in_russian() -> None:
     # Given an applicant signed in with the codename of a request they sent
     applicant = applicant_client(submit(intake_world().organisation))
+    # ... and a viewer, whom the case queue refuses
+    viewer = sign_in(Client(), make_staff(Role.VIEWER))
     pages = [
         (applicant, reverse("intake:status"), "intake:status"),
         (applicant, reverse("intake:withdraw"), "intake:withdraw"),
         (Client(), "/help/no-such-page/", "the applicant's 404"),
         (Client(), "/no-such-page/", "404"),
+        (viewer, reverse("cases:queue"), "403"),
     ]
     data = stored_texts()
     defects: list[str] = []
@@ -318,6 +322,11 @@ def test_the_applicant_pages_and_error_pages_read_in_russian() -> None:
     # And the status page's message form, sent empty, answers with its errors in Russian
     status = reverse("intake:status")
     found = _walk_one(applicant, status, "intake:status, posted empty", data, post=True)
+    assert found is not None
+    defects += found[0]
+    # And a form sent without its CSRF token (an expired page) explains itself in Russian
+    stale = Client(enforce_csrf_checks=True)
+    found = _walk_one(stale, reverse("intake:start"), "CSRF failure", data, post=True)
     assert found is not None
     defects += found[0]
     if defects:
