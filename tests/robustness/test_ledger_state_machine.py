@@ -139,7 +139,7 @@ class NothingLostMachine(RuleBasedStateMachine):
     def confirm(self, pledge_id: uuid.UUID) -> None:
         pledge_actions.do_confirm_pledge(pledge_id=pledge_id, language="en")
 
-    @rule(pledge_id=pledges, miles=st.integers(min_value=0, max_value=80), twice=st.booleans())
+    @rule(pledge_id=pledges, miles=st.integers(min_value=1, max_value=80), twice=st.booleans())
     def change(self, pledge_id: uuid.UUID, miles: int, twice: bool) -> None:
         pledge = Pledge.objects.get(public_id=pledge_id)
         token = uuid.uuid4().hex
