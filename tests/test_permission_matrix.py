@@ -95,6 +95,11 @@ MATRIX: dict[str, dict[str, Cell]] = {
     "accounts:revoke_invitation": {"anonymous": L, "password_only": T, Role.ADMIN: A}
     | dict.fromkeys(ROLES[3:7], 403)
     | {"other_organisation_admin": 404},
+    "accounts:security_key_sign_in": {"anonymous": L} | dict.fromkeys(ROLES[1:], 405),
+    "accounts:add_security_key": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
+    # Nobody's key (a key of one's own answers 200: tests/accounts/test_security_keys.py).
+    "accounts:remove_security_key": {"anonymous": L, "password_only": T}
+    | dict.fromkeys(ROLES[2:], 404),
     "accounts:logout": {"anonymous": L, "password_only": A} | dict.fromkeys(ROLES[2:], A),
     "accounts:logout_everywhere": {"anonymous": L, "password_only": T}
     | dict.fromkeys(ROLES[2:], 405),
@@ -544,6 +549,9 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, object]]] = {
     },
     "accounts:cancel_colleague_two_factor_reset": lambda world: {
         "user_id": world.members[Role.CASEWORKER].user.public_id
+    },
+    "accounts:remove_security_key": lambda world: {
+        "key_id": "00000000-0000-4000-8000-000000000035"
     },
     "accounts:revoke_invitation": lambda world: {
         "invitation_id": Invitation.objects.get(email="invitee@example.org").public_id

@@ -4,7 +4,7 @@ import uuid
 
 from django.http import Http404
 
-from safepassage.accounts.models import Invitation, Membership, User
+from safepassage.accounts.models import Invitation, Membership, SecurityKey, User
 
 
 def access_colleague(*, user: User, colleague_id: uuid.UUID, permission: str) -> User:
@@ -45,3 +45,12 @@ def access_invitation(*, user: User, invitation_id: uuid.UUID, permission: str) 
     if invitation is None or not user.has_perm(permission, invitation.organisation):
         raise Http404
     return invitation
+
+
+def access_own_security_key(*, user: User, key_id: uuid.UUID) -> SecurityKey:
+    """One of ``user``'s own security keys; another's key and a missing one answer alike
+    (404), so key ids cannot be probed."""
+    key = SecurityKey.objects.filter(public_id=key_id, user=user).first()
+    if key is None:
+        raise Http404
+    return key

@@ -106,3 +106,37 @@ class LastAdminRefused(AccountsError):
         "This is the organisation's only admin. Invite another admin first, so that someone "
         "can still manage the organisation."
     )
+
+
+class SecurityKeyRefused(AccountsError):
+    code = "security_key_refused"
+    message = _(
+        "Your security key could not be checked. Try again, or sign in with a code from your "
+        "authenticator app."
+    )
+
+
+class SecurityKeyThrottled(AccountsError):
+    code = "security_key_throttled"
+    message = _("Too many failed attempts. Wait a little, then try again.")
+
+
+class SecurityKeyNotRegistered(AccountsError):
+    code = "security_key_not_registered"
+    message = _(
+        "The security key could not be added: the browser's answer was missing, expired or "
+        "not valid for this site. Try again."
+    )
+
+
+class SecurityKeyAlreadyRegistered(AccountsError):
+    code = "security_key_already_registered"
+    message = _("This security key is already registered.")
+
+
+class SecurityKeysUnavailable(AccountsError):
+    code = "security_keys_unavailable"
+    message = _(
+        "Security keys work only over https at this site's own address. Sign in with a code "
+        "from your authenticator app."
+    )

@@ -205,3 +205,26 @@ class EnrolmentCodeForm(forms.Form):
             attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}
         ),
     )
+
+
+CREDENTIAL_MAX_LENGTH = 20_000
+
+
+class AddSecurityKeyForm(forms.Form):
+    """A name for a new security key; the browser fills in its answer (decision 0035)."""
+
+    name = forms.CharField(
+        label=_("Name for this key"),
+        max_length=64,
+        help_text=_("So you can tell your keys apart, for example “blue key on my keyring”."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    credential = forms.CharField(
+        required=False, max_length=CREDENTIAL_MAX_LENGTH, widget=forms.HiddenInput
+    )
+
+
+class SecurityKeySignInForm(forms.Form):
+    """The browser's answer from a security key at sign-in (filled in by the script)."""
+
+    credential = forms.CharField(max_length=CREDENTIAL_MAX_LENGTH, widget=forms.HiddenInput)

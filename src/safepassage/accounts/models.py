@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 from safepassage.accounts.roles import Role
 from safepassage.organisations.models import Organisation
@@ -31,7 +32,8 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **fields)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+# django-stubs cannot type ``user.security_keys``: SecurityKey's base (django-otp) is untyped.
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     """A staff member. Signs in with e-mail, password and a second factor."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -144,3 +146,35 @@ class TwoFactorReset(models.Model):
 
     def __str__(self) -> str:
         return f"two-factor reset {self.public_id}"
+
+
+class SecurityKey(Device):  # type: ignore[misc]  # django-otp ships no type hints
+    """A staff member's security key (WebAuthn credential), a phishing-resistant second
+    factor (SR-19, decision 0035).
+
+    A django-otp device, so a sign-in with it marks the session verified exactly as an
+    authenticator code does (``django_otp.login``). Holds only what verifying an assertion
+    needs and the name its owner gave it: no attestation, no authenticator model, nothing
+    about the person beyond the user link (``Device.user``).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_keys")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    credential_id = models.CharField(max_length=1400, unique=True, editable=False)
+    """The credential id, base64url without padding (at most 1,023 bytes)."""
+    public_key = models.BinaryField(editable=False)
+    """The COSE public key the authenticator returned at registration."""
+    sign_count = models.PositiveBigIntegerField(default=0)
+    transports = models.JSONField(default=list, blank=True)
+    created_on = models.DateField(default=timezone.localdate)
+    last_used_on = models.DateField(null=True, blank=True)
+
+    # django-otp's DeviceManager at run time; typed here because django-otp has no hints.
+    objects: ClassVar[models.Manager["SecurityKey"]]
+
+    class Meta:
+        verbose_name = _("security key")
+        verbose_name_plural = _("security keys")
+
+    def __str__(self) -> str:
+        return f"security key {self.public_id}"

@@ -8,7 +8,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safepassage.accounts.models import Invitation, Membership, TwoFactorReset, User
+from safepassage.accounts.models import (
+    Invitation,
+    Membership,
+    SecurityKey,
+    TwoFactorReset,
+    User,
+)
 from safepassage.organisations.models import Organisation
 
 
@@ -105,3 +111,8 @@ def list_pending_two_factor_resets(*, organisation: Organisation) -> list[Pendin
         )
         for reset in resets
     ]
+
+
+def list_security_keys(*, user: User) -> QuerySet[SecurityKey]:
+    """The user's security keys, oldest first (decision 0035)."""
+    return SecurityKey.objects.filter(user=user, confirmed=True).order_by("created_on", "pk")

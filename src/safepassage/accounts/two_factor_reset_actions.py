@@ -31,7 +31,13 @@ from safepassage.accounts.errors import (
     ResetOwnTwoFactorRefused,
     TwoFactorColleagueWorksElsewhere,
 )
-from safepassage.accounts.models import Membership, TwoFactorReset, User, new_session_epoch
+from safepassage.accounts.models import (
+    Membership,
+    SecurityKey,
+    TwoFactorReset,
+    User,
+    new_session_epoch,
+)
 from safepassage.accounts.tasks import send_two_factor_reset_email
 from safepassage.audit.actions import Outcome, record_audit_event
 from safepassage.organisations.models import Organisation
@@ -96,6 +102,7 @@ def _reset(*, member: User, reset_by: User | None, actor_ref: str) -> TwoFactorR
         locked = User.objects.select_for_update().get(pk=member.pk)
         TOTPDevice.objects.filter(user=locked).delete()
         StaticDevice.objects.filter(user=locked).delete()
+        SecurityKey.objects.filter(user=locked).delete()  # a lost key goes too (decision 0035)
         # An earlier code not yet used to enrol stops working: only the newest counts.
         TwoFactorReset.objects.filter(user=locked, enrolled_at__isnull=True).delete()
         reset = TwoFactorReset.objects.create(

@@ -1,12 +1,17 @@
 from django.urls import path
 
-from safepassage.accounts import member_views, views
+from safepassage.accounts import member_views, security_key_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("login/code/", views.two_factor_view, name="two_factor"),
+    path(
+        "login/security-key/",
+        security_key_views.security_key_sign_in_view,
+        name="security_key_sign_in",
+    ),
     path("login/recover/", views.recover_with_key_view, name="recover_with_key"),
     path("login/enrolment-code/", views.enrolment_code_view, name="enrolment_code"),
     path("two-factor/set-up/", views.enrol_view, name="enrol"),
@@ -15,6 +20,16 @@ urlpatterns = [
     path("security/confirm/", views.reauthenticate_view, name="reauthenticate"),
     path("security/password/", views.change_password_view, name="change_password"),
     path("security/keys/", views.replace_keys_view, name="replace_keys"),
+    path(
+        "security/security-keys/add/",
+        security_key_views.add_security_key_view,
+        name="add_security_key",
+    ),
+    path(
+        "security/security-keys/<uuid:key_id>/remove/",
+        security_key_views.remove_security_key_view,
+        name="remove_security_key",
+    ),
     path(
         "colleagues/<uuid:user_id>/keys/",
         views.replace_colleague_keys_view,

@@ -43,10 +43,12 @@ from safepassage.accounts.key_session import (
 )
 from safepassage.accounts.middleware import mark_signed_in
 from safepassage.accounts.models import User
+from safepassage.accounts.security_key_actions import authentication_options_json
 from safepassage.accounts.selectors import (
     current_user,
     has_confirmed_authenticator,
     is_two_factor_verified,
+    list_security_keys,
 )
 from safepassage.accounts.tokens import read_invitation_token
 from safepassage.accounts.two_factor_reset_actions import (
@@ -150,7 +152,9 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
             return redirect(_next_url(request))
         actions.do_record_login_step(user=user, step="second_factor", outcome=Outcome.FAILURE)
         form.add_error("code", _("That code is not valid. Codes change every 30 seconds."))
-    return render(request, "accounts/two_factor.html", {"form": form, "next": _next_url(request)})
+    key_options = authentication_options_json(request=request, user=user)
+    context = {"form": form, "next": _next_url(request), "security_key_options": key_options}
+    return render(request, "accounts/two_factor.html", context)
 
 
 def _relative_next_url(request: HttpRequest) -> str:
@@ -282,7 +286,8 @@ def recovery_codes_view(request: HttpRequest) -> HttpResponse:
 @require_safe
 def security_view(request: HttpRequest) -> HttpResponse:
     """The signed-in user's two-factor status and session controls."""
-    return render(request, "accounts/security.html")
+    keys = list_security_keys(user=current_user(request))
+    return render(request, "accounts/security.html", {"security_keys": keys})
 
 
 @password_verified

@@ -184,6 +184,8 @@ AXES_SENSITIVE_PARAMETERS = ["email", "code", "next", "csrfmiddlewaretoken"]  # 
 
 OTP_TOTP_ISSUER = "SafePassage"
 OTP_TOTP_TOLERANCE = 1
+# Security keys (decision 0035): the WebAuthn relying party id; empty = the host asked for.
+WEBAUTHN_RP_ID = os.environ.get("SAFEPASSAGE_WEBAUTHN_RP_ID", "").strip().lower()
 
 # --- Sessions and cookies ----------------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
