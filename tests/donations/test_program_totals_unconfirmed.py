@@ -6,6 +6,7 @@ import uuid
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from safepassage.accounts.roles import Role
 from safepassage.donations.models import Pledge, PledgeStatus
@@ -29,7 +30,7 @@ def test_pledges_waiting_for_e_mail_confirmation_are_not_counted_with_the_ledger
     Pledge.objects.create(
         program=lonely,
         miles=5_000,
-        expires_on=datetime.date(2027, 6, 1),
+        expires_on=timezone.localdate() + datetime.timedelta(days=200),
         status=PledgeStatus.UNCONFIRMED,
         submission_token=uuid.uuid4().hex,
         created_on=datetime.date(2026, 11, 10),

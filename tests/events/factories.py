@@ -3,13 +3,18 @@
 import datetime
 
 import factory
+from django.utils import timezone
 from factory.declarations import Sequence, SubFactory
 
 from safepassage.events.models import Event, ProgrammeItem, ProgrammeKind
 from safepassage.organisations.models import Organisation
 from tests.factories import OrganisationFactory
 
-HONG_KONG_EVENING = datetime.datetime(2026, 12, 12, 11, 0, tzinfo=datetime.UTC)  # 19:00 HKT
+HONG_KONG_EVENING = datetime.datetime(timezone.now().year + 1, 12, 12, 11, 0, tzinfo=datetime.UTC)
+"""19:00 in Hong Kong on 12 December next year: a fixed wall-clock evening for the time-zone
+tests, and always still to come, so the factories' events stay upcoming whenever the tests
+run (it was 12 December 2026, after which every factory event would have been over)."""
+EVENING_YEAR = HONG_KONG_EVENING.year
 
 
 class EventFactory(factory.django.DjangoModelFactory[Event]):

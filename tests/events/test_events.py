@@ -13,7 +13,7 @@ from safepassage.audit.models import AuditEvent
 from safepassage.events.calendar_files import CRLF, escape_text, fold_line
 from safepassage.events.models import Event, ProgrammeItem
 from tests.donations.factories import CampaignFactory, ensure_catalogue, make_gift, make_pledge
-from tests.events.factories import EventFactory
+from tests.events.factories import EVENING_YEAR, HONG_KONG_EVENING, EventFactory
 from tests.factories import make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -186,7 +186,7 @@ def test_the_event_page_has_a_local_qr_code_to_the_event_and_the_programme() -> 
     event = EventFactory.create()
     ProgrammeItem.objects.create(
         event=event,
-        starts_at=datetime.datetime(2026, 12, 12, 12, 0, tzinfo=datetime.UTC),
+        starts_at=HONG_KONG_EVENING + datetime.timedelta(hours=1),
         title="Panel: leaving safely",
         kind="panel",
     )
@@ -216,8 +216,8 @@ def test_the_calendar_file_is_rfc_5545() -> None:
     assert "\n" not in body.replace("\r\n", "")
     unfolded = body.replace("\r\n ", "")
     assert f"UID:{event.public_id}@safepassage\r\n" in unfolded
-    assert "DTSTART:20261212T110000Z\r\n" in unfolded
-    assert "DTEND:20261212T140000Z\r\n" in unfolded
+    assert f"DTSTART:{EVENING_YEAR}1212T110000Z\r\n" in unfolded
+    assert f"DTEND:{EVENING_YEAR}1212T140000Z\r\n" in unfolded
     assert "SUMMARY:Lights\\, music\\; and hope\r\n" in unfolded
     assert "DESCRIPTION:Line one\\nLine two\r\n" in unfolded
     assert "DTSTAMP:" in unfolded

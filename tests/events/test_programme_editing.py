@@ -9,7 +9,7 @@ from django.urls import reverse
 from safepassage.accounts.roles import Role
 from safepassage.audit.models import AuditEvent
 from safepassage.events.models import Event, ProgrammeItem, ProgrammeKind
-from tests.events.factories import HONG_KONG_EVENING, EventFactory
+from tests.events.factories import EVENING_YEAR, HONG_KONG_EVENING, EventFactory
 from tests.factories import OrganisationFactory, StaffMember, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,11 @@ def _urls(event: Event, item: ProgrammeItem) -> tuple[str, str]:
     )
 
 
-CHANGED = {"starts_at": "2026-12-12T20:15", "title": "Panel: getting out", "kind": "panel"}
+CHANGED = {
+    "starts_at": f"{EVENING_YEAR}-12-12T20:15",
+    "title": "Panel: getting out",
+    "kind": "panel",
+}
 
 
 @pytest.mark.parametrize("role", [Role.FUNDRAISER, Role.ADMIN])
@@ -48,10 +52,10 @@ def test_staff_change_an_item_in_the_events_local_time_and_it_is_audited(role: s
 
     # then: 20:15 in Hong Kong is 12:15 UTC
     assert page.status_code == 200
-    assert 'value="2026-12-12T19:00"' in page.text
+    assert f'value="{EVENING_YEAR}-12-12T19:00"' in page.text
     assert response.status_code == 302
     item.refresh_from_db()
-    assert item.starts_at == datetime.datetime(2026, 12, 12, 12, 15, tzinfo=datetime.UTC)
+    assert item.starts_at == HONG_KONG_EVENING + datetime.timedelta(hours=1, minutes=15)
     assert (item.title, item.kind) == ("Panel: getting out", "panel")
     audit = AuditEvent.objects.get(action="programme_item.updated")
     assert audit.object_ref == str(item.public_id)
