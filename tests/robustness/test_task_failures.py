@@ -19,6 +19,7 @@ from safepassage.bookings.errors import RunNotFinished
 from safepassage.bookings.models import AllocationRun, BookingRequest, RunStatus, Trip
 from safepassage.core import allocation as core
 from safepassage.donations.models import Gift
+from safepassage.donations.pledges.actions import do_send_expiry_reminders
 from safepassage.donations.pledges.selectors import get_balance
 from safepassage.ledger.models import LedgerTransaction
 from safepassage.ledger.selectors import verify_ledger
@@ -33,6 +34,7 @@ from tests.bookings.factories import (
     travel_request,
 )
 from tests.donations.gift_factories import deliver, gift_event, make_campaign
+from tests.donations.pledges.factories import DONOR_EMAIL, confirmed_pledge
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -177,3 +179,26 @@ def test_a_receipt_lost_to_a_mail_outage_is_sent_once_later_and_the_gift_counted
     assert Gift.objects.count() == 1
     assert LedgerTransaction.objects.filter(kind="gift").count() == 1
     assert verify_ledger().lines == []
+
+
+def test_an_expiry_reminder_lost_to_a_mail_outage_is_sent_by_the_next_daily_run(
+    settings: Settings,
+) -> None:
+    # given a pledge expiring in ten days, its reminder queued while mail is down
+    pledge = confirmed_pledge(miles=40_000, expires_in_days=10)
+    working = settings.MAILERS
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingMailServer"}}
+    mail.outbox.clear()
+    today = timezone.localdate()
+    assert do_send_expiry_reminders(today=today) == 1
+    run_worker()
+    assert mail.outbox == []
+    # when mail works again and the next daily upkeep runs (twice)
+    settings.MAILERS = working
+    queued = [do_send_expiry_reminders(today=today), do_send_expiry_reminders(today=today)]
+    run_worker()
+    # then the reminder is queued again once and the donor gets it once
+    assert queued == [1, 0]
+    assert [message.to for message in mail.outbox] == [[DONOR_EMAIL]]
+    pledge.refresh_from_db()
+    assert pledge.reminded_for_expiry_on == pledge.expires_on

@@ -409,6 +409,17 @@ def do_send_expiry_reminders(*, today: date, days_ahead: int = REMINDER_DAYS) ->
     return sent
 
 
+def do_mark_reminder_unsent(*, pledge_id: uuid.UUID, expires_on: date) -> None:
+    """The reminder for ``expires_on`` could not be sent (the mail server failed): clear the
+    mark so that the next :func:`do_send_expiry_reminders` queues it again. A pledge whose
+    date changed since keeps its new mark."""
+    with transaction.atomic():
+        pledge = lock_pledge(pledge_id=pledge_id)
+        if pledge.reminded_for_expiry_on == expires_on:
+            pledge.reminded_for_expiry_on = None
+            pledge.save(update_fields=["reminded_for_expiry_on"])
+
+
 def do_forget_unconfirmed_donors(*, today: date) -> int:
     """Erase the sealed name and address of pledges never confirmed once their confirmation
     link has expired: nobody can confirm them any more, so nothing needs them (SR-32). The

@@ -70,14 +70,21 @@ def send_pledge_manage_link(*, pledge_id: str, language: str) -> None:
 
 @task()
 def send_expiry_reminder(*, pledge_id: str) -> None:
-    """Remind the donor that the pledged miles expire soon."""
+    """Remind the donor that the pledged miles expire soon. If sending fails (a mail
+    outage) the pledge is marked not reminded, so the next daily upkeep queues it again."""
+    from safepassage.donations.pledges.actions import do_mark_reminder_unsent
+
     pledge = _pledge(pledge_id)
-    _send(
-        pledge=pledge,
-        template="reminder",
-        language=pledge.language,
-        context={"link": _manage_link(pledge)},
-    )
+    try:
+        _send(
+            pledge=pledge,
+            template="reminder",
+            language=pledge.language,
+            context={"link": _manage_link(pledge)},
+        )
+    except Exception:
+        do_mark_reminder_unsent(pledge_id=pledge.public_id, expires_on=pledge.expires_on)
+        raise
 
 
 @task()
