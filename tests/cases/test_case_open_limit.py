@@ -15,6 +15,7 @@ from safepassage.cases.actions import new_case_code
 from safepassage.cases.models import Case, CaseMember
 from safepassage.site import rate_limits
 from safepassage.site.models import RateLimitCounter
+from tests.cases.factories import clear_document_for
 from tests.factories import StaffMember, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +93,33 @@ def test_the_counters_name_neither_the_person_nor_the_case(
     assert "case_open" in rows
     for clear in (str(staff.user.public_id), str(case.public_id), case.code):
         assert clear not in rows
+
+
+def test_a_document_or_the_messages_of_one_case_too_many_are_refused_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: a caseworker who opened the one case the cap allows
+    monkeypatch.setattr(actions, "CASES_OPENED_PER_HOUR", 1)
+    rate_limits.reset()
+    staff = make_staff(Role.CASEWORKER)
+    opened, other = _cases(staff, 2)
+    client = sign_in(Client(), staff)
+    assert _open(client, opened) == 200
+
+    # when: a document and the messages of another case
+    document = clear_document_for(case=other, uploader=staff.user)
+    download = client.get(
+        reverse("cases:download_document", kwargs={"document_id": document.public_id})
+    )
+    messages = client.get(reverse("intake_staff:messages", kwargs={"case_id": other.public_id}))
+
+    # then: both refused, audited as denied, nothing read
+    assert (download.status_code, messages.status_code) == (429, 429)
+    refused = AuditEvent.objects.filter(object_ref=str(other.public_id))
+    assert list(refused.values_list("action", flat=True)) == ["case.view_refused"] * 2
+    assert (
+        client.get(
+            reverse("intake_staff:messages", kwargs={"case_id": opened.public_id})
+        ).status_code
+        == 200
+    )

@@ -161,12 +161,9 @@ def create_view(request: HttpRequest) -> HttpResponse:
     return _form_page(request, title=_("New case"), case=None, form=form)
 
 
-@requires_permission("cases.view_case")
-@require_http_methods(["GET"])
-def detail_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    """The case, decrypted with the reader's own keys; every opening is audited."""
-    user = current_user(request)
-    case = access_case(user=user, case_id=case_id, permission="cases.view_case")
+def case_open_refusal(request: HttpRequest, *, user: User, case: Case) -> HttpResponse | None:
+    """SR-29: the 429 page (audited) when ``case`` would be one different case too many for
+    ``user`` this hour; None to go on. For every page that decrypts a case."""
     try:
         actions.check_case_open_allowed(user=user, case=case)
     except CaseOpenLimitReached as error:
@@ -174,6 +171,17 @@ def detail_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         response = render(request, "site/rate_limited.html", {"message": error.message}, status=429)
         response["Retry-After"] = str(int(actions.CASE_OPEN_WINDOW.total_seconds()))
         return response
+    return None
+
+
+@requires_permission("cases.view_case")
+@require_http_methods(["GET"])
+def detail_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The case, decrypted with the reader's own keys; every opening is audited."""
+    user = current_user(request)
+    case = access_case(user=user, case_id=case_id, permission="cases.view_case")
+    if (refusal := case_open_refusal(request, user=user, case=case)) is not None:
+        return refusal
     key_pair = load_private_key(request=request, user=user)
     contents = None
     if key_pair is not None:
@@ -486,6 +494,8 @@ def download_document_view(request: HttpRequest, document_id: uuid.UUID) -> Http
     document = access_case_document(
         user=user, document_id=document_id, permission="cases.view_case"
     )
+    if (refusal := case_open_refusal(request, user=user, case=document.case)) is not None:
+        return refusal
     try:
         opened = selectors.open_document(
             document=document, user=user, key_pair=_keys(request, user)

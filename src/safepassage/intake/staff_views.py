@@ -15,6 +15,7 @@ from safepassage.accounts.models import User
 from safepassage.accounts.selectors import current_user
 from safepassage.cases.errors import CasesError, KeysLocked
 from safepassage.cases.models import Case
+from safepassage.cases.views import case_open_refusal
 from safepassage.core.crypto import KeyPair
 from safepassage.intake import actions, selectors
 from safepassage.intake.access import access_case_messages
@@ -59,9 +60,10 @@ def _page(request: HttpRequest, *, case: Case, form: MessageForm) -> HttpRespons
 @requires_permission("intake.view_message")
 @require_http_methods(["GET"])
 def messages_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = access_case_messages(
-        user=current_user(request), case_id=case_id, permission="intake.view_message"
-    )
+    user = current_user(request)
+    case = access_case_messages(user=user, case_id=case_id, permission="intake.view_message")
+    if (refusal := case_open_refusal(request, user=user, case=case)) is not None:
+        return refusal  # SR-29: the messages count as opening the case
     return _page(request, case=case, form=MessageForm())
 
 
