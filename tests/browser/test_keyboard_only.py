@@ -149,3 +149,36 @@ def test_a_donor_pledges_by_keyboard_alone(live_server: LiveServer, page_without
     )
     assert pledge.expires_on == day
     assert pledge.is_anonymous is False
+
+
+@pytest.mark.parametrize("path", ["/help/", "/donate/pledge/"])
+def test_every_stop_of_tab_shows_where_the_focus_is(
+    live_server: LiveServer, page_without_js: Page, path: str
+) -> None:
+    # Given the intake and the pledge form with JavaScript off
+    intake_world()
+    make_program(minimum=1_000)
+    page = page_without_js
+    page.goto(live_server.url + path)
+
+    # When the visitor tabs through the whole page
+    unmarked = []
+    for _ in range(MOST_TABS):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => { const element = document.activeElement;"
+            " return element === document.body ? null : [element.outerHTML.slice(0, 60),"
+            " getComputedStyle(element).outlineStyle, element.matches(':focus')] }"
+        )
+        if focused is None:
+            break
+        html, outline, host_focused = focused
+        if not host_focused:
+            # Chromium's calendar button inside a date input: the browser draws its own ring
+            # there, and the input itself does not count as focused, so no rule of ours can
+            # (a vendor pseudo-element in the focus rule would drop the rule in Firefox).
+            continue
+        # Then each element it stops on draws an outline (the :focus-visible rule)
+        if outline in {"", "none"}:
+            unmarked.append(html)
+    assert unmarked == []
