@@ -8,6 +8,7 @@ import pytest
 
 from safepassage.accounts.models import Membership
 from safepassage.accounts.roles import Role
+from safepassage.cases.errors import AlreadyHoldsCaseKeys
 from safepassage.cases.key_actions import do_share_team_keys
 from safepassage.cases.member_removal_actions import do_remove_member
 from safepassage.cases.models import Case, CaseGroupKey, CaseMember, CaseReferral, KeyRotation
@@ -166,3 +167,25 @@ def test_a_member_of_a_only_still_leaves_a_case_referred_to_a() -> None:
     assert not CaseMember.objects.filter(case=case_of_b, user=only_in_a.user).exists()
     assert not CaseGroupKey.objects.filter(case=case_of_b, user=only_in_a.user).exists()
     assert result.cases_left == 1
+
+
+def test_someone_already_holding_the_case_s_keys_cannot_accept_its_referral_again() -> None:
+    # Given a member of A and B on a case of B, which B referred to A
+    admin_a, member_in_a, member_in_b = _two_organisations()
+    case_of_b = make_case(actor=member_in_b)
+    referral = _refer(sender=member_in_b, case=case_of_b, to=member_in_a.staff.organisation)
+    before = set(CaseGroupKey.objects.values_list("pk", flat=True))
+
+    # When they try to accept it for A too, then it is refused and nothing is written
+    with pytest.raises(AlreadyHoldsCaseKeys):
+        do_accept_referral(actor=member_in_a.user, key_pair=member_in_a.key_pair, referral=referral)
+    assert set(CaseGroupKey.objects.values_list("pk", flat=True)) == before
+    referral.refresh_from_db()
+    assert referral.accepted_on is None
+    # and a colleague of A still can
+    colleague_in_a = make_keyed_staff(Role.CASEWORKER, member_in_a.staff.organisation)
+    do_share_team_keys(user=admin_a.user, key_pair=admin_a.key_pair)
+    do_accept_referral(
+        actor=colleague_in_a.user, key_pair=colleague_in_a.key_pair, referral=referral
+    )
+    assert CaseMember.objects.filter(case=case_of_b, user=colleague_in_a.user).exists()

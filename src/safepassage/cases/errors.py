@@ -143,6 +143,14 @@ class ReferralExists(CasesError):
     message = _("This case is already referred to this organisation.")
 
 
+class AlreadyHoldsCaseKeys(CasesError):
+    code = "already_holds_case_keys"
+    message = _(
+        "You already hold this case's keys through another organisation you work for, so "
+        "you cannot accept it a second time. A colleague of this organisation can accept it."
+    )
+
+
 class ReferralClosed(CasesError):
     code = "referral_closed"
     message = _("This referral was already accepted, revoked or has expired.")

@@ -23,6 +23,7 @@ from django.utils import timezone
 from safepassage.accounts.models import User
 from safepassage.audit.actions import SYSTEM_ACTOR, record_audit_event
 from safepassage.cases.errors import (
+    AlreadyHoldsCaseKeys,
     NoCaseKey,
     NotPartners,
     PartnerHasNoCaseTeam,
@@ -260,6 +261,15 @@ def do_accept_referral(*, actor: User, key_pair: KeyPair, referral: CaseReferral
     with transaction.atomic():
         locked = lock_case_referral(referral=referral)
         check_accept_referral(referral=locked)
+        # Someone of both organisations may already hold the case's keys (the referring
+        # side's copies): a second copy to the same key pair cannot be stored.
+        already = set(
+            CaseGroupKey.objects.filter(
+                case=case, recipient_fingerprint=key_pair.public_key.fingerprint
+            ).values_list("group", "version")
+        )
+        if any((copy.group, copy.version) in already for copy in own):
+            raise AlreadyHoldsCaseKeys
         CaseMember.objects.get_or_create(
             case=case, user=actor, defaults={"added_on": timezone.localdate()}
         )
