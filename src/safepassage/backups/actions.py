@@ -53,6 +53,7 @@ FOLDERS = ("documents", "media")
 SKIPPED = {("documents", "incoming")}  # uploads in progress: never a document yet
 DATABASE_MEMBERS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 TOOL_TIMEOUT_SECONDS = 6 * 3600
+CHUNK = 1024 * 1024
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -256,41 +257,52 @@ def _member_target(*, staging: Path, member: tarfile.TarInfo, database_name: str
     return staging / Path(*name.parts)
 
 
-def _extract(*, reader: ArchiveReader, staging: Path) -> int:
-    """Extract every member into ``staging``; returns the number of data files. Raises
-    :class:`DamagedBackup` unless the whole archive authenticated."""
+def _extract(*, reader: ArchiveReader, staging: Path | None) -> int:
+    """Extract every member into ``staging`` (or only read it, with ``None``); returns the
+    number of data files. Raises :class:`DamagedBackup` unless the whole archive
+    authenticated."""
     database_name = DATABASE_MEMBERS[reader.header.database_engine]
     files = 0
+    has_database = False
+    scratch = Path(".")  # where member names are checked when nothing is written
     try:
         with tarfile.open(fileobj=reader, mode="r|") as archive:
             for member in archive:
-                target = _member_target(staging=staging, member=member, database_name=database_name)
+                target = _member_target(
+                    staging=staging or scratch, member=member, database_name=database_name
+                )
                 if member.isdir():
-                    target.mkdir(parents=True, exist_ok=True)
+                    if staging is not None:
+                        target.mkdir(parents=True, exist_ok=True)
                     continue
                 source = archive.extractfile(member)
                 if source is None:  # pragma: no cover - isfile() members always have data
                     raise DamagedBackup(f"the backup's entry {member.name!r} has no data")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with target.open("wb") as out:
-                    shutil.copyfileobj(source, out)
-                if target.name != database_name:
+                if staging is None:
+                    while source.read(CHUNK):
+                        pass
+                else:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    with target.open("wb") as out:
+                        shutil.copyfileobj(source, out)
+                if member.name == database_name:
+                    has_database = True
+                else:
                     files += 1
     except tarfile.TarError:
         raise DamagedBackup("the backup's contents are damaged") from None
     reader.drain()
     if not reader.finished:  # pragma: no cover - drain raises first
         raise DamagedBackup("the backup is cut short: its end is missing")
-    if not (staging / database_name).is_file():
+    if not has_database:
         raise DamagedBackup("the backup holds no database")
     return files
 
 
 def verify_backup(*, source: BinaryIO, identity: BackupPrivateKey) -> RestoreResult:
-    """Decrypt and authenticate a whole backup without changing anything."""
+    """Decrypt and authenticate a whole backup without changing or writing anything."""
     reader = ArchiveReader(source=source, identity=identity)
-    with _staging() as staging:
-        files = _extract(reader=reader, staging=staging)
+    files = _extract(reader=reader, staging=None)
     return RestoreResult(header=reader.header, age=backup_age(reader.header), files=files)
 
 
