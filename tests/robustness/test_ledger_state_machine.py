@@ -368,7 +368,7 @@ def test_miles_and_money_add_up_whatever_donors_and_coordinators_do() -> None:
         NothingLostMachine,
         settings=settings(
             max_examples=int(os.environ.get("SAFEPASSAGE_ROBUST_EXAMPLES", "6")),
-            stateful_step_count=15,
+            stateful_step_count=int(os.environ.get("SAFEPASSAGE_ROBUST_STEPS", "15")),
             deadline=None,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         ),
