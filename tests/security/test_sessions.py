@@ -4,6 +4,7 @@ Clear-Site-Data are proven in ``tests/accounts/test_sign_in.py`` and
 ``tests/config/test_production_cookies.py``)."""
 
 import datetime
+import re
 
 import pytest
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from safepassage.accounts.key_session import load_private_key
 from safepassage.accounts.roles import Role
+from safepassage.audit.models import AuditEvent
 from tests.cases.factories import keyed_organisation, make_keyed_staff, sign_in_with_keys
 from tests.factories import STAFF_PASSWORD, make_staff, sign_in
 
@@ -95,3 +97,47 @@ def test_new_recovery_codes_end_every_other_session_and_keep_this_ones_keys() ->
     assert page.status_code == 200
     keyed.user.refresh_from_db()
     assert load_private_key(request=page.wsgi_request, user=keyed.user) is not None
+
+
+def _handles(page_html: str) -> list[str]:
+    return re.findall(r'name="session" value="([0-9a-f]+)"', page_html)
+
+
+def test_a_user_lists_their_sessions_and_ends_one_other() -> None:
+    """SR-22: the security page lists one's own sessions (this one marked, the others with
+    a button) and ends the one chosen; the rest stay signed in."""
+    staff = make_staff(Role.CASEWORKER)
+    laptop, phone, tablet = (sign_in(Client(), staff) for _ in range(3))
+    someone_else = sign_in(Client(), make_staff(Role.CASEWORKER))
+
+    page = laptop.get(reverse("accounts:security"))
+    rows = page.context["sessions"]
+    assert len(rows) == 3
+    assert [row.current for row in rows].count(True) == 1
+    handles = _handles(page.content.decode())
+    assert len(handles) == 2  # no button for this browser's own session
+    phone_handle = next(row.handle for row in rows if row.key == phone.session.session_key)
+
+    response = laptop.post(reverse("accounts:security"), {"session": phone_handle})
+
+    assert response.status_code == 302
+    assert phone.get(DASHBOARD).status_code == 302
+    assert (laptop.get(DASHBOARD).status_code, tablet.get(DASHBOARD).status_code) == (200, 200)
+    assert someone_else.get(DASHBOARD).status_code == 200
+    event = AuditEvent.objects.get(action="sessions.revoked_one")
+    assert event.object_ref == str(staff.user.public_id)
+
+
+def test_a_handle_of_someone_elses_session_ends_nothing() -> None:
+    """SR-22: only one's own sessions: another user's handle is refused alike and nothing
+    ends or is written."""
+    victim = make_staff(Role.ADMIN)
+    victim_client = sign_in(Client(), victim)
+    victim_handle = victim_client.get(reverse("accounts:security")).context["sessions"][0].handle
+    attacker = sign_in(Client(), make_staff(Role.CASEWORKER, victim.organisation))
+
+    response = attacker.post(reverse("accounts:security"), {"session": victim_handle}, follow=True)
+
+    assert victim_client.get(DASHBOARD).status_code == 200
+    assert not AuditEvent.objects.filter(action="sessions.revoked_one").exists()
+    assert "already ended" in response.content.decode()

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate, update_session_auth_hash
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -23,9 +24,11 @@ from safepassage.accounts.errors import (
     InvitationWrongAccount,
     ReauthenticationLocked,
     ReauthenticationRefused,
+    SessionAlreadyEnded,
 )
 from safepassage.accounts.models import Invitation, Membership, User, new_session_epoch
 from safepassage.accounts.reauthentication import mark_recently_authenticated
+from safepassage.accounts.selectors import list_own_sessions
 from safepassage.accounts.tasks import send_invitation_email
 from safepassage.accounts.two_factor_reset_actions import (
     ENROLMENT_SESSION_KEY,
@@ -217,6 +220,29 @@ def do_log_out_everywhere(*, user: User) -> None:
         record_audit_event(
             actor_ref=_actor(user),
             action="sessions.revoked_all",
+            object_type="user",
+            object_ref=str(user.public_id),
+        )
+
+
+def do_end_own_session(*, user: User, handle: str, current_key: str | None) -> None:
+    """End one of ``user``'s other sessions, named by its handle (SR-22). Raises
+    :class:`SessionAlreadyEnded` for an unknown handle, someone else's, or this one."""
+    with transaction.atomic():
+        chosen = next(
+            (
+                row
+                for row in list_own_sessions(user=user, current_key=current_key)
+                if row.handle == handle and not row.current
+            ),
+            None,
+        )
+        if chosen is None:
+            raise SessionAlreadyEnded
+        Session.objects.filter(session_key=chosen.key).delete()
+        record_audit_event(
+            actor_ref=_actor(user),
+            action="sessions.revoked_one",
             object_type="user",
             object_ref=str(user.public_id),
         )

@@ -140,3 +140,8 @@ class SecurityKeysUnavailable(AccountsError):
         "Security keys work only over https at this site's own address. Sign in with a code "
         "from your authenticator app."
     )
+
+
+class SessionAlreadyEnded(AccountsError):
+    code = "session_already_ended"
+    message = _("That session has already ended.")

@@ -55,6 +55,12 @@ class LoginForm(forms.Form):
     )
 
 
+class EndSessionForm(forms.Form):
+    """Which of one's other sessions to end (its handle, from the security page)."""
+
+    session = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
+
+
 class SecondFactorForm(forms.Form):
     code = forms.CharField(
         label=_("Code from your authenticator app, or a recovery code"),

@@ -1,13 +1,19 @@
 """Reads of the accounts app."""
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY
+from django.contrib.auth import SESSION_KEY as USER_ID_SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safepassage.accounts.middleware import SIGNED_IN_AT
 from safepassage.accounts.models import (
     Invitation,
     Membership,
@@ -116,3 +122,51 @@ def list_pending_two_factor_resets(*, organisation: Organisation) -> list[Pendin
 def list_security_keys(*, user: User) -> QuerySet[SecurityKey]:
     """The user's security keys, oldest first (decision 0035)."""
     return SecurityKey.objects.filter(user=user, confirmed=True).order_by("created_on", "pk")
+
+
+@dataclass(frozen=True)
+class OwnSession:
+    """One of the signed-in user's sessions (SR-22), as their security page lists it."""
+
+    handle: str  # names the session in a form without revealing its key
+    signed_in_at: datetime | None
+    last_request_at: datetime
+    current: bool
+    key: str = field(repr=False)
+
+
+def session_handle(*, session_key: str) -> str:
+    """A stable, unguessable name for a session: an HMAC of its key under SECRET_KEY."""
+    return salted_hmac(
+        "safepassage.accounts.session_handle", session_key, algorithm="sha256"
+    ).hexdigest()[:32]
+
+
+def list_own_sessions(*, user: User, current_key: str | None) -> list[OwnSession]:
+    """The user's live sessions (those their current password and session epoch still
+    open), newest first. Reads every unexpired session: there are only as many as people
+    signed in within the idle timeout."""
+    expected_hash = user.get_session_auth_hash()
+    idle = timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    found = []
+    for stored in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        data = stored.get_decoded()
+        if str(data.get(USER_ID_SESSION_KEY)) != str(user.pk):
+            continue
+        if data.get(HASH_SESSION_KEY) != expected_hash:
+            continue
+        signed_in = data.get(SIGNED_IN_AT)
+        found.append(
+            OwnSession(
+                handle=session_handle(session_key=stored.session_key),
+                signed_in_at=(
+                    datetime.fromtimestamp(signed_in, tz=timezone.get_current_timezone())
+                    if isinstance(signed_in, int | float)
+                    else None
+                ),
+                last_request_at=stored.expire_date - idle,
+                current=stored.session_key == current_key,
+                key=stored.session_key,
+            )
+        )
+    return sorted(found, key=lambda row: (not row.current, -row.last_request_at.timestamp()))

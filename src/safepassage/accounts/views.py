@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safepassage.accounts import actions
@@ -23,9 +23,11 @@ from safepassage.accounts.errors import (
     InvitationInvalid,
     ReauthenticationLocked,
     ReauthenticationRefused,
+    SessionAlreadyEnded,
 )
 from safepassage.accounts.forms import (
     ChangePasswordForm,
+    EndSessionForm,
     EnrolmentCodeForm,
     EnrolmentForm,
     LoginForm,
@@ -48,6 +50,7 @@ from safepassage.accounts.selectors import (
     current_user,
     has_confirmed_authenticator,
     is_two_factor_verified,
+    list_own_sessions,
     list_security_keys,
 )
 from safepassage.accounts.tokens import read_invitation_token
@@ -283,11 +286,30 @@ def recovery_codes_view(request: HttpRequest) -> HttpResponse:
 
 
 @staff
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def security_view(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's two-factor status and session controls."""
-    keys = list_security_keys(user=current_user(request))
-    return render(request, "accounts/security.html", {"security_keys": keys})
+    """The signed-in user's two-factor status and sessions; POST ends one other session."""
+    user = current_user(request)
+    if request.method == "POST":
+        form = EndSessionForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise SessionAlreadyEnded
+            actions.do_end_own_session(
+                user=user,
+                handle=form.cleaned_data["session"],
+                current_key=request.session.session_key,
+            )
+        except SessionAlreadyEnded as error:
+            messages.info(request, str(error.message))
+        else:
+            messages.success(request, _("That session has ended."))
+        return redirect("accounts:security")
+    context = {
+        "security_keys": list_security_keys(user=user),
+        "sessions": list_own_sessions(user=user, current_key=request.session.session_key),
+    }
+    return render(request, "accounts/security.html", context)
 
 
 @password_verified
