@@ -17,6 +17,7 @@ from pytest_django import Settings
 
 from safepassage.accounts.roles import Role
 from safepassage.audit.models import AuditEvent
+from safepassage.backups import actions
 from safepassage.backups.actions import do_create_backup
 from safepassage.cases.document_storage import document_path
 from safepassage.cases.models import Case, CaseDocument, ShreddedCase, ShredReason
@@ -300,3 +301,32 @@ def test_the_shred_list_step_judges_the_age_by_the_restored_data_not_the_restore
     # Then the shred-list step says the data is 40 days old and warns
     assert "The restored data is 40 days old." in restored
     assert "older than the maximum age (30 days)" in restored
+
+
+@pytest.mark.postgres_only
+def test_on_postgresql_a_restore_that_fails_midway_leaves_the_database_as_it_was(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a backup, and an installation holding data since changed
+    case, _owner, _pledge = _seed()
+    _key, public, private = key_files(tmp_path)
+    backup = tmp_path / "site.spb"
+    _output("backup", "--recipient", str(public), "-o", str(backup))
+    Case.objects.filter(pk=case.pk).update(priority=1)
+    real_script = actions._restore_script
+
+    def failing_script(*, snapshot: Path, script: Path) -> None:
+        # the backup's SQL, then a statement that fails after the tables were dropped
+        real_script(snapshot=snapshot, script=script)
+        with script.open("a", encoding="utf-8") as out:
+            out.write("\nSELECT * FROM no_such_table_after_the_drop;\n")
+
+    monkeypatch.setattr(actions, "_restore_script", failing_script)
+
+    # When a forced restore fails after dropping and loading, Then it says so
+    message = _refused(str(backup), "--identity", str(private), "--force")
+    assert "psql failed" in message
+
+    # and the database is exactly as it was: the drop and the load were rolled back
+    assert Case.objects.get(pk=case.pk).priority == 1
+    assert not AuditEvent.objects.filter(action="backup.restored").exists()

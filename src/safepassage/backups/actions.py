@@ -306,17 +306,33 @@ def verify_backup(*, source: BinaryIO, identity: BackupPrivateKey) -> RestoreRes
     return RestoreResult(header=reader.header, age=backup_age(reader.header), files=files)
 
 
-def _drop_all_tables() -> None:
-    tables = _database_tables()
-    if not tables:
-        return
-    with connection.cursor() as cursor:
-        quoted = ", ".join(connection.ops.quote_name(table) for table in tables)
-        cursor.execute(f"DROP TABLE IF EXISTS {quoted} CASCADE")
+def _drop_statements() -> str:
+    """DROP every table of the database (also those of migrations newer than the backup)."""
+    return "".join(
+        f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)} CASCADE;\n"
+        for table in _database_tables()
+    )
+
+
+def _restore_script(*, snapshot: Path, script: Path) -> None:
+    """pg_restore turns the dump into SQL without connecting; ``--clean`` drops the
+    functions and other objects it recreates."""
+    _run_tool(
+        [
+            _pg_program("pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            f"--file={script}",
+            str(snapshot),
+        ]
+    )
 
 
 def _restore_database(*, engine: str, snapshot: Path) -> None:
     if engine == "sqlite":
+        # The online backup API writes the destination in one transaction.
         connection.ensure_connection()
         source = sqlite3.connect(snapshot)
         try:
@@ -325,21 +341,22 @@ def _restore_database(*, engine: str, snapshot: Path) -> None:
             source.close()
         connection.close()
         return
-    # --force: drop every table (also those of migrations newer than the backup); --clean
-    # then drops the functions and other objects the backup recreates.
-    _drop_all_tables()
+    # PostgreSQL: dropping what is there and loading the backup run as one transaction, so a
+    # failure (a dump pg_restore cannot read, a permission) leaves the database as it was.
+    script = snapshot.with_name("restore.sql")
+    _restore_script(snapshot=snapshot, script=script)
+    drop = snapshot.with_name("drop.sql")
+    drop.write_text(_drop_statements(), encoding="utf-8")
     connection.close()
     _run_tool(
         [
-            _pg_program("pg_restore"),
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--no-privileges",
-            "--exit-on-error",
+            _pg_program("psql"),
+            "--no-psqlrc",
+            "--quiet",
             "--single-transaction",
-            f"--dbname={connection.settings_dict['NAME']}",
-            str(snapshot),
+            "--set=ON_ERROR_STOP=1",
+            f"--file={drop}",
+            f"--file={script}",
         ]
     )
 
