@@ -17,6 +17,7 @@ from safepassage.site import rate_limits
 from safepassage.site.models import RateLimitCounter
 from tests.cases.factories import clear_document_for
 from tests.factories import StaffMember, make_staff, sign_in
+from tests.travel.factories import matrix_travel_request
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +124,23 @@ def test_a_document_or_the_messages_of_one_case_too_many_are_refused_too(
         ).status_code
         == 200
     )
+
+
+def test_the_travel_request_of_one_case_too_many_is_refused_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(actions, "CASES_OPENED_PER_HOUR", 1)
+    rate_limits.reset()
+    staff = make_staff(Role.CASEWORKER)
+    opened, other = _cases(staff, 2)
+    client = sign_in(Client(), staff)
+    assert _open(client, opened) == 200
+    travel_request = matrix_travel_request(case=other)
+
+    response = client.get(
+        reverse("travel:request_detail", kwargs={"request_id": travel_request.public_id})
+    )
+
+    assert response.status_code == 429
+    refused = AuditEvent.objects.filter(object_ref=str(other.public_id))
+    assert list(refused.values_list("action", flat=True)) == ["case.view_refused"]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from safepassage.accounts.key_session import load_private_key
 from safepassage.accounts.selectors import current_user
 from safepassage.cases.access import access_case
+from safepassage.cases.views import case_open_refusal
 from safepassage.pathways.selectors import acceptable_destination_countries
 from safepassage.site.access_policy import recent_authentication_required, requires_permission
 from safepassage.site.pagination import paginate
@@ -306,6 +307,8 @@ def request_detail_view(request: HttpRequest, request_id: uuid.UUID) -> HttpResp
     """The request, its travellers (names only if the reader's keys open them) and options."""
     user = current_user(request)
     travel_request = access_travel_request(user=user, request_id=request_id, permission=VIEW)
+    if (refusal := case_open_refusal(request, user=user, case=travel_request.case)) is not None:
+        return refusal  # SR-29: the travellers' names count as opening the case
     travellers, named = selectors.traveller_choices(
         case=travel_request.case, user=user, key_pair=load_private_key(request=request, user=user)
     )
