@@ -45,7 +45,7 @@ def test_an_admin_resets_a_colleague_who_then_enrols_with_the_code(
     )
     page.get_by_label("Enrolment code from your admin").fill("AAAA-BBBB")
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_text("This enrolment code is not valid")).to_be_visible()
+    expect(page.locator("#id_code_error")).to_contain_text("This enrolment code is not valid")
     page.get_by_label("Enrolment code from your admin").fill(code.replace("-", " "))
     page.get_by_role("button", name="Continue").click()
 

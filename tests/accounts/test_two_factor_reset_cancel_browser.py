@@ -47,4 +47,4 @@ def test_an_admin_cancels_a_pending_reset_and_its_code_stops_working(
     enter_password(page, live_server.url, member)
     page.get_by_label("Enrolment code from your admin").fill(code)
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_text("This enrolment code is not valid")).to_be_visible()
+    expect(page.locator("#id_code_error")).to_contain_text("This enrolment code is not valid")

@@ -31,7 +31,8 @@ def test_a_refund_is_recorded_without_javascript(
     # Then more than was paid is refused and what was typed stays
     page.get_by_label("Amount refunded").fill("500")
     page.get_by_role("button", name="Record").click()
-    expect(page.get_by_text("more than was paid in USD")).to_be_visible()
+    form = page.get_by_role("main").locator("form")
+    expect(form.get_by_text("more than was paid in USD")).to_be_visible()
     expect(page.get_by_label("Amount refunded")).to_have_value("500")
     assert not CashRefund.objects.exists()
 
