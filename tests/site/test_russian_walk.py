@@ -96,6 +96,7 @@ TERMS = frozenset(
         "WebP",
         "ics",  # the calendar file's extension
         "Shift",  # the key pressed three times for quick exit
+        "https",  # the protocol, named where security keys need it
     }
 )
 # Masked in Russian text before its words are read: what a page shows literally.
