@@ -353,7 +353,8 @@ def test_a_session_solved_before_gets_its_whole_time_limit_again() -> None:
     spent = session.highs.getRunTime()
 
     # When 400 of its prices change and it is re-solved (warm, a fraction of the first
-    # solve) with a limit of half what it already spent
+    # solve) with a limit below what it already spent: 0.9 of it rather than half, so
+    # that load on the machine during the warm solve does not make it miss its limit
     rng = random.Random(1)
     changed = rng.sample([c for c in range(model.num_columns) if model.cost[c] > 0], 400)
     session.highs.changeColsCost(
@@ -361,7 +362,7 @@ def test_a_session_solved_before_gets_its_whole_time_limit_again() -> None:
         np.asarray(changed, dtype=np.int32),
         np.asarray([model.cost[c] * rng.uniform(0.5, 1.5) for c in changed]),
     )
-    result = session.run(time_limit=spent / 2)
+    result = session.run(time_limit=spent * 0.9)
 
     # Then that limit is for this solve alone: it finishes
     assert result.optimal
