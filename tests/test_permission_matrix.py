@@ -422,8 +422,8 @@ class World:
     invitation_token: str
 
 
-@pytest.fixture
-def world() -> World:
+def build_world() -> World:
+    """One organisation with a member of every role, an outsider and an invitation."""
     organisation = OrganisationFactory.create()
     members: dict[Role | str, StaffMember] = {
         role: make_staff(role, organisation)
@@ -449,7 +449,13 @@ def world() -> World:
     )
 
 
-def _client_for(role: str, world: World) -> Client:
+@pytest.fixture
+def world() -> World:
+    return build_world()
+
+
+def client_for(role: str, world: World) -> Client:
+    """A client signed in as ``role`` of ``world`` (or anonymous, or password only)."""
     if role == "anonymous":
         return Client()
     if role == "password_only":
@@ -725,7 +731,7 @@ REDIRECT_TARGETS = {
 
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_gets_exactly_what_the_matrix_says(role: str, world: World) -> None:
-    client = _client_for(role, world)
+    client = client_for(role, world)
     mismatches = []
     for name, row in MATRIX.items():
         url = reverse(name, kwargs=URL_KWARGS.get(name, lambda _world: {})(world))

@@ -21,56 +21,22 @@ import pytest
 from django.apps import apps
 from django.db import models
 from django.http import HttpResponse
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
-from safepassage.accounts.models import Invitation
 from safepassage.accounts.roles import Role
-from safepassage.accounts.tokens import make_invitation_token
-from tests.factories import OrganisationFactory, StaffMember, make_staff, sign_in
-from tests.test_permission_matrix import MATRIX, ROLES, URL_KWARGS, World
+from tests.test_permission_matrix import (
+    MATRIX,
+    ROLES,
+    URL_KWARGS,
+    build_world,
+    client_for,
+)
 
 pytestmark = pytest.mark.django_db
 
 REFUSALS = (403, 404)
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
-
-
-def build_world() -> World:
-    organisation = OrganisationFactory.create()
-    members: dict[Role | str, StaffMember] = {
-        role: make_staff(role, organisation)
-        for role in (
-            Role.ADMIN,
-            Role.CASEWORKER,
-            Role.TRAVEL_COORDINATOR,
-            Role.FUNDRAISER,
-            Role.VIEWER,
-        )
-    }
-    invitation = Invitation.objects.create(
-        organisation=organisation,
-        email="invitee@example.org",
-        role=Role.VIEWER,
-        invited_by=members[Role.ADMIN].user,
-        expires_at="2999-01-01T00:00:00Z",
-    )
-    return World(
-        members=members,
-        outsider=make_staff(Role.ADMIN, OrganisationFactory.create()),
-        invitation_token=make_invitation_token(invitation.public_id),
-    )
-
-
-def client_for(role: str, world: World) -> Client:
-    if role == "anonymous":
-        return Client()
-    if role == "password_only":
-        return sign_in(Client(), world.members[Role.CASEWORKER], second_factor=False)
-    if role == "other_organisation_admin":
-        return sign_in(Client(), world.outsider)
-    return sign_in(Client(), world.members[role])
 
 
 def _answer(response: HttpResponse, ids: list[str]) -> tuple[int, bytes, list[str]]:

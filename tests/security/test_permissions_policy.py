@@ -5,8 +5,7 @@ permission matrix (the other SR-34 headers are checked on every URL for every ro
 import pytest
 from django.urls import reverse
 
-from tests.security.test_anti_enumeration import build_world, client_for
-from tests.test_permission_matrix import MATRIX, URL_KWARGS
+from tests.test_permission_matrix import MATRIX, URL_KWARGS, build_world, client_for
 
 pytestmark = pytest.mark.django_db
 

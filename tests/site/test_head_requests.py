@@ -23,7 +23,7 @@ from tests.test_permission_matrix import (
     ROLES,
     URL_KWARGS,
     World,
-    _client_for,
+    client_for,
     world,  # noqa: F401  # the matrix's fixture, used by name below
 )
 
@@ -68,7 +68,7 @@ def test_head_answers_like_get_without_a_body_and_writes_nothing(
     world: World,  # noqa: F811  # the fixture imported above
 ) -> None:
     # Given every URL of the site, built before anything is counted
-    client = _client_for(role, world)
+    client = client_for(role, world)
     urls = {
         name: reverse(name, kwargs=URL_KWARGS.get(name, lambda _world: {})(world))
         for name in MATRIX

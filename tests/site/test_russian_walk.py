@@ -45,7 +45,7 @@ from tests.test_permission_matrix import (  # the matrix's world fixture, reused
     URL_KWARGS,
     Cell,
     World,
-    _client_for,
+    client_for,
     world,
 )
 
@@ -272,7 +272,7 @@ def _walk_one(
 
 
 def test_every_page_reads_in_russian_and_is_accessible(world: World) -> None:
-    clients = {role: _client_for(role, world) for role in WALK_ORDER}
+    clients = {role: client_for(role, world) for role in WALK_ORDER}
     # Every URL first (its arguments create the objects), then the stored texts, then the walk.
     pages = [
         (name, role, reverse(name, kwargs=URL_KWARGS.get(name, lambda _world: {})(world)))

@@ -12,7 +12,7 @@ from tests.test_permission_matrix import (
     MATRIX,
     URL_KWARGS,
     World,
-    _client_for,
+    client_for,
     world,  # noqa: F401  (the matrix's fixture)
 )
 
@@ -72,7 +72,7 @@ def _elsewhere(address: str) -> bool:
 
 @pytest.mark.parametrize("role", ["anonymous", "admin", "travel_coordinator", "caseworker"])
 def test_no_page_loads_anything_from_another_origin(role: str, world: World) -> None:  # noqa: F811
-    client = _client_for(role, world)
+    client = client_for(role, world)
     problems = []
     pages = 0
     for name, row in MATRIX.items():
