@@ -337,6 +337,12 @@ def forget_donor_when_done(*, pledge: Pledge, more_to_tell: bool) -> bool:
         or get_balance(pledge=pledge).reserved.amount != 0
     ):
         return False
+    _erase_donor(pledge)
+    return True
+
+
+def _erase_donor(pledge: Pledge) -> None:
+    """Erase the donor's sealed name and address, audited (the pledge's row is locked)."""
     pledge.donor_name_envelope = None
     pledge.donor_email_envelope = None
     pledge.save(update_fields=["donor_name_envelope", "donor_email_envelope"])
@@ -346,7 +352,6 @@ def forget_donor_when_done(*, pledge: Pledge, more_to_tell: bool) -> bool:
         object_type="pledge",
         object_ref=str(pledge.public_id),
     )
-    return True
 
 
 def do_forget_donor_when_done(*, pledge_id: uuid.UUID, more_to_tell: bool) -> bool:
@@ -432,15 +437,7 @@ def do_forget_unconfirmed_donors(*, today: date) -> int:
             pledge = lock_pledge(pledge_id=candidate.public_id)
             if pledge.status != PledgeStatus.UNCONFIRMED:
                 continue
-            pledge.donor_name_envelope = None
-            pledge.donor_email_envelope = None
-            pledge.save(update_fields=["donor_name_envelope", "donor_email_envelope"])
-            record_audit_event(
-                actor_ref=SYSTEM_ACTOR,
-                action="pledge.donor_forgotten",
-                object_type="pledge",
-                object_ref=str(pledge.public_id),
-            )
+            _erase_donor(pledge)
             forgotten += 1
     return forgotten
 
