@@ -12,6 +12,30 @@ from pathlib import Path
 
 from django.conf import settings
 
+CASE_CANARY_FIELDS = (
+    "full_name",
+    "other_names",
+    "contact",
+    "current_location",
+    "story",
+    "note",
+    "household_name",
+    "relationship",
+    "reason",
+    "task",
+    "document_name",
+    "document_content",
+    "consent_given_by",
+    "consent_how",
+    "intake_name",
+)
+"""The sensitive values tests/cases/canary_scenario.py writes into a case, one marker each."""
+
+
+def case_canary_markers() -> dict[str, str]:
+    """A fresh marker per field of :data:`CASE_CANARY_FIELDS`."""
+    return {name: f"Canary{uuid.uuid4().hex}{name}" for name in CASE_CANARY_FIELDS}
+
 
 def encoded_forms(marker: str) -> list[bytes]:
     """The marker as it could appear on disk: UTF-8, UTF-16, escaped, or as a plain digest."""

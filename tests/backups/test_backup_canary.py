@@ -10,32 +10,14 @@ every sensitive field of a case, a document and an intake request hold a unique 
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 from safepassage.core.backup_archive import ArchiveReader
 from tests.backups.factories import key_files
-from tests.canary_support import encoded_forms
+from tests.canary_support import case_canary_markers, encoded_forms
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SCENARIO = REPOSITORY / "tests" / "cases" / "canary_scenario.py"
-FIELDS = (
-    "full_name",
-    "other_names",
-    "contact",
-    "current_location",
-    "story",
-    "note",
-    "household_name",
-    "relationship",
-    "reason",
-    "task",
-    "document_name",
-    "document_content",
-    "consent_given_by",
-    "consent_how",
-    "intake_name",
-)
 
 
 def _environment(data_dir: Path) -> dict[str, str]:
@@ -72,7 +54,7 @@ def test_a_backup_of_a_real_installation_holds_no_plaintext_and_restores_elsewhe
     tmp_path: Path,
 ) -> None:
     # Given an installation on SQLite whose every sensitive field holds a marker
-    markers = {name: f"Canary{uuid.uuid4().hex}{name}" for name in FIELDS}
+    markers = case_canary_markers()
     data = tmp_path / "data"
     data.mkdir()
     seeded = _run(

@@ -12,30 +12,17 @@ import os
 import re
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.canary_support import encoded_forms, pg_dump, scratch_postgres_database
-
-FIELDS = (
-    "full_name",
-    "other_names",
-    "contact",
-    "current_location",
-    "story",
-    "note",
-    "household_name",
-    "relationship",
-    "reason",
-    "task",
-    "document_name",
-    "document_content",
-    "consent_given_by",
-    "consent_how",
-    "intake_name",
+from tests.canary_support import (
+    case_canary_markers,
+    encoded_forms,
+    pg_dump,
+    scratch_postgres_database,
 )
+
 SCENARIO = Path(__file__).with_name("canary_scenario.py")
 REPOSITORY = Path(__file__).resolve().parents[2]
 
@@ -90,15 +77,11 @@ def _leaks(
     return leaks
 
 
-def _markers() -> dict[str, str]:
-    return {name: f"Canary{uuid.uuid4().hex}{name}" for name in FIELDS}
-
-
 def test_no_sensitive_value_reaches_the_sqlite_files_the_data_folder_or_the_logs(
     tmp_path: Path,
 ) -> None:
     # Given a unique marker for every sensitive field
-    markers = _markers()
+    markers = case_canary_markers()
 
     # When the scenario seeds and reads cases through the real pages on a SQLite file
     result = _run_scenario(tmp_path, markers, database_url=None)
@@ -116,7 +99,7 @@ def test_no_sensitive_value_reaches_a_pg_dump_the_data_folder_or_the_logs(
     tmp_path: Path,
 ) -> None:
     # Given a fresh PostgreSQL database on the test server and a marker per sensitive field
-    markers = _markers()
+    markers = case_canary_markers()
     with scratch_postgres_database("canary") as url:
         # When the scenario seeds and reads cases through the real pages on it
         data = tmp_path / "data"
