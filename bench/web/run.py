@@ -91,7 +91,7 @@ def walk(*, seeded: object, repeat: int, only: set[str]) -> list[Measurement]:
     )
     results = []
     for role in matrix.ROLES:
-        client = matrix._client_for(role, world)
+        client = matrix.client_for(role, world)
         client.raise_request_exception = False  # a page that fails is measured as a 500
         for name, row in sorted(matrix.MATRIX.items()):
             if only and name not in only:
