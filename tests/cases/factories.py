@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from safepassage.accounts.key_session import cookie_name, seal_private_key_into_session
 from safepassage.accounts.models import User
+from safepassage.accounts.roles import Role
 from safepassage.cases.actions import (
     CaseDetails,
     WorkflowFields,
@@ -35,7 +36,7 @@ from safepassage.core.crypto import (
     parse_organisation_recovery_key,
 )
 from safepassage.core.crypto import generate_organisation_recovery_key as new_recovery_key
-from safepassage.organisations.models import Organisation
+from safepassage.organisations.models import Organisation, Partnership
 from tests.factories import STAFF_PASSWORD, OrganisationFactory, StaffMember, make_staff, sign_in
 
 
@@ -215,3 +216,37 @@ def matrix_received_referral(*, organisation: Organisation) -> CaseReferral:
     sender = make_staff("caseworker", OrganisationFactory.create())
     case = clear_case_for(organisation=sender.organisation, members=[sender.user])
     return clear_referral_for(case=case, to_organisation=organisation, referred_by=sender.user)
+
+
+@dataclass
+class ReferableCase:
+    """A case of one organisation, ready to refer to a partner that has a caseworker."""
+
+    case: Case
+    sender: KeyedStaff
+    receiver: Organisation
+
+    def referral_form(self) -> dict[str, object]:
+        """The referral form as a caseworker fills it in (identity shared, consent today)."""
+        return {
+            "to_organisation": str(self.receiver.public_id),
+            "groups": ["identity"],
+            "sender_keeps_access": "on",
+            "consent_given_by": "The person",
+            "consent_given_on": timezone.localdate().isoformat(),
+            "consent_how": "In person",
+        }
+
+
+def referable_case() -> ReferableCase:
+    """Two keyed organisations that list each other as partners, a caseworker in each,
+    and a case of the first."""
+    sender_organisation, _ = keyed_organisation()
+    receiver_organisation, _ = keyed_organisation()
+    Partnership.objects.create(organisation=sender_organisation, partner=receiver_organisation)
+    Partnership.objects.create(organisation=receiver_organisation, partner=sender_organisation)
+    sender = make_keyed_staff(Role.CASEWORKER, sender_organisation)
+    make_keyed_staff(Role.CASEWORKER, receiver_organisation)
+    return ReferableCase(
+        case=make_case(actor=sender), sender=sender, receiver=receiver_organisation
+    )

@@ -8,7 +8,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from safepassage.accounts.roles import Role
 from safepassage.audit.models import AuditEvent
 from safepassage.bookings.models import BookingRequest, BookingStatus, Trip
 from safepassage.cases.models import CaseReferral
@@ -24,7 +23,6 @@ from safepassage.donations.pledges.tokens import (
 )
 from safepassage.ledger.models import LedgerTransaction
 from safepassage.ledger.selectors import get_cash_balance, verify_ledger
-from safepassage.organisations.models import Partnership
 from tests.bookings.factories import (
     Network,
     accept_all,
@@ -36,7 +34,10 @@ from tests.bookings.factories import (
     solved_run,
     travel_request,
 )
-from tests.cases.factories import keyed_organisation, make_case, make_keyed_staff, sign_in_with_keys
+from tests.cases.factories import (
+    referable_case,
+    sign_in_with_keys,
+)
 from tests.donations.pledges.factories import submit_pledge
 
 pytestmark = pytest.mark.django_db
@@ -155,23 +156,11 @@ def test_the_record_page_sent_again_after_a_cancellation_changes_nothing() -> No
 
 def test_a_referral_sent_twice_refers_once_and_says_so() -> None:
     # given partners A and B and a case of A
-    sender_organisation, _ = keyed_organisation()
-    receiver_organisation, _ = keyed_organisation()
-    Partnership.objects.create(organisation=sender_organisation, partner=receiver_organisation)
-    Partnership.objects.create(organisation=receiver_organisation, partner=sender_organisation)
-    sender = make_keyed_staff(Role.CASEWORKER, sender_organisation)
-    make_keyed_staff(Role.CASEWORKER, receiver_organisation)
-    case = make_case(actor=sender)
-    client = sign_in_with_keys(Client(), sender)
+    referable = referable_case()
+    case = referable.case
+    client = sign_in_with_keys(Client(), referable.sender)
     url = reverse("cases:refer", kwargs={"case_id": case.public_id})
-    form = {
-        "to_organisation": str(receiver_organisation.public_id),
-        "groups": ["identity"],
-        "sender_keeps_access": "on",
-        "consent_given_by": "The person",
-        "consent_given_on": "2026-11-20",
-        "consent_how": "In person",
-    }
+    form = referable.referral_form()
     # when the form is sent twice
     first = client.post(url, form)
     events = AuditEvent.objects.count()

@@ -12,7 +12,6 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from safepassage.accounts.roles import Role
 from safepassage.audit.models import AuditEvent
@@ -30,7 +29,6 @@ from safepassage.donations.pledges.selectors import committed_miles, get_balance
 from safepassage.donations.selectors import get_campaign_totals
 from safepassage.ledger.models import LedgerTransaction, Posting
 from safepassage.ledger.selectors import get_cash_balance, verify_ledger
-from safepassage.organisations.models import Partnership
 from tests.bookings.factories import (
     Network,
     accept_all,
@@ -44,9 +42,8 @@ from tests.bookings.factories import (
 )
 from tests.cases.factories import (
     KeyedStaff,
-    keyed_organisation,
-    make_case,
     make_keyed_staff,
+    referable_case,
     sign_in_with_keys,
 )
 from tests.donations.gift_factories import deliver, gift_event, make_campaign
@@ -277,23 +274,11 @@ def test_two_deliveries_of_one_provider_event_at_once_record_one_gift() -> None:
 
 def test_a_referral_sent_twice_at_once_refers_the_case_once() -> None:
     # given partners A and B and a case of A, its referral form open in two tabs
-    sender_organisation, _ = keyed_organisation()
-    receiver_organisation, _ = keyed_organisation()
-    Partnership.objects.create(organisation=sender_organisation, partner=receiver_organisation)
-    Partnership.objects.create(organisation=receiver_organisation, partner=sender_organisation)
-    sender = make_keyed_staff(Role.CASEWORKER, sender_organisation)
-    make_keyed_staff(Role.CASEWORKER, receiver_organisation)
-    case = make_case(actor=sender)
-    clients = [sign_in_with_keys(Client(), sender) for _ in range(2)]
+    referable = referable_case()
+    case = referable.case
+    clients = [sign_in_with_keys(Client(), referable.sender) for _ in range(2)]
     url = reverse("cases:refer", kwargs={"case_id": case.public_id})
-    form = {
-        "to_organisation": str(receiver_organisation.public_id),
-        "groups": ["identity"],
-        "sender_keeps_access": "on",
-        "consent_given_by": "The person",
-        "consent_given_on": timezone.localdate().isoformat(),
-        "consent_how": "In person",
-    }
+    form = referable.referral_form()
     # when both are sent at the same moment (a double click)
     results = together(*(lambda c=c: c.post(url, form) for c in clients))
     # then one referral exists and the other page says it already does
