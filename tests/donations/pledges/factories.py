@@ -15,7 +15,11 @@ from safepassage.donations.models import (
     TransferPartner,
 )
 from safepassage.donations.pledges import actions
-from safepassage.donations.pledges.tokens import make_confirm_token, make_manage_token
+from safepassage.donations.pledges.tokens import (
+    make_confirm_token,
+    make_manage_token,
+    new_submission_token,
+)
 
 DONOR_EMAIL = "donor-canary@example.org"
 DONOR_NAME = "Canary Donorovna"
@@ -52,6 +56,22 @@ def make_bank_points(*, partner: Program) -> Program:
 
 def in_days(days: int) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=days)
+
+
+def anonymous_pledge_form(program_id: int, **overrides: object) -> dict[str, object]:
+    """The public pledge form as an anonymous donor sends it: 40,000 miles expiring in 200
+    days, a fresh submission token."""
+    data: dict[str, object] = {
+        "program": program_id,
+        "miles": 40_000,
+        "expires_on": in_days(200).isoformat(),
+        "donor_name": "",
+        "email": DONOR_EMAIL,
+        "is_anonymous": "on",
+        "submission_token": new_submission_token(),
+    }
+    data.update(overrides)
+    return data
 
 
 def submit_pledge(

@@ -16,9 +16,8 @@ from safepassage.donations.pledges.rate_limits import (
     EVENT_PLEDGE_RATE_LIMIT,
     PLEDGE_RATE_LIMIT,
 )
-from safepassage.donations.pledges.tokens import new_submission_token
 from tests.donations.factories import matrix_campaign
-from tests.donations.pledges.factories import DONOR_EMAIL, in_days, make_program
+from tests.donations.pledges.factories import anonymous_pledge_form, make_program
 from tests.events.factories import EventFactory
 from tests.factories import OrganisationFactory
 
@@ -27,20 +26,10 @@ pytestmark = pytest.mark.django_db
 VENUE_ADDRESS = "198.51.100.7"
 
 
-def _form(program_id: int) -> dict[str, object]:
-    return {
-        "program": program_id,
-        "miles": 40_000,
-        "expires_on": in_days(200).isoformat(),
-        "donor_name": "",
-        "email": DONOR_EMAIL,
-        "is_anonymous": "on",
-        "submission_token": new_submission_token(),
-    }
-
-
 def _post(url: str, program_id: int) -> int:
-    return Client(REMOTE_ADDR=VENUE_ADDRESS).post(url, _form(program_id)).status_code
+    return (
+        Client(REMOTE_ADDR=VENUE_ADDRESS).post(url, anonymous_pledge_form(program_id)).status_code
+    )
 
 
 def _campaign_url(campaign: Campaign) -> str:

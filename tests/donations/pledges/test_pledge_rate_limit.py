@@ -10,9 +10,8 @@ from django_tasks_db.models import DBTaskResult
 from safepassage.audit.models import AuditEvent
 from safepassage.donations.models import Pledge
 from safepassage.donations.pledges.rate_limits import PLEDGE_RATE_LIMIT
-from safepassage.donations.pledges.tokens import new_submission_token
 from tests.donations.factories import matrix_campaign
-from tests.donations.pledges.factories import DONOR_EMAIL, in_days, make_program
+from tests.donations.pledges.factories import anonymous_pledge_form, make_program
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,20 +20,10 @@ DONOR_ADDRESS = "192.0.2.44"
 NEIGHBOUR_ADDRESS = "192.0.2.45"
 
 
-def _form(program_id: int) -> dict[str, object]:
-    return {
-        "program": program_id,
-        "miles": 40_000,
-        "expires_on": in_days(200).isoformat(),
-        "donor_name": "",
-        "email": DONOR_EMAIL,
-        "is_anonymous": "on",
-        "submission_token": new_submission_token(),
-    }
-
-
 def _post(url: str, program_id: int, *, address: str = DONOR_ADDRESS, **headers: str) -> int:
-    response = Client(REMOTE_ADDR=address).post(url, _form(program_id), headers=headers)
+    response = Client(REMOTE_ADDR=address).post(
+        url, anonymous_pledge_form(program_id), headers=headers
+    )
     return response.status_code
 
 
@@ -50,7 +39,7 @@ def test_the_submission_after_the_limit_is_refused_and_nothing_is_saved_or_sent(
     )
 
     # when
-    response = Client(REMOTE_ADDR=DONOR_ADDRESS).post(url, _form(program.pk))
+    response = Client(REMOTE_ADDR=DONOR_ADDRESS).post(url, anonymous_pledge_form(program.pk))
 
     # then
     assert response.status_code == 429
@@ -82,7 +71,7 @@ def test_a_campaigns_pledge_page_is_limited_too_and_says_so_in_russian() -> None
 
     # when
     response = Client(REMOTE_ADDR=DONOR_ADDRESS).post(
-        url, _form(program.pk), headers={"accept-language": "ru"}
+        url, anonymous_pledge_form(program.pk), headers={"accept-language": "ru"}
     )
 
     # then
