@@ -11,7 +11,7 @@ from django.core import mail
 
 from safepassage.audit.models import AuditEvent
 from safepassage.bookings import actions
-from safepassage.bookings.models import Trip
+from safepassage.bookings.models import BookingRequest, Trip
 from safepassage.donations.models import Pledge
 from safepassage.donations.pledges.actions import do_withdraw_pledge
 from tests.bookings.factories import (
@@ -39,6 +39,15 @@ def _forgotten_events(pledge: Pledge) -> int:
     ).count()
 
 
+def _withdrawn_with_a_request() -> tuple[Network, Pledge, Trip, BookingRequest]:
+    """A pledge whose miles are reserved for a sent booking request, then withdrawn."""
+    network = make_network()
+    pledge = pledge_of(network)
+    trip, booking = booked_trip(network)
+    do_withdraw_pledge(pledge_id=pledge.public_id)
+    return network, pledge, trip, booking
+
+
 def _fly(network: Network, trip: Trip, target: str) -> None:
     coordinator = network.coordinator
     actions.do_record_trip_progress(
@@ -49,10 +58,7 @@ def _fly(network: Network, trip: Trip, target: str) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_a_withdrawn_pledges_donor_gets_the_impact_note_and_is_then_forgotten() -> None:
     # Given a withdrawn pledge whose reserved miles the donor then booked
-    network = make_network()
-    pledge = pledge_of(network)
-    trip, booking = booked_trip(network)
-    do_withdraw_pledge(pledge_id=pledge.public_id)
+    network, pledge, trip, booking = _withdrawn_with_a_request()
     actions.do_record_booking(booking=booking, record=RECORD, actor_ref="anonymous")
     trip.refresh_from_db()
     _fly(network, trip, "departed")
@@ -74,10 +80,7 @@ def test_a_withdrawn_pledges_donor_gets_the_impact_note_and_is_then_forgotten() 
 
 @pytest.mark.django_db
 def test_a_withdrawn_pledges_donor_is_remembered_while_a_booked_ticket_has_not_flown() -> None:
-    network = make_network()
-    pledge = pledge_of(network)
-    _trip, booking = booked_trip(network)
-    do_withdraw_pledge(pledge_id=pledge.public_id)
+    _network, pledge, _trip, booking = _withdrawn_with_a_request()
 
     actions.do_record_booking(booking=booking, record=RECORD, actor_ref="anonymous")
 
@@ -87,10 +90,7 @@ def test_a_withdrawn_pledges_donor_is_remembered_while_a_booked_ticket_has_not_f
 
 @pytest.mark.django_db
 def test_a_withdrawn_pledges_donor_who_declines_its_last_request_is_forgotten() -> None:
-    network = make_network()
-    pledge = pledge_of(network)
-    _trip, booking = booked_trip(network)
-    do_withdraw_pledge(pledge_id=pledge.public_id)
+    _network, pledge, _trip, booking = _withdrawn_with_a_request()
     assert _remembered(pledge)  # miles still reserved for a traveller
 
     actions.do_decline_booking(booking=booking, actor_ref="anonymous")
@@ -102,10 +102,7 @@ def test_a_withdrawn_pledges_donor_who_declines_its_last_request_is_forgotten() 
 @pytest.mark.django_db
 def test_a_cancelled_booking_reaches_the_withdrawn_pledges_donor_who_is_then_forgotten() -> None:
     # Given a withdrawn pledge whose miles paid a booked ticket
-    network = make_network()
-    pledge = pledge_of(network)
-    _trip, booking = booked_trip(network)
-    do_withdraw_pledge(pledge_id=pledge.public_id)
+    network, pledge, _trip, booking = _withdrawn_with_a_request()
     actions.do_record_booking(booking=booking, record=RECORD, actor_ref="anonymous")
     mail.outbox.clear()
 
