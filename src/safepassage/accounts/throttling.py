@@ -14,7 +14,11 @@ address in clear in its tables. These two callables give it instead:
 
 The day key is derived from ``SECRET_KEY`` and the UTC date and never stored, so a copy of
 the axes tables names no staff member and no address, and yesterday's rows match nothing
-today (a lock at most an hour old can end early at midnight UTC).
+today (a lock can end early at midnight UTC).
+
+The lock grows step by step (:class:`GrowingLockoutHandler`, ``AXES_HANDLER``): after the
+fifth failure of an account or a source 1 minute, then twice as long after each further
+failure, up to 4 hours.
 """
 
 import datetime
@@ -23,7 +27,12 @@ import hmac
 import ipaddress
 from typing import Any
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
 from django.conf import settings
+from django.db.models import Max, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -40,7 +49,8 @@ def _day_key(day: datetime.date) -> bytes:
 
 def throttle_account(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
     """The account a sign-in attempt is for, as a daily digest (``AXES_USERNAME_CALLABLE``)."""
-    typed = (credentials or {}).get("username") or request.POST.get("email") or ""
+    given = credentials or {}
+    typed = given.get("username") or given.get("email") or request.POST.get("email") or ""
     address = str(typed).strip().lower()
     if not address:
         return None
@@ -54,3 +64,83 @@ def throttle_source(request: HttpRequest) -> str:
     IPv6 address (``AXES_CLIENT_IP_CALLABLE``)."""
     digest = client_digest(request=request, scope=SCOPE, now=timezone.now())
     return str(ipaddress.IPv6Address(bytes.fromhex("fd" + digest[:30])))
+
+
+# --- Growing lockout --------------------------------------------------------------------
+
+FIRST_LOCK = datetime.timedelta(minutes=1)
+"""How long the password step waits after the ``AXES_FAILURE_LIMIT``-th failure."""
+LONGEST_LOCK = datetime.timedelta(hours=4)
+"""The cap: each further failure doubles the wait up to this."""
+MEMORY_HOURS = 24
+"""How long a failure counts (``AXES_COOLOFF_TIME``); the day key forgets sooner at
+midnight UTC."""
+
+
+def lock_duration(failures: int) -> datetime.timedelta | None:
+    """How long the password step stays locked after the ``failures``-th failure of an
+    account or a source: none below the limit, then 1 minute, 2, 4, ... up to 4 hours."""
+    limit = int(settings.AXES_FAILURE_LIMIT)
+    if failures < limit:
+        return None
+    doublings = min(failures - limit, 16)  # 2**16 minutes is far past the cap
+    return min(LONGEST_LOCK, FIRST_LOCK * (1 << doublings))
+
+
+def _now(request: HttpRequest | None) -> datetime.datetime:
+    attempt_time = getattr(request, "axes_attempt_time", None)
+    return attempt_time if isinstance(attempt_time, datetime.datetime) else timezone.now()
+
+
+class GrowingLockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]  # axes has no type hints
+    """django-axes' database handler with a lock that grows step by step (SR-21).
+
+    axes itself locks for as long as the failures stay in its window (``AXES_COOLOFF_TIME``),
+    a fixed time. Here the window is the memory of failures (24 hours), and an account or a
+    source is locked only until its last failure plus :func:`lock_duration` of its number
+    of failures. Attempts refused during a lock are not checked and not counted
+    (``AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False``); they are audited as
+    ``denied`` by the views. A success forgives the failures typed for that account, from
+    every source (and so counts no more against those sources), but not the failures at
+    the same source against other accounts: someone signing into their own account between
+    guesses at colleagues' passwords does not wipe the count of their source.
+    """
+
+    def lock_ends_at(
+        self, request: HttpRequest, credentials: dict[str, Any] | None = None
+    ) -> datetime.datetime | None:
+        """When the later of the account's and the source's locks ends (None: no lock)."""
+        latest: datetime.datetime | None = None
+        for attempts in self.get_user_attempts(request, credentials):
+            summary = attempts.aggregate(
+                failures=Sum("failures_since_start"), last=Max("attempt_time")
+            )
+            duration = lock_duration(summary["failures"] or 0)
+            if duration is None or summary["last"] is None:
+                continue
+            ends = summary["last"] + duration
+            latest = ends if latest is None else max(latest, ends)
+        return latest
+
+    def is_locked(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> bool:
+        ends = self.lock_ends_at(request, credentials)
+        return ends is not None and _now(request) < ends
+
+    def reset_user_attempts(
+        self, request: HttpRequest, credentials: dict[str, Any] | None = None
+    ) -> int:
+        account = get_client_username(request, credentials)
+        if not account:
+            return 0
+        count, _ = AccessAttempt.objects.filter(username=account).delete()
+        return int(count)
+
+
+def remaining_lock(*, request: HttpRequest, email: str) -> datetime.timedelta:
+    """How long the password step for ``email`` from this request's source stays locked
+    (zero when it is not). The same for an address that names no account."""
+    AxesProxyHandler.update_request(request)
+    ends = GrowingLockoutHandler().lock_ends_at(request, {"username": email})
+    if ends is None:
+        return datetime.timedelta(0)
+    return max(datetime.timedelta(0), ends - _now(request))

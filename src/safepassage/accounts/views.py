@@ -1,5 +1,6 @@
 """Staff sign-in (password, then authenticator code), enrolment, sessions, invitations."""
 
+import math
 import uuid
 from typing import Any
 
@@ -53,6 +54,7 @@ from safepassage.accounts.selectors import (
     list_own_sessions,
     list_security_keys,
 )
+from safepassage.accounts.throttling import remaining_lock
 from safepassage.accounts.tokens import read_invitation_token
 from safepassage.accounts.two_factor_reset_actions import (
     RESET_TWO_FACTOR,
@@ -116,7 +118,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         user = authenticate(request, username=email, password=form.cleaned_data["password"])
         if getattr(request, "axes_locked_out", False):
             actions.do_record_failed_password(email=email, outcome=Outcome.DENIED)
-            return locked_out(request)
+            return locked_out(request, credentials={"username": email})
         if isinstance(user, User):
             login(request, user, backend="safepassage.accounts.backends.MembershipBackend")
             mark_signed_in(request)
@@ -133,9 +135,22 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
 
 
-def locked_out(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    """django-axes calls this when an account is locked after repeated failures."""
-    return render(request, "accounts/locked_out.html", status=429)
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The page for a sign-in or re-authentication refused by the growing lock (SR-21):
+    how long to wait, the same for an address that names no account. django-axes calls it
+    too (``AXES_LOCKOUT_CALLABLE``) for any response to a locked request; a lock page a
+    view already answered (with its own headers) stays as it is."""
+    if original_response is not None and original_response.status_code == 429:
+        return original_response
+    email = str((credentials or {}).get("username") or request.POST.get("email") or "")
+    minutes = max(1, math.ceil(remaining_lock(request=request, email=email).total_seconds() / 60))
+    hours = math.ceil(minutes / 60) if minutes > 90 else 0
+    context = {"minutes": minutes, "hours": hours}
+    return render(request, "accounts/locked_out.html", context, status=429)
 
 
 @password_verified
@@ -188,7 +203,7 @@ def reauthenticate_view(request: HttpRequest) -> HttpResponse:
             actions.do_record_login_step(
                 user=user, step="reauthentication.password", outcome=Outcome.DENIED
             )
-            return _end_locked_session(request)
+            return _end_locked_session(request, user=user)
         except ReauthenticationRefused as error:
             form.add_error(None, str(error.message))
         else:
@@ -198,10 +213,11 @@ def reauthenticate_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/reauthenticate.html", context)
 
 
-def _end_locked_session(request: HttpRequest) -> HttpResponse:
+def _end_locked_session(request: HttpRequest, *, user: User) -> HttpResponse:
     """Too many failed re-authentications: this session ends, as a stolen one should."""
+    email = user.email
     logout(request)
-    response = locked_out(request)
+    response = locked_out(request, credentials={"username": email})
     forget_private_key(request=request, response=response)
     response["Clear-Site-Data"] = CLEAR_SITE_DATA
     return response

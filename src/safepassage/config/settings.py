@@ -167,8 +167,12 @@ LOGOUT_REDIRECT_URL = "site:home"
 INVITATION_MAX_AGE_SECONDS = 7 * 24 * 3600
 
 # django-axes: lock an account after repeated failures; log nothing personal.
+# SR-21: the lock grows (1 minute after the 5th failure, doubling, at most 4 hours;
+# accounts/throttling.py); AXES_COOLOFF_TIME is how long a failure counts.
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 1  # hours
+AXES_COOLOFF_TIME = 24  # hours
+AXES_HANDLER = "safepassage.accounts.throttling.GrowingLockoutHandler"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # refused unchecked: not a guess
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "email"
 AXES_RESET_ON_SUCCESS = True
