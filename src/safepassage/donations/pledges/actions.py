@@ -27,6 +27,7 @@ from safepassage.donations.models import (
     ProgramKind,
 )
 from safepassage.donations.pledges import sealing, tasks
+from safepassage.donations.pledges.donor_ties import donor_still_owed
 from safepassage.donations.pledges.errors import (
     BelowMinimum,
     BookingForOthersNotAllowed,
@@ -318,8 +319,10 @@ def do_set_delegated_booking_consent(*, pledge_id: uuid.UUID, consent: bool) -> 
 
 def _forget_donor_if_done(pledge: Pledge) -> None:
     """Erase the donor's sealed name and address once nothing can involve them again:
-    no miles reserved for a traveller (SR-32, data minimisation)."""
-    if get_balance(pledge=pledge).reserved.amount == 0:
+    no miles reserved for a traveller and no message still owed to them, such as the impact
+    note of a booked ticket that has not arrived (``donor_ties``; SR-32, data
+    minimisation). The app that owes the message forgets them once it is sent."""
+    if get_balance(pledge=pledge).reserved.amount == 0 and not donor_still_owed(pledge=pledge):
         pledge.donor_name_envelope = None
         pledge.donor_email_envelope = None
 
