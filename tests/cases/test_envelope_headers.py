@@ -44,6 +44,9 @@ KEY_FIELDS_THAT_ARE_NOT_ENVELOPES = {
     "intake.Applicant.public_key",
     "intake.Applicant.lookup_id",
     "bookings.Trip.record_public_key",
+    "accounts.SecurityKey.credential_id",
+    "accounts.SecurityKey.public_key",
+    "accounts.User.session_epoch",
 }
 """Key material classified ``key`` that is a raw public key, fingerprint or lookup id."""
 
@@ -56,6 +59,10 @@ SEALED_UNDER_ANOTHER_KEY = {
     "pathways.Pathway.notes": "server-held pathway key (SAFEPASSAGE_PATHWAY_KEY)",
     "pathways.VisaType.notes": "server-held pathway key (SAFEPASSAGE_PATHWAY_KEY)",
     "pathways.PathwayContact.details": "server-held pathway key (SAFEPASSAGE_PATHWAY_KEY)",
+    "donations.Gift.donor_name_envelope": "server-held donor key (SAFEPASSAGE_DONOR_KEY)",
+    "donations.Gift.receipt_email_envelope": "server-held donor key (SAFEPASSAGE_DONOR_KEY)",
+    "donations.Pledge.donor_name_envelope": "server-held donor key (SAFEPASSAGE_DONOR_KEY)",
+    "donations.Pledge.donor_email_envelope": "server-held donor key (SAFEPASSAGE_DONOR_KEY)",
     "intake.SubmissionReceipt.response": "under a key derived from the applicant's form token, "
     "never stored; erased after 15 minutes (decision 0026)",
 }

@@ -22,17 +22,8 @@ credited: the same amounts the ledger's refunds hold in clear.
 ``tests/bookings/test_classification.py`` fails for an unclassified field.
 """
 
-from enum import StrEnum
-
+from safepassage.core.classification import FieldClass
 from safepassage.core.crypto import SensitiveGroup
-
-
-class FieldClass(StrEnum):
-    WORKFLOW = "workflow"
-    SENSITIVE = "sensitive"
-    KEY = "key"
-    SECRET = "secret"  # noqa: S105  # a class name, not a secret
-
 
 W, S, K, X = FieldClass.WORKFLOW, FieldClass.SENSITIVE, FieldClass.KEY, FieldClass.SECRET
 TRAVEL = SensitiveGroup.TRAVEL_PASSENGER

@@ -10,16 +10,8 @@
 that is not a binary envelope column.
 """
 
-from enum import StrEnum
-
+from safepassage.core.classification import FieldClass
 from safepassage.core.crypto import SensitiveGroup
-
-
-class FieldClass(StrEnum):
-    WORKFLOW = "workflow"
-    SENSITIVE = "sensitive"
-    KEY = "key"
-
 
 W, S, K = FieldClass.WORKFLOW, FieldClass.SENSITIVE, FieldClass.KEY
 

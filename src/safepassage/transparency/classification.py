@@ -6,13 +6,7 @@ a count under ten: a suppressed cell stores no value and no count (a database co
 ``tests/transparency/test_classification.py`` fails for an unclassified field.
 """
 
-from enum import StrEnum
-
-
-class FieldClass(StrEnum):
-    WORKFLOW = "workflow"
-    PUBLIC = "public"
-
+from safepassage.core.classification import FieldClass
 
 W, P = FieldClass.WORKFLOW, FieldClass.PUBLIC
 

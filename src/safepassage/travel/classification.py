@@ -11,13 +11,7 @@ parameter that is never stored. ``tests/travel/test_classification.py`` fails fo
 unclassified field.
 """
 
-from enum import StrEnum
-
-
-class FieldClass(StrEnum):
-    PUBLIC = "public"
-    WORKFLOW = "workflow"
-
+from safepassage.core.classification import FieldClass
 
 P, W = FieldClass.PUBLIC, FieldClass.WORKFLOW
 

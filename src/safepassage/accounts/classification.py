@@ -1,0 +1,77 @@
+"""SR-01 for the accounts app: every model field is classified, in code (kinds:
+``safepassage.core.classification``).
+
+Staff e-mail addresses and display names are ``personal`` and in clear: sign-in looks the
+account up by its address and every staff page shows names, so a copy of the database
+gives the staff list away (who works where, in which role). The threat model counts
+caseworkers' identities as an asset; ``docs/security/seizure.md`` says so and advises
+caseworkers inside the origin country to use a name and an address that do not identify
+them. Sealing them (a keyed lookup digest for sign-in, names under an organisation key)
+is listed as open in ``docs/security/requirements.md`` (SR-01).
+
+The password is an Argon2id hash (``digest``); the session epoch is a random value that only
+a server holding ``SECRET_KEY`` can turn into a session hash (``key``); the two-factor reset
+keeps the SHA-256 of a random 128-bit code (``digest``). A security key's public key and
+credential id open nothing (``key``); the name its owner typed for it is ``personal``
+(people write "Anna's key").
+"""
+
+from collections.abc import Mapping
+
+from safepassage.core.classification import Classification, FieldClass
+
+W, PE, D, K = FieldClass.WORKFLOW, FieldClass.PERSONAL, FieldClass.DIGEST, FieldClass.KEY
+
+FIELD_CLASSES: dict[str, Mapping[str, Classification]] = {
+    "User": {
+        "id": W,
+        "password": D,
+        "last_login": W,
+        "is_superuser": W,
+        "public_id": W,
+        "email": PE,
+        "display_name": PE,
+        "is_active": W,
+        "date_joined": W,
+        "session_epoch": K,
+    },
+    "User_groups": dict.fromkeys(("id", "user", "group"), W),
+    "User_user_permissions": dict.fromkeys(("id", "user", "permission"), W),
+    "Membership": dict.fromkeys(("id", "user", "organisation", "role", "created_at"), W),
+    "Invitation": {
+        "id": W,
+        "public_id": W,
+        "organisation": W,
+        "email": PE,
+        "role": W,
+        "invited_by": W,
+        "created_at": W,
+        "expires_at": W,
+        "accepted_at": W,
+        "accepted_by": W,
+    },
+    "TwoFactorReset": {
+        "id": W,
+        "public_id": W,
+        "user": W,
+        "reset_by": W,
+        "code_hash": D,
+        "created_at": W,
+        "expires_at": W,
+        "code_used_at": W,
+        "enrolled_at": W,
+    },
+    "SecurityKey": {
+        "id": W,
+        "name": PE,
+        "confirmed": W,
+        "user": W,
+        "public_id": W,
+        "credential_id": K,
+        "public_key": K,
+        "sign_count": W,
+        "transports": W,
+        "created_on": W,
+        "last_used_on": W,
+    },
+}

@@ -1,0 +1,137 @@
+"""SR-01 for the tables of installed third-party apps (Django's own, django-otp,
+django-axes, django-tasks-db): every column classified, in code (kinds:
+``safepassage.core.classification``).
+
+Keyed by app label, then model name (as ``apps.get_models(include_auto_created=True)`` names
+it, so many-to-many tables such as ``Group_permissions`` count too). A package added to
+``INSTALLED_APPS``, or a column a new version adds, fails
+``tests/security/test_field_classification.py`` until it is classified here.
+
+Known exposures, listed in ``docs/security/seizure.md`` and open in
+``docs/security/requirements.md``:
+
+- ``sessions.Session.session_key`` is the session cookie's value, stored in clear by Django:
+  with a copy of a live session row an adversary who can reach the site is that staff
+  member until the session ends (15 minutes idle, 10 hours at most), without the
+  ``sp-key`` cookie, so without any case key;
+- ``otp_totp.TOTPDevice.key`` (the authenticator seed) and ``otp_static.StaticToken.token``
+  (unused recovery codes) are in clear, as django-otp stores them: a copy of the database
+  gives every second factor; the password (an Argon2id hash) is still needed;
+- ``django_tasks_database.DBTaskResult.traceback`` of a failed task can quote an exception
+  message (a mail server refusing an address names it). Task arguments are ids only (SR-05);
+- django-axes stores the browser's user agent of each failed sign-in in clear. The account
+  and the client address are daily HMACs (``accounts.throttling``), the form fields masked.
+
+``admin.LogEntry`` stays empty (nobody uses the admin site, SR-27), and so do axes' access
+log and failure log (``AXES_DISABLE_ACCESS_LOG``, ``AXES_ENABLE_ACCESS_FAILURE_LOG``).
+"""
+
+from collections.abc import Mapping
+
+from safepassage.core.classification import Classification, FieldClass
+
+W, P = FieldClass.WORKFLOW, FieldClass.PUBLIC
+PE, C, D, K = FieldClass.PERSONAL, FieldClass.CREDENTIAL, FieldClass.DIGEST, FieldClass.KEY
+
+_AXES_COMMON: dict[str, Classification] = {
+    "id": W,
+    "user_agent": PE,
+    # An address in fd00::/8 made of a daily HMAC of the client address; the account
+    # likewise (``accounts.throttling``).
+    "ip_address": D,
+    "username": D,
+    "http_accept": W,
+    "path_info": W,
+    "attempt_time": W,
+}
+
+_OTP_DEVICE: dict[str, Classification] = dict.fromkeys(
+    (
+        "id",
+        "user",
+        # Set by our code ("authenticator", "recovery codes"), never typed by a person.
+        "name",
+        "confirmed",
+        "throttling_failure_timestamp",
+        "throttling_failure_count",
+        "created_at",
+        "last_used_at",
+    ),
+    W,
+)
+
+THIRD_PARTY_FIELD_CLASSES: dict[str, dict[str, Mapping[str, Classification]]] = {
+    "admin": {
+        "LogEntry": {
+            "id": W,
+            "action_time": W,
+            "user": W,
+            "content_type": W,
+            "object_id": W,
+            # ``str()`` of the object changed and the change description: a staff name
+            # if it were ever used.
+            "object_repr": PE,
+            "action_flag": W,
+            "change_message": PE,
+        },
+    },
+    "auth": {
+        "Permission": {"id": W, "name": P, "content_type": W, "codename": P},
+        "Group_permissions": dict.fromkeys(("id", "group", "permission"), W),
+        "Group": {"id": W, "name": W},
+    },
+    "contenttypes": {"ContentType": {"id": W, "app_label": P, "model": P}},
+    "sessions": {
+        "Session": {
+            "session_key": C,
+            # Signed, not encrypted: the user's id, the session hash (an HMAC under
+            # SECRET_KEY), the second-factor device id, times, and the user's private key
+            # sealed under a secret that lives only in the sp-key cookie (SR-08).
+            "session_data": K,
+            "expire_date": W,
+        },
+    },
+    "otp_totp": {
+        "TOTPDevice": _OTP_DEVICE
+        | {"key": C}
+        | dict.fromkeys(("step", "t0", "digits", "tolerance", "drift", "last_t"), W),
+    },
+    "otp_static": {
+        "StaticDevice": _OTP_DEVICE,
+        "StaticToken": {"id": W, "device": W, "token": C},
+    },
+    "axes": {
+        "AccessAttempt": _AXES_COMMON
+        | {
+            # Every form field masked (AXES_SENSITIVE_PARAMETERS, the password by axes).
+            "get_data": W,
+            "post_data": W,
+            "failures_since_start": W,
+        },
+        "AccessAttemptExpiration": {"access_attempt": W, "expires_at": W},
+        "AccessFailureLog": _AXES_COMMON | {"locked_out": W},
+        "AccessLog": _AXES_COMMON | {"logout_time": W, "session_hash": D},
+    },
+    "django_tasks_database": {
+        "DBTaskResult": dict.fromkeys(
+            (
+                "id",
+                "status",
+                "enqueued_at",
+                "started_at",
+                "finished_at",
+                "args_kwargs",
+                "priority",
+                "task_path",
+                "worker_ids",
+                "queue_name",
+                "backend_name",
+                "run_after",
+                "return_value",
+                "exception_class_path",
+            ),
+            W,
+        )
+        | {"traceback": PE},
+    },
+}
