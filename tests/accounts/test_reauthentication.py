@@ -16,6 +16,7 @@ from safepassage.accounts.reauthentication import MAX_AGE
 from safepassage.accounts.roles import Role
 from safepassage.audit.models import AuditEvent
 from safepassage.site.access_policy import needs_recent_authentication
+from tests.exports.helpers import opened, post_export
 from tests.factories import STAFF_PASSWORD, StaffMember, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def _confirm(client: Client, staff: StaffMember, *, next_url: str, **data: str):
 
 
 def _exports() -> int:
-    return AuditEvent.objects.filter(action__endswith=".exported").count()
+    return AuditEvent.objects.filter(action__endswith=".exported_encrypted").count()
 
 
 @pytest.mark.parametrize("name", ["donations:pledge_export", "donations:gift_export"])
@@ -64,15 +65,18 @@ def test_after_confirming_the_export_opens_and_is_audited() -> None:
     client, staff = _stale()
     url = _export_url(staff)
 
-    # when
+    # when: confirmed, back on the export page, which gives the file for a passphrase
     confirmed = _confirm(client, staff, next_url=url)
-    response = client.get(url)
+    page = client.get(url)
+    exported_on_the_page = _exports()
+    response = post_export(client, url)
 
     # then
     assert confirmed.status_code == 302
     assert confirmed["Location"] == url
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
+    assert page.status_code == 200
+    assert exported_on_the_page == 0
+    assert opened(response).startswith(b"pledge_id,")
     assert _exports() == 1
     assert AuditEvent.objects.filter(
         action="login.reauthentication", outcome="success", object_ref=str(staff.user.public_id)
@@ -198,8 +202,10 @@ def test_the_wrong_role_is_refused_before_any_confirmation_and_nothing_is_writte
     events = AuditEvent.objects.count()
 
     response = client.get(_export_url(staff))
+    posted = post_export(client, _export_url(staff))
 
     assert response.status_code == 403
+    assert posted.status_code == 403
     assert AuditEvent.objects.count() == events
 
 

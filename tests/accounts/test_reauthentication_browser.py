@@ -1,5 +1,6 @@
 """SR-23 in Chromium without JavaScript: an export after 5 minutes asks for the password
-and a code again, then downloads the file."""
+and a code again, then for the file's passphrase (SR-29), then downloads the encrypted
+file, which gpg opens."""
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
@@ -10,6 +11,8 @@ from pytest_django.live_server_helper import LiveServer
 from safepassage.accounts.reauthentication import SESSION_KEY
 from safepassage.accounts.roles import Role
 from tests.browser_steps import sign_in_through_the_pages
+from tests.exports.gpg import open_export
+from tests.exports.helpers import EXPORT_PASSPHRASE
 from tests.factories import STAFF_PASSWORD, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,12 +38,16 @@ def test_a_stale_session_confirms_then_gets_the_export(
     # When they open the export
     page.goto(live_server.url + export)
 
-    # Then they are asked to confirm it is them, and afterwards the file downloads
+    # Then they are asked to confirm it is them, then for a passphrase, and the file downloads
     expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
     page.get_by_label("Password").fill(STAFF_PASSWORD)
     page.get_by_label("Code from your authenticator app").fill(staff.current_code())
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Encrypted export")
+    page.get_by_label("Passphrase for the file").fill(EXPORT_PASSPHRASE)
     with page.expect_download() as download:
-        page.get_by_role("button", name="Confirm").click()
-    assert download.value.suggested_filename == "pledges.csv"
-    with open(download.value.path(), encoding="utf-8") as csv_file:
-        assert csv_file.readline().startswith("pledge_id,")
+        page.get_by_role("button", name="Download the encrypted file").click()
+    assert download.value.suggested_filename == "pledges.csv.gpg"
+    with open(download.value.path(), "rb") as encrypted:
+        plaintext = open_export(encrypted.read(), passphrase=EXPORT_PASSPHRASE)
+    assert plaintext.startswith(b"pledge_id,")

@@ -21,6 +21,7 @@ from safepassage.donations.gifts.selectors import convert_for_reporting
 from safepassage.donations.models import ExchangeRate, Gift, GiftSource
 from safepassage.ledger.selectors import get_cash_balance
 from tests.donations.gift_factories import deliver, gift_event, make_campaign, written
+from tests.exports.helpers import opened, post_export
 from tests.factories import make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -266,21 +267,21 @@ def test_the_csv_export_has_no_donor_details_and_is_audited(
     sign_in(client, staff)
 
     # when
-    response = client.get(
-        reverse("donations:gift_export", kwargs={"organisation_id": staff.organisation.public_id})
+    response = post_export(
+        client,
+        reverse("donations:gift_export", kwargs={"organisation_id": staff.organisation.public_id}),
     )
 
-    # then
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    text = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]  # a StreamingHttpResponse; the test client's type does not say so
+    # then: encrypted, and what the plain CSV held once opened
+    assert response["Content-Disposition"] == 'attachment; filename="gifts.csv.gpg"'
+    text = opened(response).decode()
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:4] == ["gift_id", "received_on", "amount", "currency"]
     assert rows[1][2:5] == ["25.00", "EUR", "'=HYPERLINK(1)"]
     assert "Ruslan" not in text
     assert "ruslan@example.org" not in text
     assert AuditEvent.objects.filter(
-        action="gifts.exported", actor=str(staff.user.public_id)
+        action="gifts.exported_encrypted", actor=str(staff.user.public_id)
     ).exists()
 
 
@@ -290,9 +291,10 @@ def test_an_export_with_invalid_filters_exports_nothing(client: Client) -> None:
     sign_in(client, staff)
     before = written()
 
-    response = client.get(
+    response = post_export(
+        client,
         reverse("donations:gift_export", kwargs={"organisation_id": staff.organisation.public_id}),
-        {"received_from": "never"},
+        query="received_from=never",
     )
 
     assert response.status_code == 400
@@ -464,15 +466,16 @@ def test_exports_stop_after_twenty_an_hour_and_nothing_more_is_written(client: C
     staff = make_staff(Role.VIEWER)
     sign_in(client, staff)
     for name in ("donations:gift_export", "donations:pledge_export") * 10:
-        response = client.get(
-            reverse(name, kwargs={"organisation_id": staff.organisation.public_id})
+        response = post_export(
+            client, reverse(name, kwargs={"organisation_id": staff.organisation.public_id})
         )
         assert response.status_code == 200
     before = written()
 
     # when: once more
-    response = client.get(
-        reverse("donations:gift_export", kwargs={"organisation_id": staff.organisation.public_id})
+    response = post_export(
+        client,
+        reverse("donations:gift_export", kwargs={"organisation_id": staff.organisation.public_id}),
     )
 
     # then

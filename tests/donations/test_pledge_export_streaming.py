@@ -20,6 +20,7 @@ from safepassage.ledger import actions as ledger
 from safepassage.organisations.models import Organisation
 from tests.donations.gift_factories import make_campaign
 from tests.donations.reports.factories import program
+from tests.exports.helpers import opened, post_export
 from tests.factories import StaffMember, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -80,16 +81,16 @@ def _move(kind: str, ref: PledgeRef, miles: int | None = None) -> None:
 
 
 def _export(staff: StaffMember) -> tuple[bytes, int]:
-    """The export's bytes as a fresh sign-in downloads it, and the queries it ran."""
+    """The export's bytes as a fresh sign-in downloads and opens it (gpg), and the queries
+    it ran."""
     client = sign_in(Client(), staff)
     url = reverse(
         "donations:pledge_export", kwargs={"organisation_id": staff.organisation.public_id}
     )
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-        assert response.status_code == 200
+        response = post_export(client, url)
         assert response.streaming
-        content = b"".join(response.streaming_content)  # type: ignore[attr-defined]  # a StreamingHttpResponse; the test client's type does not say so
+        content = opened(response)
     return content, len(captured.captured_queries)
 
 

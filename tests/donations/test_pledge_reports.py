@@ -18,6 +18,7 @@ from safepassage.ledger import actions as ledger
 from tests.donations.gift_factories import make_campaign, written
 from tests.donations.pledges.factories import in_days
 from tests.donations.reports.factories import program
+from tests.exports.helpers import opened, post_export
 from tests.factories import make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -139,10 +140,9 @@ def test_the_pledge_export_has_ledger_miles_no_donor_and_is_audited(client: Clie
     _move("reserve", ref, 5_000)
     sign_in(client, staff)
 
-    response = client.get(_url("donations:pledge_export", staff.organisation.public_id))
+    response = post_export(client, _url("donations:pledge_export", staff.organisation.public_id))
 
-    assert response.status_code == 200
-    text = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]  # a StreamingHttpResponse; the test client's type does not say so
+    text = opened(response).decode()
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows == [
         {
@@ -160,7 +160,7 @@ def test_the_pledge_export_has_ledger_miles_no_donor_and_is_audited(client: Clie
             "withdrawn": "0",
         }
     ]
-    assert AuditEvent.objects.filter(action="pledges.exported").count() == 1
+    assert AuditEvent.objects.filter(action="pledges.exported_encrypted").count() == 1
 
 
 @pytest.mark.parametrize("role", [Role.CASEWORKER, Role.TRAVEL_COORDINATOR])
@@ -174,6 +174,12 @@ def test_case_roles_cannot_see_or_export_pledges_and_nothing_is_written(
 
     for name in ("donations:pledge_list", "donations:pledge_export", "donations:program_totals"):
         assert client.get(_url(name, staff.organisation.public_id)).status_code == 403
+    assert (
+        post_export(
+            client, _url("donations:pledge_export", staff.organisation.public_id)
+        ).status_code
+        == 403
+    )
     assert written() == before
 
 
@@ -185,8 +191,10 @@ def test_an_admin_of_another_organisation_gets_404_and_no_export_is_audited(
     before = written()
 
     response = client.get(_url("donations:pledge_export", victim.organisation.public_id))
+    posted = post_export(client, _url("donations:pledge_export", victim.organisation.public_id))
 
     assert response.status_code == 404
+    assert posted.status_code == 404
     assert written() == before
 
 

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -18,6 +19,7 @@ from safepassage.donations.reports.tables import build_report
 from safepassage.organisations.models import Organisation
 from tests.donations.gift_factories import make_campaign
 from tests.donations.reports.factories import cash_in_and_out, pledge, redeem
+from tests.exports.helpers import EXPORT_PASSPHRASE, opened, post_export
 from tests.factories import make_staff, sign_in
 from tests.transparency.factories import gift_on, moved_case
 
@@ -127,7 +129,11 @@ def test_a_bad_range_is_a_clear_error_and_exports_nothing(
         _url("donations:report_pdf", staff.organisation.public_id),
     ):
         assert client.get(url, query).status_code == 400
-    assert not AuditEvent.objects.filter(action="reports.exported").exists()
+        assert (
+            client.post(f"{url}?{urlencode(query)}", {"passphrase": EXPORT_PASSPHRASE}).status_code
+            == 400
+        )
+    assert not AuditEvent.objects.filter(action="reports.exported_encrypted").exists()
 
 
 @pytest.mark.parametrize("role", [Role.CASEWORKER, Role.TRAVEL_COORDINATOR])
@@ -140,7 +146,8 @@ def test_other_roles_are_refused_and_nothing_is_exported(client: Client, role: s
         _url("donations:report_pdf", staff.organisation.public_id),
     ):
         assert client.get(url).status_code == 403
-    assert not AuditEvent.objects.filter(action="reports.exported").exists()
+        assert post_export(client, url).status_code == 403
+    assert not AuditEvent.objects.filter(action="reports.exported_encrypted").exists()
 
 
 def test_another_organisations_admin_gets_404_and_nothing_is_exported(client: Client) -> None:
@@ -154,7 +161,12 @@ def test_another_organisations_admin_gets_404_and_nothing_is_exported(client: Cl
         _url("donations:report_pdf", staff.organisation.public_id),
     ):
         assert client.get(url).status_code == 404
-    assert not AuditEvent.objects.filter(action="reports.exported").exists()
+    for url in (
+        _url("donations:report_csv", staff.organisation.public_id, table="money"),
+        _url("donations:report_pdf", staff.organisation.public_id),
+    ):
+        assert post_export(client, url).status_code == 404
+    assert not AuditEvent.objects.filter(action="reports.exported_encrypted").exists()
 
 
 def test_an_unknown_table_is_404(client: Client) -> None:
@@ -172,12 +184,11 @@ def test_every_csv_table_holds_the_figures_and_no_personal_data(client: Client) 
     bodies = {}
     # when
     for table in TABLES:
-        response = client.get(
-            _url("donations:report_csv", staff.organisation.public_id, table=table)
+        response = post_export(
+            client, _url("donations:report_csv", staff.organisation.public_id, table=table)
         )
-        assert response.status_code == 200
-        assert response["Content-Type"].startswith("text/csv")
-        bodies[table] = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))  # type: ignore[attr-defined]  # a StreamingHttpResponse
+        assert response["Content-Disposition"] == f'attachment; filename="report-{table}.csv.gpg"'
+        bodies[table] = list(csv.reader(io.StringIO(opened(response).decode())))
     # then
     month = f"{timezone.localdate():%Y-%m}"
     assert bodies["money"][1:] == [[month, "EUR", "1234.50", "1"]]
@@ -188,7 +199,7 @@ def test_every_csv_table_holds_the_figures_and_no_personal_data(client: Client) 
     everything = repr(bodies)
     assert DONOR_NAME not in everything
     assert DONOR_EMAIL not in everything
-    assert AuditEvent.objects.filter(action="reports.exported").count() == len(TABLES)
+    assert AuditEvent.objects.filter(action="reports.exported_encrypted").count() == len(TABLES)
 
 
 def test_csv_cells_a_spreadsheet_would_run_are_neutralised() -> None:
@@ -206,11 +217,11 @@ def test_the_pdf_is_a_pdf_of_the_organisations_figures(client: Client) -> None:
     _figures(staff.organisation)
     sign_in(client, staff)
     # when
-    response = client.get(_url("donations:report_pdf", staff.organisation.public_id))
+    response = post_export(client, _url("donations:report_pdf", staff.organisation.public_id))
     # then
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF-")
+    assert response["Content-Disposition"] == 'attachment; filename="report.pdf.gpg"'
+    pdf = opened(response)
+    assert pdf.startswith(b"%PDF-")
     today = timezone.localdate()
     document = render_report_html(
         page=build_report(
@@ -220,5 +231,5 @@ def test_the_pdf_is_a_pdf_of_the_organisations_figures(client: Client) -> None:
     for text in (staff.organisation.name, "1,234.50", "12,000", "300.00", "38,000"):
         assert text in document, text
     assert DONOR_NAME not in document
-    assert DONOR_EMAIL.encode() not in response.content
-    assert AuditEvent.objects.filter(action="reports.exported").count() == 1
+    assert DONOR_EMAIL.encode() not in pdf
+    assert AuditEvent.objects.filter(action="reports.exported_encrypted").count() == 1

@@ -284,7 +284,15 @@ def do_record_exchange_rate(
 #: the audit trail. Two exports racing at the limit may both pass; the cap is a brake on
 #: bulk copying by a stolen account, not an exact quota.
 EXPORTS_PER_HOUR = 20
-EXPORT_ACTIONS = ("gifts.exported", "pledges.exported", "reports.exported")
+EXPORT_ACTIONS = (
+    "gifts.exported_encrypted",
+    "pledges.exported_encrypted",
+    "reports.exported_encrypted",
+    # Before exports were encrypted (SR-29): they still count within their hour.
+    "gifts.exported",
+    "pledges.exported",
+    "reports.exported",
+)
 
 
 def check_export_allowed(*, user: User, now: datetime.datetime) -> None:
@@ -299,11 +307,12 @@ def check_export_allowed(*, user: User, now: datetime.datetime) -> None:
 
 
 def do_record_gift_export(*, user: User, organisation: Organisation) -> None:
-    """Audit a CSV export of the organisation's gifts (who and when, never what)."""
+    """Audit an encrypted CSV export of the organisation's gifts (who and when, never what
+    nor the passphrase)."""
     with transaction.atomic():
         record_audit_event(
             actor_ref=str(user.public_id),
-            action="gifts.exported",
+            action="gifts.exported_encrypted",
             object_type="organisation",
             object_ref=str(organisation.public_id),
             organisation_ref=str(organisation.public_id),

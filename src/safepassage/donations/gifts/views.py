@@ -5,17 +5,22 @@ import uuid
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import (
-    require_GET,
     require_http_methods,
     require_POST,
     require_safe,
 )
 
 from safepassage.accounts.selectors import current_user
+from safepassage.donations.export_encryption import (
+    encrypted_download,
+    passphrase_form,
+    render_export_page,
+)
 from safepassage.donations.gifts import actions, selectors
 from safepassage.donations.gifts.access import access_gift
 from safepassage.donations.gifts.errors import EventIdReused, GiftError, WebhookNotConfigured
@@ -115,31 +120,42 @@ def gift_list_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResp
 
 @requires_permission(VIEW_GIFT)
 @recent_authentication_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def gift_export_view(
     request: HttpRequest, organisation_id: uuid.UUID
 ) -> HttpResponse | StreamingHttpResponse:
-    """The filtered gift list as CSV (no donor names or addresses); every export audited."""
+    """The filtered gift list as CSV (no donor names or addresses), only encrypted for the
+    passphrase typed on this page (SR-29); every export audited."""
     user = current_user(request)
     organisation = access_organisation(
         user=user, organisation_id=organisation_id, permission=VIEW_GIFT
     )
     campaigns = selectors.list_organisation_campaigns(organisation=organisation)
-    form = GiftFilterForm(request.GET or None, campaigns=campaigns)
-    filters = form.filters()
+    filters = GiftFilterForm(request.GET or None, campaigns=campaigns).filters()
     if filters is None:
         return HttpResponse(_("The filters are not valid."), status=400, content_type="text/plain")
-    try:
-        actions.check_export_allowed(user=user, now=timezone.now())
-    except GiftError as error:
-        return HttpResponse(str(error.message), status=429, content_type="text/plain")
-    gifts = selectors.list_gifts(organisation=organisation, filters=filters)
-    actions.do_record_gift_export(user=user, organisation=organisation)
-    response = StreamingHttpResponse(
-        selectors.iter_gift_csv(gifts=gifts.iterator()), content_type="text/csv; charset=utf-8"
+    form = passphrase_form(request, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.check_export_allowed(user=user, now=timezone.now())
+        except GiftError as error:
+            return HttpResponse(str(error.message), status=429, content_type="text/plain")
+        gifts = selectors.list_gifts(organisation=organisation, filters=filters)
+        actions.do_record_gift_export(user=user, organisation=organisation)
+        return encrypted_download(
+            selectors.iter_gift_csv(gifts=gifts.iterator()),
+            passphrase=form.cleaned_data["passphrase"],
+            filename="gifts.csv",
+        )
+    back = reverse("donations:gift_list", kwargs={"organisation_id": organisation.public_id})
+    return render_export_page(
+        request,
+        organisation=organisation,
+        form=form,
+        description=_("The gifts your filters show, as a CSV table (no donor names or addresses)."),
+        filename="gifts.csv",
+        back_url=f"{back}?{filter_query(request)}",
     )
-    response["Content-Disposition"] = 'attachment; filename="gifts.csv"'
-    return response
 
 
 @requires_permission(ADD_GIFT)

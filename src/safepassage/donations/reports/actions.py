@@ -6,11 +6,12 @@ from safepassage.accounts.models import User
 from safepassage.audit.actions import record_audit_event
 from safepassage.organisations.models import Organisation
 
-EXPORT_ACTION = "reports.exported"
+EXPORT_ACTION = "reports.exported_encrypted"
 
 
 def do_record_report_export(*, user: User, organisation: Organisation) -> None:
-    """Audit a CSV or PDF export of ``organisation``'s reports (who and when)."""
+    """Audit an encrypted CSV or PDF export of ``organisation``'s reports (who and when,
+    never the passphrase)."""
     with transaction.atomic():
         record_audit_event(
             actor_ref=str(user.public_id),

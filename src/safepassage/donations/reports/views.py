@@ -4,12 +4,20 @@ import uuid
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from safepassage.accounts.models import User
 from safepassage.accounts.selectors import current_user
+from safepassage.donations.export_encryption import (
+    ExportPassphraseForm,
+    encrypted_download,
+    passphrase_form,
+    render_export_page,
+)
 from safepassage.donations.gifts import actions as gift_actions
 from safepassage.donations.gifts.errors import GiftError
 from safepassage.donations.gifts.views import filter_query
@@ -42,17 +50,37 @@ def _report(
     return form, organisation, page, user
 
 
-def _export_refused(user: User, page: ReportPage | None) -> HttpResponse | None:
-    if page is None:
-        return HttpResponse(
-            _("The date range is not valid."), status=400, content_type="text/plain"
-        )
+def _export_refused(user: User, page: ReportPage) -> HttpResponse | None:
+    """The hourly export allowance, then the audit event; ``None`` when the export may go."""
     try:
         gift_actions.check_export_allowed(user=user, now=timezone.now())
     except GiftError as error:
         return HttpResponse(str(error.message), status=429, content_type="text/plain")
     actions.do_record_report_export(user=user, organisation=page.organisation)
     return None
+
+
+def _export_page(
+    request: HttpRequest,
+    *,
+    page: ReportPage,
+    form: ExportPassphraseForm,
+    description: str | Promise,
+    filename: str,
+) -> HttpResponse:
+    back = reverse("donations:report", kwargs={"organisation_id": page.organisation.public_id})
+    return render_export_page(
+        request,
+        organisation=page.organisation,
+        form=form,
+        description=description,
+        filename=filename,
+        back_url=f"{back}?{filter_query(request)}",
+    )
+
+
+def _invalid_range() -> HttpResponse:
+    return HttpResponse(_("The date range is not valid."), status=400, content_type="text/plain")
 
 
 @requires_permission(VIEW_PLEDGE)
@@ -74,32 +102,53 @@ def report_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpRespons
 
 @requires_permission(VIEW_PLEDGE)
 @recent_authentication_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def report_csv_view(
     request: HttpRequest, organisation_id: uuid.UUID, table: str
 ) -> HttpResponse | StreamingHttpResponse:
-    """One table of the page as CSV (aggregates only); audited."""
+    """One table of the page as CSV (aggregates only), encrypted (SR-29); audited."""
     if table not in TABLES:
         raise Http404
     _form, _organisation, page, user = _report(request, organisation_id)
-    if (refused := _export_refused(user, page)) is not None or page is None:
-        return refused or HttpResponse(status=400)
-    header, rows = TABLES[table](page)
-    response = StreamingHttpResponse(
-        selectors.iter_csv(header=header, rows=rows), content_type="text/csv; charset=utf-8"
+    if page is None:
+        return _invalid_range()
+    form = passphrase_form(request, user=user)
+    filename = f"report-{table}.csv"
+    if request.method == "POST" and form.is_valid():
+        if (refused := _export_refused(user, page)) is not None:
+            return refused
+        header, rows = TABLES[table](page)
+        return encrypted_download(
+            selectors.iter_csv(header=header, rows=rows),
+            passphrase=form.cleaned_data["passphrase"],
+            filename=filename,
+        )
+    description = _(
+        "One table of the report for the chosen dates, as CSV (totals and counts only)."
     )
-    response["Content-Disposition"] = f'attachment; filename="report-{table}.csv"'
-    return response
+    return _export_page(request, page=page, form=form, description=description, filename=filename)
 
 
 @requires_permission(VIEW_PLEDGE)
 @recent_authentication_required
-@require_GET
-def report_pdf_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
-    """The whole page as one PDF; audited."""
+@require_http_methods(["GET", "POST"])
+def report_pdf_view(
+    request: HttpRequest, organisation_id: uuid.UUID
+) -> HttpResponse | StreamingHttpResponse:
+    """The whole page as one PDF, encrypted (SR-29); audited."""
     _form, _organisation, page, user = _report(request, organisation_id)
-    if (refused := _export_refused(user, page)) is not None or page is None:
-        return refused or HttpResponse(status=400)
-    response = HttpResponse(render_report_pdf(page=page), content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="report.pdf"'
-    return response
+    if page is None:
+        return _invalid_range()
+    form = passphrase_form(request, user=user)
+    if request.method == "POST" and form.is_valid():
+        if (refused := _export_refused(user, page)) is not None:
+            return refused
+        return encrypted_download(
+            [render_report_pdf(page=page)],
+            passphrase=form.cleaned_data["passphrase"],
+            filename="report.pdf",
+        )
+    description = _("The whole report for the chosen dates, as PDF (totals and counts only).")
+    return _export_page(
+        request, page=page, form=form, description=description, filename="report.pdf"
+    )

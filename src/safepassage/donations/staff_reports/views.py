@@ -4,11 +4,17 @@ import uuid
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from safepassage.accounts.selectors import current_user
+from safepassage.donations.export_encryption import (
+    encrypted_download,
+    passphrase_form,
+    render_export_page,
+)
 from safepassage.donations.gifts import actions as gift_actions
 from safepassage.donations.gifts.errors import GiftError
 from safepassage.donations.gifts.views import PAGE_SIZE, filter_query
@@ -54,11 +60,12 @@ def pledge_list_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpRe
 
 @requires_permission(VIEW_PLEDGE)
 @recent_authentication_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def pledge_export_view(
     request: HttpRequest, organisation_id: uuid.UUID
 ) -> HttpResponse | StreamingHttpResponse:
-    """The filtered pledge list as CSV with ledger miles, no donor details; audited."""
+    """The filtered pledge list as CSV with ledger miles, no donor details, only encrypted
+    for the passphrase typed on this page (SR-29); audited."""
     user = current_user(request)
     organisation = access_organisation(
         user=user, organisation_id=organisation_id, permission=VIEW_PLEDGE
@@ -66,20 +73,33 @@ def pledge_export_view(
     filters = _filter_form(request, organisation).filters()
     if filters is None:
         return HttpResponse(_("The filters are not valid."), status=400, content_type="text/plain")
-    try:
-        gift_actions.check_export_allowed(user=user, now=timezone.now())
-    except GiftError as error:
-        return HttpResponse(str(error.message), status=429, content_type="text/plain")
-    # Streamed: pledges and their balances are read a batch at a time as the file goes out.
-    rows = selectors.iter_with_balances(
-        pledges=selectors.list_pledges(organisation=organisation, filters=filters)
+    form = passphrase_form(request, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            gift_actions.check_export_allowed(user=user, now=timezone.now())
+        except GiftError as error:
+            return HttpResponse(str(error.message), status=429, content_type="text/plain")
+        # Streamed: pledges and balances are read a batch at a time as the file goes out.
+        rows = selectors.iter_with_balances(
+            pledges=selectors.list_pledges(organisation=organisation, filters=filters)
+        )
+        actions.do_record_pledge_export(user=user, organisation=organisation)
+        return encrypted_download(
+            selectors.iter_pledge_csv(rows=rows),
+            passphrase=form.cleaned_data["passphrase"],
+            filename="pledges.csv",
+        )
+    back = reverse("donations:pledge_list", kwargs={"organisation_id": organisation.public_id})
+    return render_export_page(
+        request,
+        organisation=organisation,
+        form=form,
+        description=_(
+            "The pledges your filters show, as a CSV table with their miles (no donor details)."
+        ),
+        filename="pledges.csv",
+        back_url=f"{back}?{filter_query(request)}",
     )
-    actions.do_record_pledge_export(user=user, organisation=organisation)
-    response = StreamingHttpResponse(
-        selectors.iter_pledge_csv(rows=rows), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="pledges.csv"'
-    return response
 
 
 @requires_permission(VIEW_PLEDGE)
