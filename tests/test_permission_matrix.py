@@ -259,6 +259,8 @@ MATRIX: dict[str, dict[str, Cell]] = {
             "donations:pledge",
             "donations:pledge_for_campaign",
             "donations:pledge_sent",
+            "donations:pledge_resend",
+            "donations:pledge_resend_sent",
             "donations:pledge_confirm",
             "donations:pledge_manage",
             "donations:pledge_change",

@@ -121,6 +121,10 @@ FIELD_CLASSES: dict[str, Mapping[str, Classification]] = {
         "is_anonymous": W,
         "donor_name_envelope": DONOR,
         "donor_email_envelope": DONOR,
+        # HMAC of the address under a key derived from the donor key material (never
+        # stored), kept only while the pledge waits for confirmation: finds the pledge to
+        # send a lost confirmation link again (decision 0043).
+        "donor_email_digest": FieldClass.DIGEST,
         "language": W,
         "status": W,
         # The random part of a signed one-time form token: it only finds a repeated
@@ -128,6 +132,8 @@ FIELD_CLASSES: dict[str, Mapping[str, Classification]] = {
         "submission_token": W,
         "created_on": W,
         "confirmed_on": W,
+        "confirmation_sent_on": W,
+        "confirmation_resends": W,
         "reminded_for_expiry_on": W,
     },
 }

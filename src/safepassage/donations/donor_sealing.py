@@ -11,6 +11,7 @@ docs/decisions/0003-gifts-webhooks-and-donor-details.md.
 """
 
 import hashlib
+import hmac
 import os
 
 from django.conf import settings
@@ -36,6 +37,18 @@ def _donor_key() -> GroupKey:
         material.encode("utf-8"), digest_size=32, person=b"sp-donor-seal"
     ).digest()
     return GroupKey(case_id=_KEY_SCOPE, group=SensitiveGroup.DONOR, version=1, secret=secret)
+
+
+def donor_lookup_digest(*, purpose: str, text: str) -> str:
+    """A keyed digest of ``text`` to find a row by a donor value without storing it (for
+    example a pledge waiting for confirmation, by its e-mail address). The key comes from
+    the same material as the donor key but is a different key, never stored; a copy of the
+    database alone cannot test candidate values against the digests."""
+    material = os.environ.get(DONOR_KEY_ENVIRONMENT_VARIABLE) or str(settings.SECRET_KEY)
+    key = hashlib.blake2b(
+        material.encode("utf-8"), digest_size=32, person=b"sp-donor-lookup"
+    ).digest()
+    return hmac.new(key, f"{purpose}\0{text}".encode(), hashlib.sha256).hexdigest()
 
 
 def seal_donor_text(*, model: str, row_id: str, field: str, text: str) -> bytes:

@@ -75,6 +75,17 @@ class Pledge(models.Model):
     is_anonymous = models.BooleanField(_("anonymous to the public"), default=True)
     donor_name_envelope = models.BinaryField(null=True, blank=True, editable=False)
     donor_email_envelope = models.BinaryField(null=True, blank=True, editable=False)
+    donor_email_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        editable=False,
+        db_index=True,
+        help_text=_(
+            "A keyed digest of the address, only while the pledge waits for confirmation: "
+            "how a lost confirmation link is found and sent again."
+        ),
+    )
     language = models.CharField(
         _("language for e-mails"),
         max_length=8,
@@ -87,6 +98,18 @@ class Pledge(models.Model):
     submission_token = models.CharField(max_length=64, unique=True, editable=False)
     created_on = models.DateField(editable=False)
     confirmed_on = models.DateField(null=True, blank=True, editable=False)
+    confirmation_sent_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The day the latest confirmation link was queued; empty while one is still to "
+            "be sent (the mail server failed), so the worker sends it again."
+        ),
+    )
+    confirmation_resends = models.PositiveSmallIntegerField(
+        default=0, editable=False, help_text=_("How many times the donor asked for the link again.")
+    )
     reminded_for_expiry_on = models.DateField(
         null=True,
         blank=True,

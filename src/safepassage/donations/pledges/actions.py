@@ -46,13 +46,16 @@ from safepassage.donations.pledges.errors import (
 )
 from safepassage.donations.pledges.lock_objects import lock_pledge
 from safepassage.donations.pledges.selectors import (
+    CONFIRM_DAYS,
     committed_miles,
     get_balance,
     get_delegation_rule,
     get_pledge_delegation_rule,
     get_pledge_ref,
+    list_pledges_awaiting_confirmation,
     list_pledges_due_for_reminder,
     list_pledges_past_expiry,
+    list_pledges_with_unsent_confirmation,
     list_unconfirmed_pledges_holding_donor,
 )
 from safepassage.donations.pledges.tokens import CONFIRM_MAX_AGE
@@ -60,6 +63,12 @@ from safepassage.ledger import actions as ledger
 
 MAX_MILES = 50_000_000
 REMINDER_DAYS = 30
+MAX_CONFIRMATION_RESENDS = 3
+"""How many times a donor may have the confirmation link sent again for one pledge: enough
+for a link lost to a spam folder, few enough that someone who knows a donor's address
+cannot flood it."""
+MAX_PLEDGES_PER_RESEND = 10
+DONOR_FIELDS = ("donor_name_envelope", "donor_email_envelope", "donor_email_digest")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -115,7 +124,7 @@ def check_pledge_terms(*, terms: PledgeTerms, today: date) -> None:
         raise ContactWindowInvalid
 
 
-def _enqueue(task_function: Task[..., None], /, **kwargs: str | int) -> None:
+def _enqueue(task_function: Task[..., None], /, **kwargs: str | int | list[str]) -> None:
     """Enqueue ``task_function`` once the current transaction commits (never on rollback)."""
     transaction.on_commit(partial(task_function.enqueue, **kwargs))
 
@@ -171,9 +180,11 @@ def do_submit_pledge(
                 donor_email_envelope=sealing.seal_pledge_value(
                     pledge_id=str(pledge_id), field=sealing.EMAIL, text=email
                 ),
+                donor_email_digest=sealing.email_digest(email),
                 submission_token=submission_token,
                 language=language,
                 created_on=timezone.localdate(),
+                confirmation_sent_on=timezone.localdate(),
             )
             record_audit_event(
                 actor_ref=ANONYMOUS_ACTOR,
@@ -206,7 +217,8 @@ def do_confirm_pledge(*, pledge_id: uuid.UUID, language: str) -> Pledge:
         )
         pledge.status = PledgeStatus.CONFIRMED
         pledge.confirmed_on = timezone.localdate()
-        pledge.save(update_fields=["status", "confirmed_on"])
+        pledge.donor_email_digest = ""  # only needed to send a lost link again
+        pledge.save(update_fields=["status", "confirmed_on", "donor_email_digest"])
         record_audit_event(
             actor_ref=ANONYMOUS_ACTOR,
             action="pledge.confirmed",
@@ -215,6 +227,88 @@ def do_confirm_pledge(*, pledge_id: uuid.UUID, language: str) -> Pledge:
         )
         _enqueue(tasks.send_pledge_manage_link, pledge_id=str(pledge.public_id), language=language)
     return pledge
+
+
+def do_request_confirmation_resend(*, email: str, language: str, today: date) -> None:
+    """A donor asks for their confirmation link again: queue one task that sends a new link
+    for each unconfirmed pledge of the last 7 days made with ``email`` (SR-15: the request
+    does the same work whether or not one exists: one lookup by the address's digest and
+    one queued task, with an empty list when nothing matched; the answer page is the same).
+
+    The task gets public ids only, never the address (SR-05)."""
+    pledge_ids = list(
+        list_pledges_awaiting_confirmation(
+            email_digest=sealing.email_digest(email), today=today
+        ).values_list("public_id", flat=True)[:MAX_PLEDGES_PER_RESEND]
+    )
+    with transaction.atomic():
+        _enqueue(
+            tasks.resend_pledge_confirmations,
+            pledge_ids=[str(pledge_id) for pledge_id in pledge_ids],
+            language=language,
+        )
+
+
+def do_resend_pledge_confirmation(*, pledge_id: uuid.UUID, language: str, today: date) -> bool:
+    """Send the confirmation link of a pledge still waiting for it again (a new link, valid
+    7 days from now; the first one stays valid, decision 0043), at most
+    ``MAX_CONFIRMATION_RESENDS`` times. The donor's address is kept until the new link
+    expires. Returns whether a link was queued."""
+    with transaction.atomic():
+        pledge = lock_pledge(pledge_id=pledge_id)
+        if (
+            pledge.status != PledgeStatus.UNCONFIRMED
+            or pledge.donor_email_envelope is None
+            or pledge.created_on < today - timedelta(days=CONFIRM_DAYS)
+            or pledge.expires_on <= today
+            or pledge.confirmation_resends >= MAX_CONFIRMATION_RESENDS
+        ):
+            return False
+        pledge.confirmation_resends += 1
+        pledge.confirmation_sent_on = today
+        pledge.save(update_fields=["confirmation_resends", "confirmation_sent_on"])
+        record_audit_event(
+            actor_ref=ANONYMOUS_ACTOR,
+            action="pledge.confirmation_resent",
+            object_type="pledge",
+            object_ref=str(pledge.public_id),
+        )
+        _enqueue(tasks.send_pledge_confirmation, pledge_id=str(pledge.public_id), language=language)
+    return True
+
+
+def do_mark_confirmation_unsent(*, pledge_id: uuid.UUID) -> None:
+    """The confirmation link could not be sent (the mail server failed): clear the mark so
+    that :func:`do_send_unsent_confirmations` queues it again."""
+    with transaction.atomic():
+        pledge = lock_pledge(pledge_id=pledge_id)
+        if pledge.status == PledgeStatus.UNCONFIRMED and pledge.confirmation_sent_on is not None:
+            pledge.confirmation_sent_on = None
+            pledge.save(update_fields=["confirmation_sent_on"])
+
+
+def do_send_unsent_confirmations(*, today: date) -> int:
+    """Queue again every confirmation link a mail outage kept from its donor (pledges of the
+    last 7 days still waiting). Safe to run any number of times. Returns how many."""
+    queued = 0
+    for candidate in list_pledges_with_unsent_confirmation(today=today):
+        with transaction.atomic():
+            pledge = lock_pledge(pledge_id=candidate.public_id)
+            if (
+                pledge.status != PledgeStatus.UNCONFIRMED
+                or pledge.confirmation_sent_on is not None
+                or pledge.donor_email_envelope is None
+            ):
+                continue
+            pledge.confirmation_sent_on = today
+            pledge.save(update_fields=["confirmation_sent_on"])
+            _enqueue(
+                tasks.send_pledge_confirmation,
+                pledge_id=str(pledge.public_id),
+                language=pledge.language,
+            )
+            queued += 1
+    return queued
 
 
 def check_change_pledge(*, pledge: Pledge, miles: int, expires_on: date, today: date) -> None:
@@ -325,6 +419,7 @@ def _forget_donor_if_done(pledge: Pledge) -> None:
     if get_balance(pledge=pledge).reserved.amount == 0 and not donor_still_owed(pledge=pledge):
         pledge.donor_name_envelope = None
         pledge.donor_email_envelope = None
+        pledge.donor_email_digest = ""
 
 
 def forget_donor_when_done(*, pledge: Pledge, more_to_tell: bool) -> bool:
@@ -348,7 +443,8 @@ def _erase_donor(pledge: Pledge) -> None:
     """Erase the donor's sealed name and address, audited (the pledge's row is locked)."""
     pledge.donor_name_envelope = None
     pledge.donor_email_envelope = None
-    pledge.save(update_fields=["donor_name_envelope", "donor_email_envelope"])
+    pledge.donor_email_digest = ""
+    pledge.save(update_fields=DONOR_FIELDS)
     record_audit_event(
         actor_ref=SYSTEM_ACTOR,
         action="pledge.donor_forgotten",
@@ -387,7 +483,7 @@ def do_withdraw_pledge(*, pledge_id: uuid.UUID) -> Pledge:
                 )
         pledge.status = PledgeStatus.WITHDRAWN
         _forget_donor_if_done(pledge)
-        pledge.save(update_fields=["status", "donor_name_envelope", "donor_email_envelope"])
+        pledge.save(update_fields=["status", *DONOR_FIELDS])
         record_audit_event(
             actor_ref=ANONYMOUS_ACTOR,
             action="pledge.withdrawn",
@@ -479,7 +575,7 @@ def do_post_expiries(*, today: date) -> int:
             if balance.reserved.amount == 0:
                 pledge.status = PledgeStatus.EXPIRED
                 _forget_donor_if_done(pledge)
-                pledge.save(update_fields=["status", "donor_name_envelope", "donor_email_envelope"])
+                pledge.save(update_fields=["status", *DONOR_FIELDS])
                 record_audit_event(
                     actor_ref=SYSTEM_ACTOR,
                     action="pledge.expired",

@@ -192,3 +192,13 @@ class ChangePledgeForm(forms.Form):
         except PledgeError as error:
             _add_pledge_error(self, error)
         return data
+
+
+class ResendConfirmationForm(forms.Form):
+    """The address a donor pledged with, to send their confirmation link again."""
+
+    email = forms.EmailField(
+        label=_("E-mail address you pledged with"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

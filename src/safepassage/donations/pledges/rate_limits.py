@@ -51,3 +51,19 @@ def refuse_over_limit(request: HttpRequest, campaign: Campaign | None) -> HttpRe
     if hit(request=request, scope=allowance.scope, limit=allowance.limit, window=allowance.window):
         return None
     return rate_limited_response(request, window=allowance.window)
+
+
+RESEND_RATE_LIMIT = 10
+RESEND_RATE_WINDOW = datetime.timedelta(minutes=15)
+"""Asking for a confirmation link again, per address: a donor (or a few at one event) who
+lost theirs. Each pledge gets at most ``actions.MAX_CONFIRMATION_RESENDS`` links anyway."""
+
+
+def refuse_resend_over_limit(request: HttpRequest) -> HttpResponse | None:
+    """Count one request for a confirmation link again; the 429 page once over the limit
+    (before anything is looked up or sent), else ``None``."""
+    if hit(
+        request=request, scope="pledge_resend", limit=RESEND_RATE_LIMIT, window=RESEND_RATE_WINDOW
+    ):
+        return None
+    return rate_limited_response(request, window=RESEND_RATE_WINDOW)

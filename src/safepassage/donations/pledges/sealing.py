@@ -9,7 +9,11 @@ docs/decisions/0004-pledges-donor-data-and-links.md for what this does and does 
 protect.
 """
 
-from safepassage.donations.donor_sealing import open_donor_text, seal_donor_text
+from safepassage.donations.donor_sealing import (
+    donor_lookup_digest,
+    open_donor_text,
+    seal_donor_text,
+)
 
 PLEDGE_MODEL = "donations.pledge"
 NAME = "donor_name"
@@ -24,3 +28,9 @@ def seal_pledge_value(*, pledge_id: str, field: str, text: str) -> bytes:
 def open_pledge_value(*, pledge_id: str, field: str, envelope: bytes | memoryview | None) -> str:
     """Open a sealed value; ``""`` when absent or unreadable (e.g. the donor key changed)."""
     return open_donor_text(model=PLEDGE_MODEL, row_id=pledge_id, field=field, envelope=envelope)
+
+
+def email_digest(email: str) -> str:
+    """The lookup digest of a donor's address (case and surrounding spaces ignored), kept
+    only while a pledge waits for confirmation (``Pledge.donor_email_digest``)."""
+    return donor_lookup_digest(purpose="pledge-email", text=email.strip().lower())

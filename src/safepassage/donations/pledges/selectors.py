@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from safepassage.core.ledger import PledgeBalance, PledgeRef
 from safepassage.donations.models import (
@@ -207,13 +208,45 @@ def list_pledges_due_for_reminder(*, today: date, days_ahead: int) -> QuerySet[P
 
 
 def list_unconfirmed_pledges_holding_donor(*, created_before: date) -> QuerySet[Pledge]:
-    """Pledges never confirmed, made before ``created_before``, that still hold the donor's
-    sealed name or address."""
+    """Pledges never confirmed whose latest confirmation link was sent (or, never sent, that
+    were made) before ``created_before``, that still hold the donor's sealed name or
+    address."""
     return (
-        Pledge.objects.filter(status=PledgeStatus.UNCONFIRMED, created_on__lt=created_before)
+        Pledge.objects.filter(status=PledgeStatus.UNCONFIRMED)
+        .alias(last_link_on=Coalesce("confirmation_sent_on", "created_on"))
+        .filter(last_link_on__lt=created_before)
         .filter(Q(donor_name_envelope__isnull=False) | Q(donor_email_envelope__isnull=False))
         .order_by("pk")
     )
+
+
+CONFIRM_DAYS = 7
+"""How long a pledge waits for confirmation: its link works this many days (tokens'
+``CONFIRM_MAX_AGE``), and a lost link may be asked for again this many days after the
+pledge was made."""
+
+
+def list_pledges_awaiting_confirmation(*, email_digest: str, today: date) -> QuerySet[Pledge]:
+    """Unconfirmed pledges made with the address of ``email_digest`` within the last
+    ``CONFIRM_DAYS`` days, still holding the address, whose miles have not expired."""
+    return Pledge.objects.filter(
+        status=PledgeStatus.UNCONFIRMED,
+        donor_email_digest=email_digest,
+        donor_email_envelope__isnull=False,
+        created_on__gte=today - timedelta(days=CONFIRM_DAYS),
+        expires_on__gt=today,
+    ).order_by("pk")
+
+
+def list_pledges_with_unsent_confirmation(*, today: date) -> QuerySet[Pledge]:
+    """Unconfirmed pledges of the last ``CONFIRM_DAYS`` days whose confirmation link could
+    not be sent (the mail server failed) and is not queued again yet."""
+    return Pledge.objects.filter(
+        status=PledgeStatus.UNCONFIRMED,
+        confirmation_sent_on__isnull=True,
+        donor_email_envelope__isnull=False,
+        created_on__gte=today - timedelta(days=CONFIRM_DAYS),
+    ).order_by("pk")
 
 
 def list_pledges_past_expiry(*, today: date) -> QuerySet[Pledge]:

@@ -4,6 +4,7 @@ Task arguments are public ids and numbers only: the donor's address is opened fr
 sealed envelope inside the task, so no personal data sits in the task queue (SR-05).
 """
 
+import uuid
 from datetime import date
 
 from django.conf import settings
@@ -48,12 +49,42 @@ def _manage_link(pledge: Pledge) -> str:
 
 @task()
 def send_pledge_confirmation(*, pledge_id: str, language: str) -> None:
-    """E-mail the signed, expiring link that confirms the donor's address."""
+    """E-mail the signed, expiring link that confirms the donor's address. If sending fails
+    (a mail outage) the pledge is marked unsent, so the worker queues it again
+    (``send_unsent_pledge_confirmations``)."""
+    from safepassage.donations.pledges.actions import do_mark_confirmation_unsent
+
     pledge = _pledge(pledge_id)
     link = _absolute(
         reverse("donations:pledge_confirm", kwargs={"token": make_confirm_token(pledge.public_id)})
     )
-    _send(pledge=pledge, template="confirm", language=language, context={"link": link})
+    try:
+        _send(pledge=pledge, template="confirm", language=language, context={"link": link})
+    except Exception:
+        do_mark_confirmation_unsent(pledge_id=pledge.public_id)
+        raise
+
+
+@task()
+def resend_pledge_confirmations(*, pledge_ids: list[str], language: str) -> None:
+    """The donor asked for the link again: send a new one for each pledge still waiting
+    (``pledge_ids`` is empty when the address matched none; see
+    ``actions.do_request_confirmation_resend``)."""
+    from safepassage.donations.pledges.actions import do_resend_pledge_confirmation
+
+    today = timezone.localdate()
+    for pledge_id in pledge_ids:
+        do_resend_pledge_confirmation(
+            pledge_id=uuid.UUID(pledge_id), language=language, today=today
+        )
+
+
+@task()
+def send_unsent_pledge_confirmations() -> None:
+    """Hourly: queue again the confirmation links a mail outage kept back."""
+    from safepassage.donations.pledges.actions import do_send_unsent_confirmations
+
+    do_send_unsent_confirmations(today=timezone.localdate())
 
 
 @task()

@@ -21,8 +21,9 @@ from safepassage.donations.pledges.forms import (
     ChangePledgeForm,
     DelegationConsentForm,
     PledgeForm,
+    ResendConfirmationForm,
 )
-from safepassage.donations.pledges.rate_limits import refuse_over_limit
+from safepassage.donations.pledges.rate_limits import refuse_over_limit, refuse_resend_over_limit
 from safepassage.donations.pledges.selectors import (
     forecast_expiring_miles,
     get_balance,
@@ -63,6 +64,28 @@ def pledge_view(request: HttpRequest, slug: str | None = None) -> HttpResponse:
 @require_safe
 def pledge_sent_view(request: HttpRequest) -> HttpResponse:
     return render(request, "donations/pledges/sent.html")
+
+
+@public
+@require_http_methods(["GET", "HEAD", "POST"])
+def pledge_resend_view(request: HttpRequest) -> HttpResponse:
+    """Send my confirmation link again. The answer is the same page whether or not a pledge
+    waits for the address (SR-15)."""
+    if request.method == "POST" and (refused := refuse_resend_over_limit(request)):
+        return refused
+    form = ResendConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.do_request_confirmation_resend(
+            email=form.cleaned_data["email"], language=get_language(), today=timezone.localdate()
+        )
+        return redirect("donations:pledge_resend_sent")
+    return render(request, "donations/pledges/resend.html", {"form": form})
+
+
+@public
+@require_safe
+def pledge_resend_sent_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "donations/pledges/resend_sent.html")
 
 
 @public
