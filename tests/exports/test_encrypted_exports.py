@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.views.debug import SafeExceptionReporterFilter
 
 from safepassage.accounts.roles import Role
 from safepassage.audit.models import AuditEvent
@@ -281,3 +282,29 @@ def test_the_opened_gift_export_is_the_plain_csv_with_the_same_rows_and_columns(
     assert len(rows) == 4
     assert len({len(row) for row in rows}) == 1
     assert "Ruslan" not in plaintext
+
+
+def test_a_failing_export_logs_no_passphrase_and_error_reports_hide_it(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Given an export that fails after the passphrase was accepted
+    staff = make_staff(Role.ADMIN)
+    client = sign_in(Client(raise_request_exception=False), staff)
+
+    def fail(**_kwargs: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("safepassage.donations.gifts.actions.do_record_gift_export", fail)
+    caplog.set_level(logging.DEBUG)
+
+    # When it is submitted
+    response = post_export(client, EXPORTS[0].url(staff))
+
+    # Then the error is logged without the passphrase, and an error report would mask it
+    assert response.status_code == 500
+    assert EXPORT_PASSPHRASE not in caplog.text
+    logged = [record for record in caplog.records if hasattr(record, "request")]
+    assert logged
+    reported = SafeExceptionReporterFilter().get_post_parameters(logged[-1].request)
+    assert reported["passphrase"] != EXPORT_PASSPHRASE
+    assert EXPORT_PASSPHRASE not in repr(reported)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import (
     require_http_methods,
     require_POST,
@@ -121,6 +122,7 @@ def gift_list_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResp
 @requires_permission(VIEW_GIFT)
 @recent_authentication_required
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("passphrase")
 def gift_export_view(
     request: HttpRequest, organisation_id: uuid.UUID
 ) -> HttpResponse | StreamingHttpResponse:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from safepassage.accounts.models import User
@@ -103,6 +104,7 @@ def report_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpRespons
 @requires_permission(VIEW_PLEDGE)
 @recent_authentication_required
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("passphrase")
 def report_csv_view(
     request: HttpRequest, organisation_id: uuid.UUID, table: str
 ) -> HttpResponse | StreamingHttpResponse:
@@ -132,6 +134,7 @@ def report_csv_view(
 @requires_permission(VIEW_PLEDGE)
 @recent_authentication_required
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("passphrase")
 def report_pdf_view(
     request: HttpRequest, organisation_id: uuid.UUID
 ) -> HttpResponse | StreamingHttpResponse:

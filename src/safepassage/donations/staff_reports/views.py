@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from safepassage.accounts.selectors import current_user
@@ -61,6 +62,7 @@ def pledge_list_view(request: HttpRequest, organisation_id: uuid.UUID) -> HttpRe
 @requires_permission(VIEW_PLEDGE)
 @recent_authentication_required
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("passphrase")
 def pledge_export_view(
     request: HttpRequest, organisation_id: uuid.UUID
 ) -> HttpResponse | StreamingHttpResponse:
