@@ -32,6 +32,7 @@ from tests.bookings.factories import (
     travel_request,
 )
 from tests.donations.factories import CampaignFactory, make_gift
+from tests.exports.helpers import opened, post_export
 from tests.factories import make_staff, sign_in
 from tests.transparency.factories import gift_on
 
@@ -140,15 +141,15 @@ def test_the_gift_pages_show_grouped_amounts_and_the_csv_keeps_plain_digits(
             ("donations:gift_totals", {"organisation_id": organisation_id}),
         )
     ]
-    export = client.get(
-        reverse("donations:gift_export", kwargs={"organisation_id": organisation_id}),
-        headers=headers,
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    export = post_export(
+        client, reverse("donations:gift_export", kwargs={"organisation_id": organisation_id})
     )
     # Then every page shows the grouped amount
     for page in pages:
         assert shown in page
     # And the CSV has plain digits and a decimal point, in either language
-    text = b"".join(export.streaming_content).decode()  # type: ignore[attr-defined]  # a StreamingHttpResponse; the test client's type does not say so
+    text = opened(export).decode()
     rows = list(csv.reader(io.StringIO(text)))
     assert "12500.00" in rows[1]
     assert not any(shown.rpartition(" ")[0] in cell for cell in rows[1])
@@ -172,11 +173,12 @@ def test_the_reports_page_in_russian_groups_money_and_its_csv_does_not() -> None
     )
     # When they open the page and download the money table
     page = client.get(url, headers={"accept-language": "ru"}).content.decode()
-    table = client.get(csv_url, headers={"accept-language": "ru"})
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ru"
+    table = post_export(client, csv_url)
     # Then the page writes 1 234,50 and the CSV 1234.50
     assert f"1{NBSP}234,50" in page
     assert "1234.50" not in page
-    assert "1234.50" in b"".join(table.streaming_content).decode()  # type: ignore[attr-defined]  # a StreamingHttpResponse
+    assert "1234.50" in opened(table).decode()
 
 
 TEMPLATES = Path(safepassage.__file__).parent
