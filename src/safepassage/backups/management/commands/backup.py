@@ -2,9 +2,11 @@
 
 Writes one encrypted file holding a consistent snapshot of the database and the
 ``documents`` and ``media`` folders, readable only with the offline private key
-(``safepassage backup-key new``). Safe while the site runs. ``-o -`` writes to standard
-output (to pipe it to another machine); a file is written as ``FILE.partial`` and renamed
-once complete, readable by its owner only.
+(``safepassage backup-key new``). Safe while the site runs. ``-o -`` writes the same file
+to standard output and nothing else (the report goes to standard error), to pipe it to
+another machine or a remote store; a failure exits non-zero and leaves a stream that
+``restore`` refuses as cut short. A file is written as ``FILE.partial`` and renamed once
+complete, readable by its owner only.
 """
 
 import os
@@ -43,6 +45,11 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from None
         output = options["output"]
+        if output == "-" and sys.stdout.isatty():
+            raise CommandError(
+                "refusing to write a backup to a terminal: pipe it to another command "
+                "(-o - | ...) or give a file (-o FILE)"
+            )
         try:
             if output == "-":
                 header = do_create_backup(out=sys.stdout.buffer, recipient=recipient)
