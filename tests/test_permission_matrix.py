@@ -77,6 +77,8 @@ MATRIX: dict[str, dict[str, Cell]] = {
     "accounts:recovery_codes": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
     "accounts:security": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
     "accounts:reauthenticate": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
+    "accounts:reauthenticate_with_security_key": {"anonymous": L, "password_only": T}
+    | dict.fromkeys(ROLES[2:], 405),
     "accounts:change_password": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
     "accounts:replace_keys": {"anonymous": L, "password_only": T} | dict.fromkeys(ROLES[2:], A),
     "accounts:replace_colleague_keys": {"anonymous": L, "password_only": T, Role.ADMIN: A}

@@ -19,8 +19,15 @@ from safepassage.accounts.roles import Role
 from safepassage.accounts.webauthn_ceremony import CHALLENGE_MAX_AGE, CHALLENGE_SESSION_KEY
 from safepassage.audit.models import AuditEvent
 from tests.accounts.factories import colleagues, reset_two_factor
+from tests.accounts.security_key_factories import (
+    FOREIGN_ORIGINS,
+    localhost_client,
+    register_key,
+    registration_options,
+    sign_in_as_stored,
+)
 from tests.accounts.software_authenticator import SoftwareAuthenticator
-from tests.factories import StaffMember, make_staff, sign_in
+from tests.factories import StaffMember, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -31,39 +38,9 @@ SECURITY = reverse("accounts:security")
 DASHBOARD = reverse("site:dashboard")
 
 
-def _client() -> Client:
-    """A browser at http://localhost, where WebAuthn allows plain http."""
-    return Client(HTTP_HOST="localhost")
-
-
-def _sign_in(client: Client, staff: StaffMember, **kwargs: bool) -> Client:
-    """``sign_in`` with the user as stored now (a key change rotates the session epoch)."""
-    staff.user.refresh_from_db()
-    return sign_in(client, staff, **kwargs)
-
-
-def _registration_options(client: Client) -> str:
-    response = client.get(ADD)
-    assert response.status_code == 200
-    options = response.context["options"]
-    assert isinstance(options, str)
-    return options
-
-
-def _register(
-    staff: StaffMember, key: SoftwareAuthenticator, name: str = "Blue key"
-) -> SecurityKey:
-    client = _sign_in(_client(), staff)
-    response = client.post(
-        ADD, {"name": name, "credential": key.register(_registration_options(client))}
-    )
-    assert response.status_code == 302, response.content.decode()
-    return SecurityKey.objects.get(credential_id=key.credential_id_b64)
-
-
 def _password_only(staff: StaffMember) -> tuple[Client, str]:
     """A session past the password step, and the key options its code page offers."""
-    client = _sign_in(_client(), staff, second_factor=False)
+    client = sign_in_as_stored(localhost_client(), staff, second_factor=False)
     response = client.get(TWO_FACTOR)
     assert response.status_code == 200
     options = response.context["security_key_options"]
@@ -102,13 +79,13 @@ def _clear_throttle(staff: StaffMember) -> None:
 def test_a_caseworker_adds_a_security_key_from_the_security_page() -> None:
     # Given a signed-in caseworker who confirmed it is them in the last 5 minutes
     caseworker = make_staff(Role.CASEWORKER)
-    client = _sign_in(_client(), caseworker)
+    client = sign_in_as_stored(localhost_client(), caseworker)
     epoch = caseworker.user.session_epoch
     key = SoftwareAuthenticator()
 
     # When they name a key and the browser answers the ceremony
     response = client.post(
-        ADD, {"name": "Blue key", "credential": key.register(_registration_options(client))}
+        ADD, {"name": "Blue key", "credential": key.register(registration_options(client))}
     )
 
     # Then the key is stored (id, public key, count, transports, day) and audited
@@ -135,15 +112,15 @@ def test_a_caseworker_adds_a_security_key_from_the_security_page() -> None:
 
 def test_several_keys_per_user() -> None:
     caseworker = make_staff(Role.CASEWORKER)
-    _register(caseworker, SoftwareAuthenticator(), name="Blue key")
-    _register(caseworker, SoftwareAuthenticator(), name="Spare key")
+    register_key(caseworker, SoftwareAuthenticator(), name="Blue key")
+    register_key(caseworker, SoftwareAuthenticator(), name="Spare key")
     assert SecurityKey.objects.filter(user=caseworker.user).count() == 2
 
 
 def test_the_registration_options_name_no_address_and_exclude_known_keys() -> None:
     caseworker = make_staff(Role.CASEWORKER)
-    first = _register(caseworker, SoftwareAuthenticator())
-    options = json.loads(_registration_options(_sign_in(_client(), caseworker)))
+    first = register_key(caseworker, SoftwareAuthenticator())
+    options = json.loads(registration_options(sign_in_as_stored(localhost_client(), caseworker)))
     assert options["rp"]["id"] == "localhost"
     assert caseworker.user.email not in json.dumps(options)
     assert [item["id"] for item in options["excludeCredentials"]] == [first.credential_id]
@@ -151,25 +128,14 @@ def test_the_registration_options_name_no_address_and_exclude_known_keys() -> No
 
 # A page at another origin (a phishing look-alike, another port) or a relying party that
 # is not this site: what a key's signature is bound against.
-FOREIGN_ORIGINS = pytest.mark.parametrize(
-    ("origin", "rp_id"),
-    [
-        ("https://localhost.evil.example", None),
-        ("http://localhost:8001", None),
-        ("http://localhost", "evil.example"),
-    ],
-    ids=["phishing-origin", "other-port", "wrong-rp-id"],
-)
-
-
 @FOREIGN_ORIGINS
 def test_a_registration_for_another_origin_or_relying_party_is_refused(
     origin: str, rp_id: str | None
 ) -> None:
     caseworker = make_staff(Role.CASEWORKER)
-    client = _sign_in(_client(), caseworker)
+    client = sign_in_as_stored(localhost_client(), caseworker)
     answer = SoftwareAuthenticator().register(
-        _registration_options(client), origin=origin, rp_id=rp_id
+        registration_options(client), origin=origin, rp_id=rp_id
     )
     response = client.post(ADD, {"name": "Blue key", "credential": answer})
     assert response.status_code == 200
@@ -180,13 +146,13 @@ def test_a_registration_for_another_origin_or_relying_party_is_refused(
 
 def test_a_registration_challenge_works_once() -> None:
     caseworker = make_staff(Role.CASEWORKER)
-    client = _sign_in(_client(), caseworker)
-    options = _registration_options(client)
+    client = sign_in_as_stored(localhost_client(), caseworker)
+    options = registration_options(client)
     first = client.post(
         ADD, {"name": "Blue key", "credential": SoftwareAuthenticator().register(options)}
     )
     assert first.status_code == 302
-    client = _sign_in(client, caseworker)  # the key change rotated the session epoch
+    client = sign_in_as_stored(client, caseworker)  # the key change rotated the session epoch
     replay = client.post(
         ADD, {"name": "Red key", "credential": SoftwareAuthenticator().register(options)}
     )
@@ -196,8 +162,8 @@ def test_a_registration_challenge_works_once() -> None:
 
 def test_a_registration_challenge_expires_after_five_minutes() -> None:
     caseworker = make_staff(Role.CASEWORKER)
-    client = _sign_in(_client(), caseworker)
-    options = _registration_options(client)
+    client = sign_in_as_stored(localhost_client(), caseworker)
+    options = registration_options(client)
     _age_challenge(client)
     answer = SoftwareAuthenticator().register(options)
     response = client.post(ADD, {"name": "Blue key", "credential": answer})
@@ -212,8 +178,8 @@ def test_a_malformed_registration_answer_is_refused_without_a_traceback(
     credential: str,
 ) -> None:
     caseworker = make_staff(Role.CASEWORKER)
-    client = _sign_in(_client(), caseworker)
-    _registration_options(client)
+    client = sign_in_as_stored(localhost_client(), caseworker)
+    registration_options(client)
     response = client.post(ADD, {"name": "Blue key", "credential": credential})
     assert response.status_code == 200
     assert not SecurityKey.objects.exists()
@@ -223,10 +189,10 @@ def test_the_same_key_cannot_be_registered_twice() -> None:
     caseworker = make_staff(Role.CASEWORKER)
     other = make_staff(Role.CASEWORKER)
     key = SoftwareAuthenticator()
-    _register(caseworker, key)
-    client = _sign_in(_client(), other)
+    register_key(caseworker, key)
+    client = sign_in_as_stored(localhost_client(), other)
     response = client.post(
-        ADD, {"name": "Copied key", "credential": key.register(_registration_options(client))}
+        ADD, {"name": "Copied key", "credential": key.register(registration_options(client))}
     )
     assert response.status_code == 200
     assert SecurityKey.objects.get().user == caseworker.user
@@ -234,7 +200,7 @@ def test_the_same_key_cannot_be_registered_twice() -> None:
 
 def test_adding_a_key_needs_a_recent_authentication() -> None:
     caseworker = make_staff(Role.CASEWORKER)
-    client = _sign_in(_client(), caseworker, recently_authenticated=False)
+    client = sign_in_as_stored(localhost_client(), caseworker, recently_authenticated=False)
     response = client.post(ADD, {"name": "Blue key", "credential": "{}"})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:reauthenticate"))
@@ -244,7 +210,7 @@ def test_adding_a_key_needs_a_recent_authentication() -> None:
 def test_over_http_at_a_real_host_keys_are_not_offered() -> None:
     # Given a site reached over plain http at a name other than localhost
     caseworker = make_staff(Role.CASEWORKER)
-    client = _sign_in(Client(), caseworker)  # "testserver", http
+    client = sign_in_as_stored(Client(), caseworker)  # "testserver", http
     # Then the add page explains, and no challenge was issued
     response = client.get(ADD)
     assert response.status_code == 200
@@ -255,24 +221,24 @@ def test_over_http_at_a_real_host_keys_are_not_offered() -> None:
 def test_a_configured_rp_id_is_used_and_a_foreign_host_refused(settings: Settings) -> None:
     settings.WEBAUTHN_RP_ID = "localhost"
     caseworker = make_staff(Role.CASEWORKER)
-    options = json.loads(_registration_options(_sign_in(_client(), caseworker)))
+    options = json.loads(registration_options(sign_in_as_stored(localhost_client(), caseworker)))
     assert options["rp"]["id"] == "localhost"
     settings.WEBAUTHN_RP_ID = "safepassage.example"
-    response = _sign_in(_client(), caseworker).get(ADD)
+    response = sign_in_as_stored(localhost_client(), caseworker).get(ADD)
     assert response.context["options"] is None
 
 
 def test_anonymous_and_password_only_cannot_add_or_remove_keys() -> None:
     caseworker = make_staff(Role.CASEWORKER)
-    stored = _register(caseworker, SoftwareAuthenticator())
+    stored = register_key(caseworker, SoftwareAuthenticator())
     remove = reverse("accounts:remove_security_key", args=[stored.public_id])
     audit_before = AuditEvent.objects.count()
-    anonymous = _client()
+    anonymous = localhost_client()
     assert anonymous.post(ADD, {"name": "x", "credential": "{}"})["Location"].startswith(
         reverse("accounts:login")
     )
     assert anonymous.post(remove)["Location"].startswith(reverse("accounts:login"))
-    password_only = _sign_in(_client(), caseworker, second_factor=False)
+    password_only = sign_in_as_stored(localhost_client(), caseworker, second_factor=False)
     assert password_only.post(ADD, {"name": "x", "credential": "{}"})["Location"] == TWO_FACTOR
     assert password_only.post(remove)["Location"] == TWO_FACTOR
     assert SecurityKey.objects.filter(pk=stored.pk).exists()
@@ -284,9 +250,9 @@ def test_anonymous_and_password_only_cannot_add_or_remove_keys() -> None:
 
 def test_a_user_removes_their_own_key_after_confirming_it_is_them() -> None:
     caseworker = make_staff(Role.CASEWORKER)
-    stored = _register(caseworker, SoftwareAuthenticator())
+    stored = register_key(caseworker, SoftwareAuthenticator())
     remove = reverse("accounts:remove_security_key", args=[stored.public_id])
-    client = _sign_in(_client(), caseworker)
+    client = sign_in_as_stored(localhost_client(), caseworker)
     assert client.get(remove).status_code == 200
     epoch = User.objects.get(pk=caseworker.user.pk).session_epoch
 
@@ -303,8 +269,8 @@ def test_a_user_removes_their_own_key_after_confirming_it_is_them() -> None:
 
 def test_removing_a_key_needs_a_recent_authentication() -> None:
     caseworker = make_staff(Role.CASEWORKER)
-    stored = _register(caseworker, SoftwareAuthenticator())
-    client = _sign_in(_client(), caseworker, recently_authenticated=False)
+    stored = register_key(caseworker, SoftwareAuthenticator())
+    client = sign_in_as_stored(localhost_client(), caseworker, recently_authenticated=False)
     response = client.post(reverse("accounts:remove_security_key", args=[stored.public_id]))
     assert response["Location"].startswith(reverse("accounts:reauthenticate"))
     assert SecurityKey.objects.filter(pk=stored.pk).exists()
@@ -312,9 +278,9 @@ def test_removing_a_key_needs_a_recent_authentication() -> None:
 
 def test_nobody_removes_another_users_key_not_even_their_admin() -> None:
     admin, caseworker = colleagues()
-    stored = _register(caseworker, SoftwareAuthenticator())
+    stored = register_key(caseworker, SoftwareAuthenticator())
     audit_before = AuditEvent.objects.count()
-    client = _sign_in(_client(), admin)
+    client = sign_in_as_stored(localhost_client(), admin)
     remove = reverse("accounts:remove_security_key", args=[stored.public_id])
     assert client.get(remove).status_code == 404
     assert client.post(remove).status_code == 404
@@ -324,7 +290,7 @@ def test_nobody_removes_another_users_key_not_even_their_admin() -> None:
 
 def test_an_admins_two_factor_reset_also_removes_the_colleagues_keys() -> None:
     admin, caseworker = colleagues()
-    _register(caseworker, SoftwareAuthenticator())
+    register_key(caseworker, SoftwareAuthenticator())
     reset_two_factor(admin, caseworker)
     assert not SecurityKey.objects.filter(user=caseworker.user).exists()
 
@@ -336,7 +302,7 @@ def test_password_then_security_key_reaches_the_dashboard() -> None:
     # Given a caseworker with a key, past the password step
     caseworker = make_staff(Role.CASEWORKER)
     key = SoftwareAuthenticator()
-    stored = _register(caseworker, key)
+    stored = register_key(caseworker, key)
     client, options = _password_only(caseworker)
     assert json.loads(options)["allowCredentials"][0]["id"] == stored.credential_id
     session_key = client.session.session_key
@@ -358,9 +324,10 @@ def test_password_then_security_key_reaches_the_dashboard() -> None:
 
 def test_the_code_page_offers_the_key_and_still_the_code() -> None:
     caseworker = make_staff(Role.CASEWORKER)
-    _register(caseworker, SoftwareAuthenticator())
-    client = _sign_in(_client(), caseworker, second_factor=False)
+    register_key(caseworker, SoftwareAuthenticator())
+    client = sign_in_as_stored(localhost_client(), caseworker, second_factor=False)
     page = client.get(TWO_FACTOR).content.decode()
+    assert "<h1>Sign in with your security key or a code</h1>" in page
     assert "Use your security key" in page
     assert "data-webauthn-without-script" in page
     assert 'name="code"' in page
@@ -369,10 +336,19 @@ def test_the_code_page_offers_the_key_and_still_the_code() -> None:
 
 def test_without_a_key_the_code_page_is_unchanged() -> None:
     caseworker = make_staff(Role.CASEWORKER)
-    client = _sign_in(_client(), caseworker, second_factor=False)
+    client = sign_in_as_stored(localhost_client(), caseworker, second_factor=False)
     response = client.get(TWO_FACTOR)
     assert response.context["security_key_options"] is None
     assert "security-key.js" not in response.content.decode()
+    assert "<h1>Enter your authenticator code</h1>" in response.content.decode()
+
+
+def test_the_code_page_heading_names_both_ways_in_russian_too() -> None:
+    caseworker = make_staff(Role.CASEWORKER)
+    register_key(caseworker, SoftwareAuthenticator())
+    client = sign_in_as_stored(localhost_client(), caseworker, second_factor=False)
+    page = client.get(TWO_FACTOR, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "<h1>Войдите с ключом безопасности или кодом</h1>" in page  # noqa: RUF001
 
 
 @FOREIGN_ORIGINS
@@ -381,7 +357,7 @@ def test_an_assertion_for_another_origin_or_relying_party_is_refused(
 ) -> None:
     caseworker = make_staff(Role.CASEWORKER)
     key = SoftwareAuthenticator()
-    _register(caseworker, key)
+    register_key(caseworker, key)
     client, options = _password_only(caseworker)
 
     response = client.post(SIGN_IN, {"credential": key.sign(options, origin=origin, rp_id=rp_id)})
@@ -396,7 +372,7 @@ def test_an_assertion_for_another_origin_or_relying_party_is_refused(
 def test_a_sign_in_challenge_works_once() -> None:
     caseworker = make_staff(Role.CASEWORKER)
     key = SoftwareAuthenticator()
-    _register(caseworker, key)
+    register_key(caseworker, key)
     client, options = _password_only(caseworker)
     answer = key.sign(options)
     assert client.post(SIGN_IN, {"credential": answer}).status_code == 302
@@ -412,9 +388,10 @@ def test_a_sign_in_challenge_works_once() -> None:
 def test_a_sign_in_answer_without_any_challenge_is_refused() -> None:
     caseworker = make_staff(Role.CASEWORKER)
     key = SoftwareAuthenticator()
-    _register(caseworker, key)
+    register_key(caseworker, key)
     _client_with_options, options = _password_only(caseworker)
-    client = _sign_in(_client(), caseworker, second_factor=False)  # never saw the code page
+    # A session that never saw the code page
+    client = sign_in_as_stored(localhost_client(), caseworker, second_factor=False)
     client.post(SIGN_IN, {"credential": key.sign(options)})
     assert not _is_verified(client)
 
@@ -422,7 +399,7 @@ def test_a_sign_in_answer_without_any_challenge_is_refused() -> None:
 def test_a_sign_in_challenge_expires_after_five_minutes() -> None:
     caseworker = make_staff(Role.CASEWORKER)
     key = SoftwareAuthenticator()
-    _register(caseworker, key)
+    register_key(caseworker, key)
     client, options = _password_only(caseworker)
     _age_challenge(client)
     client.post(SIGN_IN, {"credential": key.sign(options)})
@@ -433,7 +410,7 @@ def test_a_sign_in_challenge_expires_after_five_minutes() -> None:
 def test_a_sign_count_that_goes_backwards_is_refused_as_a_cloned_key() -> None:
     caseworker = make_staff(Role.CASEWORKER)
     key = SoftwareAuthenticator()
-    stored = _register(caseworker, key)
+    stored = register_key(caseworker, key)
     client, options = _password_only(caseworker)
     key.sign_count = 5
     assert client.post(SIGN_IN, {"credential": key.sign(options)}).status_code == 302
@@ -454,9 +431,9 @@ def test_another_users_key_does_not_sign_in_this_user() -> None:
     # Given two caseworkers, each with a key
     caseworker = make_staff(Role.CASEWORKER)
     other = make_staff(Role.CASEWORKER)
-    _register(caseworker, SoftwareAuthenticator())
+    register_key(caseworker, SoftwareAuthenticator())
     other_key = SoftwareAuthenticator()
-    _register(other, other_key)
+    register_key(other, other_key)
     client, options = _password_only(caseworker)
 
     # When the other caseworker's key answers this caseworker's challenge
@@ -470,7 +447,7 @@ def test_another_users_key_does_not_sign_in_this_user() -> None:
 def test_a_signature_from_another_private_key_is_refused() -> None:
     caseworker = make_staff(Role.CASEWORKER)
     key = SoftwareAuthenticator()
-    _register(caseworker, key)
+    register_key(caseworker, key)
     forged = SoftwareAuthenticator(credential_id=key.credential_id)  # same id, other key
     client, options = _password_only(caseworker)
     client.post(SIGN_IN, {"credential": forged.sign(options)})
@@ -483,7 +460,7 @@ def test_a_signature_from_another_private_key_is_refused() -> None:
 )
 def test_a_malformed_sign_in_answer_is_refused_without_a_traceback(credential: str) -> None:
     caseworker = make_staff(Role.CASEWORKER)
-    _register(caseworker, SoftwareAuthenticator())
+    register_key(caseworker, SoftwareAuthenticator())
     client, _options = _password_only(caseworker)
     response = client.post(SIGN_IN, {"credential": credential})
     assert response.status_code == 302
@@ -495,7 +472,7 @@ def test_key_failures_share_the_growing_delay_of_wrong_codes() -> None:
     # Given a failure just now (the authenticator's throttle counts it)
     caseworker = make_staff(Role.CASEWORKER)
     key = SoftwareAuthenticator()
-    _register(caseworker, key)
+    register_key(caseworker, key)
     client, options = _password_only(caseworker)
     client.post(SIGN_IN, {"credential": key.sign(options, origin="https://evil.example")})
 
@@ -512,9 +489,10 @@ def test_key_failures_share_the_growing_delay_of_wrong_codes() -> None:
 
 def test_the_sign_in_endpoint_answers_only_posts() -> None:
     caseworker = make_staff(Role.CASEWORKER)
-    assert _sign_in(_client(), caseworker, second_factor=False).get(SIGN_IN).status_code == 405
+    password_only = sign_in_as_stored(localhost_client(), caseworker, second_factor=False)
+    assert password_only.get(SIGN_IN).status_code == 405
     assert (
-        _client()
+        localhost_client()
         .post(SIGN_IN, {"credential": "{}"})["Location"]
         .startswith(reverse("accounts:login"))
     )

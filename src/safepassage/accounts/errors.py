@@ -116,6 +116,14 @@ class SecurityKeyRefused(AccountsError):
     )
 
 
+class SecurityKeyReauthenticationRefused(AccountsError):
+    code = "security_key_reauthentication_refused"
+    message = _(
+        "The password is wrong, or your security key could not be checked. Try again, or "
+        "confirm with a code from your authenticator app."
+    )
+
+
 class SecurityKeyThrottled(AccountsError):
     code = "security_key_throttled"
     message = _("Too many failed attempts. Wait a little, then try again.")

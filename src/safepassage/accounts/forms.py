@@ -234,3 +234,18 @@ class SecurityKeySignInForm(forms.Form):
     """The browser's answer from a security key at sign-in (filled in by the script)."""
 
     credential = forms.CharField(max_length=CREDENTIAL_MAX_LENGTH, widget=forms.HiddenInput)
+
+
+class SecurityKeyReauthenticationForm(forms.Form):
+    """Password again, and the browser's answer from a security key (filled in by the
+    script) before a sensitive step (SR-23)."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=1024,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    credential = forms.CharField(
+        required=False, max_length=CREDENTIAL_MAX_LENGTH, widget=forms.HiddenInput
+    )

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import authenticate
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -35,8 +36,10 @@ from webauthn.helpers.structs import (
 )
 
 from safepassage.accounts.errors import (
+    ReauthenticationLocked,
     SecurityKeyAlreadyRegistered,
     SecurityKeyNotRegistered,
+    SecurityKeyReauthenticationRefused,
     SecurityKeyRefused,
     SecurityKeysUnavailable,
     SecurityKeyThrottled,
@@ -45,6 +48,7 @@ from safepassage.accounts.models import SecurityKey, User, new_session_epoch
 from safepassage.accounts.reauthentication import mark_recently_authenticated
 from safepassage.accounts.webauthn_ceremony import (
     AUTHENTICATE,
+    REAUTHENTICATE,
     REGISTER,
     RP_NAME,
     CeremonyRefused,
@@ -199,10 +203,13 @@ def _rotate_session_epoch(*, user: User) -> None:
 # --- Sign-in ----------------------------------------------------------------------------
 
 
-def authentication_options_json(*, request: HttpRequest, user: User) -> str | None:
+def authentication_options_json(
+    *, request: HttpRequest, user: User, purpose: str = AUTHENTICATE
+) -> str | None:
     """Options for ``navigator.credentials.get()`` listing the user's keys, with a new
-    challenge kept in the session; None when the user has no key or keys cannot work on
-    this request (the code form is then all the page offers)."""
+    challenge for ``purpose`` (sign-in, or re-authentication) kept in the session; None
+    when the user has no key or keys cannot work on this request (the code form is then
+    all the page offers)."""
     descriptors = _descriptors(user=user)
     if not descriptors:
         return None
@@ -212,7 +219,7 @@ def authentication_options_json(*, request: HttpRequest, user: User) -> str | No
         return None
     options = generate_authentication_options(
         rp_id=party.rp_id,
-        challenge=new_challenge(request=request, user=user, purpose=AUTHENTICATE),
+        challenge=new_challenge(request=request, user=user, purpose=purpose),
         timeout=TIMEOUT_MILLISECONDS,
         allow_credentials=descriptors,
         user_verification=UserVerificationRequirement.PREFERRED,
@@ -229,24 +236,40 @@ def check_security_key_sign_in(*, request: HttpRequest, user: User, credential: 
     count that did not grow (a cloned key). :class:`SecurityKeyThrottled` while the growing
     delay of earlier failures runs (nothing is checked then).
     """
+    return _check_assertion(
+        request=request,
+        user=user,
+        credential=credential,
+        purpose=AUTHENTICATE,
+        action="login.security_key",
+    )
+
+
+def _check_assertion(
+    *, request: HttpRequest, user: User, credential: str, purpose: str, action: str
+) -> SecurityKey:
+    """Verify an assertion answering this session's ``purpose`` challenge, inside the
+    growing delay of the user's authenticator; failures and refusals audited as ``action``."""
     throttle = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if throttle is not None:
         allowed, _details = throttle.verify_is_allowed()
         if not allowed:
-            take_challenge(request=request, user=user, purpose=AUTHENTICATE)
-            _record(user=user, outcome=Outcome.DENIED)
+            take_challenge(request=request, user=user, purpose=purpose)
+            _record(user=user, outcome=Outcome.DENIED, action=action)
             raise SecurityKeyThrottled
     try:
-        return _verify_assertion(request=request, user=user, credential=credential)
+        return _verify_assertion(request=request, user=user, credential=credential, purpose=purpose)
     except SecurityKeyRefused:
         if throttle is not None:
             throttle.throttle_increment()
-        _record(user=user, outcome=Outcome.FAILURE)
+        _record(user=user, outcome=Outcome.FAILURE, action=action)
         raise
 
 
-def _verify_assertion(*, request: HttpRequest, user: User, credential: str) -> SecurityKey:
-    challenge = take_challenge(request=request, user=user, purpose=AUTHENTICATE)
+def _verify_assertion(
+    *, request: HttpRequest, user: User, credential: str, purpose: str
+) -> SecurityKey:
+    challenge = take_challenge(request=request, user=user, purpose=purpose)
     try:
         party = relying_party(request)
     except CeremonyRefused:
@@ -299,10 +322,61 @@ def do_complete_security_key_sign_in(*, request: HttpRequest, user: User, key: S
         _record(user=user, outcome=Outcome.SUCCESS)
 
 
-def _record(*, user: User, outcome: Outcome) -> None:
+# --- Re-authentication (SR-23) ----------------------------------------------------------
+
+
+def reauthentication_options_json(*, request: HttpRequest, user: User) -> str | None:
+    """Options for confirming it is you with a key (a challenge of its own purpose, so a
+    sign-in answer does not confirm, nor the reverse); None as for the sign-in."""
+    return authentication_options_json(request=request, user=user, purpose=REAUTHENTICATE)
+
+
+def check_security_key_reauthentication(
+    *, request: HttpRequest, user: User, password: str, credential: str
+) -> SecurityKey:
+    """The signed-in ``user``'s password and a security key again, before a sensitive step.
+
+    The password goes through ``authenticate`` as in the code form (django-axes counts and
+    locks: :class:`ReauthenticationLocked`); the key's answer through the same checks and
+    growing delay as at sign-in, audited as ``login.reauthentication.security_key``. The
+    challenge is used up whatever fails. A wrong password and a refused key give one
+    message (:class:`SecurityKeyReauthenticationRefused`); which one failed is audited.
+    """
+    authenticated = authenticate(request, username=user.email, password=password)
+    if getattr(request, "axes_locked_out", False):
+        take_challenge(request=request, user=user, purpose=REAUTHENTICATE)
+        raise ReauthenticationLocked
+    if authenticated is None or authenticated.pk != user.pk:
+        take_challenge(request=request, user=user, purpose=REAUTHENTICATE)
+        _record(user=user, outcome=Outcome.FAILURE, action="login.reauthentication.password")
+        raise SecurityKeyReauthenticationRefused
+    try:
+        return _check_assertion(
+            request=request,
+            user=user,
+            credential=credential,
+            purpose=REAUTHENTICATE,
+            action="login.reauthentication.security_key",
+        )
+    except SecurityKeyRefused:
+        raise SecurityKeyReauthenticationRefused from None
+
+
+def do_reauthenticate_with_security_key(*, request: HttpRequest, user: User) -> None:
+    """Count it as a full authentication just now (SR-23), audited as the code form's, and
+    clear the growing delay as a right answer does."""
+    throttle = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if throttle is not None:
+        throttle.throttle_reset()
+    with transaction.atomic():
+        _record(user=user, outcome=Outcome.SUCCESS, action="login.reauthentication")
+    mark_recently_authenticated(request)
+
+
+def _record(*, user: User, outcome: Outcome, action: str = "login.security_key") -> None:
     record_audit_event(
         actor_ref=str(user.public_id),
-        action="login.security_key",
+        action=action,
         object_type="user",
         object_ref=str(user.public_id),
         outcome=outcome,

@@ -18,20 +18,34 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safepassage.accounts.access import access_own_security_key
-from safepassage.accounts.errors import AccountsError
-from safepassage.accounts.forms import AddSecurityKeyForm, SecurityKeySignInForm
+from safepassage.accounts.actions import do_record_login_step
+from safepassage.accounts.errors import AccountsError, ReauthenticationLocked
+from safepassage.accounts.forms import (
+    AddSecurityKeyForm,
+    SecurityKeyReauthenticationForm,
+    SecurityKeySignInForm,
+)
 from safepassage.accounts.key_session import load_private_key, remember_private_key
 from safepassage.accounts.models import User
 from safepassage.accounts.security_key_actions import (
     check_add_security_key,
+    check_security_key_reauthentication,
     check_security_key_sign_in,
     do_add_security_key,
     do_complete_security_key_sign_in,
+    do_reauthenticate_with_security_key,
     do_remove_security_key,
     registration_options_json,
 )
 from safepassage.accounts.selectors import current_user, is_two_factor_verified
-from safepassage.accounts.views import _next_url
+from safepassage.accounts.views import (
+    KEY_FORM_ID,
+    _next_url,
+    end_locked_session,
+    reauthentication_page,
+    relative_next_url,
+)
+from safepassage.audit.actions import Outcome
 from safepassage.core.crypto import KeyPair
 from safepassage.site.access_policy import (
     password_verified,
@@ -110,3 +124,28 @@ def security_key_sign_in_view(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('accounts:two_factor')}?{query}")
     do_complete_security_key_sign_in(request=request, user=user, key=key)
     return redirect(_next_url(request))
+
+
+@staff
+@require_POST
+def reauthenticate_with_security_key_view(request: HttpRequest) -> HttpResponse:
+    """Confirm it is you with password and security key before a sensitive step (SR-23)."""
+    user = current_user(request)
+    form = SecurityKeyReauthenticationForm(request.POST, auto_id=KEY_FORM_ID)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            check_security_key_reauthentication(
+                request=request, user=user, password=data["password"], credential=data["credential"]
+            )
+        except ReauthenticationLocked:
+            do_record_login_step(
+                user=user, step="reauthentication.password", outcome=Outcome.DENIED
+            )
+            return end_locked_session(request, user=user)
+        except AccountsError as error:
+            form.add_error(None, str(error.message))
+        else:
+            do_reauthenticate_with_security_key(request=request, user=user)
+            return redirect(relative_next_url(request))
+    return reauthentication_page(request, user=user, form=form)

@@ -18,6 +18,11 @@ urlpatterns = [
     path("two-factor/recovery-codes/", views.recovery_codes_view, name="recovery_codes"),
     path("security/", views.security_view, name="security"),
     path("security/confirm/", views.reauthenticate_view, name="reauthenticate"),
+    path(
+        "security/confirm/security-key/",
+        security_key_views.reauthenticate_with_security_key_view,
+        name="reauthenticate_with_security_key",
+    ),
     path("security/password/", views.change_password_view, name="change_password"),
     path("security/keys/", views.replace_keys_view, name="replace_keys"),
     path(

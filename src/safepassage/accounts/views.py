@@ -38,6 +38,7 @@ from safepassage.accounts.forms import (
     ReplaceColleagueKeysForm,
     ReplaceOwnKeysForm,
     SecondFactorForm,
+    SecurityKeyReauthenticationForm,
 )
 from safepassage.accounts.key_session import (
     forget_private_key,
@@ -46,7 +47,10 @@ from safepassage.accounts.key_session import (
 )
 from safepassage.accounts.middleware import mark_signed_in
 from safepassage.accounts.models import User
-from safepassage.accounts.security_key_actions import authentication_options_json
+from safepassage.accounts.security_key_actions import (
+    authentication_options_json,
+    reauthentication_options_json,
+)
 from safepassage.accounts.selectors import (
     current_user,
     has_confirmed_authenticator,
@@ -94,6 +98,7 @@ from safepassage.site.access_policy import (
 )
 
 RECOVERY_CODES_SESSION_KEY = "safepassage_new_recovery_codes"
+KEY_FORM_ID = "id_key_%s"  # the key form's fields, apart from the code form's on one page
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
 
 
@@ -175,7 +180,7 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor.html", context)
 
 
-def _relative_next_url(request: HttpRequest) -> str:
+def relative_next_url(request: HttpRequest) -> str:
     """The ``next`` parameter when it is a path on this site, else the dashboard."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if (
@@ -203,17 +208,41 @@ def reauthenticate_view(request: HttpRequest) -> HttpResponse:
             actions.do_record_login_step(
                 user=user, step="reauthentication.password", outcome=Outcome.DENIED
             )
-            return _end_locked_session(request, user=user)
+            return end_locked_session(request, user=user)
         except ReauthenticationRefused as error:
             form.add_error(None, str(error.message))
         else:
             actions.do_reauthenticate(request=request, user=user)
-            return redirect(_relative_next_url(request))
-    context = {"form": form, "next": _relative_next_url(request)}
+            return redirect(relative_next_url(request))
+    return reauthentication_page(request, user=user, form=form)
+
+
+def reauthentication_page(
+    request: HttpRequest,
+    *,
+    user: User,
+    form: ReauthenticationForm | SecurityKeyReauthenticationForm,
+) -> HttpResponse:
+    """The page to confirm it is you: with a security key when the user has one and it can
+    work here (a new challenge each time), and with a code. ``form`` is the one sent, whose
+    mistakes the page lists first."""
+    code_form = form if isinstance(form, ReauthenticationForm) else ReauthenticationForm()
+    key_form = (
+        form
+        if isinstance(form, SecurityKeyReauthenticationForm)
+        else SecurityKeyReauthenticationForm(auto_id=KEY_FORM_ID)
+    )
+    context = {
+        "form": form,
+        "code_form": code_form,
+        "key_form": key_form,
+        "next": relative_next_url(request),
+        "security_key_options": reauthentication_options_json(request=request, user=user),
+    }
     return render(request, "accounts/reauthenticate.html", context)
 
 
-def _end_locked_session(request: HttpRequest, *, user: User) -> HttpResponse:
+def end_locked_session(request: HttpRequest, *, user: User) -> HttpResponse:
     """Too many failed re-authentications: this session ends, as a stolen one should."""
     email = user.email
     logout(request)

@@ -27,6 +27,7 @@ CHALLENGE_MAX_AGE = datetime.timedelta(minutes=5)
 CHALLENGE_BYTES = 32
 REGISTER = "register"
 AUTHENTICATE = "authenticate"
+REAUTHENTICATE = "reauthenticate"
 RP_NAME = "SafePassage"
 
 

@@ -1,0 +1,67 @@
+"""SR-23 with a security key, in Chromium with its virtual authenticator (DevTools
+protocol; decision 0035): a caseworker whose sign-in is older than 5 minutes confirms it is
+them with their password and key, and goes on to the page that asked."""
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from safepassage.accounts.models import SecurityKey
+from safepassage.accounts.reauthentication import SESSION_KEY
+from safepassage.accounts.roles import Role
+from safepassage.audit.models import AuditEvent
+from tests.browser_steps import sign_in_through_the_pages
+from tests.factories import STAFF_PASSWORD, make_staff
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_stale_session_confirms_with_password_and_security_key(
+    live_server: LiveServer, page: Page
+) -> None:
+    # Given a caseworker with a USB security key plugged in, added on their security page
+    assert live_server.url.startswith("http://localhost:")
+    caseworker = make_staff(Role.CASEWORKER)
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("WebAuthn.enable")
+    devtools.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "usb",
+                "hasResidentKey": False,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    sign_in_through_the_pages(page, live_server.url, caseworker)
+    page.goto(live_server.url + "/accounts/security/security-keys/add/")
+    page.get_by_label("Name for this key").fill("Blue key")
+    page.get_by_role("button", name="Add the key").click()
+    expect(page.get_by_text("Your security key is added.")).to_be_visible()
+    count_before = SecurityKey.objects.get(user=caseworker.user).sign_count
+    # ... who signed in more than 5 minutes ago (the session forgets when)
+    cookie = next(c for c in page.context.cookies() if c["name"] == "sessionid")
+    session = SessionStore(session_key=cookie["value"])
+    session.pop(SESSION_KEY)
+    session.save()
+
+    # When they want to add another key, they are asked to confirm it is them
+    page.get_by_role("link", name="Add a security key").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
+    expect(page.get_by_role("heading", name="With your security key")).to_be_visible()
+    key_form = page.locator("form[data-webauthn=get]")
+    key_form.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Confirm with your security key").click()
+
+    # Then the key confirms it, and they are on the page that asked
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add a security key")
+    assert AuditEvent.objects.filter(action="login.reauthentication", outcome="success").exists()
+    assert SecurityKey.objects.get(user=caseworker.user).sign_count > count_before
+    assert [url for url in requested if not url.startswith(live_server.url)] == []
