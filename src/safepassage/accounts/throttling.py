@@ -72,9 +72,6 @@ FIRST_LOCK = datetime.timedelta(minutes=1)
 """How long the password step waits after the ``AXES_FAILURE_LIMIT``-th failure."""
 LONGEST_LOCK = datetime.timedelta(hours=4)
 """The cap: each further failure doubles the wait up to this."""
-MEMORY_HOURS = 24
-"""How long a failure counts (``AXES_COOLOFF_TIME``); the day key forgets sooner at
-midnight UTC."""
 
 
 def lock_duration(failures: int) -> datetime.timedelta | None:
@@ -96,7 +93,8 @@ class GrowingLockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]  # axes 
     """django-axes' database handler with a lock that grows step by step (SR-21).
 
     axes itself locks for as long as the failures stay in its window (``AXES_COOLOFF_TIME``),
-    a fixed time. Here the window is the memory of failures (24 hours), and an account or a
+    a fixed time. Here that window is only how long a failure counts (24 hours in the
+    settings; the day key forgets sooner, at midnight UTC), and an account or a
     source is locked only until its last failure plus :func:`lock_duration` of its number
     of failures. Attempts refused during a lock are not checked and not counted
     (``AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False``); they are audited as
