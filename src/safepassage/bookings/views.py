@@ -433,7 +433,11 @@ def _donor_context(
     )
     if exhausted:
         shown["error"] = LinkExhausted()
+    # base.html lists the mistakes of the form just sent first (and says "Error:" in the
+    # title); the record form only while the passengers, and so the form, are shown
+    shown_forms = (shown.get("record_form") if passengers else None, shown.get("code_form"))
     return {
+        "error_form": next((f for f in shown_forms if getattr(f, "errors", None)), None),
         "booking": booking,
         "link_exhausted": exhausted,
         "nominee_rule": selectors.get_nominee_rule(pledge=booking.pledge),

@@ -313,7 +313,9 @@ def sponsor_match_end_view(
         match,
         form=SponsorMatchForm(initial=SponsorMatchForm.initial_for(match), currency=match.currency),
     )
-    return render(request, "donations/sponsor_match_edit.html", context | {"end_form": end_form})
+    # error_form: base.html lists this form's mistakes first and says "Error:" in the title
+    context |= {"end_form": end_form, "error_form": end_form}
+    return render(request, "donations/sponsor_match_edit.html", context)
 
 
 def _match_page(match: SponsorMatch, *, form: SponsorMatchForm) -> dict[str, object]:

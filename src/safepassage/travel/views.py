@@ -478,14 +478,17 @@ def request_state_view(request: HttpRequest, request_id: uuid.UUID) -> HttpRespo
     user = current_user(request)
     travel_request = access_travel_request(user=user, request_id=request_id, permission=CHANGE)
     form = RequestStateForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.check_set_travel_request_state(
-                travel_request=travel_request, state=form.cleaned_data["state"]
-            )
-            actions.do_set_travel_request_state(
-                actor=user, travel_request=travel_request, state=form.cleaned_data["state"]
-            )
-        except TravelError as error:
-            messages.error(request, str(error.message))
+    if not form.is_valid():  # the form again on a page of its own, its mistakes listed first
+        title = _("Change the state")
+        back = "travel:request_detail"
+        return _form_page(request, title=title, form=form, back=back, travel_request=travel_request)
+    try:
+        actions.check_set_travel_request_state(
+            travel_request=travel_request, state=form.cleaned_data["state"]
+        )
+        actions.do_set_travel_request_state(
+            actor=user, travel_request=travel_request, state=form.cleaned_data["state"]
+        )
+    except TravelError as error:
+        messages.error(request, str(error.message))
     return redirect("travel:request_detail", request_id=request_id)
