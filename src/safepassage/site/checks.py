@@ -4,7 +4,9 @@ import os
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Info, Tags, register
+from django.core.checks import CheckMessage, Error, Info, Tags, Warning, register
+
+from safepassage.core.crypto import CodenameError, CodenamePeppers
 
 CSRF_MIDDLEWARE = "safepassage.site.csrf.NoReferrerCsrfViewMiddleware"
 
@@ -50,13 +52,41 @@ DERIVED_SECRETS = (
 )
 
 
+PEPPERS = ("SAFEPASSAGE_CODENAME_LOOKUP_PEPPER", "SAFEPASSAGE_CODENAME_KEY_PEPPER")
+
+
 @register(Tags.security, deploy=True)
 def check_secrets_outside_secret_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    """Name the secrets still derived from SECRET_KEY, before anyone rotates it."""
+    """Name the secrets still derived from SECRET_KEY, before anyone rotates it; silent
+    only when every one is set (and, below, usable)."""
     if not getattr(settings, "PRODUCTION", False):
         return []
-    return [
-        Info(f"{' and '.join(names)} not set: {consequence}", id=check_id)
-        for names, check_id, consequence in DERIVED_SECRETS
-        if not all(os.environ.get(name) for name in names)
-    ]
+    messages: list[CheckMessage] = []
+    for names, check_id, consequence in DERIVED_SECRETS:
+        missing = [name for name in names if not os.environ.get(name)]
+        if missing:
+            messages.append(Info(f"{' and '.join(missing)} not set: {consequence}", id=check_id))
+    return messages
+
+
+@register(Tags.security, deploy=True)
+def check_secrets_are_usable(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Codename peppers that are set but malformed pass the check above yet are refused at
+    the first intake: a warning, so the deployment checklist fails until they are fixed."""
+    if not getattr(settings, "PRODUCTION", False):
+        return []
+    messages: list[CheckMessage] = []
+    lookup, key = (os.environ.get(name) for name in PEPPERS)
+    if lookup and key:
+        try:
+            CodenamePeppers(lookup=bytes.fromhex(lookup), key=bytes.fromhex(key))
+        except (ValueError, CodenameError):
+            messages.append(
+                Warning(
+                    f"{' and '.join(PEPPERS)} must be two different 64-character hex values "
+                    "(32 bytes each): applicant intake and codename sign-in are refused until "
+                    "they are.",
+                    id="safepassage.W001",
+                )
+            )
+    return messages
