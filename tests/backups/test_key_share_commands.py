@@ -97,8 +97,10 @@ def test_combine_reads_shares_typed_with_spaces_or_from_standard_input(
     monkeypatch.setattr("sys.stdin", io.StringIO(f"# share 3\n{shares[2]}\n"))
     printed = _output("combine", *shares[0].lower().split("-"), "-")
 
-    # Then the key is printed (no file was asked for)
+    # Then the key is printed (no file was asked for), in a form restore --identity reads
+    # as it is (the guide pipes it: combine ... | restore FILE --identity /dev/stdin)
     assert key.text() in printed
+    assert parse_backup_private_key(printed).raw == key.raw
 
 
 def _refused(*args: str) -> str:
