@@ -65,3 +65,32 @@ def test_a_stale_session_confirms_with_password_and_security_key(
     assert AuditEvent.objects.filter(action="login.reauthentication", outcome="success").exists()
     assert SecurityKey.objects.get(user=caseworker.user).sign_count > count_before
     assert [url for url in requested if not url.startswith(live_server.url)] == []
+
+
+def test_without_javascript_the_code_still_confirms_when_a_key_is_registered(
+    live_server: LiveServer, page_without_js: Page
+) -> None:
+    # Given a caseworker with a key, signed in long ago in a browser with JavaScript off
+    page = page_without_js
+    caseworker = make_staff(Role.CASEWORKER)
+    SecurityKey.objects.create(
+        user=caseworker.user, name="Blue key", credential_id="AAAA", public_key=b"\x00"
+    )
+    sign_in_through_the_pages(page, live_server.url, caseworker)
+    cookie = next(c for c in page.context.cookies() if c["name"] == "sessionid")
+    session = SessionStore(session_key=cookie["value"])
+    session.pop(SESSION_KEY)
+    session.save()
+
+    # When a page asks them to confirm it is them
+    page.goto(live_server.url + "/accounts/security/security-keys/add/")
+
+    # Then the page says the key cannot be used here, and the password and code confirm
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
+    expect(page.get_by_text("your security key cannot be used here")).to_be_visible()
+    expect(page.get_by_role("button", name="Confirm with your security key")).to_be_hidden()
+    code_form = page.locator("form:not([data-webauthn])").filter(has=page.locator("[name=code]"))
+    code_form.get_by_label("Password").fill(STAFF_PASSWORD)
+    code_form.get_by_label("Code from your authenticator app").fill(caseworker.current_code())
+    page.get_by_role("button", name="Confirm", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add a security key")
