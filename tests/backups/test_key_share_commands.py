@@ -3,7 +3,10 @@
 refusals that leave no key behind."""
 
 import io
+import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,8 @@ from pytest_django import Settings
 from safepassage.core.backup_archive import parse_backup_private_key
 from safepassage.core.backup_shares import parse_backup_share
 from tests.backups.factories import key_files
+
+REPOSITORY = Path(__file__).resolve().parents[2]
 
 
 def _output(*args: str) -> str:
@@ -169,3 +174,66 @@ def test_split_refuses_an_impossible_threshold_and_an_existing_share_file(tmp_pa
     # Then the existing share is untouched and no share of the refused split stays behind
     assert list(folder.iterdir()) == [kept]
     assert kept.read_text() == before
+
+
+def _command(*arguments: str) -> list[str]:
+    return [sys.executable, "-m", "safepassage.cli", *arguments]
+
+
+@pytest.mark.django_db(transaction=True)  # the SQLite snapshot waits for an open transaction
+def test_the_guides_pipe_rebuilds_the_key_into_restore_without_writing_it(
+    tmp_path: Path, settings: Settings
+) -> None:
+    # Given a backup, and two share files of its key split 2 of 3 (the key file deleted)
+    settings.DATA_DIR = tmp_path / "data"
+    _key, public, private = key_files(tmp_path)
+    backup = tmp_path / "site.spb"
+    call_command("backup", "--recipient", str(public), "-o", str(backup), stdout=io.StringIO())
+    folder = tmp_path / "shares"
+    _output(
+        "split",
+        "--identity",
+        str(private),
+        "--shares",
+        "3",
+        "--threshold",
+        "2",
+        "--output-dir",
+        str(folder),
+    )
+    private.unlink()
+    first, _second, third = sorted(folder.iterdir())
+
+    # When the operator runs the guide's command, on another installation (offline machine)
+    offline = tmp_path / "offline"
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    } | {
+        "SAFEPASSAGE_DATA_DIR": str(offline),
+        "SAFEPASSAGE_MODE": "development",
+        "PYTHONPATH": os.pathsep.join([str(REPOSITORY / "src"), str(REPOSITORY)]),
+    }
+    with subprocess.Popen(
+        _command("backup-key", "combine", str(first), str(third)),
+        stdout=subprocess.PIPE,
+        env=environment,
+        cwd=tmp_path,
+    ) as combine:
+        restore = subprocess.run(
+            _command("restore", str(backup), "--identity", "/dev/stdin", "--check"),
+            stdin=combine.stdout,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+            env=environment,
+            cwd=tmp_path,
+        )
+        assert combine.wait(timeout=300) == 0
+
+    # Then the backup authenticates, and no key file was written anywhere
+    assert restore.returncode == 0, restore.stderr[-3000:]
+    assert "authenticated, nothing changed" in restore.stdout
+    assert not [path for path in tmp_path.rglob("*") if path.is_file() and path.suffix == ".key"]

@@ -177,6 +177,10 @@ class Command(BaseCommand):
 
     def _combine(self, **options: Any) -> None:
         sources = options["shares"] or ["-"]
+        if "-" in sources and sys.stdin.isatty():
+            self.stderr.write(
+                "Type or paste one share per line (SPBS-...), then press Ctrl-D on an empty line."
+            )
         try:
             shares = list(_read_shares(sources, stdin=sys.stdin))
             key = combine_backup_shares(shares)
