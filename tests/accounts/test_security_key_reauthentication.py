@@ -109,6 +109,16 @@ def test_a_wrong_password_with_the_right_key_is_refused_and_uses_up_the_challeng
     assert stored.sign_count == 0
 
 
+def test_a_refused_answer_is_not_written_back_so_the_next_try_asks_the_key() -> None:
+    client, _admin, key, _stored = _stale_with_key()
+
+    answer = key.sign(_options(client))
+    response = _confirm(client, answer, password="not the password at all")
+
+    assert '<input type="hidden" name="credential" id="id_key_credential">' in response.text
+    assert json.loads(answer)["response"]["signature"] not in response.text
+
+
 @FOREIGN_ORIGINS
 def test_an_answer_for_another_origin_or_relying_party_does_not_confirm(
     origin: str, rp_id: str | None

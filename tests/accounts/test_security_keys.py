@@ -198,6 +198,22 @@ def test_the_same_key_cannot_be_registered_twice() -> None:
     assert SecurityKey.objects.get().user == caseworker.user
 
 
+def test_a_refused_answer_is_not_written_back_so_the_next_try_asks_the_key() -> None:
+    # Given a registration refused (its challenge is spent)
+    caseworker = make_staff(Role.CASEWORKER)
+    client = sign_in_as_stored(localhost_client(), caseworker)
+    answer = SoftwareAuthenticator().register(
+        registration_options(client), origin="https://evil.example"
+    )
+    response = client.post(ADD, {"name": "Blue key", "credential": answer})
+
+    # Then the form shown again has an empty answer field (the script, seeing one filled
+    # in, would send it again instead of asking the key)
+    assert response.status_code == 200
+    assert '<input type="hidden" name="credential" id="id_credential">' in response.text
+    assert json.loads(answer)["response"]["clientDataJSON"] not in response.text
+
+
 def test_adding_a_key_needs_a_recent_authentication() -> None:
     caseworker = make_staff(Role.CASEWORKER)
     client = sign_in_as_stored(localhost_client(), caseworker, recently_authenticated=False)

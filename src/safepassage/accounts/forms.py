@@ -216,6 +216,16 @@ class EnrolmentCodeForm(forms.Form):
 CREDENTIAL_MAX_LENGTH = 20_000
 
 
+class KeyAnswerInput(forms.HiddenInput):
+    """The browser's answer to one security-key challenge, filled in by the script. Never
+    written back into a page: the script skips the ceremony when the field already holds
+    an answer, so a form shown again after a refusal would send the spent answer again
+    instead of asking the key."""
+
+    def format_value(self, value: Any) -> str | None:
+        return None
+
+
 class AddSecurityKeyForm(forms.Form):
     """A name for a new security key; the browser fills in its answer (decision 0035)."""
 
@@ -226,14 +236,14 @@ class AddSecurityKeyForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     credential = forms.CharField(
-        required=False, max_length=CREDENTIAL_MAX_LENGTH, widget=forms.HiddenInput
+        required=False, max_length=CREDENTIAL_MAX_LENGTH, widget=KeyAnswerInput
     )
 
 
 class SecurityKeySignInForm(forms.Form):
     """The browser's answer from a security key at sign-in (filled in by the script)."""
 
-    credential = forms.CharField(max_length=CREDENTIAL_MAX_LENGTH, widget=forms.HiddenInput)
+    credential = forms.CharField(max_length=CREDENTIAL_MAX_LENGTH, widget=KeyAnswerInput)
 
 
 class SecurityKeyReauthenticationForm(forms.Form):
@@ -247,5 +257,5 @@ class SecurityKeyReauthenticationForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     credential = forms.CharField(
-        required=False, max_length=CREDENTIAL_MAX_LENGTH, widget=forms.HiddenInput
+        required=False, max_length=CREDENTIAL_MAX_LENGTH, widget=KeyAnswerInput
     )
