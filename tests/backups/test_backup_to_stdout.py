@@ -13,16 +13,20 @@ from django.core.management import CommandError, call_command
 
 from safepassage.core.backup_archive import MAGIC, ArchiveReader, read_header
 from tests.backups.factories import key_files
+from tests.canary_support import scratch_postgres_database
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 
 
-def _safepassage(data_dir: Path, *arguments: str) -> subprocess.CompletedProcess[bytes]:
+def _safepassage(
+    data_dir: Path, *arguments: str, database_url: str = ""
+) -> subprocess.CompletedProcess[bytes]:
     environment = {
         key: value
         for key, value in os.environ.items()
         if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
     } | {
+        "DATABASE_URL": database_url,
         "SAFEPASSAGE_DATA_DIR": str(data_dir),
         "SAFEPASSAGE_MODE": "development",
         "SAFEPASSAGE_EMAIL": "file",
@@ -81,6 +85,29 @@ def test_backup_to_standard_output_writes_the_archive_and_nothing_else(tmp_path:
     # And the report went to standard error, where the operator (or cron's mail) sees it
     assert f"Backup {header.backup_id} written".encode() in streamed.stderr
     assert b"Backup" not in written.stderr
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db
+def test_on_postgresql_pg_dump_adds_nothing_to_the_stream(tmp_path: Path) -> None:
+    # Given an installation on PostgreSQL
+    key, public, _private = key_files(tmp_path)
+    data = tmp_path / "data"
+    with scratch_postgres_database("backup_stdout") as url:
+        migrated = _safepassage(data, "migrate", "--verbosity", "0", database_url=url)
+        assert migrated.returncode == 0, migrated.stderr[-3000:]
+
+        # When it is backed up to standard output (pg_dump inside)
+        streamed = _safepassage(
+            data, "backup", "--recipient", str(public), "-o", "-", database_url=url
+        )
+
+    # Then standard output is exactly one archive holding the pg_dump
+    assert streamed.returncode == 0, streamed.stderr[-3000:]
+    reader = ArchiveReader(source=io.BytesIO(streamed.stdout), identity=key)
+    assert reader.header.database_engine == "postgresql"
+    reader.drain()
+    assert reader.finished
 
 
 class _Terminal(io.TextIOWrapper):
