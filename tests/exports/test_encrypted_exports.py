@@ -308,3 +308,22 @@ def test_a_failing_export_logs_no_passphrase_and_error_reports_hide_it(
     reported = SafeExceptionReporterFilter().get_post_parameters(logged[-1].request)
     assert reported["passphrase"] != EXPORT_PASSPHRASE
     assert EXPORT_PASSPHRASE not in repr(reported)
+
+
+def test_the_export_page_and_its_errors_are_in_russian(client: Client) -> None:
+    # Given a fundraiser reading Russian
+    staff = make_staff(Role.FUNDRAISER)
+    sign_in(client, staff)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ru"
+    url = EXPORTS[1].url(staff)
+
+    # When they open the export page and submit a short passphrase
+    page = html.unescape(client.get(url).content.decode())
+    refused = html.unescape(post_export(client, url, passphrase="коротко").content.decode())
+
+    # Then the page, its help text and the error are in Russian
+    assert "Зашифрованный экспорт" in page
+    assert "Парольная фраза для файла" in page
+    assert "Kleopatra" in page
+    assert "Скачать зашифрованный файл" in page
+    assert "Парольная фраза должна быть не короче 15 символов." in refused

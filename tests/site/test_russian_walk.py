@@ -97,6 +97,11 @@ TERMS = frozenset(
         "ics",  # the calendar file's extension
         "Shift",  # the key pressed three times for quick exit
         "https",  # the protocol, named where security keys need it
+        "GnuPG",  # the tools that open an encrypted export
+        "Kleopatra",
+        "Suite",
+        "Windows",
+        "macOS",
     }
 )
 # Masked in Russian text before its words are read: what a page shows literally.
@@ -104,6 +109,8 @@ LITERALS = re.compile(
     r"https?://\S+|[^@\s]+@[^@\s]+"  # links and addresses
     r"|/[a-z0-9/_-]+/"  # a page's path, as in "address: /events/"
     r"|safepassage [a-z_-]+"  # an operator command
+    r"|gpg --[a-z-]+|[a-z0-9-]+(?:\.[a-z]+)*\.gpg"  # the command and name of an encrypted export
+    r"|[a-z2-7]{5}(?:-[a-z2-7]{5}){4}"  # a random passphrase suggested for an export
     r"|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{8}…"  # ids
 )
 # IANA time zone names are identifiers, the same in every language.
