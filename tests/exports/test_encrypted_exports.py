@@ -133,6 +133,8 @@ BAD_PASSPHRASES = {
     "a common password": ("passwordpassword", ""),
     "the service's name": ("safepassage-export-file", ""),
     "the sign-in password": (STAFF_PASSWORD, "Do not use your sign-in password"),
+    "a line break": ("first line of it\nsecond line", "no line breaks or control characters"),
+    "a NUL": ("a passphrase with a \x00 in it", ""),
 }
 
 

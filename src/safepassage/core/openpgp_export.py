@@ -100,13 +100,16 @@ class _PartialBody:
 
     def feed(self, data: bytes) -> Iterator[bytes]:
         self._pending += data
-        while len(self._pending) > CHUNK_BYTES:
-            # Strictly more than one chunk pending: the last piece is never empty-handed,
-            # and the final (whole-length) part is written by ``close``.
-            chunk = bytes(self._pending[:CHUNK_BYTES])
-            del self._pending[:CHUNK_BYTES]
+        start = 0
+        # Only while strictly more than one chunk is pending: the final (whole-length)
+        # part, written by ``close``, is never left empty unless the body is.
+        while len(self._pending) - start > CHUNK_BYTES:
+            chunk = bytes(self._pending[start : start + CHUNK_BYTES])
+            start += CHUNK_BYTES
             yield self._header + bytes((0xE0 | CHUNK_POWER,)) + chunk
             self._header = b""
+        if start:
+            del self._pending[:start]
 
     def close(self) -> bytes:
         last = bytes(self._pending)

@@ -11,6 +11,7 @@ never stored, logged, audited or written back into a page. The page suggests a r
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -66,6 +67,13 @@ class ExportPassphraseForm(forms.Form):
 
     def clean_passphrase(self) -> str:
         passphrase = str(self.cleaned_data["passphrase"])
+        if any(unicodedata.category(character) in {"Cc", "Cs"} for character in passphrase):
+            # gpg and Kleopatra read a passphrase as one line of text: a NUL or a line break
+            # would make a file nobody can open.
+            raise ValidationError(
+                _("Use only characters you can type: no line breaks or control characters."),
+                code="passphrase_control_character",
+            )
         if len(passphrase) < MINIMUM_PASSPHRASE_LENGTH:
             raise ValidationError(
                 _("Use at least %(minimum)d characters for the passphrase."),
