@@ -142,3 +142,24 @@ def test_on_a_generated_problem_the_cuts_tighten_the_lp_and_keep_the_optimum() -
     assert abs(optimum(cuts, integer=True) - optimum([], integer=True)) < 1e-6
     plan = solve(prob, time_limit=5, method=SolveMethod.AGGREGATE)
     assert _holds(cuts, start_values(exact, _assignments_of(instance, plan)))
+
+
+def test_the_time_limit_stops_a_round_between_pledges_and_keeps_what_was_found() -> None:
+    # Given a problem whose first round cuts several pledges, and a clock that advances one
+    # second each time it is read (one read to start, one per round, one per pledge tried)
+    prob = _generated(60, 24)
+    instance = build_instance(prob)
+    exact = build_exact_model(instance, slots=True)
+    first_round = pledge_cuts(instance, exact, rounds=1, time_limit=1e9)
+    assert len(first_round) > 3
+    ticks = itertools.count()
+
+    def clock() -> float:
+        return float(next(ticks))
+
+    # When the limit allows only the first three pledges of the first round
+    cuts = pledge_cuts(instance, exact, rounds=6, time_limit=4.5, clock=clock)
+
+    # Then separation stopped after them, and the cuts it kept are the first round's first
+    assert 0 < len(cuts) <= 3
+    assert cuts == first_round[: len(cuts)]

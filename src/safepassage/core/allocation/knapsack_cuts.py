@@ -18,7 +18,7 @@ rounds of re-solving and separating bring the LP to the hull's bound (161.1).
 """
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 from math import gcd
 
@@ -230,10 +230,19 @@ def _pledges(instance: Instance, exact: ExactModel) -> dict[int, dict[int, list[
 
 
 def pledge_cuts(
-    instance: Instance, exact: ExactModel, *, rounds: int, time_limit: float
+    instance: Instance,
+    exact: ExactModel,
+    *,
+    rounds: int,
+    time_limit: float,
+    clock: Callable[[], float] = time.monotonic,
 ) -> list[Row]:
-    """Up to ``rounds`` rounds of knapsack cuts violated by the exact model's LP."""
-    started = time.monotonic()
+    """Up to ``rounds`` rounds of knapsack cuts violated by the exact model's LP.
+
+    The time limit is checked before every pledge, not only between rounds: a pledge with
+    a large balance and several small ticket sizes can take ~0.1 s to separate, and a
+    problem may hold many of them; the cuts found before the limit are kept."""
+    started = clock()
     pledges: list[_Pledge] = []
     columns: list[int] = []
     slots: list[int] = []
@@ -253,7 +262,7 @@ def pledge_cuts(
     lp = _SmallLp()
     cuts: list[Row] = []
     for _ in range(rounds):
-        left = time_limit - (time.monotonic() - started)
+        left = time_limit - (clock() - started)
         if left <= 0:
             break
         result = session.run(time_limit=left)
@@ -267,6 +276,8 @@ def pledge_cuts(
             end = entry.first + len(entry.weights)
             if not fractional[entry.first : end].any():
                 continue
+            if clock() - started > time_limit:
+                break
             pi = knapsack_cut(entry.weights, entry.capacity, counts[entry.first : end].tolist(), lp)
             if pi is None:
                 continue
