@@ -7,7 +7,7 @@ import itertools
 import string
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from safepassage.core.backup_archive import BackupPrivateKey, generate_backup_key
@@ -220,3 +220,27 @@ def test_a_share_names_its_key_number_and_threshold_in_clear() -> None:
     share: BackupKeyShare = split_backup_key(key=KEY, share_count=5, threshold=3)[3]
 
     assert share.text().startswith(f"SPBS-{KEY.public_key.fingerprint}-3-4-")
+
+
+@example(position=22, replacement="²", garbage="")  # the threshold: a digit int() refuses
+@given(
+    position=st.integers(min_value=0),
+    replacement=st.text(min_size=1, max_size=3),
+    garbage=st.text(max_size=200),
+)
+def test_any_text_is_read_as_a_share_or_refused_with_a_message_never_a_crash(
+    position: int, replacement: str, garbage: str
+) -> None:
+    # Given a share with any characters put in at any place (other alphabets, digits such
+    # as '²', controls), and text that is no share at all
+    text = split_backup_key(key=KEY, share_count=3, threshold=2)[0].text()
+    index = position % len(text)
+    edited = text[:index] + replacement + text[index + 1 :]
+
+    # When they are read, Then each is a share of this key or refused as a BackupShareError
+    for candidate in (edited, garbage, f"SPBS-{garbage}"):
+        try:
+            share = parse_backup_share(candidate)
+        except BackupShareError:
+            continue
+        assert share.fingerprint == KEY.public_key.fingerprint

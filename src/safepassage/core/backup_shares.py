@@ -119,7 +119,7 @@ def split_backup_key(
 
 
 def _number(text: str, *, what: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= MAX_SHARES:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_SHARES:
         msg = f"the share's {what} ({text!r}) is not a number from 1 to {MAX_SHARES}: mistyped?"
         raise BackupShareError(msg)
     return int(text)
