@@ -273,7 +273,8 @@ def do_invite_member(
         )
         for superseded in earlier:
             superseded.expires_at = now
-            superseded.save(update_fields=["expires_at"])
+            superseded.email = ""  # a used-up invitation keeps no address (SR-01)
+            superseded.save(update_fields=["expires_at", "email"])
             record_audit_event(
                 actor_ref=_actor(inviter),
                 action="invitation.superseded",
@@ -316,7 +317,8 @@ def do_revoke_invitation(*, actor: User, invitation: Invitation) -> None:
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         check_revoke_invitation(invitation=locked)
         locked.expires_at = timezone.now()
-        locked.save(update_fields=["expires_at"])
+        locked.email = ""  # a used-up invitation keeps no address (SR-01)
+        locked.save(update_fields=["expires_at", "email"])
         record_audit_event(
             actor_ref=_actor(actor),
             action="invitation.revoked",
@@ -385,7 +387,9 @@ def _join(*, invitation: Invitation, user: User) -> None:
     Membership.objects.create(user=user, organisation=invitation.organisation, role=invitation.role)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
-    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    # The address lives on as the user's own; a used-up invitation keeps none (SR-01).
+    invitation.email = ""
+    invitation.save(update_fields=["accepted_at", "accepted_by", "email"])
     record_audit_event(
         actor_ref=_actor(user),
         action="invitation.accepted",

@@ -14,8 +14,8 @@ from safepassage.accounts.tokens import make_invitation_token
 def send_invitation_email(*, invitation_id: str, language: str) -> None:
     """E-mail the invitation link. Idempotent enough: re-sending the same link is harmless."""
     invitation = Invitation.objects.select_related("organisation").get(public_id=invitation_id)
-    if invitation.accepted_at is not None:
-        return
+    if invitation.accepted_at is not None or not invitation.email:
+        return  # accepted, revoked or superseded meanwhile: its address is gone
     with translation.override(language):
         link = (
             settings.SITE_BASE_URL.rstrip("/")

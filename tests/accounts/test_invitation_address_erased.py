@@ -1,0 +1,96 @@
+"""SR-01: an invitation keeps its address only while it is open. Accepted, revoked or
+superseded, it keeps none (the address lives on as the user's own, or nowhere), and a link
+e-mail still queued for it is not sent."""
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from safepassage.accounts.actions import (
+    do_accept_invitation_as_member,
+    do_accept_invitation_as_new_user,
+    do_invite_member,
+    do_revoke_invitation,
+)
+from safepassage.accounts.models import Invitation, User
+from safepassage.accounts.roles import Role
+from tests.factories import make_staff
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ADDRESS = "invited.person@example.org"
+
+
+def _run_worker() -> None:
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
+
+
+def test_an_accepted_invitation_keeps_no_address() -> None:
+    # Given an open invitation, its link already sent
+    admin = make_staff(Role.ADMIN)
+    invitation = do_invite_member(
+        inviter=admin.user, organisation=admin.organisation, email=ADDRESS, role=Role.VIEWER
+    )
+    _run_worker()
+
+    # When the invited person creates their account
+    account = do_accept_invitation_as_new_user(
+        invitation=invitation, display_name="Nadia", password="violet lantern harbour seventeen"
+    )
+
+    # Then the account has the address and the invitation none
+    assert account.user.email == ADDRESS
+    invitation.refresh_from_db()
+    assert invitation.email == ""
+    assert invitation.accepted_by == account.user
+
+
+def test_a_member_joining_a_second_organisation_leaves_no_address_on_the_invitation() -> None:
+    member = make_staff(Role.VIEWER)
+    admin = make_staff(Role.ADMIN)
+    invitation = do_invite_member(
+        inviter=admin.user,
+        organisation=admin.organisation,
+        email=member.user.email,
+        role=Role.VIEWER,
+    )
+
+    do_accept_invitation_as_member(invitation=invitation, user=member.user)
+
+    invitation.refresh_from_db()
+    assert invitation.email == ""
+
+
+def test_a_revoked_invitation_keeps_no_address_and_its_queued_link_is_not_sent() -> None:
+    # Given an invitation whose link e-mail is still queued
+    admin = make_staff(Role.ADMIN)
+    invitation = do_invite_member(
+        inviter=admin.user, organisation=admin.organisation, email=ADDRESS, role=Role.VIEWER
+    )
+
+    # When it is revoked before the worker runs
+    do_revoke_invitation(actor=admin.user, invitation=invitation)
+    _run_worker()
+
+    # Then it keeps no address and nothing was sent
+    invitation.refresh_from_db()
+    assert invitation.email == ""
+    assert mail.outbox == []
+
+
+def test_a_superseded_invitation_keeps_no_address() -> None:
+    admin = make_staff(Role.ADMIN)
+    first = do_invite_member(
+        inviter=admin.user, organisation=admin.organisation, email=ADDRESS, role=Role.VIEWER
+    )
+
+    second = do_invite_member(
+        inviter=admin.user, organisation=admin.organisation, email=ADDRESS, role=Role.CASEWORKER
+    )
+    _run_worker()
+
+    first.refresh_from_db()
+    assert first.email == ""
+    assert Invitation.objects.get(pk=second.pk).email == ADDRESS
+    assert [message.to for message in mail.outbox] == [[ADDRESS]]
+    assert not User.objects.filter(email=ADDRESS).exists()
