@@ -300,3 +300,19 @@ def test_without_a_key_the_page_asks_for_the_code_only() -> None:
 def test_the_key_endpoint_answers_only_posts() -> None:
     client, _admin, _key, _stored = _stale_with_key()
     assert client.get(WITH_KEY).status_code == 405
+
+
+def test_the_page_with_a_key_reads_in_russian() -> None:
+    client, _admin, _key, _stored = _stale_with_key()
+
+    page = client.get(REAUTHENTICATE, HTTP_ACCEPT_LANGUAGE="ru").text
+
+    for russian in (
+        "С ключом безопасности",  # noqa: RUF001
+        "Подтвердить ключом безопасности",
+        "Или с кодом из приложения-аутентификатора",  # noqa: RUF001
+        "Введите пароль, нажмите кнопку",
+    ):
+        assert russian in page
+    for english in ("With your security key", "Confirm with your security key", "Type your"):
+        assert english not in page

@@ -226,3 +226,18 @@ def test_each_further_failure_waits_longer_up_to_the_cap(failures: int) -> None:
     following = lock_duration(failures + 1)
     assert following is not None
     assert following == min(LONGEST_LOCK, duration * 2)
+
+
+def test_the_wait_is_told_in_russian_with_the_right_plural(clock: Clock) -> None:
+    staff = make_staff(Role.CASEWORKER)
+    _fail(staff, 4)
+
+    def russian(address: str) -> str:
+        client = Client(REMOTE_ADDR=address, HTTP_ACCEPT_LANGUAGE="ru")
+        response = client.post(LOGIN, {"email": staff.user.email, "password": WRONG})
+        assert response.status_code == 429
+        return response.text
+
+    assert "Подождите 1 минуту и попробуйте снова." in russian("198.51.100.40")
+    clock.advance(seconds=61)
+    assert "Подождите 2 минуты и попробуйте снова." in russian("198.51.100.41")
