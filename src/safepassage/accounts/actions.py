@@ -35,7 +35,7 @@ from safepassage.accounts.two_factor_reset_actions import (
     mark_reset_enrolled,
     may_enrol_authenticator,
 )
-from safepassage.audit.actions import Outcome, record_audit_event
+from safepassage.audit.actions import SYSTEM_ACTOR, Outcome, record_audit_event
 from safepassage.cases.key_actions import do_enrol_staff_keys
 from safepassage.core.crypto import KeyPair
 from safepassage.organisations.models import Organisation
@@ -326,6 +326,30 @@ def do_revoke_invitation(*, actor: User, invitation: Invitation) -> None:
             object_ref=str(locked.public_id),
             organisation_ref=str(locked.organisation.public_id),
         )
+
+
+def do_forget_expired_invitation_addresses() -> int:
+    """Blank the address of every invitation that expired unused: nobody can accept it any
+    more, so nothing needs the address (SR-01). Audited per invitation; idempotent; returns
+    how many were blanked."""
+    with transaction.atomic():
+        expired = list(
+            Invitation.objects.select_for_update()
+            .select_related("organisation")
+            .filter(accepted_at__isnull=True, expires_at__lte=timezone.now())
+            .exclude(email="")
+            .order_by("pk")
+        )
+        Invitation.objects.filter(pk__in=[invitation.pk for invitation in expired]).update(email="")
+        for invitation in expired:
+            record_audit_event(
+                actor_ref=SYSTEM_ACTOR,
+                action="invitation.address_forgotten",
+                object_type="invitation",
+                object_ref=str(invitation.public_id),
+                organisation_ref=str(invitation.organisation.public_id),
+            )
+    return len(expired)
 
 
 def get_open_invitation(*, invitation_id: uuid.UUID) -> Invitation:

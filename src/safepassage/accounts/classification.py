@@ -8,8 +8,8 @@ caseworkers' identities as an asset; ``docs/security/seizure.md`` says so and ad
 caseworkers inside the origin country to use a name and an address that do not identify
 them. Sealing them (a keyed lookup digest for sign-in, names under an organisation key)
 is listed as open in ``docs/security/requirements.md`` (SR-01). An invitation keeps its
-address only while open: accepting, revoking or superseding it blanks the address (an
-invitation left to expire keeps it).
+address only while open: accepting, revoking or superseding it blanks the address, and a
+daily task blanks it once the invitation expired unused.
 
 The password is an Argon2id hash (``digest``); the session epoch is a random value that only
 a server holding ``SECRET_KEY`` can turn into a session hash (``key``); the two-factor reset

@@ -40,3 +40,11 @@ def send_two_factor_reset_email(*, user_id: str, language: str) -> None:
         subject = render_to_string("accounts/email/two_factor_reset_subject.txt").strip()
         body = render_to_string("accounts/email/two_factor_reset_body.txt")
     send_mail(subject, body, None, [user.email])
+
+
+@task()
+def forget_expired_invitation_addresses() -> None:
+    """Daily upkeep: blank the address of invitations that expired unused (SR-01)."""
+    from safepassage.accounts.actions import do_forget_expired_invitation_addresses
+
+    do_forget_expired_invitation_addresses()
