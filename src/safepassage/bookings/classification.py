@@ -25,6 +25,8 @@ credited: the same amounts the ledger's refunds hold in clear.
 from safepassage.core.classification import FieldClass
 from safepassage.core.crypto import SensitiveGroup
 
+__all__ = ["FIELD_CLASSES", "TRANSIENT_TIMES", "FieldClass"]  # tests import FieldClass from here
+
 W, S, K, X = FieldClass.WORKFLOW, FieldClass.SENSITIVE, FieldClass.KEY, FieldClass.SECRET
 TRAVEL = SensitiveGroup.TRAVEL_PASSENGER
 

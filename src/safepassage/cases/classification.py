@@ -13,6 +13,8 @@ that is not a binary envelope column.
 from safepassage.core.classification import FieldClass
 from safepassage.core.crypto import SensitiveGroup
 
+__all__ = ["FIELD_CLASSES", "FieldClass"]  # intake and pathways import FieldClass from here
+
 W, S, K = FieldClass.WORKFLOW, FieldClass.SENSITIVE, FieldClass.KEY
 
 FIELD_CLASSES: dict[str, dict[str, tuple[FieldClass, SensitiveGroup | None]]] = {

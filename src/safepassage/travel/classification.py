@@ -13,6 +13,8 @@ unclassified field.
 
 from safepassage.core.classification import FieldClass
 
+__all__ = ["FIELD_CLASSES", "FieldClass"]  # tests import FieldClass from here
+
 P, W = FieldClass.PUBLIC, FieldClass.WORKFLOW
 
 FIELD_CLASSES: dict[str, dict[str, FieldClass]] = {
