@@ -16,7 +16,8 @@ whatever a view lets out, so a traceback fails the test too). A refusal (a 4xx p
 page showing a bound form with errors) must have written nothing: no row of any model
 (bar sessions, sign-in bookkeeping and rate-limit counters), no e-mail, no task or e-mail
 queued to leave with the transaction (``transaction.on_commit``). Refused sign-ins may
-record the attempt in the audit trail (``audited_refusals``).
+record the attempt, and a page shown again record the case data it decrypted, in the audit
+trail (``Target(audited=...)`` names those actions).
 """
 
 import json
@@ -31,6 +32,7 @@ from django.urls import Resolver404, resolve, reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from safepassage.audit.models import AuditEvent
 from safepassage.site.models import RateLimitCounter
 from tests.robustness.forms import PostForm, changed, post_forms, writes
 
@@ -113,6 +115,8 @@ FILL = {
     "as_of": "2026-11-01",
     "carrier": "LH",
     "passphrase": "a long export passphrase 42",
+    "location": "A city",
+    "party_size": "1",
 }
 # Fields whose right value is the empty option the page offers first.
 LEAVE_EMPTY = frozenset({"transfer_partner"})
@@ -222,12 +226,12 @@ class Target:
         client: Client,
         url: str,
         pages: tuple[str, ...] = (),
-        audited_refusals: bool = False,
+        audited: tuple[str, ...] = (),
     ) -> None:
         self.name = name
         self.client = client
         self.url = url
-        self.audited_refusals = audited_refusals
+        self.audited = audited
         found: list[PostForm] = []
         for page in (url, *pages):
             found += page_forms(client, page, name)
@@ -258,15 +262,21 @@ class Target:
         try:
             with transaction.atomic():
                 before, callbacks = writes(), len(connection.run_on_commit)
+                last_event = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
                 response = self.client.post(form.action, **kwargs)  # type: ignore[arg-type]  # the client's own keywords
-                self._check(response, before, callbacks, what)
+                self._check(response, before, callbacks, last_event or 0, what)
                 raise _Undo
         except _Undo:
             pass
         return response
 
     def _check(
-        self, response: HttpResponseBase, before: dict[str, int], callbacks: int, what: str
+        self,
+        response: HttpResponseBase,
+        before: dict[str, int],
+        callbacks: int,
+        last_event: int,
+        what: str,
     ) -> None:
         where = f"{self.name} {what}"
         assert response.status_code < 500, f"{where}: {response.status_code}"
@@ -274,7 +284,14 @@ class Target:
             assert b"Traceback" not in response.content, where
         if not refused(response):
             return
-        allowed = REFUSAL_RECORDS if self.audited_refusals else frozenset()
+        # The audit trail may record what the refusal did on its way: a failed sign-in, the
+        # case data the re-shown page decrypted (``audited``: those actions' prefixes).
+        events = AuditEvent.objects.filter(pk__gt=last_event).values_list("action", flat=True)
+        unexpected = [action for action in events if not action.startswith(self.audited or ("-",))]
+        assert unexpected == [], (
+            f"{where}: refused ({response.status_code}) but audited {unexpected}"
+        )
+        allowed = REFUSAL_RECORDS
         written = {
             key: value for key, value in changed(before, writes()).items() if key not in allowed
         }
@@ -282,6 +299,16 @@ class Target:
         # E-mails and tasks leave with the transaction (on_commit): a refusal queues none.
         queued = len(connection.run_on_commit) - callbacks
         assert queued == 0, f"{where}: refused ({response.status_code}) but queued {queued}"
+
+
+DATE_KINDS = frozenset({"date", "datetime-local", "time", "month"})
+NUMBER_KINDS = frozenset({"number"})
+EXTREME_DATES = ("9999-12-31", "0001-01-01", "2026-02-30", "9999-12-31T23:59")
+EXTREME_NUMBERS = ("-1", "1" + "0" * 30, "1e309", "NaN", "-0.001", "\uff11\uff12")
+
+
+def _typed(form: PostForm, kinds: frozenset[str]) -> list[str]:
+    return sorted({item.name for item in form.fields if item.kind in kinds})
 
 
 def _hand_picked(target: Target, form: PostForm) -> None:
@@ -310,6 +337,12 @@ def _hand_picked(target: Target, form: PostForm) -> None:
         target.submit(
             form, label, data=body, content_type=content_type, headers={"X-CSRFToken": target.token}
         )
+    for field in _typed(form, DATE_KINDS):
+        for value in EXTREME_DATES:
+            target.submit(form, f"with {field}={value}", data=base | {field: value})
+    for field in _typed(form, NUMBER_KINDS):
+        for value in EXTREME_NUMBERS:
+            target.submit(form, f"with {field}={value}", data=base | {field: value})
     for field in form.files():
         for label, file_name, content, content_type in BAD_FILES:
             upload = SimpleUploadedFile(file_name, content, content_type=content_type)

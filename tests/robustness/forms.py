@@ -28,11 +28,13 @@ class PostForm:
     action: str
     enctype: str
     fields: list[FormField] = field(default_factory=list)
+    method: str = "post"
 
     def data(self) -> dict[str, str | list[str]]:
         """A submission as a person would make it from the rendered form: every value kept,
         every select on its chosen (or first real) option, a radio group's checked (or
-        first) button and every checkbox ticked (the test fills in what is left empty)."""
+        first) button and every checkbox ticked but a formset's "delete" (the test fills in
+        what is left empty)."""
         sent: dict[str, str | list[str]] = {}
         radios = {item.name for item in self.fields if item.kind == "radio" and item.checked}
         for item in self.fields:
@@ -46,6 +48,8 @@ class PostForm:
                 value = next((option for option in item.options if option), "")
             else:
                 value = item.value
+            if item.kind == "checkbox" and item.name.endswith("-DELETE"):
+                continue  # a formset's "delete this row" stays unticked
             if item.kind == "checkbox" and item.name in sent:
                 previous = sent[item.name]
                 sent[item.name] = [*(previous if isinstance(previous, list) else [previous]), value]
@@ -74,10 +78,13 @@ class _FormReader(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
         if tag == "form":
-            if values.get("method", "get").lower() == "post":
-                action = values.get("action") or self.page_path
-                self.form = PostForm(action=action.split("#")[0], enctype=values.get("enctype", ""))
-                self.forms.append(self.form)
+            action = values.get("action") or self.page_path
+            self.form = PostForm(
+                action=action.split("#")[0],
+                enctype=values.get("enctype", ""),
+                method=values.get("method", "get").lower(),
+            )
+            self.forms.append(self.form)
             return
         if self.form is None or "disabled" in values:
             return
@@ -131,7 +138,14 @@ class _FormReader(HTMLParser):
 def post_forms(html: str, *, page_path: str) -> list[PostForm]:
     reader = _FormReader(page_path)
     reader.feed(html)
-    return reader.forms
+    return [form for form in reader.forms if form.method == "post"]
+
+
+def query_names(html: str, *, page_path: str) -> set[str]:
+    """The names of the fields of the page's GET forms (its list filters)."""
+    reader = _FormReader(page_path)
+    reader.feed(html)
+    return {name for form in reader.forms if form.method == "get" for name in form.names()}
 
 
 def writes() -> dict[str, int]:

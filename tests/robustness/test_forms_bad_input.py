@@ -159,7 +159,7 @@ def test_bad_input_gets_a_page_or_a_redirect_and_a_refusal_writes_nothing(name: 
         client=_client_for(role, world),
         url=_url(name, world),
         pages=(_url(HOSTS[name], world),) if name in HOSTS else (),
-        audited_refusals=name in AUDITED_REFUSALS,
+        audited=("login.",) if name in AUDITED_REFUSALS else (),
     )
     # when they are sent bad input, then (inside) every answer is a page or a redirect and
     # every refusal wrote, sent and queued nothing
