@@ -227,11 +227,13 @@ class Target:
         url: str,
         pages: tuple[str, ...] = (),
         audited: tuple[str, ...] = (),
+        foreign_ids: tuple[str, ...] = (),
     ) -> None:
         self.name = name
         self.client = client
         self.url = url
         self.audited = audited
+        self.foreign_ids = foreign_ids
         found: list[PostForm] = []
         for page in (url, *pages):
             found += page_forms(client, page, name)
@@ -303,6 +305,7 @@ class Target:
 
 DATE_KINDS = frozenset({"date", "datetime-local", "time", "month"})
 NUMBER_KINDS = frozenset({"number"})
+CHOICE_KINDS = frozenset({"select", "radio"})
 EXTREME_DATES = ("9999-12-31", "0001-01-01", "2026-02-30", "9999-12-31T23:59")
 EXTREME_NUMBERS = ("-1", "1" + "0" * 30, "1e309", "NaN", "-0.001", "\uff11\uff12")
 
@@ -343,6 +346,13 @@ def _hand_picked(target: Target, form: PostForm) -> None:
     for field in _typed(form, NUMBER_KINDS):
         for value in EXTREME_NUMBERS:
             target.submit(form, f"with {field}={value}", data=base | {field: value})
+    # Another organisation's ids are never among a choice's options: always refused.
+    for field in _typed(form, CHOICE_KINDS):
+        for foreign_id in target.foreign_ids:
+            response = target.submit(
+                form, f"with {field}=a foreign id", data=base | {field: foreign_id}
+            )
+            assert refused(response), f"{target.name}: {field} took another organisation's id"
     for field in form.files():
         for label, file_name, content, content_type in BAD_FILES:
             upload = SimpleUploadedFile(file_name, content, content_type=content_type)

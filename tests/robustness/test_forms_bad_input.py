@@ -8,7 +8,9 @@ URL that takes no POST must answer 405. The case side, with real keys, and the a
 intake are walked again in test_forms_case_side.py.
 """
 
+import datetime
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -18,6 +20,7 @@ from django.urls import reverse
 from safepassage.accounts.roles import Role
 from safepassage.core.ledger import PledgeRef
 from safepassage.core.money import Miles
+from safepassage.donations.models import Campaign
 from safepassage.ledger.actions import do_reserve_miles
 from tests.bookings.factories import matrix_booking
 from tests.cases.factories import clear_case_for
@@ -141,6 +144,24 @@ def _url(name: str, world: World) -> str:
     return reverse(name, kwargs=URL_KWARGS.get(name, lambda _world: {})(world))
 
 
+def _foreign_ids(world: World) -> tuple[str, ...]:
+    """Public ids of another organisation, its admin and a campaign of its own."""
+    outsider = world.outsider
+    campaign = Campaign.objects.create(
+        slug="outsiders-campaign",
+        title="Outsider's campaign",
+        organisation=outsider.organisation,
+        goal_money=Decimal(1000),
+        starts_on=datetime.date(2026, 11, 1),
+        is_published=True,
+    )
+    return (
+        str(outsider.organisation.public_id),
+        str(outsider.user.public_id),
+        str(campaign.public_id),
+    )
+
+
 def _walked() -> Iterator[str]:
     for name in sorted(MATRIX):
         if _role_for(name) is not None and name not in NOT_SUBMITTED:
@@ -160,6 +181,9 @@ def test_bad_input_gets_a_page_or_a_redirect_and_a_refusal_writes_nothing(name: 
         url=_url(name, world),
         pages=(_url(HOSTS[name], world),) if name in HOSTS else (),
         audited=("login.",) if name in AUDITED_REFUSALS else (),
+        # Django's set_language ignores a language it does not know and goes back: nothing
+        # changes, so it is the one choice that answers an unknown value with a redirect.
+        foreign_ids=() if name == "site:set_language" else _foreign_ids(world),
     )
     # when they are sent bad input, then (inside) every answer is a page or a redirect and
     # every refusal wrote, sent and queued nothing

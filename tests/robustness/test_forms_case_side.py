@@ -22,6 +22,7 @@ from tests.cases.factories import (
     referable_case,
     sign_in_with_keys,
 )
+from tests.factories import OrganisationFactory, make_staff
 from tests.intake.factories import applicant_client, submit
 from tests.robustness.bad_input import Target, send_bad_input
 
@@ -48,6 +49,12 @@ def _case_world() -> CaseWorld:
         intake_case=Case.objects.get(code=receipt.case_code),
         applicant=applicant_client(receipt),
     )
+
+
+def _foreign_ids() -> tuple[str, ...]:
+    """Public ids of an organisation that is no partner, and of its caseworker."""
+    outsider = make_staff("caseworker", OrganisationFactory.create())
+    return (str(outsider.organisation.public_id), str(outsider.user.public_id))
 
 
 def _staff_client(world: CaseWorld) -> Client:
@@ -82,6 +89,7 @@ def test_a_case_form_answers_bad_input_with_a_page_and_a_refusal_writes_nothing(
         pages=(reverse(host, kwargs={"case_id": world.case.public_id}),),
         # The reply page shows the messages again, and opening them is audited.
         audited=("case.messages_viewed",) if name == "intake_staff:reply" else (),
+        foreign_ids=_foreign_ids(),
     )
     # when its forms are sent bad input, then every answer is a page or a redirect and a
     # refusal wrote, sent and queued nothing
