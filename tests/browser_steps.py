@@ -19,3 +19,23 @@ def sign_in_through_the_pages(page: Page, base_url: str, staff: StaffMember) -> 
     enter_password(page, base_url, staff)
     page.get_by_label("Code from your authenticator app").fill(staff.current_code())
     page.get_by_role("button", name="Sign in").click()
+
+
+def plug_in_security_key(page: Page) -> None:
+    """Give the page's browser a USB security key: Chromium's virtual authenticator (CTAP2,
+    user verification, touched automatically) through the DevTools protocol."""
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("WebAuthn.enable")
+    devtools.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "usb",
+                "hasResidentKey": False,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )

@@ -13,7 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from pytest_django import Settings
 
-from safepassage.core.backup_archive import parse_backup_private_key
+from safepassage.core.backup_archive import BackupPrivateKey, parse_backup_private_key
 from safepassage.core.backup_shares import parse_backup_share
 from tests.backups.factories import key_files
 
@@ -24,6 +24,29 @@ def _output(*args: str) -> str:
     out = io.StringIO()
     call_command("backup_key", *args, stdout=out)
     return out.getvalue()
+
+
+def _backup_with_split_key(
+    tmp_path: Path, *, shares: int, threshold: int
+) -> tuple[BackupPrivateKey, Path, Path, list[Path]]:
+    """A backup of the site encrypted to a new key, and that key split into share files:
+    (the key, its private key file, the backup, the share files in order)."""
+    key, public, private = key_files(tmp_path)
+    backup = tmp_path / "site.spb"
+    call_command("backup", "--recipient", str(public), "-o", str(backup), stdout=io.StringIO())
+    folder = tmp_path / "shares"
+    _output(
+        "split",
+        "--identity",
+        str(private),
+        "--shares",
+        str(shares),
+        "--threshold",
+        str(threshold),
+        "--output-dir",
+        str(folder),
+    )
+    return key, private, backup, sorted(folder.iterdir())
 
 
 def _share_lines(text: str) -> list[str]:
@@ -54,22 +77,7 @@ def test_any_three_share_files_rebuild_a_key_that_restores_the_backup(
 ) -> None:
     # Given a backup encrypted to a key that was then split 3 of 5 into files
     settings.DATA_DIR = tmp_path / "data"
-    key, public, private = key_files(tmp_path)
-    backup = tmp_path / "site.spb"
-    call_command("backup", "--recipient", str(public), "-o", str(backup), stdout=io.StringIO())
-    folder = tmp_path / "shares"
-    _output(
-        "split",
-        "--identity",
-        str(private),
-        "--shares",
-        "5",
-        "--threshold",
-        "3",
-        "--output-dir",
-        str(folder),
-    )
-    files = sorted(folder.iterdir())
+    key, private, backup, files = _backup_with_split_key(tmp_path, shares=5, threshold=3)
     assert len(files) == 5
     assert all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in files)
     private.unlink()  # the key itself is gone: only the trustees' shares remain
@@ -186,23 +194,9 @@ def test_the_guides_pipe_rebuilds_the_key_into_restore_without_writing_it(
 ) -> None:
     # Given a backup, and two share files of its key split 2 of 3 (the key file deleted)
     settings.DATA_DIR = tmp_path / "data"
-    _key, public, private = key_files(tmp_path)
-    backup = tmp_path / "site.spb"
-    call_command("backup", "--recipient", str(public), "-o", str(backup), stdout=io.StringIO())
-    folder = tmp_path / "shares"
-    _output(
-        "split",
-        "--identity",
-        str(private),
-        "--shares",
-        "3",
-        "--threshold",
-        "2",
-        "--output-dir",
-        str(folder),
-    )
+    _key, private, backup, files = _backup_with_split_key(tmp_path, shares=3, threshold=2)
     private.unlink()
-    first, _second, third = sorted(folder.iterdir())
+    first, _second, third = files
 
     # When the operator runs the guide's command, on another installation (offline machine)
     offline = tmp_path / "offline"

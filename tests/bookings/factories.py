@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from safepassage.accounts.models import User
 from safepassage.accounts.roles import Role
+from safepassage.audit.models import AuditEvent
 from safepassage.bookings import actions, selectors
 from safepassage.bookings.models import AllocationRun, BookingRequest, BookingStatus, Trip
 from safepassage.bookings.tokens import make_donor_token
@@ -298,3 +299,16 @@ def matrix_donor_token(case: Case, user: User) -> str:
     return make_donor_token(
         booking_id=booking.public_id, version=booking.link_version, link_key=b"k" * 32
     )
+
+
+def donor_remembered(pledge: Pledge) -> bool:
+    """Whether the pledge still holds its donor's sealed name or address."""
+    pledge.refresh_from_db()
+    return pledge.donor_email_envelope is not None or pledge.donor_name_envelope is not None
+
+
+def donor_forgotten_events(pledge: Pledge) -> int:
+    """How many times the audit trail says the pledge's donor was forgotten."""
+    return AuditEvent.objects.filter(
+        action="pledge.donor_forgotten", object_ref=str(pledge.public_id)
+    ).count()

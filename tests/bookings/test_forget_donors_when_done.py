@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from safepassage.audit.models import AuditEvent
 from safepassage.bookings import actions
 from safepassage.bookings.models import BookingRequest, Trip
 from safepassage.donations.models import Pledge
@@ -18,6 +17,8 @@ from tests.bookings.factories import (
     Network,
     booked_trip,
     committed,
+    donor_forgotten_events,
+    donor_remembered,
     make_network,
     pledge_of,
     run_worker,
@@ -26,17 +27,6 @@ from tests.bookings.factories import (
 RECORD = actions.BookingRecord(
     locator="QX7LMB", miles_charged=40_000, taxes=Decimal("98.40"), currency="USD"
 )
-
-
-def _remembered(pledge: Pledge) -> bool:
-    pledge.refresh_from_db()
-    return pledge.donor_email_envelope is not None or pledge.donor_name_envelope is not None
-
-
-def _forgotten_events(pledge: Pledge) -> int:
-    return AuditEvent.objects.filter(
-        action="pledge.donor_forgotten", object_ref=str(pledge.public_id)
-    ).count()
 
 
 def _withdrawn_with_a_request() -> tuple[Network, Pledge, Trip, BookingRequest]:
@@ -64,7 +54,7 @@ def test_a_withdrawn_pledges_donor_gets_the_impact_note_and_is_then_forgotten() 
     _fly(network, trip, "departed")
     run_worker()
     # (booked and flying: the impact note is still owed, so the address stays)
-    assert _remembered(pledge)
+    assert donor_remembered(pledge)
     mail.outbox.clear()
 
     # When the trip arrives and the worker sends the impact note
@@ -74,8 +64,8 @@ def test_a_withdrawn_pledges_donor_gets_the_impact_note_and_is_then_forgotten() 
 
     # Then the donor got the note, and their name and address are gone, audited
     assert len(mail.outbox) == 1
-    assert not _remembered(pledge)
-    assert _forgotten_events(pledge) == 1
+    assert not donor_remembered(pledge)
+    assert donor_forgotten_events(pledge) == 1
 
 
 @pytest.mark.django_db
@@ -84,19 +74,19 @@ def test_a_withdrawn_pledges_donor_is_remembered_while_a_booked_ticket_has_not_f
 
     actions.do_record_booking(booking=booking, record=RECORD, actor_ref="anonymous")
 
-    assert _remembered(pledge)
-    assert _forgotten_events(pledge) == 0
+    assert donor_remembered(pledge)
+    assert donor_forgotten_events(pledge) == 0
 
 
 @pytest.mark.django_db
 def test_a_withdrawn_pledges_donor_who_declines_its_last_request_is_forgotten() -> None:
     _network, pledge, _trip, booking = _withdrawn_with_a_request()
-    assert _remembered(pledge)  # miles still reserved for a traveller
+    assert donor_remembered(pledge)  # miles still reserved for a traveller
 
     actions.do_decline_booking(booking=booking, actor_ref="anonymous")
 
-    assert not _remembered(pledge)
-    assert _forgotten_events(pledge) == 1
+    assert not donor_remembered(pledge)
+    assert donor_forgotten_events(pledge) == 1
 
 
 @pytest.mark.django_db
@@ -112,7 +102,7 @@ def test_a_cancelled_booking_reaches_the_withdrawn_pledges_donor_who_is_then_for
 
     # Then the donor is told, and then forgotten
     assert len(mail.outbox) == 1
-    assert not _remembered(pledge)
+    assert not donor_remembered(pledge)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -129,5 +119,5 @@ def test_a_confirmed_pledges_donor_is_kept_after_the_impact_note() -> None:
 
     run_worker()
 
-    assert _remembered(pledge)
-    assert _forgotten_events(pledge) == 0
+    assert donor_remembered(pledge)
+    assert donor_forgotten_events(pledge) == 0

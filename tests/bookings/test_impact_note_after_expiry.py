@@ -8,29 +8,25 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from safepassage.audit.models import AuditEvent
 from safepassage.bookings import actions
 from safepassage.bookings.models import Trip
 from safepassage.donations.models import Pledge, PledgeStatus
 from safepassage.donations.pledges.actions import do_post_expiries, do_withdraw_pledge
 from safepassage.donations.pledges.selectors import get_pledge_ref
 from safepassage.ledger.selectors import get_pledge_balance
-from tests.bookings.factories import Network, booked_trip, make_network, pledge_of, run_worker
+from tests.bookings.factories import (
+    Network,
+    booked_trip,
+    donor_forgotten_events,
+    donor_remembered,
+    make_network,
+    pledge_of,
+    run_worker,
+)
 
 RECORD = actions.BookingRecord(
     locator="QX7LMB", miles_charged=40_000, taxes=Decimal("98.40"), currency="USD"
 )
-
-
-def _remembered(pledge: Pledge) -> bool:
-    pledge.refresh_from_db()
-    return pledge.donor_email_envelope is not None or pledge.donor_name_envelope is not None
-
-
-def _forgotten_events(pledge: Pledge) -> int:
-    return AuditEvent.objects.filter(
-        action="pledge.donor_forgotten", object_ref=str(pledge.public_id)
-    ).count()
 
 
 def _fly(network: Network, trip: Trip, target: str) -> None:
@@ -68,13 +64,13 @@ def test_a_pledge_that_expires_between_booking_and_arrival_still_gets_its_impact
     # Then the pledge is expired but its donor is kept: the impact note is still owed
     pledge.refresh_from_db()
     assert pledge.status == PledgeStatus.EXPIRED
-    assert _remembered(pledge)
-    assert _forgotten_events(pledge) == 0
+    assert donor_remembered(pledge)
+    assert donor_forgotten_events(pledge) == 0
 
     # When the trip departs (still owed) and then arrives, and the worker runs
     _fly(network, trip, "departed")
     run_worker()
-    assert _remembered(pledge)
+    assert donor_remembered(pledge)
     mail.outbox.clear()
     _fly(network, trip, "arrived")
     run_worker()
@@ -82,8 +78,8 @@ def test_a_pledge_that_expires_between_booking_and_arrival_still_gets_its_impact
     # Then the donor got the note, and only then were forgotten, audited once
     assert len(mail.outbox) == 1
     assert "40" in mail.outbox[0].body
-    assert not _remembered(pledge)
-    assert _forgotten_events(pledge) == 1
+    assert not donor_remembered(pledge)
+    assert donor_forgotten_events(pledge) == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -94,7 +90,7 @@ def test_a_pledge_that_expires_while_its_trip_is_in_the_air_still_gets_its_impac
 
     # When the pledge expires before the traveller arrives
     do_post_expiries(today=_day_after_expiry(pledge, days=10))
-    assert _remembered(pledge)
+    assert donor_remembered(pledge)
     run_worker()
     mail.outbox.clear()
     _fly(network, trip, "arrived")
@@ -102,7 +98,7 @@ def test_a_pledge_that_expires_while_its_trip_is_in_the_air_still_gets_its_impac
 
     # Then the note reaches the donor, who is then forgotten
     assert len(mail.outbox) == 1
-    assert not _remembered(pledge)
+    assert not donor_remembered(pledge)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -112,15 +108,15 @@ def test_a_pledge_withdrawn_after_its_booking_still_gets_its_impact_note() -> No
     do_withdraw_pledge(pledge_id=pledge.public_id)
 
     # Then the donor is kept until the trip arrives, gets the note, and is forgotten
-    assert _remembered(pledge)
+    assert donor_remembered(pledge)
     _fly(network, trip, "departed")
     run_worker()
     mail.outbox.clear()
     _fly(network, trip, "arrived")
     run_worker()
     assert len(mail.outbox) == 1
-    assert not _remembered(pledge)
-    assert _forgotten_events(pledge) == 1
+    assert not donor_remembered(pledge)
+    assert donor_forgotten_events(pledge) == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -131,10 +127,10 @@ def test_an_expired_pledge_whose_trip_already_arrived_is_forgotten_by_the_nightl
     _fly(network, trip, "departed")
     _fly(network, trip, "arrived")
     run_worker()
-    assert _remembered(pledge)
+    assert donor_remembered(pledge)
 
     # When the pledge expires
     do_post_expiries(today=_day_after_expiry(pledge))
 
     # Then nothing more is owed: the donor is forgotten at once
-    assert not _remembered(pledge)
+    assert not donor_remembered(pledge)

@@ -8,6 +8,7 @@ from pytest_django.live_server_helper import LiveServer
 from safepassage.accounts.models import SecurityKey
 from safepassage.accounts.roles import Role
 from safepassage.audit.models import AuditEvent
+from tests.browser_steps import plug_in_security_key
 from tests.factories import STAFF_PASSWORD, StaffMember, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,21 +27,7 @@ def test_caseworker_adds_a_security_key_and_signs_in_with_it(
     # Given a caseworker, and a USB security key plugged into the browser
     assert live_server.url.startswith("http://localhost:")
     caseworker = make_staff(Role.CASEWORKER)
-    devtools = page.context.new_cdp_session(page)
-    devtools.send("WebAuthn.enable")
-    devtools.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "usb",
-                "hasResidentKey": False,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-                "automaticPresenceSimulation": True,
-            }
-        },
-    )
+    plug_in_security_key(page)
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
 

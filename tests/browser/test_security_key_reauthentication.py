@@ -11,7 +11,7 @@ from safepassage.accounts.models import SecurityKey
 from safepassage.accounts.reauthentication import SESSION_KEY
 from safepassage.accounts.roles import Role
 from safepassage.audit.models import AuditEvent
-from tests.browser_steps import sign_in_through_the_pages
+from tests.browser_steps import plug_in_security_key, sign_in_through_the_pages
 from tests.factories import STAFF_PASSWORD, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,21 +23,7 @@ def test_a_stale_session_confirms_with_password_and_security_key(
     # Given a caseworker with a USB security key plugged in, added on their security page
     assert live_server.url.startswith("http://localhost:")
     caseworker = make_staff(Role.CASEWORKER)
-    devtools = page.context.new_cdp_session(page)
-    devtools.send("WebAuthn.enable")
-    devtools.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "usb",
-                "hasResidentKey": False,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-                "automaticPresenceSimulation": True,
-            }
-        },
-    )
+    plug_in_security_key(page)
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     sign_in_through_the_pages(page, live_server.url, caseworker)

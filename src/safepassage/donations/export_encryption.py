@@ -21,11 +21,14 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from safepassage.accounts.models import User
 from safepassage.core.openpgp_export import CONTENT_TYPE, FILE_EXTENSION, encrypt_stream
+from safepassage.donations.gifts.actions import check_export_allowed
+from safepassage.donations.gifts.errors import GiftError
 from safepassage.organisations.models import Organisation
 
 MINIMUM_PASSPHRASE_LENGTH = 15
@@ -104,6 +107,16 @@ def encrypted_download(
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def export_allowance_refused(*, user: User) -> HttpResponse | None:
+    """The answer (429) when ``user`` has used up the hourly export allowance shared by
+    every export (SR-29); ``None`` when the export may go."""
+    try:
+        check_export_allowed(user=user, now=timezone.now())
+    except GiftError as error:
+        return HttpResponse(str(error.message), status=429, content_type="text/plain")
+    return None
 
 
 def passphrase_form(request: HttpRequest, *, user: User) -> ExportPassphraseForm:

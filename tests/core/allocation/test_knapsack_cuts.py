@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from safepassage.core.allocation.exact import build_exact_model, start_values
+from safepassage.core.allocation.exact import ExactModel, build_exact_model, start_values
 from safepassage.core.allocation.highs_model import HighsSession
-from safepassage.core.allocation.instance import build_instance
+from safepassage.core.allocation.instance import Instance, build_instance
 from safepassage.core.allocation.knapsack_cuts import (
     SLACK,
     Row,
@@ -121,11 +121,16 @@ def test_the_cuts_hold_for_the_plans_every_method_finds(prob: Problem) -> None:
         assert _holds(cuts, start_values(exact, _assignments_of(instance, plan)))
 
 
-def test_on_a_generated_problem_the_cuts_tighten_the_lp_and_keep_the_optimum() -> None:
-    # Given a generated problem's exact model with and without the cuts
+def _generated_exact_model() -> tuple[Problem, Instance, ExactModel]:
+    """A generated 60 x 24 problem, its instance and its exact model (ticket slots)."""
     prob = _generated(60, 24)
     instance = build_instance(prob)
-    exact = build_exact_model(instance, slots=True)
+    return prob, instance, build_exact_model(instance, slots=True)
+
+
+def test_on_a_generated_problem_the_cuts_tighten_the_lp_and_keep_the_optimum() -> None:
+    # Given a generated problem's exact model with and without the cuts
+    prob, instance, exact = _generated_exact_model()
     cuts = pledge_cuts(instance, exact, rounds=6, time_limit=10)
     assert cuts
 
@@ -147,9 +152,7 @@ def test_on_a_generated_problem_the_cuts_tighten_the_lp_and_keep_the_optimum() -
 def test_the_time_limit_stops_a_round_between_pledges_and_keeps_what_was_found() -> None:
     # Given a problem whose first round cuts several pledges, and a clock that advances one
     # second each time it is read (one read to start, one per round, one per pledge tried)
-    prob = _generated(60, 24)
-    instance = build_instance(prob)
-    exact = build_exact_model(instance, slots=True)
+    _prob, instance, exact = _generated_exact_model()
     first_round = pledge_cuts(instance, exact, rounds=1, time_limit=1e9)
     assert len(first_round) > 3
     ticks = itertools.count()

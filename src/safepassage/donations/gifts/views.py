@@ -19,6 +19,7 @@ from django.views.decorators.http import (
 from safepassage.accounts.selectors import current_user
 from safepassage.donations.export_encryption import (
     encrypted_download,
+    export_allowance_refused,
     passphrase_form,
     render_export_page,
 )
@@ -138,10 +139,9 @@ def gift_export_view(
         return HttpResponse(_("The filters are not valid."), status=400, content_type="text/plain")
     form = passphrase_form(request, user=user)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.check_export_allowed(user=user, now=timezone.now())
-        except GiftError as error:
-            return HttpResponse(str(error.message), status=429, content_type="text/plain")
+        refused = export_allowance_refused(user=user)
+        if refused is not None:
+            return refused
         gifts = selectors.list_gifts(organisation=organisation, filters=filters)
         actions.do_record_gift_export(user=user, organisation=organisation)
         return encrypted_download(

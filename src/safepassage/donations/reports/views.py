@@ -16,11 +16,10 @@ from safepassage.accounts.selectors import current_user
 from safepassage.donations.export_encryption import (
     ExportPassphraseForm,
     encrypted_download,
+    export_allowance_refused,
     passphrase_form,
     render_export_page,
 )
-from safepassage.donations.gifts import actions as gift_actions
-from safepassage.donations.gifts.errors import GiftError
 from safepassage.donations.gifts.views import filter_query
 from safepassage.donations.reports import actions, selectors
 from safepassage.donations.reports.forms import ReportPeriodForm
@@ -53,10 +52,9 @@ def _report(
 
 def _export_refused(user: User, page: ReportPage) -> HttpResponse | None:
     """The hourly export allowance, then the audit event; ``None`` when the export may go."""
-    try:
-        gift_actions.check_export_allowed(user=user, now=timezone.now())
-    except GiftError as error:
-        return HttpResponse(str(error.message), status=429, content_type="text/plain")
+    refused = export_allowance_refused(user=user)
+    if refused is not None:
+        return refused
     actions.do_record_report_export(user=user, organisation=page.organisation)
     return None
 

@@ -5,7 +5,6 @@ import uuid
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
@@ -13,11 +12,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from safepassage.accounts.selectors import current_user
 from safepassage.donations.export_encryption import (
     encrypted_download,
+    export_allowance_refused,
     passphrase_form,
     render_export_page,
 )
-from safepassage.donations.gifts import actions as gift_actions
-from safepassage.donations.gifts.errors import GiftError
 from safepassage.donations.gifts.views import PAGE_SIZE, filter_query
 from safepassage.donations.staff_reports import actions, selectors
 from safepassage.donations.staff_reports.forms import PledgeFilterForm
@@ -77,10 +75,9 @@ def pledge_export_view(
         return HttpResponse(_("The filters are not valid."), status=400, content_type="text/plain")
     form = passphrase_form(request, user=user)
     if request.method == "POST" and form.is_valid():
-        try:
-            gift_actions.check_export_allowed(user=user, now=timezone.now())
-        except GiftError as error:
-            return HttpResponse(str(error.message), status=429, content_type="text/plain")
+        refused = export_allowance_refused(user=user)
+        if refused is not None:
+            return refused
         # Streamed: pledges and balances are read a batch at a time as the file goes out.
         rows = selectors.iter_with_balances(
             pledges=selectors.list_pledges(organisation=organisation, filters=filters)
