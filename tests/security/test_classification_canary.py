@@ -29,7 +29,7 @@ from tests.donations.gift_factories import deliver, gift_event, make_campaign
 from tests.donations.pledges.factories import in_days, make_program
 from tests.factories import OrganisationFactory, UserFactory, make_staff, sign_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # the worker closes its connection
 
 
 def _run_worker() -> None:
