@@ -59,6 +59,19 @@ ROLES = (
     "other_organisation_admin",
 )
 
+ROLES_BY_REACH = (
+    Role.ADMIN,
+    Role.CASEWORKER,
+    Role.TRAVEL_COORDINATOR,
+    Role.FUNDRAISER,
+    Role.VIEWER,
+    "other_organisation_admin",
+    "anonymous",
+    "password_only",
+)
+"""The roles, those that may open most first: walks that visit a page once take the first
+role of this order that may open it."""
+
 # url name -> expected GET answer per role: a status code, or (302, where-to).
 Cell = int | tuple[int, str]
 A: Cell = 200

@@ -26,20 +26,18 @@ from tests.bookings.factories import matrix_booking
 from tests.cases.factories import clear_case_for
 from tests.factories import sign_in
 from tests.robustness.bad_input import Target, send_bad_input
-from tests.test_permission_matrix import MATRIX, ROLES, URL_KWARGS, World, build_world
+from tests.test_permission_matrix import (
+    MATRIX,
+    ROLES,
+    ROLES_BY_REACH,
+    URL_KWARGS,
+    World,
+    build_world,
+)
 
 pytestmark = pytest.mark.django_db
 
-ORDER = (
-    Role.ADMIN,
-    Role.CASEWORKER,
-    Role.TRAVEL_COORDINATOR,
-    Role.FUNDRAISER,
-    Role.VIEWER,
-    "other_organisation_admin",
-    "anonymous",
-    "password_only",
-)
+ORDER = ROLES_BY_REACH
 # The travel catalogue is edited by catalogue maintainers only: the world's admin, granted.
 CATALOGUE = frozenset(
     {

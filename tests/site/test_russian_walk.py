@@ -42,6 +42,7 @@ from tests.intake.factories import applicant_client, intake_world, submit
 from tests.site.page_audit import PageAudit, audit_page
 from tests.test_permission_matrix import (  # the matrix's world fixture, reused as it is
     MATRIX,
+    ROLES_BY_REACH,
     URL_KWARGS,
     Cell,
     World,
@@ -56,16 +57,7 @@ pytestmark = pytest.mark.django_db
 
 __all__ = ["world"]
 
-WALK_ORDER = (
-    Role.ADMIN,
-    Role.CASEWORKER,
-    Role.TRAVEL_COORDINATOR,
-    Role.FUNDRAISER,
-    Role.VIEWER,
-    "other_organisation_admin",
-    "anonymous",
-    "password_only",
-)
+WALK_ORDER = ROLES_BY_REACH
 
 # Pages whose content depends on the role: walked as every role that may open them.
 EVERY_ROLE = frozenset({"site:dashboard", "organisations:detail", "site:home"})
