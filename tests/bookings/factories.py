@@ -312,3 +312,18 @@ def donor_forgotten_events(pledge: Pledge) -> int:
     return AuditEvent.objects.filter(
         action="pledge.donor_forgotten", object_ref=str(pledge.public_id)
     ).count()
+
+
+DONOR_BOOKING = actions.BookingRecord(
+    locator="QX7LMB", miles_charged=40_000, taxes=Decimal("98.40"), currency="USD"
+)
+"""What a donor records after booking a ticket with 40,000 of their miles."""
+
+
+def move_trip(network: Network, trip: Trip, target: str) -> None:
+    """The network's coordinator records the trip's progress (``departed``, ``arrived``)."""
+    trip.refresh_from_db()
+    coordinator = network.coordinator
+    actions.do_record_trip_progress(
+        actor=coordinator.user, key_pair=coordinator.key_pair, trip=trip, target=target
+    )

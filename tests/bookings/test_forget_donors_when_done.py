@@ -4,8 +4,6 @@ reserved for a traveller and no ticket they paid for still waits for its impact 
 (SR-32, data minimisation). Until then the address stays: the donor is owed the note or
 the notice that a booking was cancelled."""
 
-from decimal import Decimal
-
 import pytest
 from django.core import mail
 
@@ -14,18 +12,16 @@ from safepassage.bookings.models import BookingRequest, Trip
 from safepassage.donations.models import Pledge
 from safepassage.donations.pledges.actions import do_withdraw_pledge
 from tests.bookings.factories import (
+    DONOR_BOOKING,
     Network,
     booked_trip,
     committed,
     donor_forgotten_events,
     donor_remembered,
     make_network,
+    move_trip,
     pledge_of,
     run_worker,
-)
-
-RECORD = actions.BookingRecord(
-    locator="QX7LMB", miles_charged=40_000, taxes=Decimal("98.40"), currency="USD"
 )
 
 
@@ -38,20 +34,13 @@ def _withdrawn_with_a_request() -> tuple[Network, Pledge, Trip, BookingRequest]:
     return network, pledge, trip, booking
 
 
-def _fly(network: Network, trip: Trip, target: str) -> None:
-    coordinator = network.coordinator
-    actions.do_record_trip_progress(
-        actor=coordinator.user, key_pair=coordinator.key_pair, trip=trip, target=target
-    )
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_withdrawn_pledges_donor_gets_the_impact_note_and_is_then_forgotten() -> None:
     # Given a withdrawn pledge whose reserved miles the donor then booked
     network, pledge, trip, booking = _withdrawn_with_a_request()
-    actions.do_record_booking(booking=booking, record=RECORD, actor_ref="anonymous")
+    actions.do_record_booking(booking=booking, record=DONOR_BOOKING, actor_ref="anonymous")
     trip.refresh_from_db()
-    _fly(network, trip, "departed")
+    move_trip(network, trip, "departed")
     run_worker()
     # (booked and flying: the impact note is still owed, so the address stays)
     assert donor_remembered(pledge)
@@ -59,7 +48,7 @@ def test_a_withdrawn_pledges_donor_gets_the_impact_note_and_is_then_forgotten() 
 
     # When the trip arrives and the worker sends the impact note
     trip.refresh_from_db()
-    _fly(network, trip, "arrived")
+    move_trip(network, trip, "arrived")
     run_worker()
 
     # Then the donor got the note, and their name and address are gone, audited
@@ -72,7 +61,7 @@ def test_a_withdrawn_pledges_donor_gets_the_impact_note_and_is_then_forgotten() 
 def test_a_withdrawn_pledges_donor_is_remembered_while_a_booked_ticket_has_not_flown() -> None:
     _network, pledge, _trip, booking = _withdrawn_with_a_request()
 
-    actions.do_record_booking(booking=booking, record=RECORD, actor_ref="anonymous")
+    actions.do_record_booking(booking=booking, record=DONOR_BOOKING, actor_ref="anonymous")
 
     assert donor_remembered(pledge)
     assert donor_forgotten_events(pledge) == 0
@@ -93,7 +82,7 @@ def test_a_withdrawn_pledges_donor_who_declines_its_last_request_is_forgotten() 
 def test_a_cancelled_booking_reaches_the_withdrawn_pledges_donor_who_is_then_forgotten() -> None:
     # Given a withdrawn pledge whose miles paid a booked ticket
     network, pledge, _trip, booking = _withdrawn_with_a_request()
-    actions.do_record_booking(booking=booking, record=RECORD, actor_ref="anonymous")
+    actions.do_record_booking(booking=booking, record=DONOR_BOOKING, actor_ref="anonymous")
     mail.outbox.clear()
 
     # When the coordinator cancels the booking (the miles go back, and are withdrawn)
@@ -111,11 +100,11 @@ def test_a_confirmed_pledges_donor_is_kept_after_the_impact_note() -> None:
     network = make_network()
     pledge = pledge_of(network)
     trip, booking = booked_trip(network)
-    actions.do_record_booking(booking=booking, record=RECORD, actor_ref="anonymous")
+    actions.do_record_booking(booking=booking, record=DONOR_BOOKING, actor_ref="anonymous")
     trip.refresh_from_db()
-    _fly(network, trip, "departed")
+    move_trip(network, trip, "departed")
     trip.refresh_from_db()
-    _fly(network, trip, "arrived")
+    move_trip(network, trip, "arrived")
 
     run_worker()
 

@@ -3,7 +3,6 @@ traveller arrives keeps its donor until the impact note has gone out; then the d
 forgotten (decision 0034). Dates are relative to the pledge's own expiry date."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -15,26 +14,16 @@ from safepassage.donations.pledges.actions import do_post_expiries, do_withdraw_
 from safepassage.donations.pledges.selectors import get_pledge_ref
 from safepassage.ledger.selectors import get_pledge_balance
 from tests.bookings.factories import (
+    DONOR_BOOKING,
     Network,
     booked_trip,
     donor_forgotten_events,
     donor_remembered,
     make_network,
+    move_trip,
     pledge_of,
     run_worker,
 )
-
-RECORD = actions.BookingRecord(
-    locator="QX7LMB", miles_charged=40_000, taxes=Decimal("98.40"), currency="USD"
-)
-
-
-def _fly(network: Network, trip: Trip, target: str) -> None:
-    trip.refresh_from_db()
-    coordinator = network.coordinator
-    actions.do_record_trip_progress(
-        actor=coordinator.user, key_pair=coordinator.key_pair, trip=trip, target=target
-    )
 
 
 def _booked_pledge() -> tuple[Network, Pledge, Trip]:
@@ -42,7 +31,7 @@ def _booked_pledge() -> tuple[Network, Pledge, Trip]:
     network = make_network()
     pledge = pledge_of(network)
     trip, booking = booked_trip(network)
-    actions.do_record_booking(booking=booking, record=RECORD, actor_ref="anonymous")
+    actions.do_record_booking(booking=booking, record=DONOR_BOOKING, actor_ref="anonymous")
     pledge.refresh_from_db()
     assert get_pledge_balance(pledge=get_pledge_ref(pledge=pledge)).reserved.amount == 0
     return network, pledge, trip
@@ -68,11 +57,11 @@ def test_a_pledge_that_expires_between_booking_and_arrival_still_gets_its_impact
     assert donor_forgotten_events(pledge) == 0
 
     # When the trip departs (still owed) and then arrives, and the worker runs
-    _fly(network, trip, "departed")
+    move_trip(network, trip, "departed")
     run_worker()
     assert donor_remembered(pledge)
     mail.outbox.clear()
-    _fly(network, trip, "arrived")
+    move_trip(network, trip, "arrived")
     run_worker()
 
     # Then the donor got the note, and only then were forgotten, audited once
@@ -86,14 +75,14 @@ def test_a_pledge_that_expires_between_booking_and_arrival_still_gets_its_impact
 def test_a_pledge_that_expires_while_its_trip_is_in_the_air_still_gets_its_impact_note() -> None:
     # Given a booked ticket that has departed
     network, pledge, trip = _booked_pledge()
-    _fly(network, trip, "departed")
+    move_trip(network, trip, "departed")
 
     # When the pledge expires before the traveller arrives
     do_post_expiries(today=_day_after_expiry(pledge, days=10))
     assert donor_remembered(pledge)
     run_worker()
     mail.outbox.clear()
-    _fly(network, trip, "arrived")
+    move_trip(network, trip, "arrived")
     run_worker()
 
     # Then the note reaches the donor, who is then forgotten
@@ -109,10 +98,10 @@ def test_a_pledge_withdrawn_after_its_booking_still_gets_its_impact_note() -> No
 
     # Then the donor is kept until the trip arrives, gets the note, and is forgotten
     assert donor_remembered(pledge)
-    _fly(network, trip, "departed")
+    move_trip(network, trip, "departed")
     run_worker()
     mail.outbox.clear()
-    _fly(network, trip, "arrived")
+    move_trip(network, trip, "arrived")
     run_worker()
     assert len(mail.outbox) == 1
     assert not donor_remembered(pledge)
@@ -124,8 +113,8 @@ def test_an_expired_pledge_whose_trip_already_arrived_is_forgotten_by_the_nightl
     # Given a ticket that flew before the pledge's date (the note went out, donor kept:
     # the pledge was still open)
     network, pledge, trip = _booked_pledge()
-    _fly(network, trip, "departed")
-    _fly(network, trip, "arrived")
+    move_trip(network, trip, "departed")
+    move_trip(network, trip, "arrived")
     run_worker()
     assert donor_remembered(pledge)
 
