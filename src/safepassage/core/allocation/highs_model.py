@@ -16,7 +16,7 @@ SEED = 20261201
 _banner_shown = False
 
 
-def _new_highs() -> highspy.Highs:
+def new_highs() -> highspy.Highs:
     """Create a solver. The first one prints a licence banner straight to file descriptor 1,
     which would corrupt a plan written to stdout, so that one is built with fd 1 muted."""
     global _banner_shown  # noqa: PLW0603 - a once-per-process flag
@@ -95,7 +95,7 @@ class HighsSession:
     basis is kept: a warm start) or after making columns integer."""
 
     def __init__(self, model: ModelBuilder, *, integer: bool) -> None:
-        self.highs = _new_highs()
+        self.highs = new_highs()
         self.integer = integer
         self.num_columns = model.num_columns
         for name, value in (

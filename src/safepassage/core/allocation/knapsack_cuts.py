@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from safepassage.core.allocation.exact import ExactModel
-from safepassage.core.allocation.highs_model import INFINITY, HighsSession, _new_highs
+from safepassage.core.allocation.highs_model import INFINITY, HighsSession, new_highs
 from safepassage.core.allocation.instance import Instance
 
 Row = tuple[float, list[tuple[int, float]]]
@@ -121,7 +121,7 @@ class _SmallLp:
     """One HiGHS instance reused for the separation LPs (max pi.x, pi.v <= 1, pi >= 0)."""
 
     def __init__(self) -> None:
-        self.highs = _new_highs()
+        self.highs = new_highs()
         self.highs.setOptionValue("output_flag", False)
         self.highs.setOptionValue("threads", 1)
 
