@@ -9,7 +9,7 @@ from safepassage.cases.models import Priority, Risk
 from safepassage.cases.referral_actions import Consent
 from safepassage.core.case_workflow import MAX_REASON_LENGTH
 from safepassage.core.crypto import SensitiveGroup
-from safepassage.site.widgets import DatePicker
+from safepassage.site.date_fields import RECORDED, WindowedDateField
 
 NO_AUTOCOMPLETE = {"autocomplete": "off"}
 AIRPORT_OR_COUNTRY = r"^[A-Za-z]{2,3}$"
@@ -156,7 +156,7 @@ class WorkflowFieldsForm(forms.Form):
 
 class TaskForm(forms.Form):
     assignee = forms.ChoiceField(label=_("Who does it"))
-    due_on = forms.DateField(label=_("Due on"), widget=DatePicker())
+    due_on = WindowedDateField(label=_("Due on"))
     text = forms.CharField(
         label=_("What needs doing"),
         max_length=2000,
@@ -204,10 +204,9 @@ class ReferralForm(forms.Form):
             "shared with them, and nobody here can open it any more."
         ),
     )
-    expires_on = forms.DateField(
+    expires_on = WindowedDateField(
         label=_("Sharing ends on"),
         required=False,
-        widget=DatePicker(),
         help_text=_("Optional; only when we keep working on the case."),
     )
     consent_given_by = forms.CharField(
@@ -216,10 +215,7 @@ class ReferralForm(forms.Form):
         widget=forms.TextInput(attrs=NO_AUTOCOMPLETE),
         help_text=_("The person, or who spoke for them."),
     )
-    consent_given_on = forms.DateField(
-        label=_("Consent given on"),
-        widget=DatePicker(),
-    )
+    consent_given_on = WindowedDateField(label=_("Consent given on"), window=RECORDED)
     consent_how = forms.CharField(
         label=_("How consent was obtained"),
         max_length=2000,

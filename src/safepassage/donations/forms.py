@@ -12,6 +12,7 @@ from safepassage.donations.actions import CampaignDetails, SponsorMatchTerms
 from safepassage.donations.cover_images import MAX_UPLOAD_BYTES
 from safepassage.donations.models import Campaign, Program, ProgramFact, SponsorMatch
 from safepassage.organisations.models import Organisation
+from safepassage.site.date_fields import SourceDateField, WindowedDateField
 from safepassage.site.widgets import DatePicker
 
 LARGEST_DATABASE_INTEGER = 2**63 - 1
@@ -58,6 +59,7 @@ class ProgramFactForm(forms.ModelForm[ProgramFact]):
         model = ProgramFact
         fields = ["topic", "statement", "source", "as_of", "confidence"]
         widgets = {"as_of": DatePicker()}
+        field_classes = {"as_of": SourceDateField}
 
 
 ProgramFactFormSet = modelformset_factory(
@@ -99,12 +101,8 @@ class CampaignForm(forms.Form):
     goal_miles = forms.IntegerField(
         label=_("Miles goal"), min_value=1, max_value=MAX_GOAL_MILES, required=False
     )
-    starts_on = forms.DateField(label=_("Starts on"), widget=DatePicker())
-    ends_on = forms.DateField(
-        label=_("Ends on"),
-        required=False,
-        widget=DatePicker(),
-    )
+    starts_on = WindowedDateField(label=_("Starts on"))
+    ends_on = WindowedDateField(label=_("Ends on"), required=False)
     cover = forms.FileField(
         label=_("Cover image"),
         required=False,
@@ -202,8 +200,7 @@ class SponsorMatchForm(forms.Form):
 
 
 class EndSponsorMatchForm(forms.Form):
-    ends_on = forms.DateField(
+    ends_on = WindowedDateField(
         label=_("Last day of gifts matched"),
-        widget=DatePicker(),
         help_text=_("Today or later. Gifts received after this day are not matched."),
     )

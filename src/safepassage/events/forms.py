@@ -14,25 +14,22 @@ from safepassage.donations.models import Campaign
 from safepassage.events.actions import EventDetails
 from safepassage.events.models import Event, ProgrammeItem, ProgrammeKind
 from safepassage.organisations.models import Organisation
+from safepassage.site.date_fields import PLANNING, check_date_in_window
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 LOCAL_INPUT = {"type": "datetime-local"}
-YEARS_EITHER_SIDE = 10
-"""How far from today an event or programme time may be: further is a typo (a year typed
-as 26), and the calendar's first and last days cannot be moved into UTC at all."""
 
 
 class LocalDateTimeField(forms.DateTimeField):
-    """A wall-clock time within :data:`YEARS_EITHER_SIDE` years of today."""
+    """A wall-clock time on a day of the :data:`~safepassage.site.date_fields.PLANNING`
+    window, as campaign dates: further is a typo (a year typed as 26), and the calendar's
+    first and last days cannot be moved into UTC at all."""
 
     def validate(self, value: Any) -> None:
         super().validate(value)
-        if value is None:
-            return
-        this_year = timezone.localdate().year
-        if not this_year - YEARS_EITHER_SIDE <= value.year <= this_year + YEARS_EITHER_SIDE:
-            raise forms.ValidationError(
-                _("Choose a time within ten years of today (check the year)."), code="out_of_range"
+        if value is not None:
+            check_date_in_window(
+                value=value.date(), window=PLANNING, label=self.label, today=timezone.localdate()
             )
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safepassage.core.money import CURRENCY_MINOR_UNITS
 from safepassage.pathways.countries import country_name, is_country_code
+from safepassage.site.date_fields import TRAVEL, SourceDateField, WindowedDateField
 from safepassage.site.widgets import DatePicker
 from safepassage.travel.models import (
     AllianceMembership,
@@ -64,7 +65,7 @@ def _airport_field(label: Any) -> forms.CharField:
 
 
 def _date_field(label: Any) -> forms.DateField:
-    return forms.DateField(label=label, widget=DatePicker())
+    return WindowedDateField(label=label, window=TRAVEL)
 
 
 def _connection_fields() -> tuple[forms.TypedChoiceField, forms.IntegerField]:
@@ -240,6 +241,7 @@ class ProgramCarrierForm(forms.ModelForm[ProgramCarrier]):
         model = ProgramCarrier
         fields = ["program", "carrier", "relation", "source", "as_of", "verified"]
         widgets = {"as_of": DatePicker()}
+        field_classes = {"as_of": SourceDateField}
 
     def clean_carrier(self) -> str:
         return str(self.cleaned_data["carrier"]).upper()
@@ -250,6 +252,7 @@ class AllianceMembershipForm(forms.ModelForm[AllianceMembership]):
         model = AllianceMembership
         fields = ["alliance", "carrier", "suspended", "source", "as_of", "verified"]
         widgets = {"as_of": DatePicker()}
+        field_classes = {"as_of": SourceDateField}
 
     def clean_carrier(self) -> str:
         return str(self.cleaned_data["carrier"]).upper()
@@ -277,6 +280,7 @@ class AwardChartForm(forms.ModelForm[AwardChart]):
             "route_type_source": forms.TextInput(),
             "source": forms.TextInput(),
         }
+        field_classes = {"as_of": SourceDateField}
 
     def clean_currency(self) -> str:
         return clean_currency_code(self.cleaned_data["currency"])
@@ -290,6 +294,7 @@ ChartZoneFormSet = forms.inlineformset_factory(
     ChartZone,
     fields=["name", "countries", "source", "as_of", "verified"],
     widgets={"as_of": DatePicker(), "source": forms.TextInput()},
+    field_classes={"as_of": SourceDateField},
     extra=1,
 )
 ChartZonePriceFormSet = forms.inlineformset_factory(
@@ -319,6 +324,7 @@ class CashRuleForm(forms.ModelForm[CashRule]):
             "source": forms.TextInput(),
             "origin_countries": forms.TextInput(attrs=NO_AUTOCOMPLETE),
         }
+        field_classes = {"as_of": SourceDateField}
 
     def clean_origin_countries(self) -> str:
         return " ".join(sorted(parse_countries(str(self.cleaned_data["origin_countries"]))))

@@ -14,6 +14,7 @@ from safepassage.donations.gifts.errors import GiftError
 from safepassage.donations.gifts.webhooks import check_received_on, parse_money
 from safepassage.donations.models import Campaign, GiftSource
 from safepassage.donations.models.gifts import STAFF_GIFT_SOURCES
+from safepassage.site.date_fields import WindowedDateField
 from safepassage.site.widgets import DatePicker
 
 CURRENCY_CHOICES = [(code, code) for code in sorted(CURRENCY_MINOR_UNITS)]
@@ -120,16 +121,8 @@ class GiftFilterForm(forms.Form):
     currency = forms.ChoiceField(
         label=_("Currency"), choices=[("", _("All")), *CURRENCY_CHOICES], required=False
     )
-    received_from = forms.DateField(
-        label=_("Received from"),
-        required=False,
-        widget=DatePicker(),
-    )
-    received_until = forms.DateField(
-        label=_("Received until"),
-        required=False,
-        widget=DatePicker(),
-    )
+    received_from = WindowedDateField(label=_("Received from"), required=False)
+    received_until = WindowedDateField(label=_("Received until"), required=False)
 
     def __init__(self, *args: Any, campaigns: QuerySet[Campaign], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -20,8 +20,8 @@ from safepassage.donations.pledges.selectors import (
     list_transfer_targets,
 )
 from safepassage.donations.pledges.tokens import new_submission_token, read_submission_token
+from safepassage.site.date_fields import WindowedDateField
 from safepassage.site.numbers import grouped_number
-from safepassage.site.widgets import DatePicker
 
 
 class ProgramChoiceField(forms.ModelChoiceField[Program]):
@@ -62,9 +62,8 @@ class PledgeForm(forms.Form):
     miles = forms.IntegerField(
         label=_("Miles or points to pledge"), min_value=1, max_value=MAX_MILES
     )
-    expires_on = forms.DateField(
+    expires_on = WindowedDateField(
         label=_("They expire on"),
-        widget=DatePicker,
         help_text=_("Check your program account for the date your miles expire."),
     )
     max_travellers = forms.IntegerField(
@@ -78,10 +77,9 @@ class PledgeForm(forms.Form):
         label=_("The fund may book the tickets with my access to the account"),
         required=False,
     )
-    contact_before = forms.DateField(
+    contact_before = WindowedDateField(
         label=_("Contact me only before"),
         required=False,
-        widget=DatePicker,
         help_text=_("Optional. We will not write to you after this date."),
     )
     donor_name = forms.CharField(
@@ -163,7 +161,7 @@ class ChangePledgeForm(forms.Form):
     miles = forms.IntegerField(
         label=_("Miles or points pledged in total"), min_value=1, max_value=MAX_MILES
     )
-    expires_on = forms.DateField(label=_("They expire on"), widget=DatePicker)
+    expires_on = WindowedDateField(label=_("They expire on"))
     change_token = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, pledge: Any, **kwargs: Any) -> None:

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from safepassage.donations.reports.selectors import Period
-from safepassage.site.widgets import DatePicker
+from safepassage.site.date_fields import WindowedDateField
 
 MAX_DAYS = 3660
 """The longest range a report covers (about ten years)."""
@@ -22,16 +22,8 @@ def default_period(*, today: datetime.date) -> Period:
 
 
 class ReportPeriodForm(forms.Form):
-    start = forms.DateField(
-        label=_("From"),
-        required=False,
-        widget=DatePicker(),
-    )
-    end = forms.DateField(
-        label=_("Until"),
-        required=False,
-        widget=DatePicker(),
-    )
+    start = WindowedDateField(label=_("From"), required=False)
+    end = WindowedDateField(label=_("Until"), required=False)
 
     def __init__(self, *args: Any, today: datetime.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

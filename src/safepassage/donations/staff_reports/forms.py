@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from safepassage.donations.models import Campaign, PledgeStatus, Program
-from safepassage.site.widgets import DatePicker
+from safepassage.site.date_fields import WindowedDateField
 
 
 class _CampaignField(forms.ModelChoiceField[Campaign]):
@@ -38,16 +38,8 @@ class PledgeFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("All")), *PledgeStatus.choices], required=False
     )
-    created_from = forms.DateField(
-        label=_("Pledged from"),
-        required=False,
-        widget=DatePicker(),
-    )
-    created_until = forms.DateField(
-        label=_("Pledged until"),
-        required=False,
-        widget=DatePicker(),
-    )
+    created_from = WindowedDateField(label=_("Pledged from"), required=False)
+    created_until = WindowedDateField(label=_("Pledged until"), required=False)
 
     def __init__(
         self,
