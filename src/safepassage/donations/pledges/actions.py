@@ -287,6 +287,26 @@ def do_mark_confirmation_unsent(*, pledge_id: uuid.UUID) -> None:
             pledge.save(update_fields=["confirmation_sent_on"])
 
 
+def do_mark_confirmation_undeliverable(*, pledge_id: uuid.UUID) -> None:
+    """The donor's mail server refused the confirmation link for good (decision 0049): keep
+    the day it was sent, so :func:`do_send_unsent_confirmations` does not queue it again,
+    and record the refusal (by reference only). The donor can still ask for the link again
+    (:func:`do_resend_pledge_confirmation`), and is forgotten as any unconfirmed donor."""
+    with transaction.atomic():
+        pledge = lock_pledge(pledge_id=pledge_id)
+        if pledge.status != PledgeStatus.UNCONFIRMED:
+            return
+        if pledge.confirmation_sent_on is None:  # an outage's mark from an earlier try
+            pledge.confirmation_sent_on = timezone.localdate()
+            pledge.save(update_fields=["confirmation_sent_on"])
+        record_audit_event(
+            actor_ref=SYSTEM_ACTOR,
+            action="pledge.confirmation_undeliverable",
+            object_type="pledge",
+            object_ref=str(pledge.public_id),
+        )
+
+
 def do_send_unsent_confirmations(*, today: date) -> int:
     """Queue again every confirmation link a mail outage kept from its donor (pledges of the
     last 7 days still waiting). Safe to run any number of times. Returns how many."""
@@ -522,6 +542,20 @@ def do_mark_reminder_unsent(*, pledge_id: uuid.UUID, expires_on: date) -> None:
         if pledge.reminded_for_expiry_on == expires_on:
             pledge.reminded_for_expiry_on = None
             pledge.save(update_fields=["reminded_for_expiry_on"])
+
+
+def do_record_reminder_undeliverable(*, pledge_id: uuid.UUID) -> None:
+    """The donor's mail server refused the expiry reminder for good (decision 0049): it
+    stays marked sent, so the daily upkeep does not queue it again; the refusal is recorded
+    by reference only."""
+    with transaction.atomic():
+        pledge = lock_pledge(pledge_id=pledge_id)
+        record_audit_event(
+            actor_ref=SYSTEM_ACTOR,
+            action="pledge.reminder_undeliverable",
+            object_type="pledge",
+            object_ref=str(pledge.public_id),
+        )
 
 
 def do_forget_unconfirmed_donors(*, today: date) -> int:

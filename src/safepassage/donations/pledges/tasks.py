@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from safepassage.donations.models import Pledge
 from safepassage.donations.pledges import sealing
 from safepassage.donations.pledges.tokens import make_confirm_token, make_manage_token
+from safepassage.site.mail_refusals import is_permanent_refusal
 from safepassage.site.numbers import grouped_number
 
 
@@ -51,8 +52,14 @@ def _manage_link(pledge: Pledge) -> str:
 def send_pledge_confirmation(*, pledge_id: str, language: str) -> None:
     """E-mail the signed, expiring link that confirms the donor's address. If sending fails
     (a mail outage) the pledge is marked unsent, so the worker queues it again
-    (``send_unsent_pledge_confirmations``)."""
-    from safepassage.donations.pledges.actions import do_mark_confirmation_unsent
+    (``send_unsent_pledge_confirmations``); if the donor's mail server refuses the address
+    for good (a 5xx answer) it is marked undeliverable instead and not tried again
+    (decision 0049). The task then ends without an error: the refusal names the address,
+    which must not be kept in the task's result."""
+    from safepassage.donations.pledges.actions import (
+        do_mark_confirmation_undeliverable,
+        do_mark_confirmation_unsent,
+    )
 
     pledge = _pledge(pledge_id)
     link = _absolute(
@@ -60,7 +67,10 @@ def send_pledge_confirmation(*, pledge_id: str, language: str) -> None:
     )
     try:
         _send(pledge=pledge, template="confirm", language=language, context={"link": link})
-    except Exception:
+    except Exception as error:
+        if is_permanent_refusal(error):
+            do_mark_confirmation_undeliverable(pledge_id=pledge.public_id)
+            return
         do_mark_confirmation_unsent(pledge_id=pledge.public_id)
         raise
 
@@ -102,8 +112,12 @@ def send_pledge_manage_link(*, pledge_id: str, language: str) -> None:
 @task()
 def send_expiry_reminder(*, pledge_id: str) -> None:
     """Remind the donor that the pledged miles expire soon. If sending fails (a mail
-    outage) the pledge is marked not reminded, so the next daily upkeep queues it again."""
-    from safepassage.donations.pledges.actions import do_mark_reminder_unsent
+    outage) the pledge is marked not reminded, so the next daily upkeep queues it again;
+    not when the donor's mail server refused the address for good (decision 0049)."""
+    from safepassage.donations.pledges.actions import (
+        do_mark_reminder_unsent,
+        do_record_reminder_undeliverable,
+    )
 
     pledge = _pledge(pledge_id)
     try:
@@ -113,7 +127,10 @@ def send_expiry_reminder(*, pledge_id: str) -> None:
             language=pledge.language,
             context={"link": _manage_link(pledge)},
         )
-    except Exception:
+    except Exception as error:
+        if is_permanent_refusal(error):
+            do_record_reminder_undeliverable(pledge_id=pledge.public_id)
+            return
         do_mark_reminder_unsent(pledge_id=pledge.public_id, expires_on=pledge.expires_on)
         raise
 
