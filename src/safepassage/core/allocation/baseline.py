@@ -9,14 +9,18 @@ what a careful coordinator does by hand.
 
 from bisect import bisect_left, insort
 
-from safepassage.core.allocation.instance import build_instance
+from safepassage.core.allocation.instance import Instance, build_instance
 from safepassage.core.allocation.models import Plan, PlanStatus, Problem
 from safepassage.core.allocation.packing import Assignment, build_plan
 
 
-def solve_baseline(problem: Problem) -> Plan:
-    """Return the baseline plan; its bound is the trivial one (every request served)."""
-    instance = build_instance(problem)
+def solve_baseline(problem: Problem, *, instance: Instance | None = None) -> Plan:
+    """Return the baseline plan; its bound is the trivial one (every request served).
+
+    ``instance`` is ``problem`` already indexed, when the caller has it (indexing the
+    benchmark's 20,000 x 5,000 problem takes ~0.3 s)."""
+    if instance is None:
+        instance = build_instance(problem)
     residual = list(instance.pledge_miles)
     allowance = list(instance.pledge_limit)
     by_program: list[list[tuple[int, int]]] = [[] for _ in instance.programs]

@@ -245,10 +245,10 @@ def solve(
 ) -> Plan:
     """Allocate pledges to the tickets of travel requests; always returns a valid plan."""
     started = time.monotonic()
-    baseline = solve_baseline(problem)
+    instance = build_instance(problem)
+    baseline = solve_baseline(problem, instance=instance)
     if method == SolveMethod.BASELINE:
         return _checked(problem, baseline, baseline)
-    instance = build_instance(problem)
     search = _Search(instance, time_limit, progress, started=started)
     search.offer(_assignments_of(instance, baseline))
     search.report("baseline")
