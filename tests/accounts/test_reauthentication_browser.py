@@ -3,13 +3,13 @@ and a code again, then for the file's passphrase (SR-29), then downloads the enc
 file, which gpg opens."""
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from safepassage.accounts.reauthentication import SESSION_KEY
 from safepassage.accounts.roles import Role
+from safepassage.site.sessions import SessionStore
 from tests.browser_steps import sign_in_through_the_pages
 from tests.exports.gpg import open_export
 from tests.exports.helpers import EXPORT_PASSPHRASE

@@ -3,7 +3,6 @@ protocol; decision 0035): a caseworker whose sign-in is older than 5 minutes con
 them with their password and key, and goes on to the page that asked."""
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
@@ -11,6 +10,7 @@ from safepassage.accounts.models import SecurityKey
 from safepassage.accounts.reauthentication import SESSION_KEY
 from safepassage.accounts.roles import Role
 from safepassage.audit.models import AuditEvent
+from safepassage.site.sessions import SessionStore
 from tests.browser_steps import plug_in_security_key, sign_in_through_the_pages
 from tests.factories import STAFF_PASSWORD, make_staff
 

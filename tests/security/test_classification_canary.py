@@ -80,8 +80,8 @@ def test_staff_markers_sit_only_in_columns_classified_personal() -> None:
         "accounts.User.email",
         "accounts.User.display_name",
         "accounts.Invitation.email",
-        "axes.AccessAttempt.user_agent",
     } <= holding, holding
+    assert not _columns_holding([agent]), "axes keeps no user agent (decision 0048)"
     for column in holding:
         model, field = column.rsplit(".", 1)
         assert kinds[model][field].kind is FieldClass.PERSONAL, column

@@ -74,13 +74,14 @@ def test_each_request_keeps_a_session_alive_for_fifteen_more_minutes_only() -> N
     from django.contrib.sessions.models import Session
     from django.utils import timezone
 
+    from safepassage.site.sessions import stored_key
     from tests.factories import make_staff, sign_in
 
     client = sign_in(Client(), make_staff("viewer"))
 
     client.get(reverse("site:dashboard"))
 
-    session = Session.objects.get(session_key=client.session.session_key)
+    session = Session.objects.get(session_key=stored_key(str(client.session.session_key)))
     remaining = (session.expire_date - timezone.now()).total_seconds()
     assert 15 * 60 - 30 < remaining <= 15 * 60
 

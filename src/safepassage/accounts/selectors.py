@@ -22,6 +22,7 @@ from safepassage.accounts.models import (
     User,
 )
 from safepassage.organisations.models import Organisation
+from safepassage.site.sessions import stored_key
 
 
 def current_user(request: HttpRequest) -> User:
@@ -132,11 +133,12 @@ class OwnSession:
     signed_in_at: datetime | None
     last_request_at: datetime
     current: bool
-    key: str = field(repr=False)
+    key: str = field(repr=False)  # as stored: the digest of the session key (site.sessions)
 
 
 def session_handle(*, session_key: str) -> str:
-    """A stable, unguessable name for a session: an HMAC of its key under SECRET_KEY."""
+    """A stable, unguessable name for a session: an HMAC, under SECRET_KEY, of the digest
+    of its key that the session table holds (``site.sessions.stored_key``)."""
     return salted_hmac(
         "safepassage.accounts.session_handle", session_key, algorithm="sha256"
     ).hexdigest()[:32]
@@ -148,6 +150,7 @@ def list_own_sessions(*, user: User, current_key: str | None) -> list[OwnSession
     signed in within the idle timeout."""
     expected_hash = user.get_session_auth_hash()
     idle = timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    current_stored_key = stored_key(current_key) if current_key else None
     found = []
     for stored in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         data = stored.get_decoded()
@@ -165,7 +168,7 @@ def list_own_sessions(*, user: User, current_key: str | None) -> list[OwnSession
                     else None
                 ),
                 last_request_at=stored.expire_date - idle,
-                current=stored.session_key == current_key,
+                current=stored.session_key == current_stored_key,
                 key=stored.session_key,
             )
         )

@@ -19,6 +19,11 @@ today (a lock can end early at midnight UTC).
 The lock grows step by step (:class:`GrowingLockoutHandler`, ``AXES_HANDLER``): after the
 fifth failure of an account or a source 1 minute, then twice as long after each further
 failure, up to 4 hours.
+
+django-axes also keeps the browser's user agent of each attempt, and has no setting to
+stop it. Locks are by account and source only (``AXES_LOCKOUT_PARAMETERS``), so the handler
+gives axes an empty user agent before it writes anything: the ``user_agent`` columns of its
+tables are always empty (SR-01, decision 0048).
 """
 
 import datetime
@@ -89,6 +94,13 @@ def _now(request: HttpRequest | None) -> datetime.datetime:
     return attempt_time if isinstance(attempt_time, datetime.datetime) else timezone.now()
 
 
+def _forget_user_agent(request: HttpRequest | None) -> None:
+    """What axes reads for the user agent it stores (``AxesProxyHandler.update_request``
+    set it from the request): nothing."""
+    if request is not None:
+        request.axes_user_agent = ""  # type: ignore[attr-defined]  # axes' own request attribute
+
+
 class GrowingLockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]  # axes has no type hints
     """django-axes' database handler with a lock that grows step by step (SR-21).
 
@@ -103,6 +115,24 @@ class GrowingLockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]  # axes 
     the same source against other accounts: someone signing into their own account between
     guesses at colleagues' passwords does not wipe the count of their source.
     """
+
+    def user_login_failed(
+        self,
+        sender: Any,
+        credentials: dict[str, Any],
+        request: HttpRequest | None = None,
+        **kwargs: Any,
+    ) -> None:
+        _forget_user_agent(request)
+        super().user_login_failed(sender, credentials, request, **kwargs)
+
+    def user_logged_in(self, sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+        _forget_user_agent(request)
+        super().user_logged_in(sender, request, user, **kwargs)
+
+    def user_logged_out(self, sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+        _forget_user_agent(request)
+        super().user_logged_out(sender, request, user, **kwargs)
 
     def lock_ends_at(
         self, request: HttpRequest, credentials: dict[str, Any] | None = None

@@ -192,7 +192,7 @@ OTP_TOTP_TOLERANCE = 1
 WEBAUTHN_RP_ID = os.environ.get("SAFEPASSAGE_WEBAUTHN_RP_ID", "").strip().lower()
 
 # --- Sessions and cookies ----------------------------------------------------------
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "safepassage.site.sessions"  # keys stored as keyed digests (decision 0048)
 SESSION_IDLE_SECONDS = 15 * 60
 SESSION_ABSOLUTE_SECONDS = 10 * 3600
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS

@@ -10,17 +10,18 @@ it, so many-to-many tables such as ``Group_permissions`` count too). A package a
 Known exposures, listed in ``docs/security/seizure.md`` and open in
 ``docs/security/requirements.md``:
 
-- ``sessions.Session.session_key`` is the session cookie's value, stored in clear by Django:
-  with a copy of a live session row an adversary who can reach the site is that staff
-  member until the session ends (15 minutes idle, 10 hours at most), without the
-  ``sp-key`` cookie, so without any case key;
+- not an exposure any more: ``sessions.Session.session_key`` holds a keyed digest of the
+  session key (the cookie's value), never the key itself (``safepassage.site.sessions``,
+  decision 0048): a copied row is no cookie;
 - ``otp_totp.TOTPDevice.key`` (the authenticator seed) and ``otp_static.StaticToken.token``
   (unused recovery codes) are in clear, as django-otp stores them: a copy of the database
   gives every second factor; the password (an Argon2id hash) is still needed;
 - ``django_tasks_database.DBTaskResult.traceback`` of a failed task can quote an exception
   message (a mail server refusing an address names it). Task arguments are ids only (SR-05);
-- django-axes stores the browser's user agent of each failed sign-in in clear. The account
-  and the client address are daily HMACs (``accounts.throttling``), the form fields masked.
+- not an exposure any more: django-axes' ``user_agent`` columns are always empty (the
+  handler in ``accounts.throttling`` gives axes none, decision 0048; ``ALWAYS_EMPTY``). The
+  account and the client address are daily HMACs (``accounts.throttling``), the form
+  fields masked.
 
 ``admin.LogEntry`` stays empty (nobody uses the admin site, SR-27), and so do axes' access
 log and failure log (``AXES_DISABLE_ACCESS_LOG``, ``AXES_ENABLE_ACCESS_FAILURE_LOG``).
@@ -33,9 +34,15 @@ from safepassage.core.classification import Classification, FieldClass
 W, P = FieldClass.WORKFLOW, FieldClass.PUBLIC
 PE, C, D, K = FieldClass.PERSONAL, FieldClass.CREDENTIAL, FieldClass.DIGEST, FieldClass.KEY
 
+ALWAYS_EMPTY = frozenset(
+    f"axes.{model}.user_agent" for model in ("AccessAttempt", "AccessFailureLog", "AccessLog")
+)
+"""Columns named like personal data that our code keeps empty, so ``workflow``: axes' user
+agent (``accounts.throttling``; ``tests/security/test_axes_user_agent.py`` proves it)."""
+
 _AXES_COMMON: dict[str, Classification] = {
     "id": W,
-    "user_agent": PE,
+    "user_agent": W,  # always empty: see ALWAYS_EMPTY
     # An address in fd00::/8 made of a daily HMAC of the client address; the account
     # likewise (``accounts.throttling``).
     "ip_address": D,
@@ -83,7 +90,9 @@ THIRD_PARTY_FIELD_CLASSES: dict[str, dict[str, Mapping[str, Classification]]] = 
     "contenttypes": {"ContentType": {"id": W, "app_label": P, "model": P}},
     "sessions": {
         "Session": {
-            "session_key": C,
+            # HMAC-SHA256 of the session key under a key derived from SECRET_KEY, never the
+            # key (the cookie's value): safepassage.site.sessions, decision 0048.
+            "session_key": D,
             # Signed, not encrypted: the user's id, the session hash (an HMAC under
             # SECRET_KEY), the second-factor device id, times, and the user's private key
             # sealed under a secret that lives only in the sp-key cookie (SR-08).
