@@ -21,10 +21,11 @@ from safepassage.bookings.tokens import make_donor_token
 from safepassage.cases.actions import do_add_case_member
 from safepassage.cases.models import Case, CaseState
 from safepassage.core.ledger import MoneyOwner, OwnerKind
-from safepassage.core.money import Money
+from safepassage.core.money import Miles, Money
 from safepassage.donations.models import DelegatedBooking, Pledge, Program
 from safepassage.donations.pledges.actions import do_set_delegated_booking_consent
-from safepassage.ledger.actions import do_record_gift
+from safepassage.donations.pledges.selectors import get_pledge_ref
+from safepassage.ledger.actions import do_record_gift, do_reserve_miles
 from safepassage.organisations.models import Organisation
 from safepassage.travel.models import (
     FarePrice,
@@ -274,22 +275,35 @@ def matrix_trip(case: Case, user: User) -> Trip:
 
 
 def matrix_booking(case: Case, user: User) -> BookingRequest:
+    """A booking request sent to its donor, holding 20,000 of a 30,000-mile pledge's miles:
+    reserved in the ledger as the allocation run's acceptance reserves them, so every
+    action on it (cancelling releases them) meets the state the product makes."""
     trip = matrix_trip(case, user)
     booking = trip.booking_requests.first()
     if booking is None:
+        pledge = confirmed_pledge(program=make_program(), miles=30_000)
+        program = pledge.program.code
         booking = BookingRequest.objects.create(
             trip=trip,
             run=trip.run,
             request_ref=trip.request_ref,
             fare_ref="fare",
             traveller_numbers=[1],
-            pledge=confirmed_pledge(program=make_program(), miles=30_000),
-            program="X",
+            pledge=pledge,
+            program=program,
             miles=20_000,
             ledger_points=20_000,
             status=BookingStatus.SENT,
             link_version=1,
             created_on=timezone.localdate(),
+        )
+        do_reserve_miles(
+            pledge=get_pledge_ref(pledge=pledge),
+            amount=Miles(amount=booking.ledger_points, program=program),
+            idempotency_key=f"booking-reserve:{booking.public_id}",
+            reference=f"booking-request:{booking.public_id}",
+            actor_ref="system",
+            organisation_ref=str(trip.organisation.public_id),
         )
     return booking
 

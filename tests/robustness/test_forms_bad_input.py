@@ -18,12 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from safepassage.accounts.roles import Role
-from safepassage.core.ledger import PledgeRef
-from safepassage.core.money import Miles
 from safepassage.donations.models import Campaign
-from safepassage.ledger.actions import do_reserve_miles
-from tests.bookings.factories import matrix_booking
-from tests.cases.factories import clear_case_for
 from tests.factories import sign_in
 from tests.robustness.bad_input import Target, send_bad_input
 from tests.test_permission_matrix import (
@@ -87,27 +82,6 @@ NOT_SUBMITTED = {
 }
 
 
-def _reserve_the_matrix_bookings_miles(world: World) -> None:
-    """The matrix's booking says it holds 20,000 reserved miles; make the ledger agree, as
-    the allocation run that made it would have, so that cancelling it releases real miles."""
-    booking = matrix_booking(
-        clear_case_for(
-            organisation=world.members[Role.ADMIN].organisation,
-            members=[world.members[Role.ADMIN].user, world.members[Role.CASEWORKER].user],
-        ),
-        world.members[Role.ADMIN].user,
-    )
-    assert booking.pledge is not None
-    program = booking.pledge.program.code
-    do_reserve_miles(
-        pledge=PledgeRef(pledge_id=str(booking.pledge.public_id), program=program),
-        amount=Miles(amount=booking.ledger_points, program=program),
-        idempotency_key=f"robustness-reserve:{booking.public_id}",
-        reference=f"booking-request:{booking.public_id}",
-        actor_ref="test",
-    )
-
-
 def _make_catalogue_maintainer(world: World) -> None:
     admin = world.members[Role.ADMIN].user
     call_command("catalogue_maintainers", "grant", "--email", admin.email, stdout=None)
@@ -115,7 +89,6 @@ def _make_catalogue_maintainer(world: World) -> None:
 
 # Worlds the matrix builds only as far as a GET needs, completed for a POST.
 PREPARE: dict[str, Callable[[World], None]] = {
-    "bookings:booking_cancel": _reserve_the_matrix_bookings_miles,
     **dict.fromkeys(CATALOGUE, _make_catalogue_maintainer),
 }
 
