@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from safepassage.core.money import CURRENCY_MINOR_UNITS, Money
 from safepassage.donations.actions import CampaignDetails, SponsorMatchTerms
-from safepassage.donations.cover_images import MAX_UPLOAD_BYTES
+from safepassage.donations.cover_images import EncodedImage, reencode_cover_image
+from safepassage.donations.errors import DonationsError
 from safepassage.donations.models import Campaign, Program, ProgramFact, SponsorMatch
 from safepassage.organisations.models import Organisation
 from safepassage.site.date_fields import SourceDateField, WindowedDateField
@@ -136,13 +137,16 @@ class CampaignForm(forms.Form):
             "cover_description": campaign.cover_description,
         }
 
-    def clean_cover(self) -> object:
-        cover = self.cleaned_data.get("cover")
-        if cover is not None and cover.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("The image is larger than 5 MB. Please choose a smaller file.")
-            )
-        return cover
+    def clean_cover(self) -> EncodedImage | None:
+        """The upload re-encoded (``cover_images``), or the reason it cannot be, shown at the
+        cover field."""
+        upload = self.cleaned_data.get("cover")
+        if upload is None:
+            return None
+        try:
+            return reencode_cover_image(upload=upload, size=upload.size)
+        except DonationsError as error:
+            raise forms.ValidationError(str(error.message), code=error.code) from None
 
     def details(self) -> CampaignDetails:
         data = self.cleaned_data

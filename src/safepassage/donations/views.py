@@ -16,7 +16,6 @@ from safepassage.donations.access import (
     access_program,
     access_sponsor_match,
 )
-from safepassage.donations.cover_images import reencode_cover_image
 from safepassage.donations.errors import DonationsError
 from safepassage.donations.forms import (
     CampaignForm,
@@ -164,8 +163,7 @@ def _save_campaign(request: HttpRequest, *, campaign: Campaign | None) -> HttpRe
             actions.check_save_campaign(
                 actor=user, organisation=organisation, details=details, campaign=campaign
             )
-            upload = form.cleaned_data["cover"]
-            cover = reencode_cover_image(upload=upload, size=upload.size) if upload else None
+            cover = form.cleaned_data["cover"]  # re-encoded by the form
             beneficiaries = list(form.cleaned_data["beneficiaries"])
             if campaign is None:
                 campaign = actions.do_create_campaign(
