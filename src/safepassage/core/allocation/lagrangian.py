@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from safepassage.core.allocation.instance import Instance
-from safepassage.core.allocation.patterns import ProgramPricing, program_patterns
+from safepassage.core.allocation.patterns import Knapsacks, ProgramPricing, program_patterns
 
 PLATEAU_ROUNDS = 40
 PLATEAU_GAIN = 2e-5
@@ -44,11 +44,17 @@ class _Payments:
     fare_start: np.ndarray
     option_start: np.ndarray
     """First fare of each option (fares are in option order)."""
-    option_request: np.ndarray
     option_travellers: np.ndarray
     option_weight: np.ndarray
     request_start: np.ndarray
     """First option of each request that has any."""
+    payment_fare: np.ndarray
+    fare_option: np.ndarray
+    option_request: np.ndarray
+    """Position (in ``request_start``) of each option's request."""
+    cost_index: np.ndarray
+    """Index of each payment's price in the prices with a 0 appended (cash and unpayable
+    fares: the 0)."""
 
 
 class LagrangianBound:
@@ -65,18 +71,16 @@ class LagrangianBound:
         tax: list[float] = []
         fare_start: list[int] = []
         option_start: list[int] = []
-        option_request: list[int] = []
         option_travellers: list[float] = []
         option_weight: list[float] = []
         request_start: list[int] = []
-        for request_index, request in enumerate(instance.requests):
+        for request in instance.requests:
             options = [option for option in request.options if option.fares]
             if not options:
                 continue
             request_start.append(len(option_start))
             for option in options:
                 option_start.append(len(fare_start))
-                option_request.append(request_index)
                 option_travellers.append(float(request.travellers))
                 option_weight.append(request.weight)
                 for fare in option.fares:
@@ -91,17 +95,37 @@ class LagrangianBound:
                         # A fare nothing can pay: the option can never be served.
                         slot.append(-2)
                         tax.append(0.0)
+        slots = np.asarray(slot, dtype=np.int64)
+        starts = [
+            np.asarray(start, dtype=np.int64) for start in (fare_start, option_start, request_start)
+        ]
         self.payments = _Payments(
-            slot=np.asarray(slot, dtype=np.int64),
+            slot=slots,
             tax=np.asarray(tax, dtype=np.float64),
-            fare_start=np.asarray(fare_start, dtype=np.int64),
-            option_start=np.asarray(option_start, dtype=np.int64),
-            option_request=np.asarray(option_request, dtype=np.int64),
+            fare_start=starts[0],
+            option_start=starts[1],
             option_travellers=np.asarray(option_travellers, dtype=np.float64),
             option_weight=np.asarray(option_weight, dtype=np.float64),
-            request_start=np.asarray(request_start, dtype=np.int64),
+            request_start=starts[2],
+            payment_fare=_owners(starts[0], len(slots)),
+            fare_option=_owners(starts[1], len(fare_start)),
+            option_request=_owners(starts[2], len(option_start)),
+            cost_index=np.where(slots >= 0, slots, len(self.slots)),
         )
         self.budget = float(instance.cash_budget)
+        # Supply: per program with classes, its slot of each size (padded with the 0
+        # appended to the prices) and its class counts.
+        self.supply = [
+            (shape, np.asarray(shape.class_counts, dtype=np.int64))
+            for shape in self.programs
+            if shape.classes
+        ]
+        self.knapsacks = Knapsacks([shape for shape, _ in self.supply])
+        self.size_slots = np.full((len(self.supply), self.knapsacks.columns), len(self.slots))
+        for row, program in enumerate(p for p, shape in enumerate(self.programs) if shape.classes):
+            shape = self.programs[program]
+            for column, size in enumerate(shape.sizes):
+                self.size_slots[row, column] = self.slots[(program, size * shape.unit)]
         self.best_prices = np.zeros(len(self.slots))
         self.best_mu = 0.0
 
@@ -112,7 +136,7 @@ class LagrangianBound:
         if not len(payments.option_start):
             return 0.0, np.zeros(len(self.slots)), 0.0
         extended = np.append(prices, 0.0)
-        cost = extended[np.where(payments.slot >= 0, payments.slot, len(prices))]
+        cost = extended[payments.cost_index]
         cost = cost + mu * payments.tax
         cost[payments.slot == -2] = np.inf
         fare_cost = np.minimum.reduceat(cost, payments.fare_start)
@@ -121,38 +145,35 @@ class LagrangianBound:
         request_value = np.maximum.reduceat(option_value, payments.request_start)
         served = request_value > 0
         total = float(request_value[served].sum()) + mu * self.budget
+        # Demand side: the chosen option of each served request (its first best) and the
+        # first cheapest payment of each of its fares.
+        best_option = _first_at(
+            option_value, request_value, payments.request_start, payments.option_request
+        )[served]
+        chosen_option = np.zeros(len(option_value), dtype=bool)
+        chosen_option[best_option] = True
+        fares = np.flatnonzero(chosen_option[payments.fare_option])
+        chosen = _first_at(cost, fare_cost, payments.fare_start, payments.payment_fare)[fares]
+        travellers = payments.option_travellers[payments.fare_option[fares]]
+        paid = payments.slot[chosen]
+        miles = paid >= 0
         gradient = np.zeros(len(self.slots))
-        cash_gradient = self.budget
-        # Demand side: the chosen option of each served request and its cheapest payments.
-        best_option = np.full(len(request_value), -1, dtype=np.int64)
-        ends = np.append(payments.request_start[1:], len(option_value))
-        for position in np.flatnonzero(served).tolist():
-            start, end = int(payments.request_start[position]), int(ends[position])
-            best_option[position] = start + int(np.argmax(option_value[start:end]))
-        fare_ends = np.append(payments.fare_start[1:], len(cost))
-        option_ends = np.append(payments.option_start[1:], len(payments.fare_start))
-        for option in best_option[best_option >= 0].tolist():
-            travellers = payments.option_travellers[option]
-            for fare in range(int(payments.option_start[option]), int(option_ends[option])):
-                start, end = int(payments.fare_start[fare]), int(fare_ends[fare])
-                chosen = start + int(np.argmin(cost[start:end]))
-                if payments.slot[chosen] >= 0:
-                    gradient[payments.slot[chosen]] -= travellers
-                cash_gradient -= travellers * payments.tax[chosen]
+        gradient -= np.bincount(paid[miles], weights=travellers[miles], minlength=len(self.slots))
+        # Taken off one by one in request order, as a running total, so the sum rounds
+        # as it always did.
+        cash_gradient = float(
+            np.subtract.accumulate(np.append(self.budget, travellers * payments.tax[chosen]))[-1]
+        )
         # Supply side: every pledge class at its best pattern.
-        for program, shape in enumerate(self.programs):
-            if not shape.classes:
-                continue
-            values = [float(prices[self.slots[(program, s * shape.unit)]]) for s in shape.sizes]
-            pricing = ProgramPricing(shape, values, capped=False)
+        values = extended[self.size_slots]
+        tables = self.knapsacks.tables(values)
+        for row, ((shape, counts), free) in enumerate(zip(self.supply, tables, strict=True)):
+            sizes = len(shape.sizes)
+            pricing = ProgramPricing(shape, values[row, :sizes].tolist(), capped=False, free=free)
             best = pricing.limited_values()
-            total += float(np.dot(best, shape.class_counts)) * (1 + 1e-9)
-            for class_index, count in enumerate(shape.class_counts):
-                if best[class_index] <= 0:
-                    continue
-                for size_index, used in pricing.limited_pattern(class_index):
-                    key = (program, shape.sizes[size_index] * shape.unit)
-                    gradient[self.slots[key]] += count * used
+            total += float(np.dot(best, counts)) * (1 + 1e-9)
+            tickets = pricing.limited_tickets(np.where(best > 0, counts, 0))
+            gradient[self.size_slots[row, :sizes]] += tickets
         return total, gradient, cash_gradient
 
     def lower(self, prices: np.ndarray, mu: float, *, target: float, deadline: float) -> float:
@@ -193,3 +214,19 @@ class LagrangianBound:
     def slot_prices(self) -> dict[tuple[int, int], float]:
         """The best bound's price of each (program, miles) ticket slot."""
         return {key: float(self.best_prices[index]) for key, index in self.slots.items()}
+
+
+def _owners(starts: np.ndarray, length: int) -> np.ndarray:
+    """For each of ``length`` entries, the segment (of those starting at ``starts``) it is
+    in."""
+    return np.repeat(np.arange(len(starts)), np.diff(np.append(starts, length)))
+
+
+def _first_at(
+    values: np.ndarray, peaks: np.ndarray, starts: np.ndarray, owners: np.ndarray
+) -> np.ndarray:
+    """Per segment (starting at ``starts``; ``owners``: the segment of each entry) the
+    index of its first entry equal to its ``peaks`` entry (its minimum or maximum): what
+    argmin or argmax of each slice gives."""
+    index = np.arange(len(values))
+    return np.minimum.reduceat(np.where(values == peaks[owners], index, len(values)), starts)

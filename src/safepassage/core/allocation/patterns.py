@@ -50,6 +50,68 @@ Pattern = tuple[int, int, tuple[tuple[int, int], ...]]
 """(program, class index, ((size index, count), ...))."""
 
 
+class ProgramArrays:
+    """A program's classes and its traveller items (every single ticket and traveller
+    group, see traveller_groups: what one traveller can take from one pledge) as arrays,
+    built once per program, so pricing it at new values is numpy over all of them.
+
+    Items are numbered singles first (size index order), then groups (in ``groups``
+    order), and kept sorted by size in that order, so that :meth:`best` picks among equal
+    items the one a stable sort by (size, -value) of that list picks.
+    """
+
+    def __init__(
+        self, sizes: list[int], groups: list[tuple[int, ...]], classes: list[int], caps: list[int]
+    ) -> None:
+        self.class_units = np.asarray(classes, dtype=np.int64)
+        self.class_caps = np.asarray(caps, dtype=np.int64)
+        self.limited = (self.class_caps > 0) & (self.class_caps < MAX_CAP)
+        """Classes priced within their traveller limit (see ProgramPricing.limited_values)."""
+        self.reach = int(self.class_units[self.limited].max()) if self.limited.any() else 0
+        """Largest balance of a limited class: the traveller layers go no further."""
+        self.sizes_array = np.asarray(sizes, dtype=np.int64)
+        self.members: list[tuple[int, ...]] = [(i,) for i in range(len(sizes))] + list(groups)
+        width = max(len(members) for members in self.members) if self.members else 1
+        padded = np.full((len(self.members), width), len(sizes), dtype=np.int64)
+        for row, members in enumerate(self.members):
+            padded[row, : len(members)] = members
+        # Column by column, so each value is summed left to right as sum() did.
+        self.columns = [padded[:, column].copy() for column in range(width)]
+        item_sizes = np.append(np.asarray(sizes, dtype=np.int64), 0)[padded].sum(axis=1)
+        self.order = np.argsort(item_sizes, kind="stable")
+        ordered = item_sizes[self.order]
+        self.starts = np.flatnonzero(np.diff(ordered, prepend=-1))
+        """First position (in ``order``) of each distinct size."""
+        self.sizes = ordered[self.starts]
+        self.lengths = np.diff(np.append(self.starts, len(ordered)))
+        self.positions = np.arange(len(ordered))
+        self.counts = np.zeros((len(self.members), len(sizes) + 1), dtype=np.int64)
+        np.add.at(self.counts, (np.arange(len(self.members))[:, None], padded), 1)
+        self.counts = self.counts[:, : len(sizes)]
+        """Tickets of each size index in each candidate."""
+
+    def best(self, values: np.ndarray, capacity: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The items worth taking at size ``values``: (candidate, size, value) of each
+        candidate that fits ``capacity``, is worth more than 0 and more than every
+        candidate no larger (ties: the first), ascending in size and value."""
+        if not len(self.order):
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0)
+        extended = np.append(np.asarray(values, dtype=np.float64), 0.0)
+        value = extended[self.columns[0]]
+        for column in self.columns[1:]:
+            value = value + extended[column]
+        ordered = value[self.order]
+        peak = np.maximum.reduceat(ordered, self.starts)
+        first = np.minimum.reduceat(
+            np.where(ordered == np.repeat(peak, self.lengths), self.positions, len(ordered)),
+            self.starts,
+        )
+        below = np.append(-np.inf, np.maximum.accumulate(peak)[:-1])
+        keep = (peak > 0) & (self.sizes <= capacity) & (peak > below)
+        return self.order[first[keep]], self.sizes[keep], peak[keep]
+
+
 @dataclass(slots=True)
 class ProgramPatterns:
     """One program's sizes (in units of ``unit`` miles), size rows and pledge classes."""
@@ -67,6 +129,13 @@ class ProgramPatterns:
     groups: list[tuple[int, ...]] = field(default_factory=list)
     """Size indexes of the tickets one traveller can take from one pledge of the program
     on one option (its fares the program can pay, two or more): see traveller_groups."""
+    cached: ProgramArrays | None = field(default=None, init=False, repr=False, compare=False)
+
+    def arrays(self) -> ProgramArrays:
+        """The program's classes, singles and groups as arrays, built on first use."""
+        if self.cached is None:
+            self.cached = ProgramArrays(self.sizes, self.groups, self.classes, self.class_caps)
+        return self.cached
 
 
 @dataclass(slots=True)
@@ -309,14 +378,24 @@ class ProgramPricing:
     """Knapsack tables of one program at given size values: unbounded, and with at most
     ``k`` tickets for every cap ``k`` of its classes."""
 
-    def __init__(self, shape: ProgramPatterns, values: list[float], *, capped: bool = True) -> None:
+    def __init__(
+        self,
+        shape: ProgramPatterns,
+        values: list[float],
+        *,
+        capped: bool = True,
+        free: np.ndarray | None = None,
+    ) -> None:
+        """``free``: the unbounded table at ``values``, if already made (:class:`Knapsacks`)."""
         self.shape = shape
         self.values = values
         capacity = shape.classes[-1]
-        self.free = knapsack(shape.sizes, values, capacity)
+        self.free = knapsack(shape.sizes, values, capacity) if free is None else free
         self.choices: Choices | None = None
-        self.group_items: list[tuple[tuple[int, ...], int, float]] = []
-        self.group_layers: list[np.ndarray] = []
+        self.group_layers = np.zeros((0, 0))
+        empty = np.zeros(0, dtype=np.int64)
+        self.group_ids, self.group_sizes, self.group_values = empty, empty, np.zeros(0)
+        """The traveller items of the layers (see ProgramArrays.best)."""
         self.layers: list[np.ndarray] = [np.zeros(capacity + 1)]
         self.weights = np.asarray(shape.sizes, dtype=np.int64)
         self.gains = np.asarray(values, dtype=np.float64)
@@ -337,53 +416,44 @@ class ProgramPricing:
         where the limit is known exactly (``0 < cap < MAX_CAP``), counting each traveller
         as one ticket or one of the program's traveller groups; otherwise uncapped. A
         relaxation of every real plan, tighter than ignoring limits."""
-        shape = self.shape
-        best = self.free[shape.classes].copy()
-        limits = [cap for cap in shape.class_caps if 0 < cap < MAX_CAP]
-        if not limits:
+        arrays = self.shape.arrays()
+        best = self.free[arrays.class_units]
+        if not arrays.limited.any():
             return best
-        layers = self._group_layers(max(limits))
-        for class_index, (units, cap) in enumerate(
-            zip(shape.classes, shape.class_caps, strict=True)
-        ):
-            if 0 < cap < MAX_CAP:
-                best[class_index] = min(best[class_index], layers[cap][units])
+        caps = arrays.class_caps[arrays.limited]
+        layers = self._group_layers(int(caps.max()))
+        best[arrays.limited] = np.minimum(
+            best[arrays.limited], layers[caps, arrays.class_units[arrays.limited]]
+        )
         return best
 
-    def _group_layers(self, count: int) -> list[np.ndarray]:
+    def _group_layers(self, count: int) -> np.ndarray:
         """``layers[k][c]``: best value of at most ``k`` travellers' tickets (single
-        tickets or groups) within capacity ``c``."""
+        tickets or groups) within capacity ``c``, up to the largest limited class.
+
+        Each layer takes, at every capacity, the best of the layer below and of every
+        item added to it there: one gather over items x capacities, not a loop over
+        items (about 200 of them per program at 20,000 x 5,000)."""
         if len(self.group_layers) > count:
             return self.group_layers
-        shape = self.shape
-        capacity = shape.classes[-1]
-        candidates: list[tuple[tuple[int, ...], int, float]] = [
-            ((i,), size, value)
-            for i, (size, value) in enumerate(zip(shape.sizes, self.values, strict=True))
-        ]
-        for group in shape.groups:
-            candidates.append(
-                (
-                    group,
-                    sum(shape.sizes[i] for i in group),
-                    float(sum(self.values[i] for i in group)),
-                )
-            )
+        arrays = self.shape.arrays()
+        reach = arrays.reach
         # Only items no smaller-or-equal item beats are ever needed (each counts as one
         # traveller whatever its size).
-        candidates.sort(key=lambda item: (item[1], -item[2]))
-        items: list[tuple[tuple[int, ...], int, float]] = []
-        for item in candidates:
-            if item[2] > 0 and item[1] <= capacity and (not items or item[2] > items[-1][2]):
-                items.append(item)
-        self.group_items = items
-        layers = [np.zeros(capacity + 1)]
-        for _ in range(count):
-            previous = layers[-1]
-            layer = previous.copy()
-            for _, size, value in items:
-                np.maximum(layer[size:], previous[: capacity + 1 - size] + value, out=layer[size:])
-            layers.append(layer)
+        self.group_ids, self.group_sizes, self.group_values = arrays.best(self.gains, reach)
+        shift = np.arange(reach + 1)[None, :] - self.group_sizes[:, None]
+        fits = shift >= 0
+        index = np.where(fits, shift, 0)
+        addend = np.where(fits, self.group_values[:, None], -np.inf)
+        layers = np.zeros((count + 1, reach + 1))
+        for layer in range(1, count + 1):
+            previous = layers[layer - 1]
+            if len(self.group_sizes):
+                added = previous[index]
+                added += addend
+                np.maximum(previous, added.max(axis=0), out=layers[layer])
+            else:
+                layers[layer] = previous
         self.group_layers = layers
         return layers
 
@@ -397,6 +467,15 @@ class ProgramPricing:
         capacity = shape.classes[class_index]
         if layers[cap][capacity] >= self.free[capacity] - 1e-9 * max(1.0, self.free[capacity]):
             return self.relaxed_pattern(class_index)
+        members = shape.arrays().members
+        items = list(
+            zip(
+                self.group_ids.tolist(),
+                self.group_sizes.tolist(),
+                self.group_values.tolist(),
+                strict=True,
+            )
+        )
         counts: Counter[int] = Counter()
         layer = cap
         while layer > 0 and capacity > 0:
@@ -407,18 +486,100 @@ class ProgramPricing:
             if layers[layer - 1][capacity] >= here - tolerance:
                 layer -= 1
                 continue
-            for group, size, value in self.group_items:
+            for item, size, value in items:
                 if (
                     size <= capacity
                     and layers[layer - 1][capacity - size] + value >= here - tolerance
                 ):
-                    counts.update(group)
+                    counts.update(members[item])
                     capacity -= size
                     break
             else:
                 break
             layer -= 1
         return tuple(sorted(counts.items()))
+
+    def limited_tickets(self, weights: np.ndarray) -> np.ndarray:
+        """Tickets of each size in the classes' :meth:`limited_pattern`, each class's
+        counted ``weights[class]`` times (0: not at all): the same walks, numpy over all
+        classes at once."""
+        arrays = self.shape.arrays()
+        tickets = np.zeros(len(self.shape.sizes))
+        chosen = weights != 0
+        if not chosen.any():
+            return tickets
+        grouped = chosen & arrays.limited
+        if grouped.any():
+            caps = arrays.class_caps[grouped]
+            layers = self._group_layers(int(caps.max()))
+            units = arrays.class_units[grouped]
+            free = self.free[units]
+            top = layers[caps, units]
+            walk = top < free - 1e-9 * np.maximum(1.0, free)
+            grouped[np.flatnonzero(grouped)[~walk]] = False
+            if walk.any():
+                tickets += self._group_walks(layers, caps[walk], units[walk], weights[grouped])
+        relaxed = chosen & ~grouped
+        if relaxed.any():
+            tickets += self._free_walks(arrays.class_units[relaxed], weights[relaxed])
+        return tickets
+
+    def _group_walks(
+        self, layers: np.ndarray, caps: np.ndarray, units: np.ndarray, weights: np.ndarray
+    ) -> np.ndarray:
+        """:meth:`limited_pattern`'s walk down the traveller layers, for many classes."""
+        counts = self.shape.arrays().counts
+        tickets = np.zeros(counts.shape[1])
+        layer, capacity, weight = caps, units, weights
+        sizes, values = self.group_sizes, self.group_values
+        while len(layer):
+            active = (layer > 0) & (capacity > 0)
+            here = layers[layer, capacity]
+            active &= here > 1e-12
+            layer, capacity, weight, here = (
+                layer[active],
+                capacity[active],
+                weight[active],
+                here[active],
+            )
+            if not len(layer):
+                break
+            floor = here - 1e-9 * np.maximum(1.0, here)
+            below = layers[layer - 1]
+            down = below[np.arange(len(layer)), capacity] >= floor
+            step = ~down
+            if step.any():
+                rows = np.flatnonzero(step)
+                room = capacity[rows][:, None] - sizes[None, :]
+                fits = room >= 0
+                reached = below[rows[:, None], np.where(fits, room, 0)] + values[None, :]
+                hit = fits & (reached >= floor[rows][:, None])
+                found = hit.any(axis=1)
+                item = hit.argmax(axis=1)
+                tickets += weight[rows[found]] @ counts[self.group_ids[item[found]]]
+                capacity[rows[found]] -= sizes[item[found]]
+                # No item reaches the value (rounding): the walk ends there.
+                layer[rows[~found]] = 0
+            layer = layer - 1
+        return tickets
+
+    def _free_walks(self, units: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """:meth:`relaxed_pattern` (the :class:`Choices` walk) for many classes."""
+        if self.choices is None:
+            self.choices = Choices(self.free, self.shape.sizes, self.values)
+        last, item = self.choices.last, self.choices.item
+        sizes = self.shape.arrays().sizes_array
+        tickets = np.zeros(len(sizes))
+        position, weight = last[units], weights
+        while True:
+            active = position > 0
+            position, weight = position[active], weight[active]
+            if not len(position):
+                return tickets
+            choice = item[position]
+            tickets += np.bincount(choice, weights=weight, minlength=len(sizes))
+            position = position - sizes[choice]
+            position = np.where(position > 0, last[np.maximum(position, 0)], 0)
 
     def relaxed_value(self, class_index: int) -> float:
         """Best pattern value of the class ignoring its cap (for the bound)."""
@@ -503,21 +664,75 @@ def knapsack(sizes: list[int], values: list[float], capacity: int) -> np.ndarray
     return best
 
 
+class Knapsacks:
+    """The :func:`knapsack` tables of several programs at once, for pricing them all at
+    new values again and again (the Lagrangian bound): one numpy step per distinct ticket
+    size over every program that has it, instead of one per program and size.
+
+    Each program's table is the one :func:`knapsack` gives, bit for bit: the same sizes
+    in the same (ascending) order, the same sums and maxima per entry. The tables share
+    one width (the largest capacity); what lies beyond a program's own capacity only
+    ever feeds larger capacities, so it never reaches the part that is returned.
+    """
+
+    def __init__(self, shapes: list[ProgramPatterns]) -> None:
+        self.capacities = [shape.classes[-1] for shape in shapes]
+        self.width = max(self.capacities, default=-1) + 1
+        self.columns = max((len(shape.sizes) for shape in shapes), default=0)
+        self.steps: list[tuple[int, int, np.ndarray, np.ndarray]] = []
+        """Per distinct size: (size, rows of its grid, column of the size in each
+        program's values (0 where absent), whether the program has it within capacity)."""
+        for size in sorted({size for shape in shapes for size in shape.sizes}):
+            column = np.zeros(len(shapes), dtype=np.int64)
+            present = np.zeros(len(shapes), dtype=bool)
+            for program, (shape, capacity) in enumerate(zip(shapes, self.capacities, strict=True)):
+                if size in shape.sizes and size <= capacity:
+                    column[program] = shape.sizes.index(size)
+                    present[program] = True
+            if present.any():
+                self.steps.append((size, -(-self.width // size), column, present))
+
+    def tables(self, values: np.ndarray) -> list[np.ndarray]:
+        """Each program's table at ``values`` (programs x sizes, in each program's size
+        order; items with value <= 0 are skipped)."""
+        programs = len(self.capacities)
+        best = np.zeros((programs, self.width))
+        everyone = np.arange(programs)
+        for size, rows, column, present in self.steps:
+            value = values[everyone, column]
+            use = present & (value > 0)
+            if not use.any():
+                continue
+            padded = np.full((programs, rows * size), -np.inf)
+            padded[:, : self.width] = best
+            steps = (np.arange(rows, dtype=np.float64)[None, :] * value[:, None])[:, :, None]
+            grid = np.maximum.accumulate(padded.reshape(programs, rows, size) - steps, axis=1)
+            grid += steps
+            np.maximum(
+                best, grid.reshape(programs, -1)[:, : self.width], out=best, where=use[:, None]
+            )
+        return [best[program, : capacity + 1] for program, capacity in enumerate(self.capacities)]
+
+
 class Choices:
     """For every capacity of a :func:`knapsack` table, an item that ends a best multiset
     (or where to skip to when the last unit is left empty), to rebuild patterns fast."""
 
     def __init__(self, table: np.ndarray, sizes: list[int], values: list[float]) -> None:
         capacity = len(table) - 1
+        weights = np.asarray(sizes, dtype=np.int64)
+        gains = np.asarray(values, dtype=np.float64)
+        usable = np.flatnonzero((gains > 0) & (weights <= capacity))
         item = np.full(capacity + 1, -1, dtype=np.int64)
-        tolerance = 1e-9 * np.maximum(1.0, table)
-        for i, (size, value) in enumerate(zip(sizes, values, strict=True)):
-            if value <= 0 or size > capacity:
-                continue
-            candidate = np.full(capacity + 1, -np.inf)
-            candidate[size:] = table[: capacity + 1 - size] + value
-            hit = (item < 0) & (candidate >= table - tolerance) & (table > 1e-12)
-            item[hit] = i
+        if len(usable):
+            # Every usable item at every capacity at once; the first that hits wins.
+            shift = np.arange(capacity + 1)[None, :] - weights[usable][:, None]
+            fits = shift >= 0
+            candidate = table[np.where(fits, shift, 0)] + gains[usable][:, None]
+            tolerance = 1e-9 * np.maximum(1.0, table)
+            hit = fits & (candidate >= table - tolerance) & (table > 1e-12)
+            found = hit.any(axis=0)
+            item[found] = usable[hit.argmax(axis=0)[found]]
         positions = np.arange(capacity + 1)
         self.last = np.maximum.accumulate(np.where(item >= 0, positions, -1))
         self.item = item
