@@ -6,8 +6,11 @@ records only public ids (or program codes) in the audit trail.
 
 import datetime
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -103,13 +106,29 @@ def check_save_campaign(
         raise CampaignSlugTaken
 
 
-def _store_cover(*, campaign: Campaign, cover: EncodedImage) -> None:
-    if campaign.cover_image:
-        campaign.cover_image.delete(save=False)
+@contextmanager
+def _cover_files(campaign: Campaign, cover: EncodedImage | None) -> Iterator[None]:
+    """Write ``cover`` as the campaign's new cover file for the change the block makes
+    (inside its transaction). The file it replaces is deleted only once the change commits,
+    and the new one at once if the block fails: a change rolled back never leaves the
+    campaign pointing at a deleted file, nor a file nobody points at."""
+    if cover is None:
+        yield
+        return
+    storage = campaign.cover_image.storage
+    replaced = campaign.cover_image.name or ""
     campaign.cover_image.save(
         f"{uuid.uuid4().hex}.{cover.extension}", ContentFile(cover.content), save=False
     )
     campaign.cover_content_type = cover.content_type
+    written = campaign.cover_image.name or ""
+    try:
+        yield
+    except BaseException:
+        storage.delete(written)
+        raise
+    if replaced:
+        transaction.on_commit(partial(storage.delete, replaced))
 
 
 def do_create_campaign(
@@ -123,17 +142,16 @@ def do_create_campaign(
     """Create an unpublished campaign run by ``organisation``."""
     with transaction.atomic():
         campaign = Campaign(organisation=organisation, **_fields(details))
-        if cover is not None:
-            _store_cover(campaign=campaign, cover=cover)
-        campaign.save()
-        campaign.beneficiaries.set(beneficiaries)
-        record_audit_event(
-            actor_ref=str(actor.public_id),
-            action="campaign.created",
-            object_type="campaign",
-            object_ref=str(campaign.public_id),
-            organisation_ref=str(organisation.public_id),
-        )
+        with _cover_files(campaign, cover):
+            campaign.save()
+            campaign.beneficiaries.set(beneficiaries)
+            record_audit_event(
+                actor_ref=str(actor.public_id),
+                action="campaign.created",
+                object_type="campaign",
+                object_ref=str(campaign.public_id),
+                organisation_ref=str(organisation.public_id),
+            )
     return campaign
 
 
@@ -149,17 +167,16 @@ def do_update_campaign(
         locked = lock_campaign(campaign_id=campaign.pk)
         for name, value in _fields(details).items():
             setattr(locked, name, value)
-        if cover is not None:
-            _store_cover(campaign=locked, cover=cover)
-        locked.save()
-        locked.beneficiaries.set(beneficiaries)
-        record_audit_event(
-            actor_ref=str(actor.public_id),
-            action="campaign.updated",
-            object_type="campaign",
-            object_ref=str(locked.public_id),
-            organisation_ref=str(locked.organisation.public_id),
-        )
+        with _cover_files(locked, cover):
+            locked.save()
+            locked.beneficiaries.set(beneficiaries)
+            record_audit_event(
+                actor_ref=str(actor.public_id),
+                action="campaign.updated",
+                object_type="campaign",
+                object_ref=str(locked.public_id),
+                organisation_ref=str(locked.organisation.public_id),
+            )
     return locked
 
 
