@@ -8,11 +8,11 @@ from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from factory.declarations import Sequence
 
+from safepassage.accounts.actions import new_authenticator
 from safepassage.accounts.middleware import SIGNED_IN_AT
-from safepassage.accounts.models import Membership, User
+from safepassage.accounts.models import Authenticator, Membership, User
 from safepassage.accounts.reauthentication import SESSION_KEY as AUTHENTICATED_AT
 from safepassage.organisations.models import Organisation, OrganisationKind
 
@@ -45,7 +45,7 @@ class StaffMember:
     user: User
     organisation: Organisation
     role: str
-    device: TOTPDevice
+    device: Authenticator
 
     def current_code(self) -> str:
         """The authenticator code for now (resetting replay protection first)."""
@@ -65,7 +65,7 @@ def make_staff(role: str, organisation: Organisation | None = None) -> StaffMemb
         organisation=organisation or OrganisationFactory.create(),
         role=role,
     )
-    device = TOTPDevice.objects.create(user=membership.user, name="test", confirmed=True)
+    device = new_authenticator(user=membership.user, name="test", confirmed=True)
     return StaffMember(
         user=membership.user, organisation=membership.organisation, role=role, device=device
     )

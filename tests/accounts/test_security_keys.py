@@ -92,7 +92,8 @@ def test_a_caseworker_adds_a_security_key_from_the_security_page() -> None:
     assert response.status_code == 302
     assert response["Location"] == SECURITY
     stored = SecurityKey.objects.get(user=caseworker.user)
-    assert stored.name == "Blue key"
+    assert stored.label == "Blue key"
+    assert stored.name == SecurityKey.KEY_LABEL  # the name itself is sealed (decision 0050)
     assert stored.credential_id == key.credential_id_b64
     assert stored.sign_count == 0
     assert stored.transports == ["usb"]

@@ -109,9 +109,10 @@ def test_new_staff_must_enrol_an_authenticator_before_anything_else(client: Clie
     assert page.status_code == 200
     assert "<svg" in page.content.decode()
     from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    device = TOTPDevice.objects.get(user=staff.user, confirmed=False)
+    from safepassage.accounts.models import Authenticator
+
+    device = Authenticator.objects.get(user=staff.user, confirmed=False)
     code = f"{totp(device.bin_key):06d}"
 
     response = client.post(reverse("accounts:enrol"), {"code": code})

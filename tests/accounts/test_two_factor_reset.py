@@ -15,7 +15,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
-from safepassage.accounts.models import Membership, TwoFactorReset
+from safepassage.accounts.actions import new_authenticator
+from safepassage.accounts.models import Authenticator, Membership, TwoFactorReset
 from safepassage.accounts.roles import Role
 from safepassage.accounts.tasks import send_two_factor_reset_email
 from safepassage.accounts.two_factor_reset_actions import hash_enrolment_code
@@ -42,7 +43,7 @@ DASHBOARD = reverse("site:dashboard")
 def _enrol(client: Client) -> None:
     response = client.get(reverse("accounts:enrol"))
     assert response.status_code == 200
-    device = TOTPDevice.objects.get(confirmed=False)
+    device = Authenticator.objects.get(confirmed=False)
     code = f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
     response = client.post(reverse("accounts:enrol"), {"code": code})
     assert response["Location"] == reverse("accounts:recovery_codes")
@@ -106,7 +107,7 @@ def test_a_stolen_password_alone_cannot_enrol_a_new_authenticator() -> None:
 
     # When the thief tries to enrol, with a device made behind the page's back or not
     page = thief.get(reverse("accounts:enrol"))
-    device = TOTPDevice.objects.create(user=member.user, name="thief", confirmed=False)
+    device = new_authenticator(user=member.user, name="thief", confirmed=False)
     code = f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
     posted = thief.post(reverse("accounts:enrol"), {"code": code})
 

@@ -7,9 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safepassage.accounts.models import Membership, User
+from safepassage.accounts.models import Authenticator, Membership, User
 from safepassage.bookings import selectors
 from safepassage.bookings.models import (
     BookingRequest,
@@ -53,7 +52,7 @@ def _demo_staff(local_part: str) -> StaffMember:
         user=user,
         organisation=membership.organisation,
         role=membership.role,
-        device=TOTPDevice.objects.get(user=user),
+        device=Authenticator.objects.get(user=user),
     )
 
 

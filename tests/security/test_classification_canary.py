@@ -41,6 +41,8 @@ def _columns_holding(markers: Iterable[str]) -> set[str]:
     forms = [form for marker in markers for form in encoded_forms(marker)]
     found: set[str] = set()
     for model in apps.get_models(include_auto_created=True):
+        if model._meta.proxy:  # the same table as its base, read there
+            continue
         names = [field.name for field in model._meta.concrete_fields]
         attnames = [field.attname for field in model._meta.concrete_fields]
         for row in model._default_manager.values_list(*attnames):

@@ -13,8 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
 from django_otp import login as otp_login
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_static.models import StaticToken
 
 from safepassage.accounts.errors import (
     AlreadyMember,
@@ -26,7 +25,14 @@ from safepassage.accounts.errors import (
     ReauthenticationRefused,
     SessionAlreadyEnded,
 )
-from safepassage.accounts.models import Invitation, Membership, User, new_session_epoch
+from safepassage.accounts.models import (
+    Authenticator,
+    Invitation,
+    Membership,
+    RecoveryCodes,
+    User,
+    new_session_epoch,
+)
 from safepassage.accounts.reauthentication import mark_recently_authenticated
 from safepassage.accounts.selectors import list_own_sessions
 from safepassage.accounts.tasks import send_invitation_email
@@ -35,6 +41,7 @@ from safepassage.accounts.two_factor_reset_actions import (
     mark_reset_enrolled,
     may_enrol_authenticator,
 )
+from safepassage.accounts.two_factor_secrets import new_seed, recovery_code_digest, seal_seed
 from safepassage.audit.actions import SYSTEM_ACTOR, Outcome, record_audit_event
 from safepassage.cases.key_actions import do_enrol_staff_keys
 from safepassage.core.crypto import KeyPair
@@ -74,27 +81,34 @@ def do_record_failed_password(*, email: str, outcome: Outcome = Outcome.FAILURE)
     )
 
 
-def do_start_totp_enrolment(*, user: User) -> TOTPDevice:
+def new_authenticator(*, user: User, name: str, confirmed: bool) -> Authenticator:
+    """Create an authenticator with a fresh seed, stored sealed (decision 0050). A building
+    block of :func:`do_start_totp_enrolment`, the demo and the test factories."""
+    sealed = seal_seed(user_ref=str(user.public_id), seed=new_seed())
+    return Authenticator.objects.create(user=user, name=name, confirmed=confirmed, key=sealed)
+
+
+def do_start_totp_enrolment(*, user: User) -> Authenticator:
     """Return the user's unconfirmed authenticator, creating one if needed."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    device = Authenticator.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+        device = new_authenticator(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
     return device
 
 
 @dataclass(frozen=True)
 class EnrolmentResult:
-    device: TOTPDevice
+    device: Authenticator
     recovery_codes: list[str]
 
 
-def check_confirm_totp_enrolment(*, user: User, device: TOTPDevice, token: str) -> bool:
+def check_confirm_totp_enrolment(*, user: User, device: Authenticator, token: str) -> bool:
     """Verify the first code from a new authenticator (counts against throttling)."""
     return bool(device.user_id == user.pk and not device.confirmed and device.verify_token(token))
 
 
 def do_confirm_totp_enrolment(
-    *, request: HttpRequest, user: User, device: TOTPDevice
+    *, request: HttpRequest, user: User, device: Authenticator
 ) -> EnrolmentResult:
     """Confirm the authenticator, issue fresh recovery codes, complete the sign-in.
 
@@ -106,7 +120,7 @@ def do_confirm_totp_enrolment(
         if not may_enrol_authenticator(request=request, user=user):
             raise EnrolmentCodeInvalid
         mark_reset_enrolled(user=user)
-        TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+        Authenticator.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         codes = _replace_recovery_codes(user=user)
@@ -127,12 +141,14 @@ def do_confirm_totp_enrolment(
 
 
 def _replace_recovery_codes(*, user: User) -> list[str]:
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
-    # 12 hex digits (48 bits) in groups of four: 14 characters fit django-otp's
-    # 16-character token column (PostgreSQL enforces the limit; SQLite does not).
+    RecoveryCodes.objects.filter(user=user).delete()
+    device = RecoveryCodes.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    # 12 hex digits (48 bits) in groups of four, shown once; only a keyed digest of each is
+    # stored, 16 characters in django-otp's token column (decision 0050).
     codes = ["-".join(secrets.token_hex(2) for _ in range(3)) for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=recovery_code_digest(code)) for code in codes
+    )
     return codes
 
 
@@ -155,33 +171,33 @@ def do_regenerate_recovery_codes(*, user: User) -> list[str]:
     return codes
 
 
-def check_second_factor(*, user: User, token: str) -> TOTPDevice | StaticDevice | None:
+def check_second_factor(*, user: User, token: str) -> Authenticator | RecoveryCodes | None:
     """Return the device that accepts ``token`` (authenticator code or recovery code)."""
     token = token.strip().replace(" ", "")
-    totp = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    totp = Authenticator.objects.filter(user=user, confirmed=True).first()
     if totp is not None and token.isdigit() and totp.verify_token(token):
         return totp
-    recovery = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    recovery = RecoveryCodes.objects.filter(user=user, confirmed=True).first()
     if recovery is not None and recovery.verify_token(token.lower()):
         return recovery
     return None
 
 
 def do_complete_second_factor(
-    *, request: HttpRequest, user: User, device: TOTPDevice | StaticDevice
+    *, request: HttpRequest, user: User, device: Authenticator | RecoveryCodes
 ) -> None:
     """Mark the session verified with ``device`` and rotate the session key."""
     otp_login(request, device)
     request.session.cycle_key()
     mark_recently_authenticated(request)
-    method = "recovery_code" if isinstance(device, StaticDevice) else "totp"
+    method = "recovery_code" if isinstance(device, RecoveryCodes) else "totp"
     with transaction.atomic():
         do_record_login_step(user=user, step=method, outcome=Outcome.SUCCESS)
 
 
 def check_reauthentication(
     *, request: HttpRequest, user: User, password: str, code: str
-) -> TOTPDevice:
+) -> Authenticator:
     """Check the signed-in ``user``'s password and authenticator code again (SR-23).
 
     Throttled like the sign-in: the password goes through ``authenticate`` (django-axes
@@ -198,7 +214,7 @@ def check_reauthentication(
         do_record_login_step(user=user, step="reauthentication.password", outcome=Outcome.FAILURE)
         raise ReauthenticationRefused
     token = code.strip().replace(" ", "")
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = Authenticator.objects.filter(user=user, confirmed=True).first()
     if device is None or not token.isdigit() or not device.verify_token(token):
         do_record_login_step(user=user, step="reauthentication.code", outcome=Outcome.FAILURE)
         raise ReauthenticationRefused

@@ -14,8 +14,10 @@ daily task blanks it once the invitation expired unused.
 The password is an Argon2id hash (``digest``); the session epoch is a random value that only
 a server holding ``SECRET_KEY`` can turn into a session hash (``key``); the two-factor reset
 keeps the SHA-256 of a random 128-bit code (``digest``). A security key's public key and
-credential id open nothing (``key``); the name its owner typed for it is ``personal``
-(people write "Anna's key").
+credential id open nothing (``key``); the name its owner typed for it (people write "Anna's
+key") is sealed under the server's two-factor key (``sealed_name``, ``sensitive`` without a
+case group, decision 0050) and django-otp's ``name`` column holds only the fixed label
+"security key".
 """
 
 from collections.abc import Mapping
@@ -23,6 +25,7 @@ from collections.abc import Mapping
 from safepassage.core.classification import Classification, FieldClass
 
 W, PE, D, K = FieldClass.WORKFLOW, FieldClass.PERSONAL, FieldClass.DIGEST, FieldClass.KEY
+S = FieldClass.SENSITIVE
 
 FIELD_CLASSES: dict[str, Mapping[str, Classification]] = {
     "User": {
@@ -65,7 +68,7 @@ FIELD_CLASSES: dict[str, Mapping[str, Classification]] = {
     },
     "SecurityKey": {
         "id": W,
-        "name": PE,
+        "name": W,  # always "security key": the owner's name for it is in sealed_name
         "confirmed": W,
         "user": W,
         "public_id": W,
@@ -75,5 +78,6 @@ FIELD_CLASSES: dict[str, Mapping[str, Classification]] = {
         "transports": W,
         "created_on": W,
         "last_used_on": W,
+        "sealed_name": S,  # under the server's two-factor key, not a case group (0050)
     },
 }

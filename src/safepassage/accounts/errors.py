@@ -153,3 +153,15 @@ class SecurityKeysUnavailable(AccountsError):
 class SessionAlreadyEnded(AccountsError):
     code = "session_already_ended"
     message = _("That session has already ended.")
+
+
+class TwoFactorKeyMismatch(AccountsError):
+    """An authenticator seed that does not open: the server's two-factor key is not the one
+    it was sealed under (``SAFEPASSAGE_TWO_FACTOR_KEY``, or ``SECRET_KEY`` when unset)."""
+
+    code = "two_factor_key_mismatch"
+    message = _(
+        "Authenticator codes cannot be checked at the moment: the server's two-factor key has "
+        "changed. Nothing was changed in your account. Tell your operator; you can still sign "
+        "in with a security key if you added one."
+    )

@@ -11,8 +11,15 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safepassage.accounts.roles import Role
+from safepassage.accounts.two_factor_secrets import (
+    open_key_name,
+    open_seed,
+    recovery_code_digest,
+)
 from safepassage.organisations.models import Organisation
 
 
@@ -168,6 +175,11 @@ class SecurityKey(Device):  # type: ignore[misc]  # django-otp ships no type hin
     transports = models.JSONField(default=list, blank=True)
     created_on = models.DateField(default=timezone.localdate)
     last_used_on = models.DateField(null=True, blank=True)
+    sealed_name = models.BinaryField(null=True, editable=False)
+    """The name its owner gave it, sealed under the server's two-factor key and bound to
+    ``public_id`` (decision 0050); django-otp's ``name`` holds only :data:`KEY_LABEL`."""
+
+    KEY_LABEL: ClassVar[str] = "security key"
 
     # django-otp's DeviceManager at run time; typed here because django-otp has no hints.
     objects: ClassVar[models.Manager["SecurityKey"]]
@@ -178,3 +190,41 @@ class SecurityKey(Device):  # type: ignore[misc]  # django-otp ships no type hin
 
     def __str__(self) -> str:
         return f"security key {self.public_id}"
+
+    @property
+    def label(self) -> str:
+        """The name its owner gave it (``""`` when it does not open)."""
+        return open_key_name(key_ref=str(self.public_id), sealed=self.sealed_name)
+
+
+class Authenticator(TOTPDevice):  # type: ignore[misc]  # django-otp ships no type hints
+    """django-otp's TOTP device whose ``key`` column holds the seed sealed under the server's
+    two-factor key (``two_factor_secrets``), never the seed itself (SR-01, decision 0050).
+    Use this class, not ``TOTPDevice``, for anything that reads the seed: verifying a code,
+    the enrolment QR code, the demo's secrets."""
+
+    # django-otp's DeviceManager at run time; typed here because django-otp has no hints.
+    objects: ClassVar[models.Manager["Authenticator"]]
+
+    class Meta:
+        proxy = True
+
+    @property
+    def bin_key(self) -> bytes:
+        """The seed; :class:`~safepassage.accounts.errors.TwoFactorKeyMismatch` when it does
+        not open."""
+        return open_seed(user_ref=str(self.user.public_id), stored=self.key)
+
+
+class RecoveryCodes(StaticDevice):  # type: ignore[misc]  # django-otp ships no type hints
+    """django-otp's static device whose tokens are keyed digests of the recovery codes
+    (``two_factor_secrets.recovery_code_digest``), never the codes (decision 0050)."""
+
+    objects: ClassVar[models.Manager["RecoveryCodes"]]
+
+    class Meta:
+        proxy = True
+
+    def verify_token(self, token: str) -> bool:
+        """Compare the digest of ``token`` with the unused ones; a match is used up."""
+        return bool(super().verify_token(recovery_code_digest(token)))

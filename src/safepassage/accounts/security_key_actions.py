@@ -46,6 +46,7 @@ from safepassage.accounts.errors import (
 )
 from safepassage.accounts.models import SecurityKey, User, new_session_epoch
 from safepassage.accounts.reauthentication import mark_recently_authenticated
+from safepassage.accounts.two_factor_secrets import seal_key_name
 from safepassage.accounts.webauthn_ceremony import (
     AUTHENTICATE,
     REAUTHENTICATE,
@@ -160,15 +161,17 @@ def do_add_security_key(*, user: User, name: str, verified: VerifiedKey) -> Secu
             raise SecurityKeyNotRegistered
         if SecurityKey.objects.filter(credential_id=verified.credential_id).exists():
             raise SecurityKeyAlreadyRegistered
-        key = SecurityKey.objects.create(
+        key = SecurityKey(
             user=user,
-            name=name,
+            name=SecurityKey.KEY_LABEL,
             confirmed=True,
             credential_id=verified.credential_id,
             public_key=verified.public_key,
             sign_count=verified.sign_count,
             transports=verified.transports,
         )
+        key.sealed_name = seal_key_name(key_ref=str(key.public_id), name=name)
+        key.save(force_insert=True)
         _rotate_session_epoch(user=user)
         record_audit_event(
             actor_ref=str(user.public_id),

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safepassage.accounts import actions
 from safepassage.accounts.access import access_colleague
@@ -25,6 +24,7 @@ from safepassage.accounts.errors import (
     ReauthenticationLocked,
     ReauthenticationRefused,
     SessionAlreadyEnded,
+    TwoFactorKeyMismatch,
 )
 from safepassage.accounts.forms import (
     ChangePasswordForm,
@@ -46,7 +46,7 @@ from safepassage.accounts.key_session import (
     remember_private_key,
 )
 from safepassage.accounts.middleware import mark_signed_in
-from safepassage.accounts.models import User
+from safepassage.accounts.models import Authenticator, User
 from safepassage.accounts.security_key_actions import (
     authentication_options_json,
     reauthentication_options_json,
@@ -169,12 +169,17 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:enrol")
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = actions.check_second_factor(user=user, token=form.cleaned_data["code"])
+        try:
+            device = actions.check_second_factor(user=user, token=form.cleaned_data["code"])
+        except TwoFactorKeyMismatch as error:  # fails closed, saying why (decision 0050)
+            device, refusal = None, str(error.message)
+        else:
+            refusal = _("That code is not valid. Codes change every 30 seconds.")
         if device is not None:
             actions.do_complete_second_factor(request=request, user=user, device=device)
             return redirect(_next_url(request))
         actions.do_record_login_step(user=user, step="second_factor", outcome=Outcome.FAILURE)
-        form.add_error("code", _("That code is not valid. Codes change every 30 seconds."))
+        form.add_error("code", refusal)
     key_options = authentication_options_json(request=request, user=user)
     context = {"form": form, "next": _next_url(request), "security_key_options": key_options}
     return render(request, "accounts/two_factor.html", context)
@@ -210,6 +215,8 @@ def reauthenticate_view(request: HttpRequest) -> HttpResponse:
             )
             return end_locked_session(request, user=user)
         except ReauthenticationRefused as error:
+            form.add_error(None, str(error.message))
+        except TwoFactorKeyMismatch as error:
             form.add_error(None, str(error.message))
         else:
             actions.do_reauthenticate(request=request, user=user)
@@ -263,18 +270,20 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:enrolment_code")
     device = actions.do_start_totp_enrolment(user=user)
     form = EnrolmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        token = form.cleaned_data["code"].strip()
-        if actions.check_confirm_totp_enrolment(user=user, device=device, token=token):
-            result = actions.do_confirm_totp_enrolment(request=request, user=user, device=device)
-            request.session[RECOVERY_CODES_SESSION_KEY] = result.recovery_codes
-            return redirect("accounts:recovery_codes")
-        form.add_error("code", _("That code is not valid. Check the time on your phone."))
-    return render(
-        request,
-        "accounts/enrol.html",
-        {"form": form, "qr_svg": _qr_svg(device), "secret": _base32_secret(device)},
-    )
+    try:
+        if request.method == "POST" and form.is_valid():
+            token = form.cleaned_data["code"].strip()
+            if actions.check_confirm_totp_enrolment(user=user, device=device, token=token):
+                result = actions.do_confirm_totp_enrolment(
+                    request=request, user=user, device=device
+                )
+                request.session[RECOVERY_CODES_SESSION_KEY] = result.recovery_codes
+                return redirect("accounts:recovery_codes")
+            form.add_error("code", _("That code is not valid. Check the time on your phone."))
+        context = {"form": form, "qr_svg": _qr_svg(device), "secret": _base32_secret(device)}
+    except TwoFactorKeyMismatch as error:
+        context = {"form": form, "qr_svg": "", "secret": "", "key_error": error.message}
+    return render(request, "accounts/enrol.html", context)
 
 
 @password_verified
@@ -299,13 +308,13 @@ def enrolment_code_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/enrolment_code.html", {"form": form})
 
 
-def _qr_svg(device: TOTPDevice) -> str:
+def _qr_svg(device: Authenticator) -> str:
     return str(
         segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#000", light="#fff")
     )
 
 
-def _base32_secret(device: TOTPDevice) -> str:
+def _base32_secret(device: Authenticator) -> str:
     import base64
 
     secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")

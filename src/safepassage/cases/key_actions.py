@@ -12,9 +12,9 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safepassage.accounts.models import Membership, User, new_session_epoch
+from safepassage.accounts.errors import TwoFactorKeyMismatch
+from safepassage.accounts.models import Authenticator, Membership, User, new_session_epoch
 from safepassage.accounts.roles import Role
 from safepassage.audit.actions import SYSTEM_ACTOR, Outcome, record_audit_event
 from safepassage.cases.errors import (
@@ -251,9 +251,13 @@ def check_reset_password_with_recovery_key(*, email: str, code: str) -> User:
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     if user is None or not StaffKeyPair.objects.filter(user=user).exists():
         raise RecoveryResetRefused
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = Authenticator.objects.filter(user=user, confirmed=True).first()
     token = code.strip().replace(" ", "")
-    if device is None or not token.isdigit() or not device.verify_token(token):
+    try:
+        verified = device is not None and token.isdigit() and device.verify_token(token)
+    except TwoFactorKeyMismatch:
+        verified = False  # the server's two-factor key changed: refused, as any mismatch (SR-15)
+    if not verified:
         with transaction.atomic():
             record_audit_event(
                 actor_ref="anonymous",

@@ -14,8 +14,8 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safepassage.accounts.actions import new_authenticator
 from safepassage.accounts.models import Membership, User
 from safepassage.accounts.roles import Role
 from safepassage.audit.actions import SYSTEM_ACTOR, record_audit_event
@@ -105,7 +105,7 @@ def seed_demo() -> list[DemoCredential]:
             Membership.objects.create(
                 user=user, organisation=organisations[organisation_name], role=role
             )
-            device = TOTPDevice.objects.create(user=user, name="demo authenticator", confirmed=True)
+            device = new_authenticator(user=user, name="demo authenticator", confirmed=True)
             credentials.append(
                 DemoCredential(
                     email=user.email,

@@ -38,12 +38,13 @@ def installed_registries() -> dict[str, Mapping[str, Classification]]:
 
 def installed_columns() -> dict[str, list[str]]:
     """``"app_label.Model"`` → its column fields, for every installed model (many-to-many
-    tables included)."""
+    tables included; a proxy model has no table of its own: its columns are its base's)."""
     return {
         f"{model._meta.app_label}.{model.__name__}": [
             field.name for field in model._meta.concrete_fields
         ]
         for model in apps.get_models(include_auto_created=True)
+        if not model._meta.proxy
     }
 
 

@@ -13,9 +13,10 @@ Known exposures, listed in ``docs/security/seizure.md`` and open in
 - not an exposure any more: ``sessions.Session.session_key`` holds a keyed digest of the
   session key (the cookie's value), never the key itself (``safepassage.site.sessions``,
   decision 0048): a copied row is no cookie;
-- ``otp_totp.TOTPDevice.key`` (the authenticator seed) and ``otp_static.StaticToken.token``
-  (unused recovery codes) are in clear, as django-otp stores them: a copy of the database
-  gives every second factor; the password (an Argon2id hash) is still needed;
+- not an exposure any more: ``otp_totp.TOTPDevice.key`` holds the authenticator seed sealed
+  under the server's two-factor key (``key``) and ``otp_static.StaticToken.token`` a keyed
+  digest of each unused recovery code (``digest``); only ``accounts.Authenticator`` and
+  ``accounts.RecoveryCodes`` (proxies of django-otp's devices) read them (decision 0050);
 - ``django_tasks_database.DBTaskResult.traceback`` of a failed task can quote an exception
   message (a mail server refusing an address names it). Task arguments are ids only (SR-05);
 - not an exposure any more: django-axes' ``user_agent`` columns are always empty (the
@@ -102,12 +103,12 @@ THIRD_PARTY_FIELD_CLASSES: dict[str, dict[str, Mapping[str, Classification]]] = 
     },
     "otp_totp": {
         "TOTPDevice": _OTP_DEVICE
-        | {"key": C}
+        | {"key": K}  # sealed under the server's two-factor key (accounts.Authenticator)
         | dict.fromkeys(("step", "t0", "digits", "tolerance", "drift", "last_t"), W),
     },
     "otp_static": {
         "StaticDevice": _OTP_DEVICE,
-        "StaticToken": {"id": W, "device": W, "token": C},
+        "StaticToken": {"id": W, "device": W, "token": D},  # keyed digest (RecoveryCodes)
     },
     "axes": {
         "AccessAttempt": _AXES_COMMON

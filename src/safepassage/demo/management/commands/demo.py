@@ -6,8 +6,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safepassage.accounts.models import Authenticator
 from safepassage.demo.seed import DEMO_DOMAIN, demo_exists, seed_demo
 
 
@@ -51,7 +51,7 @@ class Command(BaseCommand):
     def _print_code(self, email: str) -> None:
         if not email.lower().endswith("@" + DEMO_DOMAIN):
             raise CommandError("--code works for demo users only.")
-        device = TOTPDevice.objects.filter(user__email=email.lower(), confirmed=True).first()
+        device = Authenticator.objects.filter(user__email=email.lower(), confirmed=True).first()
         if device is None:
             raise CommandError("No demo user with that e-mail address.")
         self.stdout.write(f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}")
