@@ -15,6 +15,7 @@ SAFEPASSAGE = str(Path(sys.executable).with_name("safepassage"))
 KEYS = {
     "SAFEPASSAGE_DONOR_KEY": ("safepassage.I001", secrets.token_urlsafe(32)),
     "SAFEPASSAGE_PATHWAY_KEY": ("safepassage.I002", secrets.token_urlsafe(32)),
+    "SAFEPASSAGE_TWO_FACTOR_KEY": ("safepassage.I004", secrets.token_urlsafe(32)),
     "SAFEPASSAGE_CODENAME_LOOKUP_PEPPER": ("safepassage.I003", secrets.token_hex(32)),
     "SAFEPASSAGE_CODENAME_KEY_PEPPER": ("safepassage.I003", secrets.token_hex(32)),
 }

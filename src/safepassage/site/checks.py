@@ -44,6 +44,14 @@ DERIVED_SECRETS = (
         "current SECRET_KEY's value on an installation that already holds pathways).",
     ),
     (
+        ("SAFEPASSAGE_TWO_FACTOR_KEY",),
+        "safepassage.I004",
+        "authenticator seeds, recovery codes and security-key names are sealed under a key "
+        "derived from SECRET_KEY, so changing SECRET_KEY stops every authenticator code and "
+        "recovery code. Set SAFEPASSAGE_TWO_FACTOR_KEY (to the current SECRET_KEY's value on "
+        "an installation that already has staff).",
+    ),
+    (
         ("SAFEPASSAGE_CODENAME_LOOKUP_PEPPER", "SAFEPASSAGE_CODENAME_KEY_PEPPER"),
         "safepassage.I003",
         "the codename peppers are not set: applicant intake and codename sign-in are refused "
