@@ -2,23 +2,26 @@
 
 import uuid
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from safepassage.accounts.models import Invitation, Membership, SecurityKey, User
+from safepassage.accounts.permission_scopes import granted_in
 
 
 def access_colleague(*, user: User, colleague_id: uuid.UUID, permission: str) -> User:
     """A member of an organisation in which ``user``'s role grants ``permission``.
 
-    Missing and forbidden answer alike (404), so account ids cannot be probed.
+    Missing and forbidden answer alike (404), so account ids cannot be probed; the check is
+    part of the one fetching query, so both cost the same (SR-15).
     """
-    colleague = User.objects.filter(public_id=colleague_id).first()
+    shared = Membership.objects.filter(user=OuterRef("pk")).filter(
+        granted_in(user=user, permission=permission)
+    )
+    colleague = User.objects.filter(public_id=colleague_id).filter(Exists(shared)).first()
     if colleague is None:
         raise Http404
-    for membership in Membership.objects.filter(user=colleague).select_related("organisation"):
-        if user.has_perm(permission, membership.organisation):
-            return colleague
-    raise Http404
+    return colleague
 
 
 def access_membership(
@@ -29,9 +32,10 @@ def access_membership(
     membership = (
         Membership.objects.select_related("organisation", "user")
         .filter(organisation__public_id=organisation_id, user__public_id=member_id)
+        .filter(granted_in(user=user, permission=permission))
         .first()
     )
-    if membership is None or not user.has_perm(permission, membership.organisation):
+    if membership is None:
         raise Http404
     return membership
 
@@ -40,9 +44,12 @@ def access_invitation(*, user: User, invitation_id: uuid.UUID, permission: str) 
     """An invitation of an organisation where ``user``'s role grants ``permission``; 404 for
     missing and forbidden alike."""
     invitation = (
-        Invitation.objects.select_related("organisation").filter(public_id=invitation_id).first()
+        Invitation.objects.select_related("organisation")
+        .filter(public_id=invitation_id)
+        .filter(granted_in(user=user, permission=permission))
+        .first()
     )
-    if invitation is None or not user.has_perm(permission, invitation.organisation):
+    if invitation is None:
         raise Http404
     return invitation
 

@@ -5,6 +5,7 @@ import uuid
 from django.http import Http404
 
 from safepassage.accounts.models import User
+from safepassage.accounts.permission_scopes import granted_in
 from safepassage.donations.models import Campaign, Program, SponsorMatch
 
 
@@ -12,10 +13,12 @@ def access_program(*, user: User, program_code: str, permission: str) -> Program
     """A catalogue program, if any of ``user``'s roles grants ``permission``.
 
     The catalogue is shared by the whole network, so the permission is not tied to
-    one organisation.
+    one organisation. It is checked whether or not the program exists, so an unknown code
+    and a refused one cost the same (SR-15).
     """
+    allowed = user.has_perm(permission)
     program = Program.objects.filter(code=program_code).first()
-    if program is None or not user.has_perm(permission):
+    if program is None or not allowed:
         raise Http404
     return program
 
@@ -24,11 +27,12 @@ def access_campaign(*, user: User, campaign_id: uuid.UUID, permission: str) -> C
     """The campaign, if ``user``'s role in the organisation running it grants ``permission``."""
     campaign = (
         Campaign.objects.filter(public_id=campaign_id)
+        .filter(granted_in(user=user, permission=permission))
         .select_related("organisation")
         .prefetch_related("beneficiaries", "sponsor_matches")
         .first()
     )
-    if campaign is None or not user.has_perm(permission, campaign.organisation):
+    if campaign is None:
         raise Http404
     return campaign
 
@@ -39,9 +43,10 @@ def access_sponsor_match(
     """A sponsor match of the campaign, if ``user`` may ``permission`` the campaign."""
     match = (
         SponsorMatch.objects.filter(public_id=match_id, campaign__public_id=campaign_id)
+        .filter(granted_in(user=user, permission=permission, organisation="campaign__organisation"))
         .select_related("campaign", "campaign__organisation")
         .first()
     )
-    if match is None or not user.has_perm(permission, match.campaign.organisation):
+    if match is None:
         raise Http404
     return match

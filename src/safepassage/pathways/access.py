@@ -5,13 +5,20 @@ import uuid
 from django.http import Http404
 
 from safepassage.accounts.models import User
+from safepassage.accounts.permission_scopes import granted_in
 from safepassage.pathways.models import Pathway, PathwayContact, VisaType
 
 
 def access_pathway(*, user: User, pathway_id: uuid.UUID, permission: str) -> Pathway:
-    """The pathway, if ``user``'s role in its organisation grants ``permission``."""
-    pathway = Pathway.objects.select_related("organisation").filter(public_id=pathway_id).first()
-    if pathway is None or not user.has_perm(permission, pathway.organisation):
+    """The pathway, if ``user``'s role in its organisation grants ``permission`` (checked in
+    the fetching query: a forbidden pathway is not found)."""
+    pathway = (
+        Pathway.objects.select_related("organisation")
+        .filter(public_id=pathway_id)
+        .filter(granted_in(user=user, permission=permission))
+        .first()
+    )
+    if pathway is None:
         raise Http404
     return pathway
 

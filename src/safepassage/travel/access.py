@@ -2,15 +2,18 @@
 
 A travel request is reached through its case: ``user``'s role in the case's organisation must
 grant ``permission`` and the user must work on the case (``cases.access.access_case``).
-Missing and forbidden answer alike (404).
+Missing and forbidden answer alike (404), at the same cost: the checks are part of the one
+fetching query (SR-15).
 """
 
 import uuid
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from safepassage.accounts.models import User
-from safepassage.cases.access import access_case
+from safepassage.cases.access import reachable_cases
+from safepassage.cases.models import Case
 from safepassage.donations.models import Program
 from safepassage.travel.models import (
     AllianceMembership,
@@ -24,14 +27,17 @@ from safepassage.travel.models import (
 
 def access_travel_request(*, user: User, request_id: uuid.UUID, permission: str) -> TravelRequest:
     """The travel request, if ``user`` may ``permission`` on its case."""
+    reachable = Case.objects.filter(pk=OuterRef("case")).filter(
+        reachable_cases(user=user, permission=permission)
+    )
     travel_request = (
-        TravelRequest.objects.select_related("case").filter(public_id=request_id).first()
+        TravelRequest.objects.select_related("case__organisation")
+        .filter(public_id=request_id)
+        .filter(Exists(reachable))
+        .first()
     )
     if travel_request is None:
         raise Http404
-    travel_request.case = access_case(
-        user=user, case_id=travel_request.case.public_id, permission=permission
-    )
     return travel_request
 
 
@@ -83,8 +89,9 @@ def access_chart_program(*, user: User, program_code: str, permission: str) -> P
     """A program whose award chart ``user`` may edit. Charts are shared by every organisation,
     so ``permission`` is an instance-level one (``travel.maintain_catalogue``, granted by no
     organisation role; decision 0017)."""
+    allowed = user.has_perm(permission)  # whether or not the program exists (SR-15)
     program = Program.objects.filter(code=program_code).first()
-    if program is None or not user.has_perm(permission):
+    if program is None or not allowed:
         raise Http404
     return program
 
