@@ -14,8 +14,9 @@ from safepassage.core.allocation.instance import build_instance
 from safepassage.core.allocation.lagrangian import LagrangianBound
 from safepassage.core.allocation.models import PlanStatus, Problem
 from safepassage.core.allocation.parsing import parse_problem
+from safepassage.core.allocation.patterns import ProgramPricing, _float_sums
 from safepassage.core.allocation.solver import SolveMethod, solve
-from tests.core.allocation.lagrangian_reference import ReferenceBound
+from tests.core.allocation.lagrangian_reference import ReferenceBound, ReferencePricing
 from tests.core.allocation.oracle import brute_force_optimum
 from tests.core.allocation.test_solver import tiny_problems
 
@@ -130,3 +131,56 @@ def test_lowering_reaches_the_same_best_bound_and_prices_as_the_reference(
     assert best == expected
     assert np.array_equal(lagrangian.best_prices, following.best_prices)
     assert lagrangian.best_mu == following.best_mu
+
+
+@pytest.mark.parametrize(("pledges", "requests", "seed"), GENERATED[1:3])
+def test_every_class_gets_the_reference_pattern_and_the_walks_add_them_up(
+    pledges: int, requests: int, seed: int
+) -> None:
+    instance = build_instance(parse_problem(generate(pledges, requests, seed=seed)))
+    lagrangian = LagrangianBound(instance)
+
+    for prices, _ in _price_vectors(len(lagrangian.slots), seed):
+        for program, shape in enumerate(lagrangian.programs):
+            if not shape.classes:
+                continue
+            values = [
+                float(prices[lagrangian.slots[(program, s * shape.unit)]]) for s in shape.sizes
+            ]
+            pricing = ProgramPricing(shape, values)
+            reference = ReferencePricing(shape, values)
+            patterns = [pricing.limited_pattern(c) for c in range(len(shape.classes))]
+            weights = np.arange(len(shape.classes)) % 3
+
+            assert np.array_equal(pricing.limited_values(), reference.limited_values())
+            assert patterns == [reference.limited_pattern(c) for c in range(len(shape.classes))]
+            assert [pricing.relaxed_pattern(c) for c in range(len(shape.classes))] == [
+                reference.relaxed_pattern(c) for c in range(len(shape.classes))
+            ]
+            expected = np.zeros(len(shape.sizes))
+            for weight, pattern in zip(weights.tolist(), patterns, strict=True):
+                for size_index, count in pattern:
+                    expected[size_index] += weight * count
+            assert np.array_equal(pricing.limited_tickets(weights), expected)
+
+
+@given(
+    st.lists(
+        st.one_of(st.floats(0, 5), st.floats(0, 1e-3), st.sampled_from((0.0, 0.1, 0.2, 0.3, 1e16))),
+        min_size=1,
+        max_size=8,
+    ),
+    st.lists(st.lists(st.integers(0, 7), min_size=1, max_size=4), min_size=1, max_size=10),
+)
+def test_item_values_are_summed_as_python_sums_them(
+    values: list[float], rows: list[list[int]]
+) -> None:
+    rows = [[i % len(values) for i in row] for row in rows]
+    width = max(len(row) for row in rows)
+    padded = np.full((len(rows), width), len(values))
+    for position, row in enumerate(rows):
+        padded[position, : len(row)] = row
+
+    sums = _float_sums(np.append(values, 0.0), [padded[:, c].copy() for c in range(width)])
+
+    assert sums.tolist() == [sum(values[i] for i in row) for row in rows]
