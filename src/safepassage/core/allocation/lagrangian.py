@@ -52,6 +52,8 @@ class _Payments:
     fare_option: np.ndarray
     option_request: np.ndarray
     """Position (in ``request_start``) of each option's request."""
+    unpayable: np.ndarray
+    """The stand-ins (slot -2) of fares nothing can pay."""
     cost_index: np.ndarray
     """Index of each payment's price in the prices with a 0 appended (cash and unpayable
     fares: the 0)."""
@@ -110,6 +112,7 @@ class LagrangianBound:
             payment_fare=_owners(starts[0], len(slots)),
             fare_option=_owners(starts[1], len(fare_start)),
             option_request=_owners(starts[2], len(option_start)),
+            unpayable=np.flatnonzero(slots == -2),
             cost_index=np.where(slots >= 0, slots, len(self.slots)),
         )
         self.budget = float(instance.cash_budget)
@@ -138,7 +141,7 @@ class LagrangianBound:
         extended = np.append(prices, 0.0)
         cost = extended[payments.cost_index]
         cost = cost + mu * payments.tax
-        cost[payments.slot == -2] = np.inf
+        cost[payments.unpayable] = np.inf
         fare_cost = np.minimum.reduceat(cost, payments.fare_start)
         option_cost = np.add.reduceat(fare_cost, payments.option_start)
         option_value = payments.option_weight - payments.option_travellers * option_cost
