@@ -15,6 +15,12 @@ a pledge limited to ``L`` travellers pays at most ``L`` travellers' tickets, eac
 ticket or one traveller's fares of one option: a relaxation). A projected subgradient
 method lowers it from the pooled LP's prices; every bound it reports is one such sum,
 computed from scratch.
+
+It evaluates the sum 100-200 times, so each evaluation is numpy over every request,
+fare, pledge class and traveller item at once (0.017 s CPU at 20,000 x 5,000, against
+0.104 s for one Python step per request, fare and class). It gives the same bound and
+subgradient as those plain loops, bit for bit: tests/core/allocation/
+lagrangian_reference.py keeps them, and the tests compare the two.
 """
 
 import time
@@ -49,7 +55,9 @@ class _Payments:
     request_start: np.ndarray
     """First option of each request that has any."""
     payment_fare: np.ndarray
+    """Fare of each payment."""
     fare_option: np.ndarray
+    """Option of each fare."""
     option_request: np.ndarray
     """Position (in ``request_start``) of each option's request."""
     unpayable: np.ndarray
@@ -116,16 +124,16 @@ class LagrangianBound:
             cost_index=np.where(slots >= 0, slots, len(self.slots)),
         )
         self.budget = float(instance.cash_budget)
-        # Supply: per program with classes, its slot of each size (padded with the 0
-        # appended to the prices) and its class counts.
+        # Supply: every program with classes, its class counts and (size_slots) its
+        # slot of each size, padded with the 0 appended to the prices.
+        supplied = [program for program, shape in enumerate(self.programs) if shape.classes]
         self.supply = [
-            (shape, np.asarray(shape.class_counts, dtype=np.int64))
-            for shape in self.programs
-            if shape.classes
+            (self.programs[program], np.asarray(self.programs[program].class_counts))
+            for program in supplied
         ]
         self.knapsacks = Knapsacks([shape for shape, _ in self.supply])
-        self.size_slots = np.full((len(self.supply), self.knapsacks.columns), len(self.slots))
-        for row, program in enumerate(p for p, shape in enumerate(self.programs) if shape.classes):
+        self.size_slots = np.full((len(supplied), self.knapsacks.columns), len(self.slots))
+        for row, program in enumerate(supplied):
             shape = self.programs[program]
             for column, size in enumerate(shape.sizes):
                 self.size_slots[row, column] = self.slots[(program, size * shape.unit)]

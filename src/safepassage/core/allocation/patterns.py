@@ -475,7 +475,11 @@ class ProgramPricing:
         item = np.arange(int(fitting.sum())) - np.repeat(starts, fitting)
         source = np.repeat(capacities, fitting) - sizes[item]
         gain = self.group_values[item]
-        for layer in range(1, count + 1):
+        if count:
+            # One traveller: the last item that fits (the items grow in value with size),
+            # what the gather below would give.
+            layers[1, smallest:] = self.group_values[fitting - 1]
+        for layer in range(2, count + 1):
             previous = layers[layer - 1]
             added = previous[source]
             added += gain
