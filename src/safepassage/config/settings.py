@@ -300,10 +300,18 @@ SITE_BASE_URL = os.environ.get("SAFEPASSAGE_BASE_URL", "http://127.0.0.1:8000")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "safepassage.site.logging.RedactRequestDetails"}},
+    "filters": {
+        "redact": {"()": "safepassage.site.logging.RedactRequestDetails"},
+        # A failed task's exception without its message (decision 0048).
+        "scrub_tasks": {"()": "safepassage.site.task_results.ScrubTaskExceptions"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact", "scrub_tasks"],
+        }
     },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {

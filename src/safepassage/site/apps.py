@@ -15,6 +15,9 @@ class SiteConfig(AppConfig):
         from django.db.models import fields
 
         from safepassage.site import checks  # noqa: F401  # registers the system checks
+        from safepassage.site.task_results import install_scrubbed_task_tracebacks
+
+        install_scrubbed_task_tracebacks()  # failed tasks keep no exception message (decision 0048)
 
         # Django's documented way to change the label: an app's ready() (this app is first
         # in INSTALLED_APPS, before any form is defined).

@@ -17,8 +17,9 @@ Known exposures, listed in ``docs/security/seizure.md`` and open in
   under the server's two-factor key (``key``) and ``otp_static.StaticToken.token`` a keyed
   digest of each unused recovery code (``digest``); only ``accounts.Authenticator`` and
   ``accounts.RecoveryCodes`` (proxies of django-otp's devices) read them (decision 0050);
-- ``django_tasks_database.DBTaskResult.traceback`` of a failed task can quote an exception
-  message (a mail server refusing an address names it). Task arguments are ids only (SR-05);
+- not an exposure any more: ``django_tasks_database.DBTaskResult.traceback`` keeps the
+  frames and exception classes of a failed task, never the message
+  (``safepassage.site.task_results``, decision 0048). Task arguments are ids only (SR-05);
 - not an exposure any more: django-axes' ``user_agent`` columns are always empty (the
   handler in ``accounts.throttling`` gives axes none, decision 0048; ``ALWAYS_EMPTY``). The
   account and the client address are daily HMACs (``accounts.throttling``), the form
@@ -142,6 +143,8 @@ THIRD_PARTY_FIELD_CLASSES: dict[str, dict[str, Mapping[str, Classification]]] = 
             ),
             W,
         )
-        | {"traceback": PE},
+        # Frames (file, line, function, code) and exception classes, never the message:
+        # safepassage.site.task_results, decision 0048.
+        | {"traceback": W},
     },
 }
