@@ -10,7 +10,7 @@ exception's class and the times stay as they were. Results that did not fail hav
 from typing import Any
 
 from django.db import migrations
-from django.db.models import F, Value
+from django.db.models import F, TextField, Value
 from django.db.models.functions import Concat
 
 REMOVED = "(traceback removed on upgrade: it could quote the exception's message; decision 0048)\n"
@@ -19,7 +19,9 @@ REMOVED = "(traceback removed on upgrade: it could quote the exception's message
 def drop_old_tracebacks(apps: Any, schema_editor: Any) -> None:
     results = apps.get_model("django_tasks_database", "DBTaskResult")
     results.objects.exclude(traceback="").update(
-        traceback=Concat(Value(REMOVED), F("exception_class_path"), Value("\n"))
+        traceback=Concat(
+            Value(REMOVED), F("exception_class_path"), Value("\n"), output_field=TextField()
+        )
     )
 
 
