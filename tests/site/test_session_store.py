@@ -15,7 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safepassage.accounts.roles import Role
+from safepassage.site.scheduler import discover
 from safepassage.site.sessions import SessionStore, stored_key
+from safepassage.site.tasks import delete_expired_sessions
 from tests.factories import make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +189,25 @@ def test_the_migration_stores_clear_keys_as_digests_and_keeps_them_signed_in() -
     keys = set(Session.objects.values_list("session_key", flat=True))
     assert keys == {stored_key(clear_key), already}
     assert SessionStore(session_key=clear_key).load() == {"probe": "kept"}
+
+
+def test_the_hourly_task_deletes_expired_sessions() -> None:
+    # Given one live and one expired session
+    live, expired = SessionStore(), SessionStore()
+    live["probe"] = expired["probe"] = 1
+    live.save()
+    expired.save()
+    Session.objects.filter(session_key=stored_key(str(expired.session_key))).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+
+    # When the scheduled clean-up runs (the scheduler lists it hourly)
+    delete_expired_sessions.call()
+
+    # Then only the live session is left
+    assert discover().tasks[delete_expired_sessions.module_path].every == datetime.timedelta(
+        hours=1
+    )
+    assert list(Session.objects.values_list("session_key", flat=True)) == [
+        stored_key(str(live.session_key))
+    ]
