@@ -20,6 +20,7 @@ from safepassage.accounts.two_factor_secrets import (
     recovery_code_digest,
 )
 from safepassage.audit.models import AuditEvent
+from safepassage.core.crypto.envelope import EnvelopeKind, parse_header
 from tests.accounts.security_key_factories import register_key
 from tests.accounts.software_authenticator import SoftwareAuthenticator
 from tests.factories import STAFF_PASSWORD, StaffMember, make_staff, sign_in
@@ -163,6 +164,9 @@ def test_a_security_key_name_is_stored_sealed() -> None:
     assert "Anna" not in stored
     assert b"Anna".hex() not in stored
     assert key.label == "Anna Petrova's key"
+    # And it is the project's FIELD envelope, whose header names algorithm and key version
+    assert key.sealed_name is not None
+    assert parse_header(bytes(key.sealed_name)).kind is EnvelopeKind.FIELD
 
 
 def test_a_wrong_server_key_refuses_codes_with_a_clear_message(

@@ -65,6 +65,8 @@ SEALED_UNDER_ANOTHER_KEY = {
     "donations.Pledge.donor_email_envelope": "server-held donor key (SAFEPASSAGE_DONOR_KEY)",
     "intake.SubmissionReceipt.response": "under a key derived from the applicant's form token, "
     "never stored; erased after 15 minutes (decision 0026)",
+    "accounts.SecurityKey.sealed_name": "server-held two-factor key "
+    "(SAFEPASSAGE_TWO_FACTOR_KEY, decision 0050)",
 }
 """Sensitive columns no case group key seals, so a rotation leaves them alone (and why)."""
 
@@ -72,10 +74,13 @@ SEALED_UNDER_ANOTHER_KEY = {
 EMPTY_AFTER_THE_DEMO = {
     "bookings.BookingRequest.donor_passengers",
     "intake.SubmissionReceipt.response",
+    "accounts.SecurityKey.sealed_name",
 }
 """Deleted once the demo's booking is recorded (a FIELD envelope, ``bookings.sealing``); the
 demo sends no intake form, and a receipt's answer is a bare AEAD value erased within 15
-minutes (decision 0026), so it carries no envelope header."""
+minutes (decision 0026), so it carries no envelope header. The demo registers no security
+key (that needs a browser's authenticator): ``tests/accounts/test_two_factor_secrets.py``
+reads a key name's FIELD header (decision 0050)."""
 
 
 def _registries() -> dict[str, dict[str, Any]]:

@@ -44,6 +44,7 @@ def test_production_refuses_a_missing_default_or_weak_secret_key(secret_key: str
 SEPARATE_SECRETS = {
     "SAFEPASSAGE_DONOR_KEY": secrets.token_urlsafe(32),
     "SAFEPASSAGE_PATHWAY_KEY": secrets.token_urlsafe(32),
+    "SAFEPASSAGE_TWO_FACTOR_KEY": secrets.token_urlsafe(32),
     "SAFEPASSAGE_CODENAME_LOOKUP_PEPPER": secrets.token_hex(32),
     "SAFEPASSAGE_CODENAME_KEY_PEPPER": secrets.token_hex(32),
 }

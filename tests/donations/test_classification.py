@@ -77,6 +77,7 @@ def _all_columns() -> list[str]:
     return [
         f"{model._meta.app_label}.{model.__name__}.{field.name}"
         for model in apps.get_models(include_auto_created=True)
+        if not model._meta.proxy  # no table of its own (accounts.Authenticator, decision 0050)
         for field in model._meta.concrete_fields
     ]
 
@@ -86,6 +87,8 @@ def _clear_foreign_keys() -> dict[str, dict[str, str]]:
     kinds = installed_field_kinds()
     keys: dict[str, dict[str, str]] = {}
     for model in apps.get_models(include_auto_created=True):
+        if model._meta.proxy:  # no table of its own: its base's columns are checked
+            continue
         name = f"{model._meta.app_label}.{model.__name__}"
         keys[name] = {
             field.name: f"{field.related_model._meta.app_label}.{field.related_model.__name__}"

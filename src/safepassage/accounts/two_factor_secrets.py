@@ -19,8 +19,9 @@ database would pass every staff member's second factor. Here:
   are 48 random bits, each works once and guesses are throttled; without the server key a
   copy of the database cannot test a single guess, and a fast HMAC is enough for a random
   value (a slow hash protects low-entropy passwords, not these).
-- **Security-key names** (what the owner typed: "blue key", or a name) are sealed like the
-  seed, bound to the key's public id; django-otp's own ``name`` column keeps a fixed label.
+- **Security-key names** (what the owner typed: "blue key", or a name) are sealed in the
+  project's FIELD envelope (XChaCha20-Poly1305, with its header) under a third derived key,
+  bound to the key's public id; django-otp's own ``name`` column keeps a fixed label.
 
 The running server opens them all: this protects a copy of the database or a backup, not a
 compromised server.
@@ -39,6 +40,14 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 
 from safepassage.accounts.errors import TwoFactorKeyMismatch
+from safepassage.core.crypto import (
+    CryptoError,
+    FieldContext,
+    GroupKey,
+    SensitiveGroup,
+    open_text,
+    seal_text,
+)
 
 TWO_FACTOR_KEY_ENVIRONMENT_VARIABLE = "SAFEPASSAGE_TWO_FACTOR_KEY"
 SEALED_SEED_PREFIX = "s1:"
@@ -114,11 +123,20 @@ def recovery_code_digest(code: str) -> str:
     return encoded[:RECOVERY_DIGEST_CHARACTERS]
 
 
+def _key_name_key() -> GroupKey:
+    # The project's FIELD envelope (header with algorithm and key version, SR-11); the group
+    # only labels the key: it is a server key of the accounts app, no case's group key.
+    secret = _derived_key(b"sp-key-name")
+    return GroupKey(case_id="accounts", group=SensitiveGroup.IDENTITY, version=1, secret=secret)
+
+
+def _key_name_context(key_ref: str) -> FieldContext:
+    return FieldContext(model="accounts.SecurityKey", field="sealed_name", row_id=key_ref)
+
+
 def seal_key_name(*, key_ref: str, name: str) -> bytes:
-    """The sealed name of the security key with public id ``key_ref``."""
-    return _seal(
-        person=b"sp-key-name", context=f"key-name\0{key_ref}".encode(), value=name.encode()
-    )
+    """The sealed name of the security key with public id ``key_ref`` (a FIELD envelope)."""
+    return seal_text(key=_key_name_key(), context=_key_name_context(key_ref), text=name)
 
 
 def open_key_name(*, key_ref: str, sealed: bytes | memoryview | None) -> str:
@@ -127,9 +145,8 @@ def open_key_name(*, key_ref: str, sealed: bytes | memoryview | None) -> str:
     if not sealed:
         return ""
     try:
-        value = _open(
-            person=b"sp-key-name", context=f"key-name\0{key_ref}".encode(), sealed=bytes(sealed)
+        return open_text(
+            key=_key_name_key(), context=_key_name_context(key_ref), envelope=bytes(sealed)
         )
-    except TwoFactorKeyMismatch:
+    except CryptoError:
         return ""
-    return value.decode("utf-8")
