@@ -67,6 +67,8 @@ SEALED_UNDER_ANOTHER_KEY = {
     "never stored; erased after 15 minutes (decision 0026)",
     "accounts.SecurityKey.sealed_name": "server-held two-factor key "
     "(SAFEPASSAGE_TWO_FACTOR_KEY, decision 0050)",
+    "accounts.User.sealed_display_name": "server-held two-factor key "
+    "(SAFEPASSAGE_TWO_FACTOR_KEY, decision 0052)",
 }
 """Sensitive columns no case group key seals, so a rotation leaves them alone (and why)."""
 

@@ -78,12 +78,9 @@ def test_staff_markers_sit_only_in_columns_classified_personal() -> None:
     # Then every column holding a marker is classified personal
     kinds = installed_field_kinds()
     holding = _columns_holding([email, name, agent])
-    assert {
-        "accounts.User.email",
-        "accounts.User.display_name",
-        "accounts.Invitation.email",
-    } <= holding, holding
+    assert {"accounts.User.email", "accounts.Invitation.email"} <= holding, holding
     assert not _columns_holding([agent]), "axes keeps no user agent (decision 0048)"
+    assert not _columns_holding([name]), "display names are sealed (decision 0052)"
     for column in holding:
         model, field = column.rsplit(".", 1)
         assert kinds[model][field].kind is FieldClass.PERSONAL, column

@@ -1,15 +1,18 @@
 """SR-01 for the accounts app: every model field is classified, in code (kinds:
 ``safepassage.core.classification``).
 
-Staff e-mail addresses and display names are ``personal`` and in clear: sign-in looks the
-account up by its address and every staff page shows names, so a copy of the database
-gives the staff list away (who works where, in which role). The threat model counts
-caseworkers' identities as an asset; ``docs/security/seizure.md`` says so and advises
-caseworkers inside the origin country to use a name and an address that do not identify
-them. Sealing them (a keyed lookup digest for sign-in, names under an organisation key)
-is listed as open in ``docs/security/requirements.md`` (SR-01). An invitation keeps its
-address only while open: accepting, revoking or superseding it blanks the address, and a
-daily task blanks it once the invitation expired unused.
+Staff display names are sealed (``sealed_display_name``, ``sensitive`` without a case
+group, decision 0052): a FIELD envelope under a key derived from the server's two-factor
+key, bound to the user's public id, read and written through ``User.display_name``. Staff
+e-mail addresses are still ``personal`` and in clear: sign-in looks the account up by its
+address, so a copy of the database still tells who has an account (and the address often
+names the person). The threat model counts caseworkers' identities as an asset;
+``docs/security/seizure.md`` says so and advises caseworkers inside the origin country to
+use an address that does not identify them. Sealing addresses (a keyed lookup digest for
+sign-in and a sealed copy for mail) is listed as open in ``docs/security/requirements.md``
+(SR-01). An invitation keeps its address only while open: accepting, revoking or
+superseding it blanks the address, and a daily task blanks it once the invitation expired
+unused.
 
 The password is an Argon2id hash (``digest``); the session epoch is a random value that only
 a server holding ``SECRET_KEY`` can turn into a session hash (``key``); the two-factor reset
@@ -35,7 +38,7 @@ FIELD_CLASSES: dict[str, Mapping[str, Classification]] = {
         "is_superuser": W,
         "public_id": W,
         "email": PE,
-        "display_name": PE,
+        "sealed_display_name": S,  # under the server's two-factor key (decision 0052)
         "is_active": W,
         "date_joined": W,
         "session_epoch": K,

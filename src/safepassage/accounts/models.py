@@ -16,9 +16,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safepassage.accounts.roles import Role
 from safepassage.accounts.two_factor_secrets import (
+    open_display_name,
     open_key_name,
     open_seed,
     recovery_code_digest,
+    seal_display_name,
 )
 from safepassage.organisations.models import Organisation
 
@@ -45,7 +47,9 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(_("e-mail address"), unique=True)
-    display_name = models.CharField(_("display name"), max_length=150)
+    sealed_display_name = models.BinaryField(default=b"", editable=False)
+    """The name staff see, sealed under the server's two-factor key and bound to
+    ``public_id`` (decision 0052); read and written through :attr:`display_name`."""
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(default=timezone.now)
     session_epoch = models.CharField(max_length=32, default=new_session_epoch, editable=False)
@@ -54,7 +58,9 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: ClassVar[list[str]] = ["display_name"]
+    # The display name is no column (it is sealed): createsuperuser-like commands ask for it
+    # themselves. Every write goes through the display_name setter.
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("user")
@@ -62,6 +68,25 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
 
     def __str__(self) -> str:
         return self.display_name or str(self.public_id)
+
+    @property
+    def display_name(self) -> str:
+        """The member's name in clear (``""`` when none was given or it does not open under
+        the server's key). Opened once per sealed value and kept on the instance."""
+        sealed = bytes(self.sealed_display_name or b"")
+        cached: tuple[bytes, str] | None = getattr(self, "_display_name_opened", None)
+        if cached is not None and cached[0] == sealed:
+            return cached[1]
+        name = open_display_name(user_ref=str(self.public_id), sealed=sealed)
+        self._display_name_opened = (sealed, name)
+        return name
+
+    @display_name.setter
+    def display_name(self, name: str) -> None:
+        """Seals ``name`` (the one place a display name is written; save to keep it)."""
+        sealed = seal_display_name(user_ref=str(self.public_id), name=name) if name else b""
+        self.sealed_display_name = sealed
+        self._display_name_opened = (sealed, name)
 
     @property
     def is_staff(self) -> bool:

@@ -53,11 +53,13 @@ def list_memberships(*, user: User) -> QuerySet[Membership]:
     )
 
 
-def list_members(*, organisation: Organisation) -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(organisation=organisation)
-        .select_related("user")
-        .order_by("role", "user__display_name")
+def list_members(*, organisation: Organisation) -> list[Membership]:
+    """The organisation's memberships by role, then by name: names are sealed (decision
+    0052), so they are sorted here, not by the database."""
+    memberships = Membership.objects.filter(organisation=organisation).select_related("user")
+    return sorted(
+        memberships,
+        key=lambda membership: (membership.role, membership.user.display_name.casefold()),
     )
 
 

@@ -150,3 +150,42 @@ def open_key_name(*, key_ref: str, sealed: bytes | memoryview | None) -> str:
         )
     except CryptoError:
         return ""
+
+
+def _display_name_key() -> GroupKey:
+    # Like the security-key names: a FIELD envelope under a server key derived from the
+    # two-factor key material (decision 0052), no case's group key.
+    secret = _derived_key(b"sp-display-name")
+    return GroupKey(case_id="accounts", group=SensitiveGroup.IDENTITY, version=1, secret=secret)
+
+
+def _display_name_context(user_ref: str) -> FieldContext:
+    return FieldContext(model="accounts.User", field="sealed_display_name", row_id=user_ref)
+
+
+def seal_display_name(*, user_ref: str, name: str) -> bytes:
+    """The sealed display name of the staff member with public id ``user_ref`` (a FIELD
+    envelope bound to that id: copied onto another user's row, it does not open)."""
+    return seal_text(key=_display_name_key(), context=_display_name_context(user_ref), text=name)
+
+
+def open_display_name(*, user_ref: str, sealed: bytes | memoryview | None) -> str:
+    """The name sealed by :func:`seal_display_name`; ``""`` when there is none. One that does
+    not open (another server key, another user's row) also gives ``""``: pages then show the
+    member's public id, never a guess, and the operator is told which key is wrong."""
+    if not sealed:
+        return ""
+    try:
+        return open_text(
+            key=_display_name_key(),
+            context=_display_name_context(user_ref),
+            envelope=bytes(sealed),
+        )
+    except CryptoError:
+        # No user, no value: the operator needs to know the key is wrong, not whose name.
+        logger.error(
+            "A staff display name did not open: %s (or SECRET_KEY) is not the key it was "
+            "sealed under; names are shown as public ids until it is restored.",
+            TWO_FACTOR_KEY_ENVIRONMENT_VARIABLE,
+        )
+        return ""

@@ -1,5 +1,6 @@
 """Reads of the cases app. Decryption happens here, with the reader's own keys only."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -458,9 +459,9 @@ def assignable_members(*, case: Case) -> list[tuple[str, str]]:
             case_group_keys__group=SensitiveGroup.NARRATIVE.value,
         )
         .distinct()
-        .order_by("display_name")
+        .order_by("pk")
     )
-    return [(str(user.public_id), user.display_name) for user in users]
+    return _by_name(users)
 
 
 def _opened_transition(
@@ -494,8 +495,17 @@ def _open_reason(*, transition: CaseTransition, keys: dict[SensitiveGroup, Group
     )
 
 
-def list_case_members(*, case: Case) -> QuerySet[CaseMember]:
-    return case.members.select_related("user").order_by("user__display_name")
+def list_case_members(*, case: Case) -> list[CaseMember]:
+    """The people on ``case`` by name (sorted here: names are sealed, decision 0052)."""
+    members = case.members.select_related("user").order_by("pk")
+    return sorted(members, key=lambda member: member.user.display_name.casefold())
+
+
+def _by_name(users: Iterable[User]) -> list[tuple[str, str]]:
+    """(public id, display name) of ``users`` by name: names are sealed (decision 0052), so
+    they are sorted here, not by the database."""
+    named = [(str(user.public_id), user.display_name) for user in users]
+    return sorted(named, key=lambda pair: pair[1].casefold())
 
 
 def available_targets(*, case: Case, role: str | None) -> list[tuple[str, str]]:
@@ -527,9 +537,9 @@ def list_possible_case_members(*, case: Case) -> list[tuple[str, str]]:
             key_pair__isnull=False,
         )
         .exclude(case_memberships__case=case)
-        .order_by("display_name")
+        .order_by("pk")
     )
-    return [(str(user.public_id), user.display_name) for user in users]
+    return _by_name(users)
 
 
 def list_retention_organisations(*, user: User) -> list[tuple[str, str]]:
