@@ -116,7 +116,8 @@ class NewAccountForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        candidate = User(email=self.email, display_name=cleaned.get("display_name", ""))
+        candidate = User(email=self.email)
+        candidate.display_name = cleaned.get("display_name", "")
         _check_new_password(self, cleaned, field="password", again="password_again", user=candidate)
         return cleaned
 
@@ -165,7 +166,7 @@ class RecoveryResetForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        candidate = User(email=cleaned.get("email", ""), display_name="")
+        candidate = User(email=cleaned.get("email", ""))
         _check_new_password(
             self, cleaned, field="new_password", again="new_password_again", user=candidate
         )
