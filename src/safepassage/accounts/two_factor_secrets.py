@@ -34,6 +34,7 @@ import hmac
 import logging
 import os
 import secrets
+from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -123,65 +124,67 @@ def recovery_code_digest(code: str) -> str:
     return encoded[:RECOVERY_DIGEST_CHARACTERS]
 
 
-def _key_name_key() -> GroupKey:
-    # The project's FIELD envelope (header with algorithm and key version, SR-11); the group
-    # only labels the key: it is a server key of the accounts app, no case's group key.
-    secret = _derived_key(b"sp-key-name")
-    return GroupKey(case_id="accounts", group=SensitiveGroup.IDENTITY, version=1, secret=secret)
+def _server_key(person: bytes) -> GroupKey:
+    # The project's FIELD envelope (header with algorithm and key version, SR-11) under a
+    # server key derived from the two-factor key material; the group only labels the key:
+    # it is a server key of the accounts app, no case's group key (decisions 0050, 0052).
+    return GroupKey(
+        case_id="accounts", group=SensitiveGroup.IDENTITY, version=1, secret=_derived_key(person)
+    )
 
 
-def _key_name_context(key_ref: str) -> FieldContext:
-    return FieldContext(model="accounts.SecurityKey", field="sealed_name", row_id=key_ref)
+@dataclass(frozen=True, slots=True)
+class _SealedText:
+    """A text column sealed under its own server key, bound to its row's public id."""
+
+    person: bytes
+    model: str
+    field: str
+
+    def seal(self, *, row_ref: str, text: str) -> bytes:
+        context = FieldContext(model=self.model, field=self.field, row_id=row_ref)
+        return seal_text(key=_server_key(self.person), context=context, text=text)
+
+    def open(self, *, row_ref: str, sealed: bytes | memoryview | None) -> str | None:
+        """The text; ``""`` when nothing is sealed, None when it does not open."""
+        if not sealed:
+            return ""
+        context = FieldContext(model=self.model, field=self.field, row_id=row_ref)
+        try:
+            return open_text(key=_server_key(self.person), context=context, envelope=bytes(sealed))
+        except CryptoError:
+            return None
+
+
+_KEY_NAMES = _SealedText(person=b"sp-key-name", model="accounts.SecurityKey", field="sealed_name")
+_DISPLAY_NAMES = _SealedText(
+    person=b"sp-display-name", model="accounts.User", field="sealed_display_name"
+)
 
 
 def seal_key_name(*, key_ref: str, name: str) -> bytes:
     """The sealed name of the security key with public id ``key_ref`` (a FIELD envelope)."""
-    return seal_text(key=_key_name_key(), context=_key_name_context(key_ref), text=name)
+    return _KEY_NAMES.seal(row_ref=key_ref, text=name)
 
 
 def open_key_name(*, key_ref: str, sealed: bytes | memoryview | None) -> str:
     """The name sealed by :func:`seal_key_name`; ``""`` when there is none or it does not
     open (the page then shows the key without a name)."""
-    if not sealed:
-        return ""
-    try:
-        return open_text(
-            key=_key_name_key(), context=_key_name_context(key_ref), envelope=bytes(sealed)
-        )
-    except CryptoError:
-        return ""
-
-
-def _display_name_key() -> GroupKey:
-    # Like the security-key names: a FIELD envelope under a server key derived from the
-    # two-factor key material (decision 0052), no case's group key.
-    secret = _derived_key(b"sp-display-name")
-    return GroupKey(case_id="accounts", group=SensitiveGroup.IDENTITY, version=1, secret=secret)
-
-
-def _display_name_context(user_ref: str) -> FieldContext:
-    return FieldContext(model="accounts.User", field="sealed_display_name", row_id=user_ref)
+    return _KEY_NAMES.open(row_ref=key_ref, sealed=sealed) or ""
 
 
 def seal_display_name(*, user_ref: str, name: str) -> bytes:
     """The sealed display name of the staff member with public id ``user_ref`` (a FIELD
     envelope bound to that id: copied onto another user's row, it does not open)."""
-    return seal_text(key=_display_name_key(), context=_display_name_context(user_ref), text=name)
+    return _DISPLAY_NAMES.seal(row_ref=user_ref, text=name)
 
 
 def open_display_name(*, user_ref: str, sealed: bytes | memoryview | None) -> str:
     """The name sealed by :func:`seal_display_name`; ``""`` when there is none. One that does
     not open (another server key, another user's row) also gives ``""``: pages then show the
     member's public id, never a guess, and the operator is told which key is wrong."""
-    if not sealed:
-        return ""
-    try:
-        return open_text(
-            key=_display_name_key(),
-            context=_display_name_context(user_ref),
-            envelope=bytes(sealed),
-        )
-    except CryptoError:
+    name = _DISPLAY_NAMES.open(row_ref=user_ref, sealed=sealed)
+    if name is None:
         # No user, no value: the operator needs to know the key is wrong, not whose name.
         logger.error(
             "A staff display name did not open: %s (or SECRET_KEY) is not the key it was "
@@ -189,3 +192,4 @@ def open_display_name(*, user_ref: str, sealed: bytes | memoryview | None) -> st
             TWO_FACTOR_KEY_ENVIRONMENT_VARIABLE,
         )
         return ""
+    return name
